@@ -1,0 +1,5 @@
+import sys
+
+from kipoi_prism.cli import main
+
+sys.exit(main())

@@ -1,0 +1,123 @@
+"""The PRISM sequence backbone ``f_I`` and the environment stream ``f_E'``.
+
+PRISM (Pooled Residual Interaction Sequence Model) encodes each element (enhancer,
+promoter) with a convolutional stem, dilated residual blocks and mean+max global pooling,
+then combines the two element vectors by concatenation plus element-wise product:
+
+    h = [v_E, v_P]                              intermediate features, (B, 4 * element_dim)
+    z_I = ReLU(W [v_E, v_P, v_E * v_P] + b)     sequence representation, (B, d_I)
+
+``h`` is what the environment stream reads; ``z_I`` is non-negative so its sparsity
+(``|z_I|_0 / d_I``) is a real count of silent units.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from kipoi_prism.config import ModelConfig
+
+
+class ResidualBlock(nn.Module):
+    """Pre-activation dilated convolution with a skip connection; keeps length and channels."""
+
+    def __init__(self, channels: int, kernel: int, dilation: int, dropout: float) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.BatchNorm1d(channels),
+            nn.ReLU(),
+            nn.Conv1d(channels, channels, kernel, dilation=dilation, padding="same"),
+            nn.Dropout(dropout),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class ElementEncoder(nn.Module):
+    """One element's one-hot ``(B, 4, L)`` -> pooled vector ``(B, 2 * element_dim)``."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        c = config.channels
+        blocks = [
+            ResidualBlock(c, config.res_kernel, 2 ** (i + 1), config.dropout / 3)
+            for i in range(config.res_blocks)
+        ]
+        self.layers = nn.Sequential(
+            # Pool before normalising: the full-length map is the costliest tensor here.
+            nn.Conv1d(4, c, config.stem_kernel, padding="same"),
+            nn.MaxPool1d(config.stem_pool),
+            nn.BatchNorm1d(c),
+            nn.ReLU(),
+            *blocks,
+            nn.MaxPool1d(config.res_pool),
+            nn.Conv1d(c, config.element_dim, 3, padding="same"),
+            nn.BatchNorm1d(config.element_dim),
+            nn.ReLU(),
+        )
+        self.output_dim = 2 * config.element_dim
+
+    def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
+        maps = self.layers(one_hot)
+        return torch.cat([maps.mean(dim=-1), maps.amax(dim=-1)], dim=-1)
+
+
+class PrismBackbone(nn.Module):
+    """``f_I``: (enhancer, promoter) one-hot -> (``z_I``, intermediate features ``h``).
+
+    Parameters
+    ----------
+    config : ModelConfig
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.enhancer_encoder = ElementEncoder(config)
+        self.promoter_encoder = (
+            self.enhancer_encoder if config.shared_encoder else ElementEncoder(config)
+        )
+        element = self.enhancer_encoder.output_dim
+        self.feature_dim = 2 * element
+        self.combine = nn.Sequential(
+            nn.Dropout(config.dropout),
+            nn.Linear(3 * element, config.d_interaction),
+            nn.ReLU(),
+        )
+
+    def forward(
+        self, enhancer: torch.Tensor, promoter: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """
+        Parameters
+        ----------
+        enhancer : torch.Tensor, shape=(B, 4, L_E)
+        promoter : torch.Tensor, shape=(B, 4, L_P)
+
+        Returns
+        -------
+        z_I : torch.Tensor, shape=(B, d_I)
+        features : torch.Tensor, shape=(B, feature_dim)
+        """
+        v_e = self.enhancer_encoder(enhancer)
+        v_p = self.promoter_encoder(promoter)
+        z_i = self.combine(torch.cat([v_e, v_p, v_e * v_p], dim=-1))
+        return z_i, torch.cat([v_e, v_p], dim=-1)
+
+
+class EnvironmentEncoder(nn.Module):
+    """``f_E'``: a light MLP on the backbone's intermediate features -> ``e``, (B, d_E), >= 0."""
+
+    def __init__(self, feature_dim: int, config: ModelConfig) -> None:
+        super().__init__()
+        self.mlp = nn.Sequential(
+            nn.Linear(feature_dim, config.env_hidden),
+            nn.ReLU(),
+            nn.Dropout(config.dropout),
+            nn.Linear(config.env_hidden, config.d_environment),
+            nn.ReLU(),
+        )
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return self.mlp(features)

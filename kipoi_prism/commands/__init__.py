@@ -1,0 +1,1 @@
+"""One module per ``kipoi-prism`` subcommand; see :mod:`kipoi_prism.cli`."""
