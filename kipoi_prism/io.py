@@ -196,7 +196,7 @@ def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
         # pybedtools skips comment/track/browser/blank lines itself; counting here keeps
         # the 1-based line number of the record it returns next.
         for number, text in numbered_lines(path):
-            state["line"] = number
+            state["line"], state["text"] = number, text
             if text.startswith("#"):
                 state["header"] = text
             yield text + "\n"
@@ -209,6 +209,9 @@ def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
         except StopIteration:
             break
         except pybedtools.MalformedBedLineError as error:
+            fields = state["text"].split("\t")
+            if len(fields) >= BEDPE_MIN_COLUMNS:
+                _bedpe_record(fields, path, state["line"])  # raises the precise problem
             raise PrismInputError(f"malformed BEDPE line ({error})", path, state["line"]) from None
         line = state["line"]
         fields = interval.fields
