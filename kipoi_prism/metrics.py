@@ -1,0 +1,145 @@
+"""Classification metrics shared by training, calibration and the benchmark.
+
+All functions take plain numpy arrays: ``labels`` of 0/1 and ``scores`` (probabilities
+where a function says so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.metrics import average_precision_score, precision_recall_curve, roc_auc_score
+
+
+def _check(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    labels = np.asarray(labels).astype(np.int64).ravel()
+    scores = np.asarray(scores, dtype=np.float64).ravel()
+    if labels.shape != scores.shape:
+        raise ValueError(f"labels and scores: expected equal lengths, got {labels.size} and {scores.size}")
+    if not np.isin(labels, (0, 1)).all():
+        raise ValueError("labels: expected only 0 and 1")
+    return labels, scores
+
+
+def aupr(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the precision-recall curve (average precision); NaN with one class."""
+    labels, scores = _check(labels, scores)
+    if labels.min() == labels.max():
+        return float("nan")
+    return float(average_precision_score(labels, scores))
+
+
+def auroc(labels: np.ndarray, scores: np.ndarray) -> float:
+    """Area under the ROC curve; NaN with one class."""
+    labels, scores = _check(labels, scores)
+    if labels.min() == labels.max():
+        return float("nan")
+    return float(roc_auc_score(labels, scores))
+
+
+def f1_at(labels: np.ndarray, probabilities: np.ndarray, threshold: float) -> float:
+    """F1 of the calls ``probability >= threshold``."""
+    labels, probabilities = _check(labels, probabilities)
+    calls = probabilities >= threshold
+    tp = float(np.sum(calls & (labels == 1)))
+    denominator = float(calls.sum() + labels.sum())
+    return 0.0 if denominator == 0 else 2 * tp / denominator
+
+
+def precision_recall_at(
+    labels: np.ndarray, probabilities: np.ndarray, threshold: float
+) -> tuple[float, float]:
+    """``(precision, recall)`` of the calls ``probability >= threshold``."""
+    labels, probabilities = _check(labels, probabilities)
+    calls = probabilities >= threshold
+    tp = float(np.sum(calls & (labels == 1)))
+    precision = tp / calls.sum() if calls.sum() else 0.0
+    recall = tp / labels.sum() if labels.sum() else 0.0
+    return float(precision), float(recall)
+
+
+def brier(labels: np.ndarray, probabilities: np.ndarray) -> float:
+    """Mean squared error of probabilities against 0/1 labels."""
+    labels, probabilities = _check(labels, probabilities)
+    return float(np.mean((probabilities - labels) ** 2))
+
+
+def calibrate_threshold(labels: np.ndarray, probabilities: np.ndarray) -> float:
+    """Decision threshold that balances precision and recall on validation data.
+
+    Among the thresholds of the precision-recall curve, picks the one where
+    ``|precision - recall|`` is smallest (ties: the higher F1). With a single class,
+    returns 0.5.
+
+    Parameters
+    ----------
+    labels : numpy.ndarray, shape=(N,)
+    probabilities : numpy.ndarray, shape=(N,)
+
+    Returns
+    -------
+    float
+    """
+    labels, probabilities = _check(labels, probabilities)
+    if labels.min() == labels.max():
+        return 0.5
+    precision, recall, thresholds = precision_recall_curve(labels, probabilities)
+    precision, recall = precision[:-1], recall[:-1]
+    f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall + 1e-12), 0)
+    order = np.lexsort((-f1, np.abs(precision - recall)))
+    return float(thresholds[order[0]])
+
+
+@dataclass
+class Scores:
+    """The benchmark's per-evaluation metrics."""
+
+    aupr: float
+    auroc: float
+    f1: float
+    precision: float
+    recall: float
+    brier: float
+    n: int
+    positives: int
+
+
+def score_all(labels: np.ndarray, probabilities: np.ndarray, threshold: float) -> Scores:
+    """AUPR, AUROC, F1/precision/recall at ``threshold``, Brier, counts."""
+    labels, probabilities = _check(labels, probabilities)
+    precision, recall = precision_recall_at(labels, probabilities, threshold)
+    return Scores(
+        aupr=aupr(labels, probabilities),
+        auroc=auroc(labels, probabilities),
+        f1=f1_at(labels, probabilities, threshold),
+        precision=precision,
+        recall=recall,
+        brier=brier(labels, probabilities),
+        n=int(labels.size),
+        positives=int(labels.sum()),
+    )
+
+
+def bootstrap_interval(
+    labels: np.ndarray,
+    scores: np.ndarray,
+    metric=aupr,
+    n_boot: int = 200,
+    seed: int = 0,
+    level: float = 0.95,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of ``metric`` (resampling pairs with replacement)."""
+    labels, scores = _check(labels, scores)
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n_boot):
+        index = rng.integers(0, labels.size, labels.size)
+        value = metric(labels[index], scores[index])
+        if not np.isnan(value):
+            values.append(value)
+    if not values:
+        return float("nan"), float("nan")
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)

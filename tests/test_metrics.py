@@ -1,0 +1,52 @@
+import numpy as np
+import pytest
+
+from kipoi_prism.metrics import (
+    aupr,
+    auroc,
+    bootstrap_interval,
+    brier,
+    calibrate_threshold,
+    f1_at,
+    precision_recall_at,
+    score_all,
+)
+
+
+def test_hand_computed_metrics():
+    labels = np.array([1, 0, 1, 0])
+    probabilities = np.array([0.9, 0.8, 0.4, 0.1])
+    # ranking: 1 (0.9), 0 (0.8), 1 (0.4), 0 (0.1): AP = (1/1 + 2/3) / 2
+    assert aupr(labels, probabilities) == pytest.approx((1 + 2 / 3) / 2)
+    assert auroc(labels, probabilities) == pytest.approx(0.75)
+    assert precision_recall_at(labels, probabilities, 0.5) == (0.5, 0.5)
+    assert f1_at(labels, probabilities, 0.5) == pytest.approx(0.5)
+    assert brier(labels, probabilities) == pytest.approx((0.01 + 0.64 + 0.36 + 0.01) / 4)
+
+
+def test_calibrated_threshold_balances_precision_and_recall():
+    rng = np.random.default_rng(0)
+    labels = (rng.random(2000) < 0.1).astype(int)
+    probabilities = np.clip(0.1 + 0.5 * labels + rng.normal(0, 0.2, labels.size), 0, 1)
+    threshold = calibrate_threshold(labels, probabilities)
+    precision, recall = precision_recall_at(labels, probabilities, threshold)
+    assert abs(precision - recall) < 0.02
+    assert calibrate_threshold(np.zeros(5), np.linspace(0, 1, 5)) == 0.5
+
+
+def test_one_class_gives_nan_and_bad_labels_raise():
+    assert np.isnan(aupr(np.zeros(3), np.ones(3)))
+    with pytest.raises(ValueError, match="labels"):
+        aupr(np.array([0, 2]), np.array([0.1, 0.2]))
+    with pytest.raises(ValueError, match="equal lengths"):
+        auroc(np.array([0, 1]), np.array([0.1]))
+
+
+def test_bootstrap_interval_brackets_the_estimate():
+    rng = np.random.default_rng(1)
+    labels = (rng.random(500) < 0.2).astype(int)
+    scores = labels + rng.normal(0, 1, 500)
+    low, high = bootstrap_interval(labels, scores, n_boot=100)
+    assert low < aupr(labels, scores) < high
+    summary = score_all(labels, 1 / (1 + np.exp(-scores)), 0.5)
+    assert summary.n == 500 and summary.positives == int(labels.sum())
