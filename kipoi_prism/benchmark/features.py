@@ -1,0 +1,76 @@
+"""Real chromatin-feature tables (TargetFinder / BENGI, as distributed with TransEPI).
+
+Each table has a label, enhancer and promoter names (``chrN:start-end|CELL|...``), the
+cell line, the enhancer-promoter distance and 24 features: 8 marks (CTCF, DNase,
+H3K27ac, H3K27me3, H3K36me3, H3K4me1, H3K4me3, H3K9me3), each at the enhancer, the
+promoter and the window between them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kipoi_prism.errors import PrismInputError
+
+MARKS = ("CTCF", "DNase", "H3K27ac", "H3K27me3", "H3K36me3", "H3K4me1", "H3K4me3", "H3K9me3")
+PLACES = ("enhancer", "promoter", "window")
+FEATURE_COLUMNS = [f"{mark} ({place})" for mark in MARKS for place in PLACES]
+DISTANCE_COLUMN = "enhancer_distance_to_promoter"
+TARGETFINDER_CELL_LINES = ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK")
+
+
+def read_feature_table(path: str | Path) -> pd.DataFrame:
+    """Read one feature table into a frame with canonical columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``label`` (int8), ``cell_line``, ``enhancer``, ``promoter`` (region keys
+        ``chrN:start-end``), ``distance`` (bp), and the 24 :data:`FEATURE_COLUMNS`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PrismInputError("feature table not found", path)
+    sep = "," if ".csv" in path.name or "Whalen" in path.name else None
+    frame = pd.read_csv(path, sep=sep, engine="python" if sep is None else "c")
+    missing = [c for c in ["label", "enh_name", "prom_name", "celltype", DISTANCE_COLUMN]
+               + FEATURE_COLUMNS if c not in frame.columns]  # fmt: skip
+    if missing:
+        raise PrismInputError(f"feature table lacks columns {missing[:4]}", path, 1)
+    out = pd.DataFrame(
+        {
+            "label": frame["label"].astype(np.int8),
+            "cell_line": frame["celltype"].astype(str),
+            "enhancer": frame["enh_name"].str.split("|").str[0],
+            "promoter": frame["prom_name"].str.split("|").str[0],
+            "distance": frame[DISTANCE_COLUMN].astype(np.float64).abs(),
+        }
+    )
+    features = frame[FEATURE_COLUMNS].astype(np.float32)
+    return pd.concat([out, features], axis=1)
+
+
+def targetfinder_feature_paths(data_dir: str | Path) -> dict[str, Path]:
+    """``{cell line: path}`` of the six TargetFinder feature tables under ``data_dir``."""
+    folder = Path(data_dir) / "targetfinder" / "features"
+    paths = {c: folder / f"Whalen.{c}.HiC-Whalen.targetfinder_features.tsv.gz"
+             for c in TARGETFINDER_CELL_LINES}  # fmt: skip
+    absent = [str(p) for p in paths.values() if not p.is_file()]
+    if absent:
+        raise PrismInputError(f"feature tables not found: {', '.join(absent[:2])}")
+    return paths
+
+
+def feature_matrix(frame: pd.DataFrame) -> np.ndarray:
+    """Model input: ``log1p(1e3 * feature)`` for the 24 marks plus ``log10(distance)``.
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape=(N, 25)
+    """
+    marks = np.log1p(1e3 * np.clip(frame[FEATURE_COLUMNS].to_numpy(np.float64), 0, None))
+    distance = np.log10(frame["distance"].to_numpy(np.float64) + 1.0)[:, None]
+    return np.hstack([marks, distance]).astype(np.float32)
