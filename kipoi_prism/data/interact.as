@@ -1,0 +1,22 @@
+table interact
+"kipoi-prism enhancer-promoter predictions as UCSC interact (bed5+13)"
+    (
+    string chrom;        "Chromosome of this record (for pairs across chromosomes, the chromosome of this end)"
+    uint chromStart;     "Leftmost start of the two regions, 0-based (across chromosomes: start of this end)"
+    uint chromEnd;       "Rightmost end of the two regions (across chromosomes: end of this end)"
+    string name;         "Pair name, enhancer~promoter"
+    uint score;          "Predicted probability scaled to 0-1000"
+    double value;        "Predicted probability of interaction"
+    string exp;          "Cell line the pair was scored in"
+    string color;        "Item colour, #RRGGBB"
+    string sourceChrom;  "Enhancer chromosome"
+    uint sourceStart;    "Enhancer start, 0-based"
+    uint sourceEnd;      "Enhancer end"
+    string sourceName;   "Enhancer name"
+    string sourceStrand; "Enhancer strand, or ."
+    string targetChrom;  "Promoter chromosome"
+    uint targetStart;    "Promoter start, 0-based"
+    uint targetEnd;      "Promoter end"
+    string targetName;   "Promoter name"
+    string targetStrand; "Promoter strand, or ."
+    )
