@@ -6,20 +6,22 @@ pair table (canonical BEDPE)
     :data:`kipoi_prism.io.PAIR_COLUMNS` plus extras (e.g. ``distance``), tab-separated,
     with one ``#`` header line naming the columns; label ``-1`` is written ``.``. It reads
     back through :func:`kipoi_prism.io.iter_pairs` unchanged (extras named by the header).
-BEDPE track
-    Enhancer chrom/start/end, promoter chrom/start/end, pair name, the probability as
-    score, the two strands and the cell line (11 columns, a ``#`` header line), sorted by
-    (enhancer chrom, enhancer start, enhancer end, name), for IGV and Juicebox.
+    ``kipoi-prism pairs`` writes it.
 interact
-    UCSC's ``interact`` BED5+13, one record per same-chromosome pair, two for a pair
-    across chromosomes, sorted by (chrom, chromStart) byte-wise as ``bedToBigBed`` wants,
-    no header. Columns :data:`INTERACT_COLUMNS`; the enhancer is the source and the
-    promoter the target, ``score`` is ``round(1000 * probability)`` (0-1000), ``value``
-    the probability and ``exp`` the cell line. Its autoSql is :data:`INTERACT_AS`.
+    UCSC's ``interact`` BED5+13 (:data:`INTERACT_COLUMNS`, autoSql :data:`INTERACT_AS`):
+    one record per same-chromosome pair, two for a pair across chromosomes (one on each
+    chromosome, as the format asks); no header; sorted by chromosome (byte order, as
+    ``LC_ALL=C sort``), start, end, name: the order ``bedToBigBed`` checks. The enhancer is
+    the source, the promoter the target, ``score`` is ``round(1000 * probability)``
+    (0-1000), ``value`` the probability, ``exp`` the cell line. ``kipoi-prism predict``
+    writes it for an output named ``*.interact.bed`` (:class:`InteractWriter`).
 
-Every file is written atomically (a temporary file beside it, renamed at the end), or to
-standard output for the path ``-``. Sorting is external (sorted runs in temporary files,
-then a merge), so memory stays bounded however many pairs there are.
+The BEDPE with the probability as score is the ``.bedpe`` output of
+:mod:`kipoi_prism.writers`.
+
+Files are written atomically (a temporary file beside the destination, renamed at the
+end), or to standard output for ``-``. The interact sort is external (sorted runs in
+temporary files, then a merge), so memory stays bounded however many pairs there are.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import io
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -47,10 +49,6 @@ INTERACT_COLUMNS = [
     "sourceChrom", "sourceStart", "sourceEnd", "sourceName", "sourceStrand",
     "targetChrom", "targetStart", "targetEnd", "targetName", "targetStrand",
 ]  # fmt: skip
-BEDPE_TRACK_COLUMNS = [
-    "chrom1", "start1", "end1", "chrom2", "start2", "end2",
-    "name", "score", "strand1", "strand2", "cell_line",
-]  # fmt: skip
 SCORE_SCALE = 1000
 DEFAULT_COLOR = "#000000"
 DEFAULT_RUN_ROWS = 200_000
@@ -61,7 +59,7 @@ _FLOAT_FORMAT = "%.6g"
 
 
 @contextlib.contextmanager
-def open_output(path: str | os.PathLike) -> Iterator[TextIO]:
+def atomic_text_output(path: str | os.PathLike) -> Iterator[TextIO]:
     """A text handle that replaces ``path`` only once everything is written.
 
     Parameters
@@ -121,7 +119,7 @@ def write_pair_table(
     An empty ``chunks`` still writes the header, so a pipeline step finds its output.
     """
     rows = 0
-    with open_output(path) as stream:
+    with atomic_text_output(path) as stream:
         stream.write("#" + "\t".join(PAIR_COLUMNS + extra_columns) + "\n")
         for chunk in chunks:
             stream.write(pair_table_text(chunk, extra_columns))
@@ -144,21 +142,6 @@ def _probability(frame: pd.DataFrame, column: str) -> np.ndarray:
 def scaled_score(probability: np.ndarray) -> np.ndarray:
     """Probabilities in [0, 1] -> integer scores 0-1000 (rounded half to even)."""
     return np.clip(np.rint(probability * SCORE_SCALE), 0, SCORE_SCALE).astype(np.int64)
-
-
-def bedpe_track_frame(predictions: pd.DataFrame, score_column: str = "probability") -> pd.DataFrame:
-    """Predictions -> BEDPE track rows (:data:`BEDPE_TRACK_COLUMNS`), probability as score."""
-    source = [
-        "enhancer_chrom", "enhancer_start", "enhancer_end",
-        "promoter_chrom", "promoter_start", "promoter_end", "name",
-    ]  # fmt: skip
-    out = predictions[source].copy()
-    out.columns = BEDPE_TRACK_COLUMNS[:7]
-    out["score"] = _probability(predictions, score_column)
-    out["strand1"] = predictions["enhancer_strand"].to_numpy()
-    out["strand2"] = predictions["promoter_strand"].to_numpy()
-    out["cell_line"] = predictions["cell_line"].to_numpy()
-    return out
 
 
 def interact_frame(
@@ -229,7 +212,7 @@ class ExternalSorter:
     ----------
     keys : list of str
         The first four output columns: chromosome (text), start, end (integers) and a
-        text tie-breaker (the interact name, or the BEDPE track's second chromosome).
+        text tie-breaker (the name).
     run_rows : int
         Rows per in-memory run.
     """
@@ -288,33 +271,60 @@ def _line_key(line: str) -> tuple[str, int, int, str]:
     return chrom, int(start), int(end), name
 
 
-def write_sorted(
-    chunks: Iterable[pd.DataFrame],
-    path: str | os.PathLike,
-    to_rows: Callable[[pd.DataFrame], pd.DataFrame],
-    header: str | None = None,
-    run_rows: int = DEFAULT_RUN_ROWS,
-) -> int:
-    """Convert each chunk with ``to_rows``, sort all rows externally and write them.
+class InteractWriter:
+    """Writes scored chunks as a sorted UCSC ``interact`` file (see the module docstring).
 
-    Returns
-    -------
-    int
-        Rows written.
+    Follows the :class:`kipoi_prism.writers.PairWriter` interface (``suffix``, ``text``,
+    ``write``, ``close``, ``rows``), so the predict writers dispatch to it by suffix. Rows
+    are sorted externally and written on :meth:`close`.
+
+    Parameters
+    ----------
+    target : Path or TextIO
+        File path, or an open text stream (standard output).
+    context : kipoi_prism.writers.OutputContext, optional
+        Unused: interact has no place for run metadata.
+    score_column : str
+        Column holding the probability.
+    color : str
+        Item colour, ``#RRGGBB``.
+    run_rows : int
+        Rows per in-memory sorted run.
     """
-    sorter: ExternalSorter | None = None
-    rows = 0
-    for chunk in chunks:
-        frame = to_rows(chunk)
-        sorter = sorter or ExternalSorter(list(frame.columns[:4]), run_rows)
-        sorter.add(frame)
-        rows += len(frame)
-    with open_output(path) as stream:
-        if header is not None:
-            stream.write(header)
-        if sorter is not None:
-            stream.writelines(sorter.lines())
-    return rows
+
+    suffix = ".interact.bed"
+    text = True
+
+    def __init__(
+        self,
+        target: Path | TextIO,
+        context=None,
+        score_column: str = "probability",
+        color: str = DEFAULT_COLOR,
+        run_rows: int = DEFAULT_RUN_ROWS,
+    ) -> None:
+        self.target, self.context = target, context
+        self.score_column, self.color = score_column, color
+        self.sorter = ExternalSorter(INTERACT_COLUMNS[:4], run_rows)
+        self.rows = 0
+        self._closed = False
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Add scored rows (any order)."""
+        self.sorter.add(interact_frame(frame, self.score_column, self.color))
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        """Write every record, sorted; a second call does nothing."""
+        if self._closed:
+            return
+        self._closed = True
+        if isinstance(self.target, (str, os.PathLike)):
+            with open(self.target, "w", encoding="utf-8", newline="\n") as stream:
+                stream.writelines(self.sorter.lines())
+        else:
+            self.target.writelines(self.sorter.lines())
+            self.target.flush()
 
 
 def write_interact(
@@ -324,24 +334,14 @@ def write_interact(
     color: str = DEFAULT_COLOR,
     run_rows: int = DEFAULT_RUN_ROWS,
 ) -> int:
-    """Write predictions as a sorted UCSC ``interact`` file (no header); returns rows written.
+    """Write scored chunks as a sorted ``interact`` file (``-``: stdout); returns pairs written.
 
     Convert with ``bedToBigBed -as=interact.as -type=bed5+13 FILE chrom.sizes OUT.inter.bb``
     (the autoSql file is :data:`INTERACT_AS`).
     """
-    return write_sorted(
-        chunks, path, lambda c: interact_frame(c, score_column, color), run_rows=run_rows
-    )
-
-
-def write_bedpe_track(
-    chunks: Iterable[pd.DataFrame],
-    path: str | os.PathLike,
-    score_column: str = "probability",
-    run_rows: int = DEFAULT_RUN_ROWS,
-) -> int:
-    """Write predictions as a sorted BEDPE track with a ``#`` header; returns rows written."""
-    header = "#" + "\t".join(BEDPE_TRACK_COLUMNS) + "\n"
-    return write_sorted(
-        chunks, path, lambda c: bedpe_track_frame(c, score_column), header, run_rows
-    )
+    with atomic_text_output(path) as stream:
+        writer = InteractWriter(stream, None, score_column, color, run_rows)
+        for chunk in chunks:
+            writer.write(chunk)
+        writer.close()
+    return writer.rows

@@ -12,12 +12,10 @@ import pytest
 
 from kipoi_prism.io import PAIR_COLUMNS, iter_pairs
 from kipoi_prism.tracks import (
-    BEDPE_TRACK_COLUMNS,
     INTERACT_AS,
     INTERACT_COLUMNS,
     interact_frame,
     scaled_score,
-    write_bedpe_track,
     write_interact,
     write_pair_table,
 )
@@ -153,22 +151,7 @@ def test_missing_score_column_is_named():
         interact_frame(predictions(3), score_column="p")
 
 
-# --------------------------------------------------------------------------- BEDPE
-
-
-def test_bedpe_track_has_probability_as_score_and_is_sorted(tmp_path):
-    frame = predictions(50)
-    path = tmp_path / "track.bedpe"
-    write_bedpe_track([frame], path)
-    lines = path.read_text().splitlines()
-    assert lines[0] == "#" + "\t".join(BEDPE_TRACK_COLUMNS)
-    table = read_tsv(path, comment="#")
-    assert table.shape == (50, 11)
-    scores = dict(zip(table[6], table[7].astype(float), strict=True))
-    expected = dict(zip(frame["name"], frame["probability"], strict=True))
-    assert scores == pytest.approx(expected, rel=1e-5)
-    keys = list(zip(table[0], table[1].astype(int), strict=True))
-    assert keys == sorted(keys)
+# --------------------------------------------------------------------------- pair table
 
 
 def test_pair_table_round_trips_through_the_reader(tmp_path):
