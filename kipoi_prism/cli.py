@@ -18,7 +18,7 @@ from kipoi_prism import __version__
 from kipoi_prism.errors import PrismInputError
 
 # Subcommand modules under kipoi_prism.commands, in the order `--help` lists them.
-COMMANDS = ["predict"]
+COMMANDS = ["pairs", "predict"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
