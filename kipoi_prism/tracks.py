@@ -92,6 +92,18 @@ def atomic_text_output(path: str | os.PathLike) -> Iterator[TextIO]:
         Path(temporary).unlink(missing_ok=True)
 
 
+def silence_stdout() -> None:
+    """Point standard output at the null device.
+
+    For a reader that stopped early (``kipoi-prism pairs --out - | head``): after a
+    :class:`BrokenPipeError` nothing more can reach it, and the final flush at exit must
+    not fail again.
+    """
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)
+
+
 def _tsv(frame: pd.DataFrame) -> str:
     """Rows of ``frame`` as tab-separated text, no header, floats to 6 significant digits."""
     buffer = io.StringIO()

@@ -131,11 +131,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Generate and write the candidates; returns the exit status."""
-    from kipoi_prism.tracks import write_pair_table
+    from kipoi_prism.tracks import silence_stdout, write_pair_table
 
     source = candidate_source(args)
     began = time.perf_counter()
-    rows = write_pair_table(source.chunks(), args.out, ["distance"])
+    try:
+        rows = write_pair_table(source.chunks(), args.out, ["distance"])
+    except BrokenPipeError:
+        silence_stdout()
+        log.info("the reader of standard output stopped early; stopping")
+        return 0
     seconds = time.perf_counter() - began
     where = "standard output" if args.out == "-" else args.out
     if rows == 0:
