@@ -12,15 +12,17 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 
 from kipoi_prism import __version__
 from kipoi_prism.errors import PrismInputError
 
 # Subcommand modules under kipoi_prism.commands, in the order `--help` lists them.
-COMMANDS = ["pairs", "predict"]
+COMMANDS = ["pairs", "predict", "register"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a closed pipe
 
 
 def version_text() -> str:
@@ -77,6 +79,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"kipoi-prism: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:
+        # The reader of our stdout went away (e.g. `| head`): stop quietly, as `cat` does.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("kipoi-prism: interrupted", file=sys.stderr)
         return 130
