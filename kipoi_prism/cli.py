@@ -22,7 +22,6 @@ from kipoi_prism.errors import PrismInputError
 COMMANDS = ["pairs", "predict", "register"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
-EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a closed pipe
 
 
 def version_text() -> str:
@@ -80,10 +79,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"kipoi-prism: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
-        # The reader of our stdout went away (e.g. `| head`): stop quietly, as `cat` does.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_BROKEN_PIPE
+        # The reader of standard output stopped early (`... --out - | head`): not an error.
+        # Point stdout at the null device so the flush at exit does not fail again.
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+        return EXIT_OK
     except KeyboardInterrupt:
         print("kipoi-prism: interrupted", file=sys.stderr)
         return 130
