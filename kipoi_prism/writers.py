@@ -18,6 +18,8 @@ Formats
 ``.h5``
     One dataset per column (strings as variable-length UTF-8), root attributes holding the
     run's metadata (threshold, weights hash, support-set size, seed).
+``.interact.bed``
+    UCSC ``interact`` (BED5+13), sorted for ``bedToBigBed``: see :mod:`kipoi_prism.tracks`.
 
 New formats register a :class:`PairWriter` subclass in :data:`WRITERS` (longest matching
 suffix wins, so ``.interact.bed`` can sit beside ``.bed``).
@@ -38,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.tracks import InteractWriter
 
 SCORE_COLUMNS = ["probability", "call", "U_I", "R_E", "lam", "T"]
 STDOUT = "-"
@@ -190,6 +193,7 @@ WRITERS: dict[str, type[PairWriter]] = {
     TsvWriter.suffix: TsvWriter,
     BedpeWriter.suffix: BedpeWriter,
     Hdf5Writer.suffix: Hdf5Writer,
+    InteractWriter.suffix: InteractWriter,
 }
 
 

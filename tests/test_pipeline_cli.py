@@ -161,3 +161,102 @@ def _quiet_environment(monkeypatch):
     # A user's PYTHONWARNINGS would add lines to stderr; the tests count them.
     monkeypatch.delenv("PYTHONWARNINGS", raising=False)
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(Path(__file__).parents[1])]))
+
+
+# --------------------------------------------------------------------------- predict
+
+
+@pytest.fixture(scope="module")
+def weights(tmp_path_factory) -> Path:
+    """Randomly initialised small prism-energy weights (scores are arbitrary but fixed)."""
+    import torch
+
+    from kipoi_prism.config import ModelConfig
+    from kipoi_prism.model import PrismEnergy
+    from kipoi_prism.weights import save_weights
+
+    torch.manual_seed(7)
+    config = ModelConfig(
+        enhancer_length=600, promoter_length=400, channels=8, element_dim=8,
+        d_interaction=8, d_environment=8, env_hidden=8,
+    )  # fmt: skip
+    return save_weights(tmp_path_factory.mktemp("weights") / "random.pt", PrismEnergy(config))
+
+
+def predict_args(inputs: dict[str, Path], weights: Path, *extra: str) -> list[str]:
+    return ["predict", "--fasta", str(inputs["fasta"]), "--weights", str(weights), *extra]
+
+
+def candidate_args(inputs: dict[str, Path], max_distance: str = "6000") -> list[str]:
+    return [
+        "--enhancers", str(inputs["enhancers"]), "--promoters", str(inputs["promoters"]),
+        "--max-distance", max_distance, "--cell-line", "K562",
+    ]  # fmt: skip
+
+
+def test_pairs_piped_into_predict_equals_predict_from_beds(inputs, weights):
+    pairs = " ".join([*CLI, *pairs_args(inputs, "--max-distance", "6000", "--out", "-")])
+    predict = " ".join([*CLI, *predict_args(inputs, weights, "--pairs", "-", "--out", "-")])
+    piped = shell(f"{pairs} | {predict}", inputs["dir"])
+    assert piped.stderr.splitlines()[-1] == "status 0 0", piped.stderr
+    direct = kipoi_prism(
+        *predict_args(inputs, weights, *candidate_args(inputs), "--threads", "1", "--out", "-")
+    )
+    assert direct.returncode == 0, direct.stderr
+    assert piped.stdout == direct.stdout
+    rows = [line.split("\t") for line in direct.stdout.splitlines()]
+    assert rows[0][:3] == ["name", "cell_line", "probability"]
+    assert [r[0] for r in rows[1:]] == [
+        "e2~P1", "e3~P1", "e3~P3", "e4~P3", "chr2:2000-2500~P2", "e5~P2",
+    ]  # fmt: skip
+    assert all(0.0 < float(r[2]) < 1.0 for r in rows[1:])
+
+
+def test_predict_writes_a_sorted_interact_file(inputs, weights):
+    out = inputs["dir"] / "scores.interact.bed"
+    result = kipoi_prism(*predict_args(inputs, weights, *candidate_args(inputs), "--out", str(out)))
+    assert result.returncode == 0, result.stderr
+    tsv = kipoi_prism(*predict_args(inputs, weights, *candidate_args(inputs), "--out", "-"))
+    probability = {
+        line.split("\t")[0]: float(line.split("\t")[2]) for line in tsv.stdout.splitlines()[1:]
+    }
+    records = [line.split("\t") for line in out.read_text().splitlines()]
+    assert [len(r) for r in records] == [18] * 6
+    keys = [(r[0], int(r[1])) for r in records]
+    assert keys == sorted(keys)
+    for r in records:
+        assert float(r[5]) == pytest.approx(probability[r[3]], rel=1e-5)
+        assert int(r[4]) == round(1000 * float(r[5]))
+        assert r[6] == "K562" and f"{r[11]}~{r[16]}" == r[3]
+
+
+def test_predict_with_no_candidates_writes_the_header_only(inputs, weights):
+    result = kipoi_prism(
+        *predict_args(inputs, weights, *candidate_args(inputs, "100"), "--out", "-")
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["name\tcell_line\tprobability\tcall\tU_I\tR_E\tlam\tT"]
+    assert "no candidate pairs" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--pairs", "x.bedpe"], "give either --pairs or --enhancers"),
+        (["--drop", "--cell-line"], "also need --cell-line"),
+        (["--absent-chrom"], r"promoters\.bed line 4: chromosome 'chrUn' is not in the FASTA"),
+    ],
+)
+def test_predict_candidate_options_bad_input(inputs, weights, extra, message):
+    args = candidate_args(inputs)
+    if extra[:1] == ["--drop"]:
+        args = args[: args.index(extra[1])]
+    elif extra == ["--absent-chrom"]:
+        with open(inputs["promoters"], "a") as handle:
+            handle.write("chrUn\t1\t9\tP9\n")
+    else:
+        args += extra
+    result = kipoi_prism(*predict_args(inputs, weights, *args, "--out", "-"))
+    assert result.returncode == 2
+    assert re.search(message, result.stderr)
+    assert result.stdout == ""

@@ -154,3 +154,39 @@ def run(args: argparse.Namespace) -> int:
     else:
         log.info("%d candidate pairs in %.1f s to %s", rows, seconds, where)
     return 0
+
+
+def candidate_source_from(args: argparse.Namespace) -> CandidatePairSource | None:
+    """For ``kipoi-prism predict``: the candidate source the options give, or ``None``.
+
+    Raises
+    ------
+    PrismInputError
+        Candidate options together with ``--pairs``, or some of them missing.
+    """
+    if all(getattr(args, name, None) is None for name in CANDIDATE_OPTIONS):
+        return None
+    if getattr(args, "pairs", None) is not None:
+        raise PrismInputError(
+            "give either --pairs or --enhancers/--promoters/--max-distance/--cell-line, not both"
+        )
+    return candidate_source(args)
+
+
+def is_empty_candidate_set(source) -> bool:
+    """Whether ``source`` is a candidate set with no pairs (counted without building any)."""
+    return isinstance(source, CandidatePairSource) and source.count() == 0
+
+
+def write_empty_scores(path: str) -> int:
+    """Header-only prediction output for an empty candidate set; returns exit status 0."""
+    import numpy as np
+
+    from kipoi_prism.candidates import empty_candidates
+    from kipoi_prism.writers import SCORE_COLUMNS, OutputContext, open_output
+
+    frame = empty_candidates().assign(**{c: np.empty(0, np.float32) for c in SCORE_COLUMNS})
+    with open_output(path, OutputContext()) as writer:
+        writer.write(frame)
+    log.warning("no candidate pairs within the distance: nothing to score; wrote the header only")
+    return 0

@@ -15,6 +15,12 @@ import contextlib
 import logging
 import sys
 
+from kipoi_prism.commands.pairs import (
+    add_candidate_arguments,
+    candidate_source_from,
+    is_empty_candidate_set,
+    write_empty_scores,
+)
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io import FORMATS
@@ -74,6 +80,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="DataLoader workers reading and encoding sequences (default 0)",
     )
     parser.add_argument(
+        "--threads",
+        type=_non_negative_int,
+        default=0,
+        help="CPU threads for the model (torch.set_num_threads; default 0: PyTorch's choice)",
+    )
+    parser.add_argument(
         "--device",
         choices=("auto", "cpu", "cuda"),
         default="auto",
@@ -107,6 +119,7 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
         help="pair table: BEDPE, TargetFinder CSV or BENGI TSV (.gz accepted); - reads stdin",
     )
     parser.add_argument("--format", choices=FORMATS, help="pair-table format (default: detected)")
+    add_candidate_arguments(parser, required=False)
 
 
 def build_source(args: argparse.Namespace, stack: contextlib.ExitStack):
@@ -124,6 +137,9 @@ def build_source(args: argparse.Namespace, stack: contextlib.ExitStack):
     """
     from kipoi_prism.predict import FilePairSource, StdinPairSource
 
+    candidates = candidate_source_from(args)
+    if candidates is not None:
+        return candidates
     if args.pairs is None:
         raise PrismInputError("no pairs given: pass --pairs FILE (or --pairs - for stdin)")
     if args.pairs == "-":
@@ -150,6 +166,10 @@ def run(args: argparse.Namespace) -> int:
     from kipoi_prism.writers import check_output, open_output
 
     check_output(args.out)
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     device = resolve_device(args.device)
     bundle = load_weights(_weights_path(args.weights), map_location=device)
     genome = Genome(args.fasta)
@@ -163,6 +183,8 @@ def run(args: argparse.Namespace) -> int:
     predictor = Predictor(bundle, genome, config, args.num_workers, str(device), progress)
     with contextlib.ExitStack() as stack:
         source = build_source(args, stack)
+        if is_empty_candidate_set(source):
+            return write_empty_scores(args.out)
         result, batches = predictor.predict(source)
         with open_output(args.out, predictor.output_context(result)) as writer:
             write_all(writer, batches)
