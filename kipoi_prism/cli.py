@@ -19,7 +19,7 @@ from kipoi_prism import __version__
 from kipoi_prism.errors import PrismInputError
 
 # Subcommand modules under kipoi_prism.commands, in the order `--help` lists them.
-COMMANDS = ["pairs", "predict", "register"]
+COMMANDS = ["pairs", "predict", "register", "simulate"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     except PrismInputError as error:
         if args.debug:
             raise
-        print(f"kipoi-prism: error: {error}", file=sys.stderr)
+        one_line = " ".join(str(error).splitlines())
+        print(f"kipoi-prism: error: {one_line}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader of standard output stopped early (`... --out - | head`): not an error.

@@ -212,19 +212,13 @@ def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
             fields = state["text"].split("\t")
             if len(fields) >= BEDPE_MIN_COLUMNS:
                 _bedpe_record(fields, path, state["line"])  # raises the precise problem
+            _check_column_count(len(fields), path, state["line"])
             raise PrismInputError(f"malformed BEDPE line ({error})", path, state["line"]) from None
         line = state["line"]
         fields = interval.fields
         if n_columns is None:
             n_columns = len(fields)
-            if n_columns < BEDPE_MIN_COLUMNS:
-                raise PrismInputError(
-                    f"expected at least {BEDPE_MIN_COLUMNS} tab-separated BEDPE columns "
-                    "(enhancer chrom/start/end, promoter chrom/start/end, name, score, "
-                    f"strand1, strand2, cell line[, label]), found {n_columns}",
-                    path,
-                    line,
-                )
+            _check_column_count(n_columns, path, line)
             names = _header_names(state["header"], n_columns) if state["header"] else None
             extras = [
                 names[i] if names else f"extra_{i + 1}" for i in range(12, n_columns)
@@ -244,6 +238,17 @@ def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
     last = builder.flush()
     if last is not None:
         yield last
+
+
+def _check_column_count(n_columns: int, path, line: int) -> None:
+    if n_columns < BEDPE_MIN_COLUMNS:
+        raise PrismInputError(
+            f"expected at least {BEDPE_MIN_COLUMNS} tab-separated BEDPE columns "
+            "(enhancer chrom/start/end, promoter chrom/start/end, name, score, "
+            f"strand1, strand2, cell line[, label]), found {n_columns}",
+            path,
+            line,
+        )
 
 
 def _bedpe_record(fields: list[str], path, line: int) -> tuple:

@@ -94,7 +94,7 @@ def _read_payload(path: Path, map_location) -> dict:
     try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except (RuntimeError, pickle.UnpicklingError, EOFError, zipfile.BadZipFile, ValueError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        first = _first_sentence(error)
         raise PrismInputError(f"corrupt or unreadable weights file ({first})", path) from None
     if not isinstance(payload, dict) or payload.get("format") != WEIGHTS_FORMAT:
         raise PrismInputError(
@@ -107,6 +107,12 @@ def _read_payload(path: Path, map_location) -> dict:
             path,
         )
     return payload
+
+
+def _first_sentence(error: BaseException) -> str:
+    """The first sentence of an error message, on one line (torch's run to paragraphs)."""
+    text = " ".join(str(error).split())
+    return text.split(". ", 1)[0].rstrip(".") if text else type(error).__name__
 
 
 def load_weights(
@@ -133,12 +139,16 @@ def load_weights(
         raise PrismInputError(f"weights from another architecture ({error})", path) from None
     model = PrismEnergy(config)
     wrong_shape = _shape_mismatches(model, payload["state_dict"])
-    state = {k: v for k, v in payload["state_dict"].items() if k in model.state_dict()}
-    result = model.load_state_dict(state if wrong_shape else payload["state_dict"], strict=False)
-    if result.missing_keys or result.unexpected_keys or wrong_shape:
+    # load_state_dict raises on a shape mismatch even with strict=False: leave those out
+    # and report them with the missing and unexpected keys.
+    wrong = {line.split(":", 1)[0] for line in wrong_shape}
+    state = {k: v for k, v in payload["state_dict"].items() if k not in wrong}
+    result = model.load_state_dict(state, strict=False)
+    missing = [k for k in result.missing_keys if k not in wrong]
+    if missing or result.unexpected_keys or wrong_shape:
         parts = []
-        if result.missing_keys:
-            parts.append(f"missing {', '.join(result.missing_keys[:3])}")
+        if missing:
+            parts.append(f"missing {', '.join(missing[:3])}")
         if result.unexpected_keys:
             parts.append(f"unexpected {', '.join(result.unexpected_keys[:3])}")
         parts.extend(wrong_shape[:3])
