@@ -8,8 +8,9 @@ scratch folder (never the repository), then times the command line under
    RSS), written to a file and streamed to stdout; and once at a tenth of the window, to
    show that peak memory does not grow with the number of candidates;
 2. ``kipoi-prism predict`` on the first N candidates for each N in ``--predict-sizes``
-   (scored pairs/s, peak RSS), with randomly initialised weights (rates only: the
-   scores mean nothing).
+   (scored pairs/s, peak RSS), and straight from the BEDs (``--enhancers/--promoters``)
+   at a small window, with randomly initialised weights (rates only: the scores mean
+   nothing).
 
 Usage::
 
@@ -146,6 +147,16 @@ def bench_predict(args, work: Path, exe: str) -> dict:
         run["pairs"] = n
         run["pairs_per_s"] = round(n / run["wall_s"], 1)
         results[f"predict_{n}"] = run
+    if args.bed_predict_distance:
+        out = work / "scores_from_beds.tsv"
+        run = timed([exe, "predict", "--enhancers", str(work / "enhancers.bed"),
+                     "--promoters", str(work / "promoters.bed"), "--cell-line", "SIM",
+                     "--max-distance", str(args.bed_predict_distance),
+                     "--fasta", str(work / "genome.fa"), "--weights", str(weights),
+                     "--device", "cpu", "--out", str(out)])  # fmt: skip
+        run["pairs"] = count_records(out) - 1  # minus the TSV header
+        run["pairs_per_s"] = round(run["pairs"] / run["wall_s"], 1)
+        results["predict_from_beds"] = run
     return results
 
 
@@ -161,6 +172,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-distance", type=int, default=1_000_000)
     parser.add_argument("--predict-sizes", type=int, nargs="+", default=[20_000, 100_000],
                         help="candidate subsets to score (0 skips scoring)")  # fmt: skip
+    parser.add_argument("--bed-predict-distance", type=int, default=15_000,
+                        help="also score from the BEDs at this window (0 skips)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
@@ -183,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     inputs = ("chromosomes", "length", "enhancers", "promoters", "max_distance")
     summary = {"inputs": {k: getattr(args, k) for k in inputs}}
     summary.update(bench_pairs(args, work, exe))
-    if args.predict_sizes:
+    if args.predict_sizes or args.bed_predict_distance:
         summary.update(bench_predict(args, work, exe))
     for name, result in summary.items():
         print(f"{name}: {result}", file=sys.stderr)

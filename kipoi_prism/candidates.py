@@ -368,17 +368,23 @@ def iter_candidates(
         raise PrismInputError(f"--cell-line: expected a cell-line name, got {cell_line!r}")
     if chromosomes is None:
         chromosomes = chromosome_order(set(enhancers["chrom"]) | set(promoters["chrom"]))
-    by_chrom_e = dict(tuple(enhancers.groupby("chrom", sort=False)))
-    by_chrom_p = dict(tuple(promoters.groupby("chrom", sort=False)))
     emitted = 0
-    for chrom in chromosomes:
-        if chrom not in by_chrom_e or chrom not in by_chrom_p:
-            continue
-        sweep = _sweep(by_chrom_e[chrom], by_chrom_p[chrom], window)
+    for chrom, sweep in _sweeps(enhancers, promoters, window, chromosomes):
         for first in range(0, sweep.total, chunk_size):
             rows = np.arange(first, min(first + chunk_size, sweep.total), dtype=np.int64)
             yield _candidate_frame(sweep, rows, chrom, cell_line, emitted + 1)
             emitted += len(rows)
+
+
+def _sweeps(
+    enhancers: pd.DataFrame, promoters: pd.DataFrame, window: DistanceWindow, chromosomes
+) -> Iterator[tuple[str, _Sweep]]:
+    """``(chrom, sweep)`` for each listed chromosome holding enhancers and promoters."""
+    by_chrom_e = dict(tuple(enhancers.groupby("chrom", sort=False)))
+    by_chrom_p = dict(tuple(promoters.groupby("chrom", sort=False)))
+    for chrom in chromosomes:
+        if chrom in by_chrom_e and chrom in by_chrom_p:
+            yield chrom, _sweep(by_chrom_e[chrom], by_chrom_p[chrom], window)
 
 
 def empty_candidates() -> pd.DataFrame:
@@ -450,10 +456,8 @@ class CandidatePairSource:
 
     def count(self) -> int:
         """Number of candidates, from the sweep's index ranges (no pair is built)."""
-        by_chrom_e = dict(tuple(self.enhancers.groupby("chrom", sort=False)))
-        by_chrom_p = dict(tuple(self.promoters.groupby("chrom", sort=False)))
-        shared = [c for c in self.chromosomes if c in by_chrom_e and c in by_chrom_p]
-        return sum(_sweep(by_chrom_e[c], by_chrom_p[c], self.window).total for c in shared)
+        sweeps = _sweeps(self.enhancers, self.promoters, self.window, self.chromosomes)
+        return sum(sweep.total for _, sweep in sweeps)
 
     def __repr__(self) -> str:
         return (
