@@ -121,3 +121,54 @@ class EnvironmentEncoder(nn.Module):
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         return self.mlp(features)
+
+
+class FeatureBackbone(nn.Module):
+    """``f_I`` on per-element feature vectors instead of sequence (real-feature track).
+
+    The enhancer side (e.g. marks at the enhancer and in the window between, and the
+    distance) and the promoter side (marks at the promoter) each pass an MLP; they
+    combine as in :class:`PrismBackbone`, so the environment stream and the head are
+    unchanged.
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        hidden = config.element_dim
+
+        def element(n_in: int) -> nn.Module:
+            return nn.Sequential(
+                nn.Linear(n_in, hidden), nn.ReLU(), nn.Dropout(config.dropout / 3),
+                nn.Linear(hidden, hidden), nn.ReLU(),
+            )  # fmt: skip
+
+        self.enhancer_encoder = element(config.feature_dims[0])
+        self.promoter_encoder = element(config.feature_dims[1])
+        self.feature_dim = 2 * hidden
+        self.combine = nn.Sequential(
+            nn.Dropout(config.dropout), nn.Linear(3 * hidden, config.d_interaction), nn.ReLU()
+        )
+
+    def forward(
+        self, enhancer: torch.Tensor, promoter: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """
+        Parameters
+        ----------
+        enhancer : torch.Tensor, shape=(B, feature_dims[0])
+        promoter : torch.Tensor, shape=(B, feature_dims[1])
+
+        Returns
+        -------
+        z_I : torch.Tensor, shape=(B, d_I)
+        features : torch.Tensor, shape=(B, 2 * element_dim)
+        """
+        v_e = self.enhancer_encoder(enhancer)
+        v_p = self.promoter_encoder(promoter)
+        z_i = self.combine(torch.cat([v_e, v_p, v_e * v_p], dim=-1))
+        return z_i, torch.cat([v_e, v_p], dim=-1)
+
+
+def build_backbone(config: ModelConfig) -> nn.Module:
+    """The backbone named by ``config.backbone``."""
+    return FeatureBackbone(config) if config.backbone == "features" else PrismBackbone(config)

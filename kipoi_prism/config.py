@@ -16,6 +16,7 @@ from typing import Any
 from kipoi_prism.errors import PrismInputError
 
 HEADS = ("energy", "linear", "film")
+BACKBONES = ("prism", "features")
 TEMPERATURES = ("scalar", "cell")
 
 # softplus(T_INIT_RAW) == 1.0 exactly: log(e - 1).
@@ -41,6 +42,11 @@ class ModelConfig:
     element_dim : int
         Channels of the last convolution; each element pools to ``2 * element_dim``
         (mean and max).
+    backbone : {"prism", "features"}
+        ``prism``: the convolutional sequence backbone on one-hot windows; ``features``:
+        an MLP backbone on per-element feature vectors (the benchmark's real-feature
+        track), with ``feature_dims`` = (enhancer-side, promoter-side) input sizes.
+    feature_dims : tuple of int
     shared_encoder : bool
         One convolutional encoder for enhancer and promoter (else one each).
     d_interaction : int
@@ -72,6 +78,8 @@ class ModelConfig:
     res_kernel: int = 5
     res_pool: int = 4
     element_dim: int = 96
+    backbone: str = "prism"
+    feature_dims: tuple[int, int] = (17, 8)
     shared_encoder: bool = False
     d_interaction: int = 64
     d_environment: int = 32
@@ -85,6 +93,9 @@ class ModelConfig:
     t_clamp: tuple[float, float] | None = (0.5, 2.0)
 
     def __post_init__(self) -> None:
+        if self.backbone not in BACKBONES:
+            raise PrismInputError(f"backbone: {self.backbone!r} is not one of {BACKBONES}")
+        self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
         if self.head not in HEADS:
             raise PrismInputError(f"head: {self.head!r} is not one of {HEADS}")
         if self.temperature not in TEMPERATURES:
@@ -104,6 +115,7 @@ class ModelConfig:
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["t_clamp"] = None if self.t_clamp is None else list(self.t_clamp)
+        data["feature_dims"] = list(self.feature_dims)
         return data
 
     @classmethod

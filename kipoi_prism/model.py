@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import torch
 from torch import nn
 
-from kipoi_prism.backbone import EnvironmentEncoder, PrismBackbone
+from kipoi_prism.backbone import EnvironmentEncoder, build_backbone
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.heads import build_head
 
@@ -35,7 +35,7 @@ class PrismEnergy(nn.Module):
     def __init__(self, config: ModelConfig | None = None) -> None:
         super().__init__()
         self.config = config or ModelConfig()
-        self.backbone = PrismBackbone(self.config)
+        self.backbone = build_backbone(self.config)
         self.environment = EnvironmentEncoder(self.backbone.feature_dim, self.config)
         self.head = build_head(self.config)
 
