@@ -1116,7 +1116,7 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class _Potential:
+class SequencePotential:
     """The sequence part of ``U*`` for every pair (see :func:`sequence_potential`)."""
 
     u: np.ndarray  # shape (N,): signal_scale * z(m) - distance_weight * z(log10 d)
@@ -1145,7 +1145,7 @@ def sequence_potential(pairs, enhancer_index, promoter_index, site_counts, env, 
 
     Returns
     -------
-    _Potential
+    SequencePotential
     """
     x = motif_features(site_counts)
     cell_index = pd.Index(env.cell_lines).get_indexer(pairs["cell_line"])
@@ -1168,7 +1168,7 @@ def sequence_potential(pairs, enhancer_index, promoter_index, site_counts, env, 
         "log10_distance_mean": distance_mean,
         "log10_distance_sd": distance_sd,
     }
-    return _Potential(u, x_e, x_p, ungated, gated, z_distance, weights, standardisation)
+    return SequencePotential(u, x_e, x_p, ungated, gated, z_distance, weights, standardisation)
 
 
 def label_pairs(pairs, enhancer_index, promoter_index, site_counts, env, config):
