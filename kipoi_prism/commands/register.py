@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -56,11 +58,16 @@ def source_entry() -> dict[str, Any]:
     return {"type": "local", "local_path": str(kipoi_source_dir())}
 
 
+def _let_kipoi_write_its_default_config() -> None:
+    """Importing kipoi writes ``~/.kipoi/config.yaml`` with its default sources when there is
+    none. A fresh interpreter does it, so the result does not depend on whether (or under
+    which HOME) this process imported kipoi already."""
+    subprocess.run([sys.executable, "-c", "import kipoi.config"], capture_output=True, check=False)
+
+
 def _read_config(path: Path) -> dict[str, Any]:
     if not path.exists():
-        # Let Kipoi write its own default config (its default sources) first.
-        import kipoi  # noqa: F401 - importing kipoi creates ~/.kipoi/config.yaml
-
+        _let_kipoi_write_its_default_config()
     if not path.exists():
         return {"model_sources": {}}
     try:

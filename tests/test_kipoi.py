@@ -1,0 +1,187 @@
+"""prism-energy as a Kipoi model: dataloader, model class, numpy-2 shim, `kipoi test/predict`."""
+
+from __future__ import annotations
+
+import configparser
+import fnmatch
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+from predict_helpers import make_pairs, read_tsv, single_thread, tiny_weights  # noqa: F401
+
+from kipoi_prism.cli import main
+from kipoi_prism.commands.register import kipoi_source_dir
+from kipoi_prism.weights import DEFAULT_WEIGHTS
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+REPO = Path(__file__).parent.parent
+MODEL_FILES = ("model.yaml", "dataloader.yaml", "dataloader.py")
+EXAMPLE_PAIRS, EXAMPLE_FASTA = REPO / "example" / "pairs.bedpe", REPO / "example" / "genome.fa"
+needs_default_weights = pytest.mark.skipif(
+    not DEFAULT_WEIGHTS.is_file(), reason=f"no default weights at {DEFAULT_WEIGHTS}"
+)
+
+
+@pytest.mark.parametrize("name", MODEL_FILES)
+def test_repository_model_directory_matches_the_packaged_one(name):
+    packaged = kipoi_source_dir() / "prism-energy" / name
+    assert (REPO / name).read_bytes() == packaged.read_bytes(), (
+        f"{name} at the repository root differs from {packaged}; keep them identical"
+    )
+
+
+def test_package_data_ships_the_model_directory():
+    setup = configparser.ConfigParser()
+    setup.read(REPO / "setup.cfg")
+    patterns = [p.strip() for p in setup["options.package_data"]["kipoi_prism"].split(",")]
+    package = REPO / "kipoi_prism"
+    shipped = [p.relative_to(package).as_posix() for p in kipoi_source_dir().rglob("*")]
+    shipped = [p for p in shipped if (package / p).is_file() and "__pycache__" not in p]
+    assert sorted(p.rsplit("/", 1)[1] for p in shipped) == sorted(MODEL_FILES)
+    for path in shipped:
+        assert any(fnmatch.fnmatch(path, pattern) for pattern in patterns), path
+
+
+def test_numpy_aliases_for_kipoi_h5_writer(tmp_path):
+    from kipoi.writers import HDF5BatchWriter
+
+    import kipoi_prism.kipoi_model  # noqa: F401 - applies the shim
+
+    assert np.string_ is np.bytes_ and np.unicode_ is np.str_
+    path = tmp_path / "out.h5"
+    batch = {"preds": {"p": np.array([0.5, 0.25])}, "metadata": {"name": np.array(["a", "b"])}}
+    HDF5BatchWriter.dump(str(path), batch)
+    with h5py.File(path) as handle:
+        assert handle["metadata/name"].asstr()[:].tolist() == ["a", "b"]
+
+
+@pytest.fixture
+def tiny(tmp_path, small_genome):
+    """Tiny weights and 30 made pairs over three cell lines."""
+    return {
+        "weights": tiny_weights(tmp_path / "tiny.pt", seed=2),
+        "pairs": make_pairs(tmp_path / "pairs.bedpe", n=30, seed=4),
+        "fasta": small_genome,
+    }
+
+
+@pytest.fixture
+def dataloader_class(monkeypatch):
+    import kipoi
+
+    monkeypatch.chdir(REPO)  # Kipoi's "dir" source is the working directory
+    return kipoi.get_dataloader_factory(".", "dir")
+
+
+def test_dataloader_batches_hold_one_cell_line_and_its_support_set(tiny, dataloader_class):
+    loader = dataloader_class(
+        pairs=str(tiny["pairs"]), fasta=str(tiny["fasta"]), weights=str(tiny["weights"]),
+        support_size=4,
+    )  # fmt: skip
+    batches = list(loader.batch_iter(batch_size=3))
+    assert sum(len(b["metadata"]["name"]) for b in batches) == 30
+    assert dataloader_class.get_output_schema().compatible_with_batch(batches[0])
+    for batch in batches:
+        inputs, metadata = batch["inputs"], batch["metadata"]
+        assert len(set(metadata["cell_line"])) == 1
+        assert inputs["enhancer"].shape[1:] == (4, 200) and inputs["promoter"].shape[1:] == (4, 150)
+        assert inputs["enhancer"].shape[0] == len(metadata["name"]) <= 3
+        assert inputs["support_enhancer"].shape == (4, 4, 200)
+        assert inputs["support_promoter"].shape == (4, 4, 150)
+        assert set(metadata["enhancer_range"]) == {"chr", "start", "end", "id", "strand"}
+    cells = [b["metadata"]["cell_line"][0] for b in batches]
+    assert cells == sorted(cells)
+
+
+def test_kipoi_model_equals_kipoi_prism_predict(tmp_path, tiny, dataloader_class):
+    from kipoi_prism.kipoi_model import PrismEnergyKipoiModel
+
+    model = PrismEnergyKipoiModel(weights=str(tiny["weights"]), device="cpu")
+    loader = dataloader_class(
+        pairs=str(tiny["pairs"]), fasta=str(tiny["fasta"]), weights=str(tiny["weights"])
+    )
+    rows = []
+    for batch in loader.batch_iter(batch_size=4):
+        preds = model.predict_on_batch(batch["inputs"])
+        rows.append(pd.DataFrame({"name": batch["metadata"]["name"], **preds}))
+    kipoi_scores = pd.concat(rows).set_index("name")
+    out = tmp_path / "scores.tsv"
+    argv = ["-q", "predict", "--pairs", str(tiny["pairs"]), "--fasta", str(tiny["fasta"])]
+    assert main([*argv, "--weights", str(tiny["weights"]), "--out", str(out)]) == 0
+    ours = read_tsv(out).set_index("name").loc[kipoi_scores.index]
+    for column in ("probability", "U_I", "R_E", "lam", "T"):
+        np.testing.assert_allclose(kipoi_scores[column], ours[column], rtol=0, atol=1e-6)
+    assert (kipoi_scores["call"] == ours["call"]).all()
+    assert len(model._environments) == 3  # one z_E per cell line, computed once
+
+
+def test_kipoi_model_rejects_inputs_for_other_weights(tiny):
+    from kipoi_prism.kipoi_model import PrismEnergyKipoiModel
+
+    model = PrismEnergyKipoiModel(weights=str(tiny["weights"]), device="cpu")
+    x = {k: np.zeros((2, 4, 100), np.float32) for k in
+         ("enhancer", "promoter", "support_enhancer", "support_promoter")}  # fmt: skip
+    with pytest.raises(ValueError, match=r"expected shape \(N, 4, 200\)"):
+        model.predict_on_batch(x)
+
+
+# --------------------------------------------------------------------------- kipoi CLI
+
+
+def kipoi_env(home: Path) -> dict[str, str]:
+    home.mkdir(exist_ok=True)
+    return {**os.environ, "HOME": str(home), "OMP_NUM_THREADS": "1"}
+
+
+def kipoi_cli() -> list[str]:
+    script = Path(sys.executable).with_name("kipoi")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kipoi"]
+
+
+@needs_default_weights
+def test_kipoi_test_passes_in_the_repository(tmp_path):
+    done = subprocess.run(
+        [*kipoi_cli(), "test", "."], cwd=REPO, env=kipoi_env(tmp_path / "home"),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Successfully ran test_predict" in done.stdout + done.stderr
+
+
+@needs_default_weights
+def test_register_then_kipoi_predict_matches_kipoi_prism(tmp_path):
+    env = kipoi_env(tmp_path / "home")
+    registered = subprocess.run(
+        [sys.executable, "-m", "kipoi_prism", "register"], env=env, capture_output=True, text=True
+    )
+    assert registered.returncode == 0, registered.stderr
+    args = f'{{"pairs": "{EXAMPLE_PAIRS}", "fasta": "{EXAMPLE_FASTA}"}}'
+    done = subprocess.run(
+        [*kipoi_cli(), "predict", "prism-energy", "--source", "prism", f"--dataloader_args={args}",
+         "--keep_metadata", "-o", "kipoi.tsv", "kipoi.h5"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    table = pd.read_csv(tmp_path / "kipoi.tsv", sep="\t")
+    n_pairs = len(read_tsv_pairs(EXAMPLE_PAIRS))
+    assert len(table) == n_pairs
+    with h5py.File(tmp_path / "kipoi.h5") as handle:
+        assert handle["preds/probability"].shape == (n_pairs,)
+    ours = tmp_path / "ours.tsv"
+    argv = ["-q", "predict", "--pairs", str(EXAMPLE_PAIRS), "--fasta", str(EXAMPLE_FASTA)]
+    assert main([*argv, "--out", str(ours)]) == 0
+    expected = read_tsv(ours).set_index("name").loc[table["metadata/name"], "probability"]
+    np.testing.assert_allclose(table["preds/probability"], expected, rtol=0, atol=1e-6)
+
+
+def read_tsv_pairs(path: Path) -> pd.DataFrame:
+    from kipoi_prism.io import read_pairs
+
+    return read_pairs(path)

@@ -1,0 +1,327 @@
+"""The inference engine and the writers (kipoi_prism.predict, kipoi_prism.writers)."""
+
+from __future__ import annotations
+
+import io
+import logging
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from predict_helpers import make_pairs, single_thread, tiny_weights  # noqa: F401
+
+from kipoi_prism.config import InferenceConfig
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.genome import Genome
+from kipoi_prism.io import read_pairs
+from kipoi_prism.predict import (
+    FilePairSource,
+    FramePairSource,
+    Predictor,
+    StdinPairSource,
+    predict_pairs,
+    write_all,
+)
+from kipoi_prism.support import select_support
+from kipoi_prism.weights import load_weights
+from kipoi_prism.writers import SCORE_COLUMNS, OutputContext, open_output
+
+SCORES = ["probability", "U_I", "R_E", "lam", "T"]
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+@pytest.fixture
+def weights(tmp_path) -> Path:
+    return tiny_weights(tmp_path / "tiny.pt", seed=0)
+
+
+@pytest.fixture
+def pairs_file(tmp_path) -> Path:
+    return make_pairs(tmp_path / "pairs.bedpe", n=45, seed=1)
+
+
+def scored(pairs, genome, weights, chunk_size=50_000, num_workers=0, **config) -> pd.DataFrame:
+    predictor = Predictor(
+        load_weights(weights), Genome(genome), InferenceConfig(**config), num_workers
+    )
+    _, batches = predictor.predict(FilePairSource(pairs, chunk_size=chunk_size))
+    return pd.concat(list(batches), ignore_index=True)
+
+
+def assert_same_scores(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    merged = a.merge(b, on="name", suffixes=("_a", "_b"), validate="one_to_one")
+    assert len(merged) == len(a) == len(b)
+    for column in SCORES:
+        np.testing.assert_allclose(merged[f"{column}_a"], merged[f"{column}_b"], rtol=0, atol=1e-6)
+    assert (merged["call_a"] == merged["call_b"]).all()
+
+
+def test_one_row_per_pair_in_input_order(pairs_file, small_genome, weights):
+    frame = scored(pairs_file, small_genome, weights, batch_size=7)
+    expected = read_pairs(pairs_file)
+    assert frame["name"].tolist() == expected["name"].tolist()
+    assert set(SCORE_COLUMNS) <= set(frame.columns)
+    assert frame["probability"].between(0, 1).all()
+    assert frame["probability"].dtype == np.float32
+    assert (frame["R_E"] >= 0).all()
+    # each cell line has its own environment, hence its own R_E
+    assert frame.groupby("cell_line")["R_E"].nunique().eq(1).all()
+    assert frame["R_E"].nunique() == 3
+
+
+@pytest.mark.parametrize("batch_size", [1, 4, 64])
+def test_batch_size_does_not_change_predictions(pairs_file, small_genome, weights, batch_size):
+    reference = scored(pairs_file, small_genome, weights, batch_size=16)
+    assert_same_scores(scored(pairs_file, small_genome, weights, batch_size=batch_size), reference)
+
+
+def test_row_order_and_chunking_do_not_change_predictions(
+    tmp_path, pairs_file, small_genome, weights
+):
+    lines = pairs_file.read_text().splitlines(keepends=True)
+    rng = np.random.default_rng(7)
+    shuffled = tmp_path / "shuffled.bedpe"
+    shuffled.write_text(lines[0] + "".join(rng.permutation(lines[1:])))
+    reference = scored(pairs_file, small_genome, weights)
+    reordered = scored(shuffled, small_genome, weights, chunk_size=4, batch_size=5)
+    assert reordered["name"].tolist() == read_pairs(shuffled)["name"].tolist()
+    assert_same_scores(reordered, reference)
+
+
+def test_worker_count_does_not_change_predictions(pairs_file, small_genome, weights):
+    reference = scored(pairs_file, small_genome, weights, batch_size=4)
+    with_workers = scored(pairs_file, small_genome, weights, batch_size=4, num_workers=2)
+    assert with_workers["name"].tolist() == reference["name"].tolist()
+    assert_same_scores(with_workers, reference)
+
+
+def test_environment_is_the_mean_over_the_seeded_support_set(pairs_file, small_genome, weights):
+    bundle = load_weights(weights)
+    predictor = Predictor(bundle, Genome(small_genome), InferenceConfig(support_size=5, seed=3))
+    result = predictor.scan(FilePairSource(pairs_file))
+    table = read_pairs(pairs_file)
+    for cell, positions in select_support(table, 5, 3).items():
+        assert result.support[cell]["name"].tolist() == table["name"].iloc[positions].tolist()
+        encoded = predictor.encoder.encode(table.iloc[positions])
+        with torch.no_grad():
+            _, e, _ = bundle.model.encode(
+                torch.from_numpy(encoded.enhancer), torch.from_numpy(encoded.promoter)
+            )
+        z_e = predictor.environments(result.support)[cell]
+        torch.testing.assert_close(z_e, e.mean(dim=0), rtol=0, atol=1e-6)
+    assert result.counts == {"cellA": 15, "cellB": 15, "cellC": 15}
+    assert result.has_labels and result.n_pairs == 45
+
+
+def test_seed_and_support_size_choose_the_environment(pairs_file, small_genome, weights):
+    first = scored(pairs_file, small_genome, weights, support_size=4, seed=1)
+    again = scored(pairs_file, small_genome, weights, support_size=4, seed=1)
+    other = scored(pairs_file, small_genome, weights, support_size=4, seed=2)
+    pd.testing.assert_frame_equal(first, again)
+    assert not np.allclose(first["R_E"], other["R_E"])
+
+
+def test_prototypes_replace_support_sets_for_training_cell_lines(
+    tmp_path, pairs_file, small_genome
+):
+    prototype = torch.tensor([0.5, 0.0, 1.0, 2.0])
+    path = tiny_weights(tmp_path / "proto.pt", prototypes={"cellA": prototype})
+    bundle = load_weights(path)
+    frame = scored(pairs_file, small_genome, path, use_prototypes=True)
+    plain = scored(pairs_file, small_genome, path)
+    head = bundle.model.head
+    with torch.no_grad():
+        expected_r = torch.nn.functional.softplus(head.g_e(prototype)).item()
+    a = frame["cell_line"] == "cellA"
+    np.testing.assert_allclose(frame.loc[a, "R_E"], expected_r, atol=1e-6)
+    assert_same_scores(frame[~a], plain[~a])  # no prototype: support set as before
+
+
+def test_call_uses_the_saved_threshold(tmp_path, pairs_file, small_genome):
+    path = tiny_weights(tmp_path / "t.pt", threshold=0.45)
+    frame = scored(pairs_file, small_genome, path)
+    assert (frame["call"] == (frame["probability"] >= 0.45)).all()
+    assert frame["call"].dtype == np.int8
+
+
+def test_padding_is_counted_in_one_warning(tmp_path, small_genome, weights, caplog):
+    path = tmp_path / "edge.bedpe"
+    path.write_text(
+        "chr1\t0\t50\tchr1\t1000\t1100\tedge1\t.\t.\t.\tcellA\t1\n"
+        "chr2\t11990\t12000\tchr2\t11950\t12000\tedge2\t.\t.\t.\tcellA\t0\n"
+        "chr1\t5000\t5100\tchr1\t6000\t6100\tinside\t.\t.\t.\tcellA\t0\n"
+    )
+    with caplog.at_level(logging.WARNING, logger="kipoi_prism.predict"):
+        frame = scored(path, small_genome, weights)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert warnings == [f"{path}: 3 window(s) run off a chromosome end and were padded with N"]
+    assert len(frame) == 3
+
+
+def test_duplicate_names_across_chunks_are_found(tmp_path, pairs_file, small_genome, weights):
+    text = pairs_file.read_text()
+    first = text.splitlines()[1]
+    path = tmp_path / "dup.bedpe"
+    path.write_text(text + first + "\n")
+    with pytest.raises(PrismInputError, match="line 47: duplicate pair name 'pair000'"):
+        scored(path, small_genome, weights, chunk_size=4)
+
+
+def test_sources_read_twice_and_stdin_is_spooled(pairs_file):
+    source = FilePairSource(pairs_file)
+    assert source.format == "bedpe"
+    assert [len(c) for c in source.chunks()] == [len(c) for c in source.chunks()] == [45]
+    with StdinPairSource(stream=io.BytesIO(pairs_file.read_bytes())) as stdin:
+        first = pd.concat(list(stdin.chunks()))
+        pd.testing.assert_frame_equal(first, pd.concat(list(stdin.chunks())))
+        spool = stdin.spool
+        assert spool.exists()
+    assert not spool.exists()
+    frame = read_pairs(pairs_file)
+    assert [len(c) for c in FramePairSource(frame, chunk_size=20).chunks()] == [20, 20, 5]
+
+
+def test_stdin_errors_name_standard_input():
+    bad = b"chr1\t5\t1\tchr1\t1\t2\tp\t.\t.\t.\tcellA\t1\n"
+    with pytest.raises(PrismInputError, match=r"^- line 1: enhancer start 5 >= end 1"):
+        with StdinPairSource(stream=io.BytesIO(bad)) as source:
+            list(source.chunks())
+    with pytest.raises(PrismInputError, match=r"^-: no pairs in the file"):
+        StdinPairSource(stream=io.BytesIO(b""))
+
+
+def test_predict_pairs_api(pairs_file, small_genome, weights):
+    frame = predict_pairs(pairs_file, small_genome, weights)
+    assert len(frame) == 45 and frame["name"].iloc[0] == "pair000"
+
+
+def test_predictor_option_checks(small_genome, weights):
+    bundle, genome = load_weights(weights), Genome(small_genome)
+    with pytest.raises(PrismInputError, match="--batch-size"):
+        Predictor(bundle, genome, InferenceConfig(batch_size=0))
+    with pytest.raises(PrismInputError, match="--num-workers"):
+        Predictor(bundle, genome, num_workers=-1)
+    with pytest.raises(PrismInputError, match="--device"):
+        Predictor(bundle, genome, device="tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(PrismInputError, match="no CUDA device"):
+            Predictor(bundle, genome, device="cuda")
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def write(path, pairs, genome, weights) -> None:
+    predictor = Predictor(load_weights(weights), Genome(genome))
+    result, batches = predictor.predict(FilePairSource(pairs))
+    with open_output(path, predictor.output_context(result)) as writer:
+        write_all(writer, batches, rows=10)
+
+
+def test_tsv_output(tmp_path, pairs_file, small_genome, weights):
+    out = tmp_path / "out.tsv"
+    write(out, pairs_file, small_genome, weights)
+    table = pd.read_csv(out, sep="\t")
+    assert list(table.columns) == ["name", "cell_line", *SCORE_COLUMNS, "label"]
+    reference = scored(pairs_file, small_genome, weights)
+    assert table["name"].tolist() == reference["name"].tolist()
+    np.testing.assert_allclose(table["probability"], reference["probability"], atol=1e-6)
+    assert (
+        table["label"].astype(str).tolist() == read_pairs(pairs_file)["label"].astype(str).tolist()
+    )
+
+
+def test_tsv_without_labels_has_no_label_column(tmp_path, small_genome, weights):
+    pairs = make_pairs(tmp_path / "unlabelled.bedpe", n=6, labels=False)
+    out = tmp_path / "out.tsv"
+    write(out, pairs, small_genome, weights)
+    assert "label" not in pd.read_csv(out, sep="\t").columns
+
+
+def test_bedpe_output_reads_back_as_labelled_bedpe(tmp_path, pairs_file, small_genome, weights):
+    out = tmp_path / "out.bedpe"
+    write(out, pairs_file, small_genome, weights)
+    back = read_pairs(out)
+    original = read_pairs(pairs_file)
+    for column in [
+        "enhancer_chrom",
+        "enhancer_start",
+        "promoter_end",
+        "name",
+        "cell_line",
+        "label",
+    ]:
+        assert back[column].tolist() == original[column].tolist()
+    reference = scored(pairs_file, small_genome, weights)
+    np.testing.assert_allclose(back["score"].astype(float), reference["probability"], atol=1e-6)
+    assert {"call", "U_I", "R_E", "lam", "T"} <= set(back.columns)
+
+
+def test_h5_output(tmp_path, pairs_file, small_genome, weights):
+    out = tmp_path / "out.h5"
+    write(out, pairs_file, small_genome, weights)
+    reference = scored(pairs_file, small_genome, weights)
+    with h5py.File(out) as handle:
+        assert handle["name"].asstr()[:].tolist() == reference["name"].tolist()
+        np.testing.assert_array_equal(handle["probability"][:], reference["probability"])
+        assert handle["label"].dtype == np.int8
+        assert handle.attrs["support_size"] == 32
+        assert handle.attrs["weights_sha256"] == load_weights(weights).digest
+
+
+def test_failed_run_leaves_no_output_file(tmp_path):
+    out = tmp_path / "out.tsv"
+
+    def failing_batches():
+        yield pd.DataFrame({"name": ["a"], "cell_line": ["c"], "label": [1],
+                            **{c: [0.5] for c in SCORE_COLUMNS}})  # fmt: skip
+        raise PrismInputError("simulated failure half-way")
+
+    with pytest.raises(PrismInputError, match="half-way"):
+        with open_output(out, OutputContext(has_labels=True)) as writer:
+            write_all(writer, failing_batches(), rows=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_existing_output_is_kept_when_a_run_fails(tmp_path):
+    out = tmp_path / "out.tsv"
+    out.write_text("previous results\n")
+    with pytest.raises(RuntimeError):
+        with open_output(out, OutputContext()):
+            raise RuntimeError("boom")
+    assert out.read_text() == "previous results\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.tsv"]
+
+
+@pytest.mark.parametrize(
+    "name, problem",
+    [("out.csv", "unknown output format"), ("missing/out.tsv", "does not exist"), (".", "folder")],
+)
+def test_bad_output_paths(tmp_path, name, problem):
+    with pytest.raises(PrismInputError, match=problem):
+        with open_output(tmp_path / name, OutputContext()):
+            pass
+
+
+def test_stdout_output(capsys, pairs_file, small_genome, weights):
+    write("-", pairs_file, small_genome, weights)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split("\t")[:3] == ["name", "cell_line", "probability"]
+    assert len(lines) == 46
+
+
+def test_writer_registry_picks_the_longest_suffix(monkeypatch, tmp_path):
+    from kipoi_prism import writers
+
+    class Interact(writers.TsvWriter):
+        suffix = ".interact.bed"
+
+    monkeypatch.setitem(writers.WRITERS, ".bed", writers.TsvWriter)
+    monkeypatch.setitem(writers.WRITERS, Interact.suffix, Interact)
+    assert writers.writer_class(tmp_path / "x.interact.bed") is Interact
+    assert writers.writer_class(tmp_path / "x.bed") is writers.TsvWriter
+    assert writers.writer_class("-") is writers.TsvWriter
