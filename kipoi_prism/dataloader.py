@@ -34,6 +34,7 @@ from kipoi.data import BatchDataset
 from kipoi_prism.compat import ensure_kipoi_compat
 from kipoi_prism.config import InferenceConfig, ModelConfig
 from kipoi_prism.encode import EncodedPairs, PairEncoder
+from kipoi_prism.errors import PrismInputError
 from kipoi_prism.genome import Genome
 from kipoi_prism.predict import FilePairSource, FramePairSource, scan
 
@@ -88,7 +89,10 @@ class PrismPairDataLoader(BatchDataset):
     ) -> None:
         self.encoder = PairEncoder(Genome(fasta), *window_lengths(weights))
         self.table = pd.concat(list(FilePairSource(pairs, format).chunks()), ignore_index=True)
-        scanned = scan(FramePairSource(self.table, str(pairs)), self.encoder, support_size, seed)
+        source = FramePairSource(self.table, str(pairs))
+        scanned = scan(
+            source, self.encoder, _integer("support_size", support_size), _integer("seed", seed)
+        )
         self.support_rows = scanned.support
         self._support_cache: dict[str, EncodedPairs] = {}
         self.set_batch_size(DEFAULT_BATCH_SIZE)
@@ -129,6 +133,14 @@ class PrismPairDataLoader(BatchDataset):
         if cell not in self._support_cache:
             self._support_cache[cell] = self.encoder.encode(self.support_rows[cell])
         return self._support_cache[cell]
+
+
+def _integer(name: str, value) -> int:
+    """Kipoi passes JSON values through; accept ``8`` or ``"8"``, refuse anything else."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise PrismInputError(f"{name}: expected an integer, got {value!r}") from None
 
 
 def _strand(values: pd.Series) -> np.ndarray:

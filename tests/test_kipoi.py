@@ -100,6 +100,20 @@ def test_dataloader_batches_hold_one_cell_line_and_its_support_set(tiny, dataloa
     assert cells == sorted(cells)
 
 
+def test_dataloader_integer_arguments(tiny, dataloader_class):
+    from kipoi_prism.errors import PrismInputError
+
+    common = {
+        "pairs": str(tiny["pairs"]),
+        "fasta": str(tiny["fasta"]),
+        "weights": str(tiny["weights"]),
+    }
+    loader = dataloader_class(**common, support_size="2", seed="1")  # JSON strings are fine
+    assert loader[0]["inputs"]["support_enhancer"].shape[0] == 2
+    with pytest.raises(PrismInputError, match="support_size: expected an integer, got 'two'"):
+        dataloader_class(**common, support_size="two")
+
+
 def test_kipoi_model_equals_kipoi_prism_predict(tmp_path, tiny, dataloader_class):
     from kipoi_prism.kipoi_model import PrismEnergyKipoiModel
 
