@@ -335,6 +335,9 @@ class DataConfig:
     h5_cache : str, optional
         HDF5 file of encoded windows, built once and reused while the pairs, genome and
         window widths are unchanged.
+    enhancer_features, promoter_features : list of str
+        Columns of the pair table the feature backbone (``model.backbone: features``)
+        reads instead of sequence; ``genome`` is then not needed.
     """
 
     pairs: str | list[str] | None = None
@@ -344,6 +347,8 @@ class DataConfig:
     split: SplitConfig = field(default_factory=SplitConfig)
     num_workers: int = 0
     h5_cache: str | None = None
+    enhancer_features: list[str] = field(default_factory=list)
+    promoter_features: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if isinstance(self.split, dict):

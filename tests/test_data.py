@@ -241,3 +241,16 @@ def test_block_dataset_reads_the_same_from_cache(toy, tmp_path):
     cached = BlockBatchDataset(_source(toy, cache))[plan]
     np.testing.assert_array_equal(plain["enhancer"], cached["enhancer"])
     np.testing.assert_array_equal(plain["promoter"], cached["promoter"])
+
+
+def test_feature_source_rows_and_errors():
+    from kipoi_prism.data import FeatureSource
+
+    frame = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0], "c": ["5", "x"], "line": [7, 8]})
+    source = FeatureSource(frame, ["a", "b"], ["a"])
+    rows = source.encode(np.array([1, 0]))
+    assert rows.enhancer.tolist() == [[2.0, 4.0], [1.0, 3.0]] and rows.promoter.dtype == np.float32
+    with pytest.raises(PrismInputError, match=r"promoter feature columns \['z'\] not in"):
+        FeatureSource(frame, ["a"], ["z"])
+    with pytest.raises(PrismInputError, match=r"line 8: enhancer feature 'c' is not a finite"):
+        FeatureSource(frame, ["c"], ["a"])

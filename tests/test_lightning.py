@@ -1,0 +1,257 @@
+"""Training end to end on a tiny made data set: curriculum, ramp, losses, export, resume."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from pytorch_lightning.callbacks import Callback
+
+from kipoi_prism import metrics
+from kipoi_prism.config import LossWeights
+from kipoi_prism.data import CellLineBlockSampler, WindowSource
+from kipoi_prism.genome import Genome
+from kipoi_prism.lightning import (
+    AUXILIARY,
+    PrismDataModule,
+    PrismLightning,
+    fit,
+    phase_at,
+    score_pairs,
+)
+from kipoi_prism.weights import load_weights
+from toy_training import make_toy, quiet_trainer, split_toy, tiny_model, tiny_train
+
+
+class Snapshots(Callback):
+    """Copies of the warm-up-frozen and backbone parameters before training and after each epoch."""
+
+    def __init__(self) -> None:
+        self.states: list[tuple[list[torch.Tensor], list[torch.Tensor]]] = []
+
+    def _grab(self, module: PrismLightning) -> None:
+        frozen = [p.detach().clone() for p in module.frozen_during_warmup()]
+        backbone = [p.detach().clone() for p in module.model.backbone.parameters()]
+        self.states.append((frozen, backbone))
+
+    def on_train_start(self, trainer, pl_module) -> None:
+        self._grab(pl_module)
+
+    def on_train_epoch_end(self, trainer, pl_module) -> None:
+        self._grab(pl_module)
+
+
+class SimulatedKill(RuntimeError):
+    pass
+
+
+class KillAt(Callback):
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
+        if trainer.global_step == self.step:
+            raise SimulatedKill(f"killed after step {self.step}")
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("toy")
+    genome, frame = make_toy(folder)
+    train, val = split_toy(frame)
+    return folder, genome, train, val
+
+
+@pytest.fixture(scope="module")
+def run(toy):
+    """2 warm-up + 2 full epochs, checkpoints every 2 steps (4 steps per epoch)."""
+    folder, genome, train, val = toy
+    snapshots = Snapshots()
+    result = fit(train, val, genome, tiny_model(), tiny_train(), folder / "run",
+                 trainer_config=quiet_trainer(checkpoint_every_n_steps=2),
+                 callbacks=[snapshots])  # fmt: skip
+    return result, snapshots
+
+
+def _same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
+    return all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+# --------------------------------------------------------------------------- schedule
+
+
+def test_weights_ramp_after_warmup_to_caps():
+    config = tiny_train(warmup_epochs=2)
+    assert [phase_at(config, e).warmup for e in range(4)] == [True, True, False, False]
+    corr = [phase_at(config, e).weights.corr for e in range(14)]
+    assert corr[:3] == [0.1, 0.1, 0.11] and corr[11] == 0.2 and corr[13] == 0.2
+    sparse = [phase_at(config, e).weights.sparse for e in range(5)]
+    assert sparse == [0.01, 0.01, 0.02, 0.02, 0.02]  # cap d = 0.02 after one ramp step
+    assert phase_at(config, 9).weights == LossWeights(0.18, 0.18, 0.1, 0.02, 0.1)
+
+
+def test_zero_weight_stays_off_and_no_curriculum_means_constant():
+    config = tiny_train(weights=LossWeights(corr=0.1, inv=0.0, hcont=0.05, sparse=0.01, proto=0.0))
+    assert phase_at(config, 8).weights.inv == 0.0 and phase_at(config, 8).weights.proto == 0.0
+    flat = tiny_train(curriculum=False)
+    assert not phase_at(flat, 0).warmup
+    assert phase_at(flat, 7).weights == flat.weights
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def test_environment_frozen_during_warmup_and_learning_after(run):
+    result, snapshots = run
+    assert len(snapshots.states) == 5  # start + 4 epochs
+    (env0, bb0), (env1, bb1), (env2, _), (env3, _), (env4, _) = snapshots.states
+    assert _same(env0, env1) and _same(env1, env2), "environment parameters moved in warm-up"
+    assert not _same(bb0, bb1), "the backbone did not learn in warm-up"
+    assert not _same(env2, env3) and not _same(env3, env4), "environment frozen after warm-up"
+    history = result.history
+    assert history["warmup"].tolist() == [1, 1, 0, 0]
+    assert (history.loc[history["warmup"] == 1, "R_E"] == 0).all()
+    assert (history.loc[history["warmup"] == 0, "R_E"] > 0).all()
+
+
+def test_history_follows_the_ramp_and_holds_every_monitor(run):
+    result, _ = run
+    history = result.history
+    config = tiny_train()
+    for name in AUXILIARY:
+        expected = [getattr(phase_at(config, e).weights, name) for e in range(4)]
+        assert history[f"w_{name}"].tolist() == pytest.approx(expected)
+    for column in ("train_aupr", "train_auroc", "train_f1", "val_aupr", "val_auroc", "val_f1",
+                   "corr", "domain_acc", "domain_chance", "zI_l0", "zE_l0", "T", "lam",
+                   "train_loss_task", "train_loss_corr", "train_loss_inv", "train_loss_hcont",
+                   "train_loss_sparse", "train_loss_proto"):  # fmt: skip
+        assert history[column].notna().all(), column
+    assert (history["domain_chance"] == 0.5).all()
+    assert (result.run_dir / "history.csv").is_file()
+    assert list((result.run_dir / "logs").glob("version_*/metrics.csv"))
+
+
+def test_export_has_prototypes_threshold_and_scores_like_validation(run, toy):
+    result, _ = run
+    _, genome, _, val = toy
+    bundle = load_weights(result.weights_path)
+    assert sorted(bundle.prototypes) == ["A", "B"]
+    assert bundle.prototypes["A"].shape == (4,)
+    best = result.history.loc[result.history["epoch"] == result.best_epoch].iloc[0]
+    assert result.best_val_aupr == pytest.approx(result.history["val_aupr"].max())
+    assert bundle.threshold == pytest.approx(best["val_threshold"])
+    assert bundle.metadata["fit"]["best_epoch"] == result.best_epoch
+    scores = score_pairs(bundle, val, genome, support_size=8, seed=0)
+    assert scores["name"].tolist() == val["name"].tolist()
+    aupr = metrics.aupr(scores["label"].to_numpy(), scores["probability"].to_numpy())
+    assert aupr == pytest.approx(best["val_aupr"], abs=1e-6)
+    shuffled = score_pairs(bundle, val.sample(frac=1, random_state=3), genome, support_size=8)
+    merged = scores.merge(shuffled, on="name")
+    np.testing.assert_allclose(merged["probability_x"], merged["probability_y"], atol=1e-6)
+
+
+def test_resume_after_kill_mid_epoch_ends_with_the_same_weights(run, toy):
+    result, _ = run
+    folder, genome, train, val = toy
+    out = folder / "killed"
+    with pytest.raises(SimulatedKill):
+        fit(train, val, genome, tiny_model(), tiny_train(), out,
+            trainer_config=quiet_trainer(checkpoint_every_n_steps=2), callbacks=[KillAt(11)])  # fmt: skip
+    saved = torch.load(out / "checkpoints" / "last.ckpt", weights_only=False, map_location="cpu")
+    assert saved["global_step"] == 10 and saved["epoch"] == 2  # mid-epoch 3, step 11 lost
+    resumed = fit(train, val, genome, tiny_model(), tiny_train(), out,
+                  trainer_config=quiet_trainer(checkpoint_every_n_steps=2), resume="auto")  # fmt: skip
+    reference = torch.load(result.last_checkpoint, weights_only=False, map_location="cpu")
+    final = torch.load(resumed.last_checkpoint, weights_only=False, map_location="cpu")
+    assert reference["global_step"] == final["global_step"] == 16
+    for key, value in reference["state_dict"].items():
+        torch.testing.assert_close(final["state_dict"][key], value, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(resumed.history["val_aupr"], result.history["val_aupr"], atol=1e-6)
+
+
+# --------------------------------------------------------------------------- one batch
+
+
+def _module_and_batch(toy, epoch_index: int = 2):
+    _, genome, train, val = toy
+    cells = sorted(train["cell_line"].unique())
+    module = PrismLightning(tiny_model(), tiny_train(), cells, ["C"])
+    data = PrismDataModule(train, val, genome, tiny_model(), tiny_train(), cells, ["C"])
+    data.setup()
+    plan = next(iter(data.train_dataloader().sampler))
+    batch = data.train_dataloader().dataset[plan]
+    batch = {k: torch.as_tensor(v) for k, v in batch.items()}
+    return module, batch, phase_at(module.train_config, epoch_index)
+
+
+def test_every_auxiliary_loss_has_a_gradient_on_a_real_batch(toy):
+    module, batch, phase = _module_and_batch(toy)
+    module.train()
+    out, cells, z_e_cells = module.encode_batch(batch, use_environment=not phase.warmup)
+    assert len(cells) >= 2, "the batch should hold several cell lines"
+    terms, monitors = module.loss_terms(out, batch, cells, z_e_cells, phase)
+    assert set(AUXILIARY) <= set(terms)
+    backbone = list(module.model.backbone.parameters())
+    environment = list(module.model.environment.parameters())
+    for name in AUXILIARY:
+        grads = torch.autograd.grad(terms[name], backbone + environment, retain_graph=True,
+                                    allow_unused=True)  # fmt: skip
+        norm = sum(float(g.abs().sum()) for g in grads if g is not None)
+        assert terms[name].item() > 0 and norm > 0, f"L_{name} has no gradient"
+    grads = torch.autograd.grad(terms["inv"], list(module.domain.parameters()))
+    assert sum(float(g.abs().sum()) for g in grads) > 0
+    assert 0 <= monitors["domain_acc"].item() <= 1
+
+
+def test_non_finite_loss_falls_back_to_small_lam(toy):
+    module, _, _ = _module_and_batch(toy)
+    loss = module.guard(torch.tensor(math.nan, requires_grad=True))
+    assert module.model.head.lam.item() == pytest.approx(0.01)
+    assert int(module.divergences) == 1
+    loss.backward()
+    assert all(p.grad is None or not p.grad.any() for p in module.parameters())
+
+
+def test_early_stopping_fires_on_a_plateau(toy, monkeypatch):
+    folder, genome, train, val = toy
+    labels = np.array([0, 1, 0, 1])
+    flat = np.array([0.2, 0.6, 0.4, 0.3])
+    monkeypatch.setattr(PrismLightning, "validation_predictions", lambda self: (labels, flat))
+    result = fit(train, val, genome, tiny_model(), tiny_train(max_epochs=10, patience=3),
+                 folder / "plateau", trainer_config=quiet_trainer())  # fmt: skip
+    assert result.epochs_run == 4  # best at epoch 1, then 3 epochs without improvement
+    assert result.best_epoch == 1
+
+
+def test_sampler_and_source_types(toy):
+    module, batch, _ = _module_and_batch(toy)
+    assert batch["enhancer"].dtype == torch.float32
+    assert isinstance(module.model.config.enhancer_length, int)
+    assert CellLineBlockSampler is not None and WindowSource is not None
+    assert Genome is not None
+
+
+def test_feature_backbone_trains_on_table_columns(toy):
+    folder, _, train, val = toy
+    rng = np.random.default_rng(0)
+
+    def with_features(frame):
+        frame = frame.copy()
+        signal = frame["label"].to_numpy() * 2.0
+        for i in range(3):
+            frame[f"e{i}"] = rng.normal(size=len(frame)) + (signal if i == 0 else 0)
+        frame["p0"] = rng.normal(size=len(frame)) + signal
+        return frame
+
+    columns = (["e0", "e1", "e2"], ["p0"])
+    model = tiny_model()
+    model.backbone, model.feature_dims = "features", (3, 1)
+    result = fit(with_features(train), with_features(val), None, model,
+                 tiny_train(max_epochs=3, warmup_epochs=1), folder / "features",
+                 trainer_config=quiet_trainer(), feature_columns=columns)  # fmt: skip
+    assert result.epochs_run == 3 and result.best_val_aupr > 0.8
+    scores = score_pairs(result.weights_path, with_features(val), None, support_size=8,
+                         feature_columns=columns)  # fmt: skip
+    assert len(scores) == len(val) and scores["probability"].between(0, 1).all()
