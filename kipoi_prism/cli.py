@@ -19,7 +19,7 @@ from kipoi_prism import __version__
 from kipoi_prism.errors import PrismInputError
 
 # Subcommand modules under kipoi_prism.commands, in the order `--help` lists them.
-COMMANDS = ["pairs", "predict", "register", "simulate"]
+COMMANDS = ["pairs", "predict", "register", "simulate", "train", "report", "export"]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
