@@ -19,7 +19,16 @@ from kipoi_prism import __version__
 from kipoi_prism.errors import PrismInputError
 
 # Subcommand modules under kipoi_prism.commands, in the order `--help` lists them.
-COMMANDS = ["pairs", "predict", "register", "simulate", "train", "report", "export"]
+COMMANDS = [
+    "pairs",
+    "predict",
+    "register",
+    "simulate",
+    "train",
+    "report",
+    "export",
+    "export_selene",
+]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
