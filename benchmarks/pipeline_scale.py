@@ -28,12 +28,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
 LINE_WIDTH = 60
+SAMPLE_S = 0.2
 BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
 
 
@@ -69,17 +71,53 @@ def write_bed(
             handle.write(f"chr{chrom[i]}\t{start[i]}\t{start[i] + width[i]}\t{prefix}{i}\n")
 
 
+def _memory_kib(pid: int) -> dict[str, int]:
+    """``RssAnon`` and ``RssFile`` of a process from ``/proc`` (empty once it has gone)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    return {
+        key: int(value) for key, value in re.findall(r"^(RssAnon|RssFile):\s+(\d+)", text, re.M)
+    }
+
+
+def _child(pid: int) -> int | None:
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return None
+    return int(children[0]) if children else None
+
+
 def timed(command: list[str], stdout=None) -> dict:
-    """Run under ``/usr/bin/time -v``; wall seconds and peak RSS (MiB)."""
+    """Run under ``/usr/bin/time -v``: wall seconds and peak RSS (MiB).
+
+    The command's ``RssAnon`` (heap: what grows with the data) and ``RssFile`` (mapped
+    files, mostly the memory-mapped FASTA: shared and reclaimable) are sampled from
+    ``/proc`` every ``SAMPLE_S`` seconds and their peaks reported too.
+    """
     began = time.perf_counter()
-    done = subprocess.run(
-        ["/usr/bin/time", "-v", *command], stdout=stdout, stderr=subprocess.PIPE, text=True
-    )
-    wall = time.perf_counter() - began
-    if done.returncode != 0:
-        sys.exit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr}")
-    rss_kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr)[1])
-    return {"wall_s": round(wall, 2), "peak_rss_mib": round(rss_kib / 1024, 1)}
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(["/usr/bin/time", "-v", *command], stdout=stdout, stderr=log)
+        peaks = {"RssAnon": 0, "RssFile": 0}
+        while process.poll() is None:
+            child = _child(process.pid)
+            for key, value in (_memory_kib(child) if child else {}).items():
+                peaks[key] = max(peaks[key], value)
+            time.sleep(SAMPLE_S)
+        wall = time.perf_counter() - began
+        log.seek(0)
+        report = log.read()
+    if process.returncode != 0:
+        sys.exit(f"failed ({process.returncode}): {' '.join(command)}\n{report}")
+    rss_kib = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)[1])
+    return {
+        "wall_s": round(wall, 2),
+        "peak_rss_mib": round(rss_kib / 1024, 1),
+        "peak_anon_mib": round(peaks["RssAnon"] / 1024, 1),
+        "peak_file_mib": round(peaks["RssFile"] / 1024, 1),
+    }
 
 
 def count_records(path: Path) -> int:
