@@ -106,7 +106,13 @@ from kipoi_prism.encode import PairEncoder
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.genome import Genome
 from kipoi_prism.io import PAIR_COLUMNS, read_pairs
-from kipoi_prism.lightning import AUXILIARY, Phase, PrismLightning, phase_at
+from kipoi_prism.lightning import (
+    AUXILIARY,
+    Phase,
+    PrismLightning,
+    classification_metrics,
+    phase_at,
+)
 from kipoi_prism.losses import bce_loss, l0_fraction
 from kipoi_prism.support import select_support
 
@@ -915,9 +921,10 @@ class PrismSeleneCriterion(nn.Module):
     that lost their :class:`SeleneStep` (``EvaluateModel`` indexes the feature columns)
     are scored with binary cross-entropy on the probabilities.
 
-    The training monitors (every loss term, ``L_corr``, domain accuracy and chance,
-    sparsity of ``z_I`` and ``z_E``, ``T``, ``lam``, the weights) are averaged between
-    validations, logged to Selene's log and kept in :attr:`history`.
+    The training monitors (AUPR, AUROC and F1 of the training predictions, every loss
+    term, ``L_corr``, domain accuracy and chance, sparsity of ``z_I`` and ``z_E``, ``T``,
+    ``lam``, the weights) are gathered between validations, logged to Selene's log and
+    kept in :attr:`history`; Selene logs the validation AUROC and AUPR itself.
     """
 
     def __init__(self) -> None:
@@ -926,11 +933,18 @@ class PrismSeleneCriterion(nn.Module):
         self._sums: dict[str, float] = {}
         self._steps = 0
         self._last: dict[str, float] = {}
+        self._predictions: list[np.ndarray] = []
+        self._labels: list[np.ndarray] = []
 
     def forward(self, predictions: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         labels, cells = unpack_targets(targets)
         step = getattr(predictions, "prism_step", None)
         if step is None:
+            if predictions.requires_grad:
+                raise ValueError(
+                    "predictions: not the output of PrismSeleneModel (data_parallel is not "
+                    "supported); the training objective needs the model's step"
+                )
             probabilities = predictions[:, 0].clamp(1e-7, 1 - 1e-7)
             return F.binary_cross_entropy(probabilities, labels)
         if cells is not None and not torch.equal(cells, step.query_cells.to(cells.device)):
@@ -958,12 +972,16 @@ class PrismSeleneCriterion(nn.Module):
         batch = {"label": labels, "cell": cells}
         terms, monitors = objective.loss_terms(step.out, batch, step.cells, step.z_e_cells, phase)
         loss = objective.guard(objective.total_loss(terms, phase))
-        self.record(step, loss, terms, monitors)
+        self.record(step, loss, terms, monitors, labels)
         return loss
 
-    def record(self, step: SeleneStep, loss, terms: dict, monitors: dict) -> None:
-        """Add one step's monitors to the running means."""
+    def record(
+        self, step: SeleneStep, loss, terms: dict, monitors: dict, labels: torch.Tensor
+    ) -> None:
+        """Add one step's monitors to the running means and keep its predictions."""
         out, head = step.out, step.objective.model.head
+        self._predictions.append(torch.sigmoid(out["logit"].detach()).cpu().numpy())
+        self._labels.append(labels.detach().cpu().numpy())
         lam = head.lam if hasattr(head, "lam") else out["lam"].mean()
         values = {"loss": loss, **{f"loss_{k}": v for k, v in terms.items()}, **monitors,
                   "zI_l0": l0_fraction(out["z_I"]), "zE_l0": l0_fraction(out["z_E"]),
@@ -979,10 +997,14 @@ class PrismSeleneCriterion(nn.Module):
         """Log the means since the last flush (called at Selene's validation)."""
         if not self._steps:
             return
+        scores = classification_metrics(
+            np.concatenate(self._labels).astype(np.int64), np.concatenate(self._predictions)
+        )
         row = {**self._last, "steps": self._steps,
+               **{f"train_{k}": v for k, v in scores.items()},
                **{k: v / self._steps for k, v in self._sums.items()}}  # fmt: skip
         self.history.append(row)
-        self._sums, self._steps = {}, 0
+        self._sums, self._steps, self._predictions, self._labels = {}, 0, [], []
         text = " ".join(f"{k}={v:.4g}" for k, v in row.items())
         selene_log.info("prism-energy training monitors: %s", text)
 

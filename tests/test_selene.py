@@ -309,6 +309,29 @@ def test_checkpoints_with_a_numpy_min_loss_load_weights_only(tmp_path):
     assert torch.equal(trainer.model.weight, model.weight)
 
 
+@pytest.mark.filterwarnings("ignore:color is redundantly defined")  # Selene's plotting code
+def test_evaluation_plots_use_a_style_matplotlib_knows(tmp_path):
+    import matplotlib.style
+
+    assert "seaborn-colorblind" not in matplotlib.style.available  # renamed in matplotlib 3.6
+    assert selene.matplotlib_style("seaborn-colorblind") == "seaborn-v0_8-colorblind"
+    assert selene.matplotlib_style("ggplot") == "ggplot"
+    curves = selene_sdk.utils.performance_metrics
+    target = np.array([[0.0], [1.0], [1.0], [0.0]])
+    prediction = np.array([[0.1], [0.8], [0.4], [0.3]])
+    curves.visualize_roc_curves(prediction, target, str(tmp_path), report_gt_feature_n_positives=0)
+    assert (tmp_path / "roc_curves.svg").stat().st_size > 0
+
+
+def test_criterion_refuses_training_predictions_without_the_model_step():
+    predictions = torch.full((3, 1), 0.5, requires_grad=True)
+    targets = torch.tensor([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]])
+    with pytest.raises(ValueError, match="not the output of PrismSeleneModel"):
+        selene.criterion()(predictions * 1, targets)
+    loss = selene.criterion()(predictions.detach(), targets[:, :1])  # EvaluateModel's columns
+    assert float(loss) == pytest.approx(math.log(2), rel=1e-6)
+
+
 def test_lr_from_yaml_becomes_a_float():
     model_configs = {"path": str(MODEL_FILE), "class": "PrismSeleneModel",
                      "class_args": {"cell_lines": CELLS, "model": TINY}}  # fmt: skip
@@ -536,6 +559,10 @@ def test_selene_loop_runs_the_curriculum_and_the_full_objective(sampler):
     criterion(model.eval()(torch.Tensor(inputs).transpose(1, 2)), torch.Tensor(targets))
     row = criterion.history[-1]
     assert row["warmup"] == 1 and row["epoch"] == 1 and row["steps"] == 2
+    assert 0 <= row["train_aupr"] <= 1 and row["domain_chance"] == pytest.approx(1 / 3)
+    for name in ("loss_task", "loss_corr", "loss_inv", "loss_hcont", "loss_sparse", "loss_proto",
+                 "corr", "domain_acc", "zI_l0", "zE_l0", "T", "lam"):  # fmt: skip
+        assert math.isfinite(row[name]), name
 
     env_before = snapshot(frozen)
     loss = selene_step(model, criterion, optimizer, sampler)  # epoch 1
