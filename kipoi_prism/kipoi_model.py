@@ -17,7 +17,7 @@ import torch
 from kipoi.model import BaseModel
 
 from kipoi_prism.compat import ensure_kipoi_compat
-from kipoi_prism.predict import environment_of, resolve_device, score_arrays
+from kipoi_prism.predict import environment_of, exact_float32, resolve_device, score_arrays
 
 ensure_kipoi_compat()
 
@@ -50,6 +50,7 @@ class PrismEnergyKipoiModel(BaseModel):
         from kipoi_prism.weights import load_weights
 
         self.device = resolve_device(device)
+        exact_float32(self.device)
         self.bundle = load_weights(weights, map_location=self.device)
         self.model = self.bundle.model.eval()
         self._environments: OrderedDict[str, torch.Tensor] = OrderedDict()

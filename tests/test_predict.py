@@ -16,7 +16,7 @@ from predict_helpers import make_pairs, single_thread, tiny_weights  # noqa: F40
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.genome import Genome
-from kipoi_prism.io import read_pairs
+from kipoi_prism.io import PAIR_COLUMNS, read_pairs
 from kipoi_prism.predict import (
     FilePairSource,
     FramePairSource,
@@ -325,3 +325,19 @@ def test_writer_registry_picks_the_longest_suffix(monkeypatch, tmp_path):
     assert writers.writer_class(tmp_path / "x.interact.bed") is Interact
     assert writers.writer_class(tmp_path / "x.bed") is writers.TsvWriter
     assert writers.writer_class("-") is writers.TsvWriter
+
+
+@pytest.mark.gpu
+def test_gpu_scores_match_cpu_whatever_the_batch_size(pairs_file, small_genome, weights):
+    frame = pd.read_csv(pairs_file, sep="\t", comment="#", header=None, names=PAIR_COLUMNS)
+    frame["line"] = np.arange(2, len(frame) + 2)
+
+    def run(device: str, batch_size: int) -> pd.DataFrame:
+        bundle = load_weights(weights, map_location=device)
+        config = InferenceConfig(batch_size=batch_size)
+        predictor = Predictor(bundle, Genome(small_genome), config, device=device)
+        return pd.concat(list(predictor.predict(FramePairSource(frame))[1]), ignore_index=True)
+
+    cpu = run("cpu", 16)
+    for batch_size in (1, 7, 64):
+        assert_same_scores(run("cuda", batch_size), cpu)
