@@ -9,9 +9,11 @@ Layout of the file (one group per split, e.g. ``train`` and ``val``)::
 Bases (1 byte each) rather than one-hot floats (16 bytes) keep the file small; reads go
 through :func:`kipoi_prism.sequence.one_hot_encode_batch`, the same encoding as
 :class:`kipoi_prism.encode.PairEncoder`, so a cached window equals a freshly read one.
-The file is rebuilt (written to a temporary file, then renamed) whenever a fingerprint
-differs; h5py handles are opened lazily, once per process, so DataLoader workers can
-share the object.
+The datasets are stored contiguous and uncompressed, so a reader maps them into memory
+(``numpy.memmap`` at the offset HDF5 reports) and gathers any rows without HDF5's
+per-row selection cost. The file is rebuilt (written to a temporary file, then renamed)
+whenever a fingerprint differs; maps are opened lazily, once per process, so DataLoader
+workers can share the object.
 """
 
 from __future__ import annotations
@@ -60,37 +62,38 @@ class H5Windows:
     def __init__(self, path: str | os.PathLike, group: str) -> None:
         self.path = Path(path)
         self.group = group
-        self._file = None
+        self._arrays: dict[str, np.ndarray] | None = None
         self._pid: int | None = None
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state["_file"], state["_pid"] = None, None
+        state["_arrays"], state["_pid"] = None, None
         return state
 
-    def _datasets(self):
+    def _maps(self) -> dict[str, np.ndarray]:
         import h5py
 
-        if self._file is None or self._pid != os.getpid():
-            self._file = h5py.File(self.path, "r")
-            self._pid = os.getpid()
-        return self._file[self.group]
+        if self._arrays is None or self._pid != os.getpid():
+            arrays = {}
+            with h5py.File(self.path, "r") as handle:
+                for element in ELEMENTS:
+                    dataset = handle[self.group][element]
+                    offset = dataset.id.get_offset()
+                    arrays[element] = (
+                        dataset[()] if offset is None  # empty: HDF5 allocated nothing
+                        else np.memmap(self.path, np.uint8, "r", offset, dataset.shape)
+                    )  # fmt: skip
+            self._arrays, self._pid = arrays, os.getpid()
+        return self._arrays
 
     def encode(self, positions: np.ndarray) -> EncodedPairs:
         """One-hot windows of the rows at ``positions`` (any order, repeats allowed)."""
         positions = np.asarray(positions, dtype=np.int64)
-        unique, inverse = np.unique(positions, return_inverse=True)
-        group = self._datasets()
-        arrays = {}
-        for element in ELEMENTS:
-            bases = group[element][unique][inverse]  # h5py wants increasing indices
-            arrays[element] = one_hot_encode_batch(list(bases))
-        return EncodedPairs(**arrays)
+        maps = self._maps()
+        return EncodedPairs(**{e: one_hot_encode_batch(list(maps[e][positions])) for e in ELEMENTS})
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        self._arrays = None
 
 
 def open_cache(
@@ -152,9 +155,7 @@ def build_cache(
 def _write_split(group, frame: pd.DataFrame, encoder: PairEncoder) -> None:
     for element in ELEMENTS:
         width = encoder.widths[element]
-        dataset = group.create_dataset(
-            element, shape=(len(frame), width), dtype=np.uint8, chunks=(min(64, max(len(frame), 1)), width)
-        )
+        dataset = group.create_dataset(element, shape=(len(frame), width), dtype=np.uint8)
         for start in range(0, len(frame), _WRITE_ROWS):
             rows = frame.iloc[start : start + _WRITE_ROWS]
             bases = b"".join(encoder.fetch(rows, element))

@@ -33,6 +33,7 @@ import logging
 import math
 import os
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -284,6 +285,7 @@ class PrismLightning(pl.LightningModule):
         self._train_stats = EpochStats()
         self._val_outputs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._val_z_e: torch.Tensor | None = None
+        self._clock: dict[str, float] = {}
 
     # ---------------------------------------------------------------- schedule hooks
 
@@ -297,6 +299,9 @@ class PrismLightning(pl.LightningModule):
         return frozen
 
     def on_train_batch_start(self, batch: dict, batch_idx: int) -> None:
+        self._clock.setdefault("start", time.perf_counter())
+        self._clock["pairs"] = self._clock.get("pairs", 0) + int(batch["n_query"])
+        self._clock["rows"] = self._clock.get("rows", 0) + int(batch["enhancer"].shape[0])
         torch.manual_seed(derived_seed(self.train_config.seed, self.global_step, self.global_rank))
 
     def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
@@ -435,6 +440,8 @@ class PrismLightning(pl.LightningModule):
     # ---------------------------------------------------------------- validation
 
     def on_validation_epoch_start(self) -> None:
+        if "start" in self._clock:
+            self._clock["seconds"] = time.perf_counter() - self._clock.pop("start")
         self._val_z_e = None
         self._val_outputs = []
 
@@ -480,6 +487,7 @@ class PrismLightning(pl.LightningModule):
         logged = {k: float(v) for k, v in row.items() if k != "epoch"}
         self.log_dict(logged, on_step=False, on_epoch=True, sync_dist=True)
         self._train_stats.reset()
+        self._clock = {}
 
     def epoch_row(self, labels: np.ndarray, probabilities: np.ndarray) -> dict[str, float]:
         """One line of ``history.csv``: schedule, training and validation measures."""
@@ -490,6 +498,7 @@ class PrismLightning(pl.LightningModule):
         row.update({f"train_{k}": v for k, v in classification_metrics(train_y, train_p).items()})
         row.update({(k if k in _PLAIN else f"train_{k}"): v for k, v in means.items()})
         row["domain_chance"] = 1.0 / len(self.cell_lines)
+        row.update(self.throughput())
         row["immax_rho_neg"], row["immax_rho_pos"] = self.task_loss.margins.tolist()
         row.update({f"val_{k}": v for k, v in classification_metrics(labels, probabilities).items()})
         threshold = metrics.calibrate_threshold(labels, probabilities) if len(labels) else 0.5
@@ -501,6 +510,21 @@ class PrismLightning(pl.LightningModule):
                     "val_recall": recall, "val_pairs": len(labels),
                     "divergences": int(self.divergences)})  # fmt: skip
         return row
+
+    def throughput(self) -> dict[str, float]:
+        """Training speed of this epoch in this run (all processes): pairs and rows per second.
+
+        ``train_pairs_per_s`` counts labelled query pairs; ``train_rows_per_s`` every pair
+        through the backbone (queries and support rows). Time runs from the first training
+        batch to validation, loading included; a resumed epoch counts its resumed part.
+        """
+        local = (self._clock.get("pairs", 0), self._clock.get("rows", 0),
+                 self._clock.get("seconds", math.nan))  # fmt: skip
+        parts = gather_objects(local)
+        seconds = max(p[2] for p in parts)
+        pairs, rows = sum(p[0] for p in parts), sum(p[1] for p in parts)
+        return {"train_seconds": seconds, "train_pairs_per_s": pairs / seconds,
+                "train_rows_per_s": rows / seconds}  # fmt: skip
 
     # ---------------------------------------------------------------- checkpoints
 

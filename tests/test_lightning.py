@@ -126,7 +126,7 @@ def test_history_follows_the_ramp_and_holds_every_monitor(run):
     for column in ("train_aupr", "train_auroc", "train_f1", "val_aupr", "val_auroc", "val_f1",
                    "corr", "domain_acc", "domain_chance", "zI_l0", "zE_l0", "T", "lam",
                    "train_loss_task", "train_loss_corr", "train_loss_inv", "train_loss_hcont",
-                   "train_loss_sparse", "train_loss_proto"):  # fmt: skip
+                   "train_loss_sparse", "train_loss_proto", "train_pairs_per_s"):  # fmt: skip
         assert history[column].notna().all(), column
     assert (history["domain_chance"] == 0.5).all()
     assert (result.run_dir / "history.csv").is_file()
