@@ -344,10 +344,7 @@ class CellLineBlockSampler(Sampler[BatchPlan]):
         """Every batch of ``epoch`` in global order (all ranks)."""
         rng = np.random.default_rng([self.seed, epoch])
         blocks = {
-            cell: [
-                rows[i : i + self.block_size]
-                for i in range(0, len(rows), self.block_size)
-            ]
+            cell: [rows[i : i + self.block_size] for i in range(0, len(rows), self.block_size)]
             for cell, rows in ((c, rng.permutation(r)) for c, r in self.queries.items())
         }
         support = self._support_sets(epoch)
@@ -414,9 +411,7 @@ class BlockBatchDataset(Dataset):
             "n_query": len(query),
             "label": self.labels[query],
             "cell": np.concatenate([np.full(len(r), c, np.int64) for c, r in plan.blocks]),
-            "support_cell": np.concatenate(
-                [np.full(len(r), c, np.int64) for c, r in plan.support]
-            ),
+            "support_cell": np.concatenate([np.full(len(r), c, np.int64) for c, r in plan.support]),
             "row": query,
         }
 

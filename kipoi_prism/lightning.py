@@ -19,6 +19,10 @@ keep their start weights and reach ``f_I`` (and the domain classifier). From epo
 ``warmup_epochs + 1`` everything learns and each non-zero auxiliary weight grows by
 ``ramp_per_epoch`` per epoch up to its cap (epoch ``warmup_epochs + k`` adds ``k`` steps).
 
+Validation scores every epoch as inference does (environment on, ``z_E`` from a seeded
+support set of ``support_size`` pairs per validation cell line, eval mode), so the
+validation AUPR of the exported epoch is what ``kipoi-prism predict`` reproduces.
+
 Determinism
 -----------
 Model initialisation, batches, support sets and dropout are functions of the seed (dropout
@@ -196,7 +200,8 @@ class EpochStats:
                 sums[key] = sums.get(key, 0.0) + value
                 counts[key] = counts.get(key, 0) + part["counts"][key]
         means = {key: sums[key] / counts[key] for key in sorted(sums)}
-        return means, np.concatenate([p["p"] for p in parts]), np.concatenate([p["y"] for p in parts])
+        probabilities = np.concatenate([p["p"] for p in parts])
+        return means, probabilities, np.concatenate([p["y"] for p in parts])
 
     def state_dict(self) -> dict:
         return {
@@ -460,8 +465,9 @@ class PrismLightning(pl.LightningModule):
         if self._val_z_e is None:
             self._val_z_e = self.validation_environments()
         z_e = self._val_z_e[batch["cell"]]
-        out = self.model(batch["enhancer"], batch["promoter"], z_e,
-                         use_environment=not self.phase().warmup)  # fmt: skip
+        # Scored as `kipoi-prism predict` scores (environment on), also during the warm-up,
+        # so the exported weights behave as validated whichever epoch is best.
+        out = self.model(batch["enhancer"], batch["promoter"], z_e)
         probabilities = torch.sigmoid(out["logit"].float()).cpu().numpy()
         self._val_outputs.append(
             (batch["row"].cpu().numpy(), probabilities, batch["label"].cpu().numpy())
@@ -500,7 +506,8 @@ class PrismLightning(pl.LightningModule):
         row["domain_chance"] = 1.0 / len(self.cell_lines)
         row.update(self.throughput())
         row["immax_rho_neg"], row["immax_rho_pos"] = self.task_loss.margins.tolist()
-        row.update({f"val_{k}": v for k, v in classification_metrics(labels, probabilities).items()})
+        val = classification_metrics(labels, probabilities)
+        row.update({f"val_{k}": v for k, v in val.items()})
         threshold = metrics.calibrate_threshold(labels, probabilities) if len(labels) else 0.5
         precision, recall = (
             metrics.precision_recall_at(labels, probabilities, threshold) if len(labels)
@@ -624,8 +631,9 @@ class PrismDataModule(pl.LightningDataModule):
                 encoder.validate(frame)
             caches = open_cache(self.h5_cache, self.frames, encoder)
         self.sources = {
-            name: make_source(frame, self.model_config, self.genome, self.feature_columns,
-                              caches.get(name))  # fmt: skip
+            name: make_source(
+                frame, self.model_config, self.genome, self.feature_columns, caches.get(name)
+            )  # fmt: skip
             for name, frame in self.frames.items()
         }
         self.val_support = support_windows(self.sources["val"], self.val_cell_lines,
@@ -938,12 +946,18 @@ def _metadata(module: PrismLightning, best_row: dict, n_train: int, n_val: int) 
     keys = ("val_aupr", "val_auroc", "val_f1", "val_precision", "val_recall", "train_aupr")
     return {
         "package_version": __version__,
-        "trained_on": {"cell_lines": module.cell_lines, "val_cell_lines": module.val_cell_lines,
-                       "train_pairs": n_train, "val_pairs": n_val},  # fmt: skip
+        "trained_on": {
+            "cell_lines": module.cell_lines,
+            "val_cell_lines": module.val_cell_lines,
+            "train_pairs": n_train,
+            "val_pairs": n_val,
+        },  # fmt: skip
         "train_config": module.train_config.to_dict(),
         "threshold_rule": "precision = recall on the validation split (kipoi_prism.metrics)",
-        "fit": {"best_epoch": int(best_row.get("epoch", 0)),
-                **{k: float(best_row.get(k, math.nan)) for k in keys}},  # fmt: skip
+        "fit": {
+            "best_epoch": int(best_row.get("epoch", 0)),
+            **{k: float(best_row.get(k, math.nan)) for k in keys},
+        },  # fmt: skip
     }
 
 
@@ -1050,8 +1064,8 @@ def _score_environments(model, bundle, source, size, seed, use_prototypes):
             z_e[cell] = bundle.prototypes[cell].to(device)
             continue
         windows = source.encode(rows)
-        z_e[cell] = model.support_embedding(torch.from_numpy(windows.enhancer).to(device),
-                                            torch.from_numpy(windows.promoter).to(device))  # fmt: skip
+        enhancer = torch.from_numpy(windows.enhancer).to(device)
+        z_e[cell] = model.support_embedding(enhancer, torch.from_numpy(windows.promoter).to(device))
     return z_e
 
 

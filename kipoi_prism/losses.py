@@ -243,7 +243,9 @@ class DomainClassifier(nn.Module):
         super().__init__()
         self.grl_scale = grl_scale
         if hidden:
-            self.net = nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, n_classes))
+            self.net = nn.Sequential(
+                nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, n_classes)
+            )
         else:
             self.net = nn.Linear(d_in, n_classes)
 
@@ -323,9 +325,7 @@ def l0_fraction(z: torch.Tensor) -> torch.Tensor:
 # --------------------------------------------------------------------------- prototypes
 
 
-def momentum_update(
-    prototype: torch.Tensor, mean: torch.Tensor, momentum: float
-) -> torch.Tensor:
+def momentum_update(prototype: torch.Tensor, mean: torch.Tensor, momentum: float) -> torch.Tensor:
     """``p <- mu p + (1 - mu) mean``.
 
     Parameters

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import torch
 from torch.utils.data import DataLoader
+from toy_training import make_toy, tiny_model
 
 from kipoi_prism.config import SplitConfig
 from kipoi_prism.data import (
@@ -26,7 +27,6 @@ from kipoi_prism.encode import PairEncoder
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.genome import Genome
 from kipoi_prism.h5cache import open_cache
-from toy_training import make_toy, tiny_model
 
 
 @pytest.fixture(scope="module")

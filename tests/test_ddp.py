@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from toy_training import make_toy, tiny_model
 
 from kipoi_prism.commands.train import load_config, read_training_pairs
 from kipoi_prism.lightning import fit
 from kipoi_prism.weights import load_weights
-from toy_training import make_toy, tiny_model
 
 REPO = Path(__file__).parent.parent
 DRIVER = """import sys

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from pytorch_lightning.callbacks import Callback
+from toy_training import make_toy, quiet_trainer, split_toy, tiny_model, tiny_train
 
 from kipoi_prism import metrics
 from kipoi_prism.config import LossWeights
-from kipoi_prism.data import CellLineBlockSampler, WindowSource
-from kipoi_prism.genome import Genome
 from kipoi_prism.lightning import (
     AUXILIARY,
     PrismDataModule,
@@ -22,7 +23,6 @@ from kipoi_prism.lightning import (
     score_pairs,
 )
 from kipoi_prism.weights import load_weights
-from toy_training import make_toy, quiet_trainer, split_toy, tiny_model, tiny_train
 
 
 class Snapshots(Callback):
@@ -156,13 +156,14 @@ def test_resume_after_kill_mid_epoch_ends_with_the_same_weights(run, toy):
     result, _ = run
     folder, genome, train, val = toy
     out = folder / "killed"
+    every_2 = quiet_trainer(checkpoint_every_n_steps=2)
     with pytest.raises(SimulatedKill):
-        fit(train, val, genome, tiny_model(), tiny_train(), out,
-            trainer_config=quiet_trainer(checkpoint_every_n_steps=2), callbacks=[KillAt(11)])  # fmt: skip
+        fit(train, val, genome, tiny_model(), tiny_train(), out, trainer_config=every_2,
+            callbacks=[KillAt(11)])  # fmt: skip
     saved = torch.load(out / "checkpoints" / "last.ckpt", weights_only=False, map_location="cpu")
     assert saved["global_step"] == 10 and saved["epoch"] == 2  # mid-epoch 3, step 11 lost
-    resumed = fit(train, val, genome, tiny_model(), tiny_train(), out,
-                  trainer_config=quiet_trainer(checkpoint_every_n_steps=2), resume="auto")  # fmt: skip
+    resumed = fit(train, val, genome, tiny_model(), tiny_train(), out, trainer_config=every_2,
+                  resume="auto")  # fmt: skip
     reference = torch.load(result.last_checkpoint, weights_only=False, map_location="cpu")
     final = torch.load(resumed.last_checkpoint, weights_only=False, map_location="cpu")
     assert reference["global_step"] == final["global_step"] == 16
@@ -225,14 +226,6 @@ def test_early_stopping_fires_on_a_plateau(toy, monkeypatch):
     assert result.best_epoch == 1
 
 
-def test_sampler_and_source_types(toy):
-    module, batch, _ = _module_and_batch(toy)
-    assert batch["enhancer"].dtype == torch.float32
-    assert isinstance(module.model.config.enhancer_length, int)
-    assert CellLineBlockSampler is not None and WindowSource is not None
-    assert Genome is not None
-
-
 def test_feature_backbone_trains_on_table_columns(toy):
     folder, _, train, val = toy
     rng = np.random.default_rng(0)
@@ -255,3 +248,51 @@ def test_feature_backbone_trains_on_table_columns(toy):
     scores = score_pairs(result.weights_path, with_features(val), None, support_size=8,
                          feature_columns=columns)  # fmt: skip
     assert len(scores) == len(val) and scores["probability"].between(0, 1).all()
+
+
+def test_exported_weights_score_the_same_in_kipoi_prism_predict(run, toy, tmp_path):
+    pytest.importorskip("kipoi_prism.predict")
+    from kipoi_prism.cli import main
+    from kipoi_prism.io import read_pairs
+
+    result, _ = run
+    folder, genome, _, _ = toy
+    out = tmp_path / "scores.tsv"
+    argv = ["predict", "--pairs", str(folder / "pairs.bedpe"), "--fasta", str(genome),
+            "--weights", str(result.weights_path), "--out", str(out)]  # fmt: skip
+    assert main(argv) == 0
+    engine = pd.read_csv(out, sep="\t")
+    ours = score_pairs(result.weights_path, read_pairs(folder / "pairs.bedpe"), genome)
+    assert engine["name"].tolist() == ours["name"].tolist()
+    np.testing.assert_allclose(engine["probability"], ours["probability"], atol=1e-6)
+
+
+OFF = LossWeights(corr=0.0, inv=0.0, hcont=0.0, sparse=0.0, proto=0.0)
+
+
+@pytest.mark.parametrize(
+    ("model_changes", "train_changes"),
+    [
+        ({"head": "linear", "temperature": "cell"},
+         {"task_loss": "bce", "decouple": "orth", "curriculum": False, "t_l2": 0.1}),
+        ({"head": "film"}, {"weights": OFF}),
+        ({"lam_init": 0.0, "learn_lam": False, "learn_temperature": False}, {}),
+    ],
+    ids=["linear-bce-orth-flat", "film-no-aux", "additive-fixed-T"],
+)  # fmt: skip
+def test_ablations_train(toy, model_changes, train_changes):
+    folder, genome, train, val = toy
+    model = dataclasses.replace(tiny_model(), **model_changes)
+    config = tiny_train(max_epochs=2, warmup_epochs=1, **train_changes)
+    name = "-".join(f"{k}{v}" for k, v in model_changes.items())
+    result = fit(train, val, genome, model, config, folder / f"ablation-{name}",
+                 trainer_config=quiet_trainer())  # fmt: skip
+    history = result.history
+    assert result.epochs_run == 2 and history["val_aupr"].notna().all()
+    if not config.curriculum:
+        assert history["warmup"].eq(0).all() and history["w_corr"].eq(0.1).all()
+    if config.weights == OFF:
+        assert not any(c in history for c in ("train_loss_inv", "train_loss_hcont"))
+    if not model.learn_lam:
+        assert history["lam"].eq(0.0).all() and history["T"].eq(1.0).all()
+    assert load_weights(result.weights_path).model.config == model

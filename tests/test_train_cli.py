@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from toy_training import make_toy, tiny_model
 
 from kipoi_prism.cli import main
 from kipoi_prism.commands.report import best_epoch, read_history, success_signs
 from kipoi_prism.commands.train import load_config
 from kipoi_prism.config import DataConfig, ModelConfig, TrainConfig, TrainerConfig
 from kipoi_prism.weights import load_weights
-from toy_training import make_toy, tiny_model
 
 REPO = Path(__file__).parent.parent
 

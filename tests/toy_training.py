@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from conftest import write_fasta
+
 from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
 from kipoi_prism.io import PAIR_COLUMNS
 
@@ -50,7 +50,11 @@ def _plant(bases: list[str], centre: int, text: str) -> None:
 
 
 def make_toy(
-    folder: Path, per_cell: int = 48, cells=("A", "B", "C"), positive_rate: float = 0.35, seed: int = 0
+    folder: Path,
+    per_cell: int = 48,
+    cells: tuple[str, ...] = ("A", "B", "C"),
+    positive_rate: float = 0.35,
+    seed: int = 0,
 ) -> tuple[Path, pd.DataFrame]:
     """Write ``genome.fa`` and ``pairs.bedpe`` in ``folder``; return the FASTA path and pairs.
 
@@ -70,8 +74,8 @@ def make_toy(
                 _plant(bases, enhancer, ENHANCER_MOTIF)
                 _plant(bases, promoter, PROMOTER_MOTIF)
             _plant(bases, promoter + 40, CELL_KMERS[cell])
-            records.append((chrom, enhancer - 50, enhancer + 50, chrom, promoter - 50, promoter + 50,
-                            f"{cell}_{i}", ".", ".", ".", cell, label))  # fmt: skip
+            records.append((chrom, enhancer - 50, enhancer + 50, chrom, promoter - 50,
+                            promoter + 50, f"{cell}_{i}", ".", ".", ".", cell, label))  # fmt: skip
         sequences[chrom] = "".join(bases)
     genome = write_fasta(Path(folder) / "genome.fa", sequences)
     frame = pd.DataFrame(records, columns=PAIR_COLUMNS)

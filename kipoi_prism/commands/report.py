@@ -52,7 +52,9 @@ def read_history(run_dir: str | Path) -> pd.DataFrame:
     """``history.csv`` of a run folder (one row per epoch)."""
     path = Path(run_dir) / "history.csv"
     if not path.is_file():
-        raise PrismInputError("no history.csv here; is this a `kipoi-prism train` run folder?", run_dir)
+        raise PrismInputError(
+            "no history.csv here; is this a `kipoi-prism train` run folder?", run_dir
+        )
     history = pd.read_csv(path)
     if history.empty or "val_aupr" not in history:
         raise PrismInputError("history.csv has no epochs with validation AUPR", path)
@@ -85,7 +87,8 @@ def success_signs(row: pd.Series) -> list[Sign]:
     gap = train - val
     in_band = lambda v: 0.6 <= v <= 0.8  # noqa: E731
     return [
-        Sign("train AUPR", "0.85-0.90 (not > 0.95)", _fmt(train), _holds(train, lambda v: 0.85 <= v <= 0.90)),
+        Sign("train AUPR", "0.85-0.90 (not > 0.95)", _fmt(train),
+             _holds(train, lambda v: 0.85 <= v <= 0.90)),
         Sign("train - validation AUPR gap", "<= 0.15", _fmt(gap), _holds(gap, lambda v: v <= 0.15)),
         Sign("L_corr", "< 1e-3", _fmt(corr, 5), _holds(corr, lambda v: v < 1e-3)),
         Sign("domain-classifier accuracy", f"< 0.30 (chance {_fmt(chance)})", _fmt(domain),
@@ -104,8 +107,8 @@ def format_signs(signs: list[Sign], row: pd.Series) -> str:
     lines = [f"epoch {int(row['epoch'])} (best validation AUPR; the exported weights)"]
     width = max(len(s.name) for s in signs)
     for sign in signs:
-        lines.append(f"  {sign.name:<{width}}  target {sign.target:<24} measured {sign.measured:<14} "
-                     f"{verdict[sign.met]}")  # fmt: skip
+        lines.append(f"  {sign.name:<{width}}  target {sign.target:<24} "
+                     f"measured {sign.measured:<14} {verdict[sign.met]}")  # fmt: skip
     return "\n".join(lines)
 
 
@@ -139,7 +142,7 @@ def draw(history: pd.DataFrame, path: Path) -> Path:
     warmup = history.loc[history.get("warmup", 0) == 1, "epoch"] if "warmup" in history else []
     for ax, (title, series, log_scale, line) in zip(axes.flat, _PANELS, strict=False):
         _panel(ax, history, title, series, log_scale, line, warmup)
-    for ax in list(axes.flat)[len(_PANELS):]:
+    for ax in list(axes.flat)[len(_PANELS) :]:
         ax.set_visible(False)
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)

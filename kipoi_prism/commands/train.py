@@ -78,7 +78,8 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise PrismInputError(f"invalid YAML ({getattr(error, 'problem', error)})", path, line) from None
+        problem = getattr(error, "problem", None) or error
+        raise PrismInputError(f"invalid YAML ({problem})", path, line) from None
     if not isinstance(data, dict):
         raise PrismInputError("expected a mapping of sections (data, model, train, trainer)", path)
     for override in overrides:
