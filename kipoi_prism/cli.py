@@ -28,6 +28,7 @@ COMMANDS = [
     "report",
     "export",
     "export_selene",
+    "benchmark",
 ]
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2

@@ -16,7 +16,9 @@ def _check(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarr
     labels = np.asarray(labels).astype(np.int64).ravel()
     scores = np.asarray(scores, dtype=np.float64).ravel()
     if labels.shape != scores.shape:
-        raise ValueError(f"labels and scores: expected equal lengths, got {labels.size} and {scores.size}")
+        raise ValueError(
+            f"labels and scores: expected equal lengths, got {labels.size} and {scores.size}"
+        )
     if not np.isin(labels, (0, 1)).all():
         raise ValueError("labels: expected only 0 and 1")
     return labels, scores

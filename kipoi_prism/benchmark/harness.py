@@ -1,0 +1,289 @@
+"""Leave-one-cell-line-out benchmark of prism-energy, its ablations and baselines.
+
+Two tracks:
+
+``sequence``
+    Sequences and labels from :mod:`kipoi_prism.simulate` on the real TargetFinder pair
+    graph (ground truth known; the oracle AUPR is the ceiling). For each held-out cell
+    line every row trains on the other cell lines (validation: pairs on held-out original
+    chromosomes, for early stopping and threshold calibration) and is scored on the
+    held-out cell line through the ordinary inference path (support set of ``m`` pairs).
+``features``
+    Real labels: the same head and losses on the 24 real chromatin features of the
+    TargetFinder tables (MLP backbone), against gradient boosting on the same features,
+    distance only and the promoter prior; plus train-on-TargetFinder, test-on-BENGI.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+from kipoi_prism.benchmark import features as feature_tables
+from kipoi_prism.benchmark.baselines import DistanceBaseline, PromoterPrior
+from kipoi_prism.benchmark.variants import BASELINES, resolve
+from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
+from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
+
+log = logging.getLogger(__name__)
+
+TARGETFINDER_CELL_LINES = feature_tables.TARGETFINDER_CELL_LINES
+
+
+@dataclass
+class BenchmarkConfig:
+    """Everything a benchmark run depends on (written to ``config.json`` of the run).
+
+    Attributes
+    ----------
+    mode : str
+        Profile name (``quick`` or ``full``), for the record.
+    tracks : tuple of str
+        ``sequence`` and/or ``features``.
+    seeds : tuple of int
+    cell_lines : tuple of str
+        Cell lines in play (TargetFinder names).
+    held_out : tuple of str
+        Cell lines held out in turn (default: all of ``cell_lines``).
+    pairs_per_cell_line : int
+        Simulated pairs per cell line (stratified subsample of the real pair graph).
+    enhancer_length, promoter_length, channels : int
+        The sequence model's windows and width for this run.
+    max_epochs, patience, warmup_epochs : int
+    rows : tuple of str
+        Variant keys (:data:`kipoi_prism.benchmark.variants.VARIANTS`).
+    baselines : tuple of str
+        Sequence-track baselines: ``speid``, ``distance``, ``promoter_prior``.
+    feature_rows : tuple of str
+        Variant keys run on the feature track.
+    feature_pairs_per_cell_line : int or None
+        Subsample of each real feature table for the energy model (None: all pairs).
+    val_chromosomes : tuple of str
+        Original chromosomes whose pairs form the validation split.
+    speid : dict
+        SPEID baseline sizes (published: filters 1024, kernel 40, pool 20, lstm 100,
+        dense 925) and ``epochs``.
+    bengi : bool
+        Also train on every TargetFinder cell line and test on each BENGI feature table.
+    bootstrap : int
+        Bootstrap resamples for the 95% intervals.
+    threads : int
+        Torch threads (0: default).
+    """
+
+    mode: str = "quick"
+    tracks: tuple[str, ...] = ("sequence", "features")
+    seeds: tuple[int, ...] = (0,)
+    cell_lines: tuple[str, ...] = TARGETFINDER_CELL_LINES
+    held_out: tuple[str, ...] = ()
+    pairs_per_cell_line: int = 200
+    enhancer_length: int = 3000
+    promoter_length: int = 2000
+    channels: int = 48
+    max_epochs: int = 4
+    patience: int = 3
+    warmup_epochs: int = 2
+    rows: tuple[str, ...] = ("full", "lam0", "film")
+    baselines: tuple[str, ...] = ("speid", "distance", "promoter_prior")
+    feature_rows: tuple[str, ...] = ("full", "lam0")
+    feature_pairs_per_cell_line: int | None = 3000
+    val_chromosomes: tuple[str, ...] = ("chr1", "chr2", "chr3")
+    speid: dict = field(default_factory=lambda: {"filters": 1024, "kernel": 40, "pool": 20,
+                                                 "lstm_units": 100, "dense_units": 925,
+                                                 "epochs": 3})  # fmt: skip
+    bengi: bool = True
+    bootstrap: int = 200
+    threads: int = 0
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.tracks) - {"sequence", "features"})
+        if unknown:
+            raise ValueError(f"tracks: unknown {unknown}; valid: sequence, features")
+        resolve(list(self.rows) + list(self.feature_rows))
+        bad = sorted(set(self.baselines) - (set(BASELINES) - {"gbm"}))
+        if bad:
+            raise ValueError(f"baselines: unknown {bad}; valid: speid, distance, promoter_prior")
+        if not self.held_out:
+            self.held_out = tuple(self.cell_lines)
+
+
+PROFILES: dict[str, BenchmarkConfig] = {
+    # CI-sized smoke test: tiny windows and model, two held-out cell lines, 1 epoch + warm-up.
+    "quick": BenchmarkConfig(
+        mode="quick",
+        cell_lines=("GM12878", "K562", "IMR90"),
+        held_out=("K562",),
+        bengi=False,
+        pairs_per_cell_line=80,
+        enhancer_length=400,
+        promoter_length=300,
+        channels=8,
+        max_epochs=2,
+        warmup_epochs=1,
+        patience=1,
+        rows=("full", "lam0"),
+        baselines=("speid", "distance", "promoter_prior"),
+        feature_rows=("full",),
+        feature_pairs_per_cell_line=300,
+        bootstrap=20,
+        speid={
+            "filters": 16,
+            "kernel": 9,
+            "pool": 10,
+            "lstm_units": 8,
+            "dense_units": 16,
+            "epochs": 1,
+        },
+    ),  # fmt: skip
+    # The full table: every row and baseline, 6 held-out cell lines, 3 seeds.
+    "full": BenchmarkConfig(
+        mode="full",
+        seeds=(0, 1, 2),
+        pairs_per_cell_line=2000,
+        max_epochs=12,
+        rows=(
+            "full",
+            "lam0",
+            "fixed_t",
+            "cell_t",
+            "orth",
+            "bce",
+            "no_inv",
+            "no_hcont",
+            "no_sparse",
+            "no_proto",
+            "no_curriculum",
+            "linear",
+            "film",
+        ),
+        feature_rows=(
+            "full",
+            "lam0",
+            "fixed_t",
+            "cell_t",
+            "orth",
+            "bce",
+            "no_inv",
+            "no_hcont",
+            "no_sparse",
+            "no_proto",
+            "no_curriculum",
+            "linear",
+            "film",
+        ),
+        feature_pairs_per_cell_line=None,
+        bootstrap=500,
+    ),  # fmt: skip
+}
+
+
+@dataclass
+class Evaluation:
+    """One row x held-out cell line x seed: metrics plus the scores behind them."""
+
+    track: str
+    row: str
+    held_out: str
+    seed: int
+    labels: np.ndarray
+    probabilities: np.ndarray
+    threshold: float
+    extra: dict = field(default_factory=dict)
+
+    def record(self, n_boot: int) -> dict:
+        scores = score_all(self.labels, self.probabilities, self.threshold)
+        low, high = bootstrap_interval(self.labels, self.probabilities, n_boot=n_boot,
+                                       seed=self.seed)  # fmt: skip
+        return {"track": self.track, "row": self.row, "held_out": self.held_out,
+                "seed": self.seed, **dataclasses.asdict(scores), "aupr_ci_low": low,
+                "aupr_ci_high": high, "threshold": self.threshold, **self.extra}  # fmt: skip
+
+
+# ------------------------------------------------------------------ shared steps
+
+
+def split_by_chromosome(frame: pd.DataFrame, column: str, val: tuple[str, ...]):
+    """Training and validation rows: validation = pairs on the ``val`` chromosomes."""
+    in_val = frame[column].astype(str).isin(val).to_numpy()
+    if in_val.all() or not in_val.any():
+        raise ValueError(f"validation chromosomes {val} leave an empty split")
+    return frame[~in_val].reset_index(drop=True), frame[in_val].reset_index(drop=True)
+
+
+def base_configs(config: BenchmarkConfig, seed: int, backbone: str = "prism"):
+    model = ModelConfig(
+        backbone=backbone, enhancer_length=config.enhancer_length,
+        promoter_length=config.promoter_length, channels=config.channels,
+    )  # fmt: skip
+    train = TrainConfig(max_epochs=config.max_epochs, patience=config.patience,
+                        warmup_epochs=config.warmup_epochs, seed=seed)  # fmt: skip
+    return model, train
+
+
+def trainer_settings(config: BenchmarkConfig) -> TrainerConfig:
+    return TrainerConfig(accelerator="auto", logger="csv", progress_bar=False,
+                         threads=config.threads)  # fmt: skip
+
+
+def history_extra(history: pd.DataFrame) -> dict:
+    """lam/T at the end of training and the epochs run, from the training history."""
+    last = history.iloc[-1] if len(history) else pd.Series(dtype=float)
+    return {"lam": float(last.get("lam", np.nan)), "T": float(last.get("T", np.nan)),
+            "epochs": int(len(history))}  # fmt: skip
+
+
+def simple_baselines(
+    train: pd.DataFrame, val: pd.DataFrame, test: pd.DataFrame, which, promoter_key: Callable
+) -> dict[str, tuple[np.ndarray, float]]:
+    """Distance-only and promoter-prior probabilities on ``test`` with val-calibrated thresholds."""
+    out = {}
+    y_train, y_val = train["label"].to_numpy(), val["label"].to_numpy()
+    if "distance" in which:
+        model = DistanceBaseline().fit(train["distance"].to_numpy(float), y_train)
+        threshold = calibrate_threshold(y_val, model.predict_proba(val["distance"].to_numpy(float)))
+        out["distance"] = (model.predict_proba(test["distance"].to_numpy(float)), threshold)
+    if "promoter_prior" in which:
+        model = PromoterPrior().fit(promoter_key(train), y_train)
+        threshold = calibrate_threshold(y_val, model.predict_proba(promoter_key(val)))
+        out["promoter_prior"] = (model.predict_proba(promoter_key(test)), threshold)
+    return out
+
+
+def timed(function: Callable, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def git_commit(repo: Path) -> str:
+    import subprocess
+
+    try:
+        return subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def write_json(path: Path, data: dict) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(json.dumps(data, indent=2, default=str))
+    temporary.replace(path)
+
+
+def torch_threads(config: BenchmarkConfig) -> None:
+    if config.threads:
+        torch.set_num_threads(config.threads)

@@ -1,0 +1,176 @@
+"""Benchmark outputs: CSV, Markdown tables, PR curves, lam/T trajectories, success signs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kipoi_prism.benchmark.variants import BASELINES, VARIANTS
+from kipoi_prism.metrics import aupr, auroc, brier, f1_at
+
+METRICS = ("aupr", "auroc", "f1", "brier")
+
+
+def row_label(key: str) -> str:
+    if key in VARIANTS:
+        return VARIANTS[key].label
+    return BASELINES.get(key, key)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    frame.to_csv(temporary, index=False)
+    temporary.replace(path)
+
+
+def pooled(evaluations: list) -> pd.DataFrame:
+    """Metrics over all held-out cell lines' predictions together, per track/row/seed."""
+    groups: dict[tuple, list] = {}
+    for e in evaluations:
+        groups.setdefault((e.track, e.row, e.seed), []).append(e)
+    rows = []
+    for (track, row, seed), items in groups.items():
+        labels = np.concatenate([e.labels for e in items])
+        probabilities = np.concatenate([e.probabilities for e in items])
+        calls = [f1_at(e.labels, e.probabilities, e.threshold) for e in items]
+        rows.append({"track": track, "row": row, "seed": seed,
+                     "pooled_aupr": aupr(labels, probabilities),
+                     "pooled_auroc": auroc(labels, probabilities),
+                     "pooled_brier": brier(labels, probabilities),
+                     "mean_f1": float(np.mean(calls))})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
+    """Per track: AUPR by held-out cell line (mean over seeds), then a summary table."""
+    parts = []
+    for track, frame in results.groupby("track", sort=False):
+        order = list(dict.fromkeys(frame["row"]))
+        by_cell = frame.pivot_table(index="row", columns="held_out", values="aupr", aggfunc="mean")
+        by_cell = by_cell.reindex(order)
+        summary = (
+            frame.groupby("row")[list(METRICS) + ["precision", "recall"]].mean().reindex(order)
+        )
+        spread = frame.groupby(["row", "seed"])["aupr"].mean().groupby("row").std().reindex(order)
+        cis = frame.groupby("row")[["aupr_ci_low", "aupr_ci_high"]].mean().reindex(order)
+        pool = pooled_frame[pooled_frame["track"] == track].groupby("row")[
+            ["pooled_aupr", "pooled_auroc", "pooled_brier"]].mean().reindex(order)  # fmt: skip
+        parts.append(f"### Track: {track}\n\nAUPR on the held-out cell line (mean over seeds)\n")
+        parts.append(_table(by_cell.rename(index=row_label), "row"))
+        if "oracle_aupr" in frame and frame["oracle_aupr"].notna().any():
+            oracle = frame.groupby("held_out")["oracle_aupr"].mean()
+            parts.append("Oracle AUPR (true probabilities as scores): "
+                         + ", ".join(f"{c} {v:.3f}" for c, v in oracle.items()) + "\n")  # fmt: skip
+        table = summary.assign(aupr_seed_sd=spread, aupr_ci_low=cis["aupr_ci_low"],
+                               aupr_ci_high=cis["aupr_ci_high"]).join(pool)  # fmt: skip
+        parts.append(
+            "\nMean over held-out cell lines (and seeds); 95% bootstrap interval of "
+            "AUPR averaged over cells; pooled = all held-out predictions together\n"
+        )
+        parts.append(_table(table.rename(index=row_label), "row"))
+    return "\n".join(parts)
+
+
+def _table(frame: pd.DataFrame, index_name: str) -> str:
+    columns = [index_name] + [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for index, row in frame.iterrows():
+        cells = [f"{v:.3f}" if isinstance(v, float) and not np.isnan(v) else
+                 ("–" if isinstance(v, float) else str(v)) for v in row.to_numpy()]  # fmt: skip
+        lines.append("| " + " | ".join([str(index)] + cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def pr_curves(evaluations: list, out_dir: Path) -> list[Path]:
+    """One PNG per track and held-out cell line: PR curves of every row (first seed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import precision_recall_curve
+
+    paths = []
+    first_seed = min(e.seed for e in evaluations)
+    keys = sorted({(e.track, e.held_out) for e in evaluations})
+    for track, held in keys:
+        figure, axis = plt.subplots(figsize=(5.5, 4.5))
+        for e in evaluations:
+            if (e.track, e.held_out, e.seed) != (track, held, first_seed):
+                continue
+            if e.labels.min() == e.labels.max():
+                continue
+            precision, recall, _ = precision_recall_curve(e.labels, e.probabilities)
+            label = f"{row_label(e.row)} ({aupr(e.labels, e.probabilities):.2f})"
+            axis.plot(recall, precision, label=label, linewidth=1)
+        axis.set(xlabel="recall", ylabel="precision", title=f"{track}: held out {held}")
+        axis.legend(fontsize=6)
+        name = f"pr-{track}-{held}".replace(" ", "_").replace(":", "_").replace("/", "_")
+        path = out_dir / f"{name}.png"
+        figure.tight_layout()
+        figure.savefig(path, dpi=110)
+        plt.close(figure)
+        paths.append(path)
+    return paths
+
+
+def trajectories(histories: list[pd.DataFrame], out_dir: Path) -> Path | None:
+    """lam and T per epoch for every trained row (CSV + one PNG)."""
+    if not histories:
+        return None
+    frame = pd.concat(histories, ignore_index=True)
+    write_csv(frame, out_dir / "training_history.csv")
+    if not {"lam", "T"} <= set(frame.columns):
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, 2, figsize=(10, 4))
+    for _, rows in frame.groupby(["row", "held_out", "seed"]):
+        x = np.arange(1, len(rows) + 1)
+        axes[0].plot(x, rows["lam"], linewidth=0.8, alpha=0.7)
+        axes[1].plot(x, rows["T"], linewidth=0.8, alpha=0.7)
+    axes[0].set(xlabel="epoch", ylabel="lam", title="interaction coefficient lam")
+    axes[1].set(xlabel="epoch", ylabel="T", title="temperature T")
+    figure.tight_layout()
+    path = out_dir / "lam_T_trajectories.png"
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return path
+
+
+def success_signs(results: pd.DataFrame, histories: list[pd.DataFrame]) -> str:
+    """The SPEC's success signs with measured values (full-model rows, last epoch of each run)."""
+    lines = ["| sign (hoped for) | measured (mean, range over runs) |", "|---|---|"]
+    history = pd.concat(histories, ignore_index=True) if histories else pd.DataFrame()
+    if len(history):
+        history = history[history["row"] == "full"]
+        last = history.groupby(["track", "held_out", "seed"], dropna=False).tail(1)
+        signs = [("train AUPR 0.85-0.90 (not > 0.95)", last.get("train_aupr")),
+                 ("validation-train AUPR gap <= 0.15", _gap(last)),
+                 ("L_corr < 1e-3", last.get("corr")),
+                 ("domain-classifier accuracy < 30% (chance 1/|C_train|)", last.get("domain_acc")),
+                 ("domain chance level", last.get("domain_chance"))]  # fmt: skip
+        for name, series in signs:
+            lines.append(f"| {name} | {_describe(series)} |")
+    for track, rows in results[results["row"] == "full"].groupby("track"):
+        lines.append(f"| test AUPR >= 0.75 ({track}) | {_describe(rows['aupr'])} |")
+        lines.append(f"| precision in 0.6-0.8 ({track}) | {_describe(rows['precision'])} |")
+        lines.append(f"| recall in 0.6-0.8 ({track}) | {_describe(rows['recall'])} |")
+    return "\n".join(lines) + "\n"
+
+
+def _gap(last: pd.DataFrame) -> pd.Series | None:
+    if not {"train_aupr", "val_aupr"} <= set(last.columns):
+        return None
+    return (last["train_aupr"] - last["val_aupr"]).abs()
+
+
+def _describe(series: pd.Series | None) -> str:
+    if series is None or not len(series) or series.isna().all():
+        return "not logged"
+    series = series.astype(float)
+    return f"{series.mean():.3g} ({series.min():.3g}-{series.max():.3g})"

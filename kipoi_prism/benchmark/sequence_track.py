@@ -1,0 +1,122 @@
+"""The sequence track: simulated sequences on the real TargetFinder pair graph."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kipoi_prism.benchmark.baselines import speid_probabilities, train_speid
+from kipoi_prism.benchmark.harness import (
+    BenchmarkConfig,
+    Evaluation,
+    base_configs,
+    history_extra,
+    simple_baselines,
+    split_by_chromosome,
+    timed,
+    trainer_settings,
+)
+from kipoi_prism.benchmark.variants import resolve
+from kipoi_prism.config import InferenceConfig
+from kipoi_prism.encode import PairEncoder
+from kipoi_prism.genome import Genome
+from kipoi_prism.io import read_pairs
+
+log = logging.getLogger(__name__)
+
+
+def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed: int):
+    """Simulate the benchmark's cell lines; returns (pairs frame, FASTA path, oracle)."""
+    from kipoi_prism.simulate import SimulationConfig, simulate
+
+    tables = [data_dir / "targetfinder" / "pairs" / f"{c}.pairs.csv" for c in config.cell_lines]
+    result = simulate(
+        tables,
+        data_dir / "motifs" / "jaspar2024_core_vertebrates.meme",
+        data_dir / "human-sequence" / "human_200bp_regions.fa",
+        out_dir,
+        SimulationConfig(seed=seed, max_pairs_per_cell_line=config.pairs_per_cell_line,
+                         enhancer_length=config.enhancer_length,
+                         promoter_length=config.promoter_length,
+                         enhancer_motif_span=min(1000, config.enhancer_length),
+                         promoter_motif_span=min(1000, config.promoter_length)),
+        progress=False,
+    )  # fmt: skip
+    frame = read_pairs(result.pairs)
+    return frame, result.fasta, result.oracle
+
+
+def promoter_key(frame: pd.DataFrame) -> pd.Series:
+    """Promoters by their original coordinates (shared across cell lines)."""
+    return (frame["original_promoter_chrom"].astype(str) + ":"
+            + frame["original_promoter_start"].astype(str) + "-"
+            + frame["original_promoter_end"].astype(str))  # fmt: skip
+
+
+def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["distance"] = frame["distance"].astype(float)
+    return frame
+
+
+def predict_frame(weights_path: Path, fasta: Path, frame: pd.DataFrame, seed: int):
+    """Probabilities for ``frame`` through the ordinary inference path, and the threshold."""
+    from kipoi_prism.predict import FramePairSource, Predictor
+    from kipoi_prism.weights import load_weights
+
+    bundle = load_weights(weights_path)
+    predictor = Predictor(bundle, Genome(fasta), InferenceConfig(support_size=32, seed=seed))
+    _, batches = predictor.predict(FramePairSource(frame, name="held-out pairs"))
+    scored = pd.concat(list(batches), ignore_index=True)
+    return scored["probability"].to_numpy(np.float64), bundle.threshold
+
+
+def run_sequence_track(
+    config: BenchmarkConfig, data_dir: Path, run_dir: Path
+) -> Iterator[Evaluation]:
+    """Every row and baseline, every held-out cell line and seed (yields as it goes)."""
+    from kipoi_prism.lightning import fit
+
+    for seed in config.seeds:
+        frame, fasta, oracle = simulate_pairs(config, data_dir, run_dir / f"sim-seed{seed}", seed)
+        frame = _prepare(frame)
+        encoder = PairEncoder(Genome(fasta), config.enhancer_length, config.promoter_length)
+        for held in config.held_out:
+            test = frame[frame["cell_line"] == held].reset_index(drop=True)
+            rest = frame[frame["cell_line"] != held].reset_index(drop=True)
+            train, val = split_by_chromosome(
+                rest, "original_enhancer_chrom", config.val_chromosomes
+            )
+            labels = test["label"].to_numpy()
+            context = {"oracle_aupr": float(oracle.get(held, {}).get("aupr", np.nan))}
+            for variant in resolve(list(config.rows)):
+                model_config, train_config = variant.change(*base_configs(config, seed))
+                folder = run_dir / "runs" / f"seq-{variant.key}-{held}-seed{seed}"
+                log.info("sequence track: %s, held out %s, seed %d", variant.label, held, seed)
+                settings = trainer_settings(config)
+                result, seconds = timed(
+                    fit, train, val, fasta, model_config, train_config, folder,
+                    trainer_config=settings,
+                )  # fmt: skip
+                probabilities, threshold = predict_frame(result.weights_path, fasta, test, seed)
+                extra = {**context, **history_extra(result.history), "train_s": seconds}
+                history = result.history.assign(row=variant.key, held_out=held, seed=seed)
+                extra["history"] = history
+                yield Evaluation("sequence", variant.key, held, seed, labels, probabilities,
+                                 threshold, extra)  # fmt: skip
+            for name, (probabilities, threshold) in simple_baselines(
+                train, val, test, config.baselines, promoter_key
+            ).items():
+                yield Evaluation("sequence", name, held, seed, labels, probabilities, threshold,
+                                 dict(context))  # fmt: skip
+            if "speid" in config.baselines:
+                log.info("sequence track: SPEID-style baseline, held out %s, seed %d", held, seed)
+                (model, threshold), seconds = timed(train_speid, train, val, encoder,
+                                                    config.speid, seed)  # fmt: skip
+                probabilities = speid_probabilities(model, encoder, test)
+                yield Evaluation("sequence", "speid", held, seed, labels, probabilities,
+                                 threshold, {**context, "train_s": seconds})  # fmt: skip

@@ -1,0 +1,75 @@
+"""``kipoi-prism benchmark``: the leave-one-cell-line-out benchmark (docs/BENCHMARK.md)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import shlex
+import sys
+from pathlib import Path
+
+from kipoi_prism.errors import PrismInputError
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def add_parser(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "benchmark",
+        help="leave-one-cell-line-out benchmark (simulated sequence + real features)",
+        description="Leave-one-cell-line-out over the TargetFinder cell lines: prism-energy, "
+        "its ablations and baselines, on simulated sequence and on real chromatin features.",
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="CI-sized smoke run (a few minutes)")
+    mode.add_argument("--full", action="store_true", help="the full table (hours on 2 CPU cores)")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="the shared data folder (default: ../shared/data)",
+    )
+    parser.add_argument("--out", type=Path, required=True, help="results directory")
+    parser.add_argument("--tracks", help="comma-separated: sequence,features")
+    parser.add_argument("--seeds", help="comma-separated seeds")
+    parser.add_argument("--held-out", help="comma-separated cell lines to hold out in turn")
+    parser.add_argument("--rows", help="comma-separated sequence-track variants")
+    parser.add_argument("--feature-rows", help="comma-separated feature-track variants")
+    parser.add_argument("--baselines", help="comma-separated sequence-track baselines")
+    parser.add_argument("--pairs-per-cell-line", type=int)
+    parser.add_argument("--max-epochs", type=int)
+    parser.add_argument("--threads", type=int, default=0)
+    parser.set_defaults(run=run)
+
+
+def _split(text: str | None, cast=str):
+    return None if text is None else tuple(cast(t) for t in text.split(",") if t)
+
+
+def build_config(args: argparse.Namespace):
+    from kipoi_prism.benchmark.harness import PROFILES
+
+    base = PROFILES["full" if args.full else "quick"]
+    changes = {
+        "tracks": _split(args.tracks), "seeds": _split(args.seeds, int),
+        "held_out": _split(args.held_out), "rows": _split(args.rows),
+        "feature_rows": _split(args.feature_rows), "baselines": _split(args.baselines),
+        "pairs_per_cell_line": args.pairs_per_cell_line, "max_epochs": args.max_epochs,
+        "threads": args.threads,
+    }  # fmt: skip
+    try:
+        return dataclasses.replace(base, **{k: v for k, v in changes.items() if v is not None})
+    except ValueError as error:
+        raise PrismInputError(str(error)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    from kipoi_prism.benchmark.run import run_benchmark
+
+    if not args.data_dir.is_dir():
+        raise PrismInputError(f"shared data folder not found: {args.data_dir} (give --data-dir)")
+    config = build_config(args)
+    command = "kipoi-prism " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    out = run_benchmark(config, args.data_dir, args.out, command)
+    print(out / "results.md")
+    return 0
