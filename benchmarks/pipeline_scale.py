@@ -12,10 +12,16 @@ scratch folder (never the repository), then times the command line under
    at a small window, with randomly initialised weights (rates only: the scores mean
    nothing).
 
+``--tiny-model`` scores with a small random architecture instead, fast enough to stream
+hundreds of thousands of pairs on two cores, to watch memory as the pair count grows.
+
 Usage::
 
     python benchmarks/pipeline_scale.py --workdir /tmp/prism-scale
-    python benchmarks/pipeline_scale.py --workdir /tmp/prism-scale --predict-sizes 0  # pairs only
+    python benchmarks/pipeline_scale.py --workdir /tmp/prism-scale --predict-sizes 0 \\
+        --bed-predict-distance 0                                      # pairs only
+    python benchmarks/pipeline_scale.py --workdir /tmp/prism-scale --tiny-model \\
+        --predict-sizes 0 --bed-predict-distance 15000 75000 300000  # memory vs pair count
 
 Prints one line per run and a JSON summary on stdout.
 """
@@ -139,7 +145,15 @@ def head_records(source: Path, target: Path, n: int) -> None:
             kept += 1
 
 
-def random_weights(path: Path, seed: int) -> None:
+# A deliberately small architecture: fast enough to stream hundreds of thousands of pairs
+# on two cores, so memory can be watched as the pair count grows (--tiny-model).
+TINY_MODEL = {
+    "enhancer_length": 600, "promoter_length": 400, "channels": 8, "element_dim": 8,
+    "d_interaction": 8, "d_environment": 8, "env_hidden": 8,
+}  # fmt: skip
+
+
+def random_weights(path: Path, seed: int, tiny: bool) -> None:
     import torch
 
     from kipoi_prism.config import ModelConfig
@@ -147,7 +161,8 @@ def random_weights(path: Path, seed: int) -> None:
     from kipoi_prism.weights import save_weights
 
     torch.manual_seed(seed)
-    save_weights(path, PrismEnergy(ModelConfig()).eval(), metadata={"note": "random init"})
+    config = ModelConfig(**TINY_MODEL) if tiny else ModelConfig()
+    save_weights(path, PrismEnergy(config).eval(), metadata={"note": "random init"})
 
 
 def bench_pairs(args, work: Path, exe: str) -> dict:
@@ -174,7 +189,7 @@ def bench_pairs(args, work: Path, exe: str) -> dict:
 
 def bench_predict(args, work: Path, exe: str) -> dict:
     weights = work / "random.pt"
-    random_weights(weights, args.seed)
+    random_weights(weights, args.seed, args.tiny_model)
     results = {}
     for n in args.predict_sizes:
         subset = work / f"candidates_{n}.bedpe"
@@ -185,16 +200,16 @@ def bench_predict(args, work: Path, exe: str) -> dict:
         run["pairs"] = n
         run["pairs_per_s"] = round(n / run["wall_s"], 1)
         results[f"predict_{n}"] = run
-    if args.bed_predict_distance:
-        out = work / "scores_from_beds.tsv"
+    for distance in args.bed_predict_distance:
+        out = work / f"scores_from_beds_{distance}.tsv"
         run = timed([exe, "predict", "--enhancers", str(work / "enhancers.bed"),
                      "--promoters", str(work / "promoters.bed"), "--cell-line", "SIM",
-                     "--max-distance", str(args.bed_predict_distance),
+                     "--max-distance", str(distance),
                      "--fasta", str(work / "genome.fa"), "--weights", str(weights),
                      "--device", "cpu", "--out", str(out)])  # fmt: skip
         run["pairs"] = count_records(out) - 1  # minus the TSV header
         run["pairs_per_s"] = round(run["pairs"] / run["wall_s"], 1)
-        results["predict_from_beds"] = run
+        results[f"predict_from_beds_{distance}"] = run
     return results
 
 
@@ -210,12 +225,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-distance", type=int, default=1_000_000)
     parser.add_argument("--predict-sizes", type=int, nargs="+", default=[20_000, 100_000],
                         help="candidate subsets to score (0 skips scoring)")  # fmt: skip
-    parser.add_argument("--bed-predict-distance", type=int, default=15_000,
-                        help="also score from the BEDs at this window (0 skips)")  # fmt: skip
+    parser.add_argument("--bed-predict-distance", type=int, nargs="+", default=[15_000],
+                        help="also score from the BEDs at these windows (0 skips)")  # fmt: skip
+    parser.add_argument("--tiny-model", action="store_true",
+                        help="score with a small random model (memory scaling)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder")
     args = parser.parse_args(argv)
     args.predict_sizes = [n for n in args.predict_sizes if n > 0]
+    args.bed_predict_distance = [d for d in args.bed_predict_distance if d > 0]
     return args
 
 
