@@ -32,6 +32,15 @@ from kipoi_prism.sequence import one_hot_encode_batch
 
 log = logging.getLogger(__name__)
 
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _umask_mode()
+
 _COORDINATES = [
     "enhancer_chrom", "enhancer_start", "enhancer_end",
     "promoter_chrom", "promoter_start", "promoter_end",
@@ -139,6 +148,7 @@ def build_cache(
 
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; give the usual umask mode
     os.close(handle)
     try:
         with h5py.File(temporary, "w") as out:

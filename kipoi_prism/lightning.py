@@ -91,6 +91,15 @@ from kipoi_prism.weights import WeightsBundle, load_weights, save_weights
 
 log = logging.getLogger(__name__)
 
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _umask_mode()
+
 AUXILIARY = ("corr", "inv", "hcont", "sparse", "proto")
 MONITOR = "val_aupr"
 
@@ -981,6 +990,7 @@ def _write_run_config(run_dir, run_config, model_config, train_config, trainer_c
 def _atomic_write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; give the usual umask mode
     try:
         with os.fdopen(handle, "w") as out:
             out.write(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,9 @@ def test_train_writes_a_run_folder_and_prints_the_weights(trained, capsys):
     assert bundle.model.config.enhancer_length == 200
     assert sorted(bundle.prototypes) == ["A", "B"]
     assert not list(run.glob(".*.tmp")) and not list((run / "checkpoints").glob(".*tmp"))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (run / "history.csv").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_report_draws_curves_and_prints_the_success_signs(trained, capsys):

@@ -24,6 +24,15 @@ import pandas as pd
 from kipoi_prism.errors import PrismInputError
 
 
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _umask_mode()
+
+
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``report`` and its options."""
     parser = subparsers.add_parser(
@@ -147,6 +156,7 @@ def draw(history: pd.DataFrame, path: Path) -> Path:
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; give the usual umask mode
     os.close(handle)
     try:
         figure.savefig(temporary, format="png", dpi=110)
