@@ -296,3 +296,13 @@ def test_ablations_train(toy, model_changes, train_changes):
     if not model.learn_lam:
         assert history["lam"].eq(0.0).all() and history["T"].eq(1.0).all()
     assert load_weights(result.weights_path).model.config == model
+
+
+def test_loader_workers_do_not_change_the_run(run, toy):
+    result, _ = run
+    folder, genome, train, val = toy
+    workers = fit(train, val, genome, tiny_model(), tiny_train(), folder / "workers",
+                  trainer_config=quiet_trainer(), num_workers=2)  # fmt: skip
+    np.testing.assert_allclose(workers.history["val_aupr"], result.history["val_aupr"], atol=1e-6)
+    np.testing.assert_allclose(workers.history["train_loss"], result.history["train_loss"],
+                               rtol=1e-5)  # fmt: skip

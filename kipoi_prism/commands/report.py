@@ -116,7 +116,7 @@ def format_signs(signs: list[Sign], row: pd.Series) -> str:
     lines = [f"epoch {int(row['epoch'])} (best validation AUPR; the exported weights)"]
     width = max(len(s.name) for s in signs)
     for sign in signs:
-        lines.append(f"  {sign.name:<{width}}  target {sign.target:<24} "
+        lines.append(f"  {sign.name:<{width}}  target {sign.target:<28} "
                      f"measured {sign.measured:<14} {verdict[sign.met]}")  # fmt: skip
     return "\n".join(lines)
 
@@ -124,7 +124,7 @@ def format_signs(signs: list[Sign], row: pd.Series) -> str:
 _PANELS = [
     ("AUPR / AUROC", [("train_aupr", "train AUPR"), ("val_aupr", "val AUPR"),
                       ("train_auroc", "train AUROC"), ("val_auroc", "val AUROC")], False, None),
-    ("F1 (val at 0.5)", [("train_f1", "train F1"), ("val_f1", "val F1")], False, None),
+    ("F1 at 0.5", [("train_f1", "train F1"), ("val_f1", "val F1")], False, None),
     ("loss terms (train)", [("train_loss_task", "task"), ("train_loss_corr", "corr"),
                             ("train_loss_inv", "inv"), ("train_loss_hcont", "hcont"),
                             ("train_loss_sparse", "sparse"), ("train_loss_proto", "proto")],
