@@ -162,8 +162,9 @@ def test_resume_after_kill_mid_epoch_ends_with_the_same_weights(run, toy):
             callbacks=[KillAt(11)])  # fmt: skip
     saved = torch.load(out / "checkpoints" / "last.ckpt", weights_only=False, map_location="cpu")
     assert saved["global_step"] == 10 and saved["epoch"] == 2  # mid-epoch 3, step 11 lost
+    # Resumed with loader workers: they prefetch as soon as Lightning builds the iterator.
     resumed = fit(train, val, genome, tiny_model(), tiny_train(), out, trainer_config=every_2,
-                  resume="auto")  # fmt: skip
+                  resume="auto", num_workers=2)  # fmt: skip
     reference = torch.load(result.last_checkpoint, weights_only=False, map_location="cpu")
     final = torch.load(resumed.last_checkpoint, weights_only=False, map_location="cpu")
     assert reference["global_step"] == final["global_step"] == 16
