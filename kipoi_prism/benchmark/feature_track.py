@@ -24,6 +24,7 @@ from kipoi_prism.benchmark.harness import (
     history_extra,
     simple_baselines,
     split_by_chromosome,
+    stratified_subsample,
     timed,
     trainer_settings,
 )
@@ -64,24 +65,6 @@ def with_pair_columns(frame: pd.DataFrame) -> pd.DataFrame:
         enhancer_chrom=chrom,
         promoter_chrom=frame["promoter"].str.split(":").str[0],
     )
-
-
-def stratified_subsample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
-    """At most ``n`` rows per cell line, keeping each cell line's prevalence."""
-    if n is None:
-        return frame.reset_index(drop=True)
-    parts = []
-    for _, rows in frame.groupby("cell_line", sort=True):
-        if len(rows) <= n:
-            parts.append(rows)
-            continue
-        share = rows["label"].mean()
-        positives = rows[rows["label"] == 1]
-        negatives = rows[rows["label"] == 0]
-        k = max(1, round(n * share))
-        parts.append(positives.sample(min(k, len(positives)), random_state=seed))
-        parts.append(negatives.sample(min(n - k, len(negatives)), random_state=seed))
-    return pd.concat(parts).sort_index().reset_index(drop=True)
 
 
 def feature_probabilities(weights, test: pd.DataFrame, seed: int) -> np.ndarray:

@@ -17,6 +17,7 @@ from kipoi_prism.benchmark.harness import (
     history_extra,
     simple_baselines,
     split_by_chromosome,
+    stratified_subsample,
     timed,
     trainer_settings,
 )
@@ -88,6 +89,7 @@ def run_sequence_track(
         for held in config.held_out:
             test = frame[frame["cell_line"] == held].reset_index(drop=True)
             rest = frame[frame["cell_line"] != held].reset_index(drop=True)
+            rest = stratified_subsample(rest, config.train_pairs_per_cell_line, seed)
             train, val = split_by_chromosome(
                 rest, "original_enhancer_chrom", config.val_chromosomes
             )

@@ -37,7 +37,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--feature-rows", help="comma-separated feature-track variants")
     parser.add_argument("--baselines", help="comma-separated sequence-track baselines")
     parser.add_argument("--pairs-per-cell-line", type=int)
+    parser.add_argument("--train-pairs-per-cell-line", type=int)
     parser.add_argument("--max-epochs", type=int)
+    parser.add_argument("--no-bengi", action="store_true", help="skip TargetFinder -> BENGI")
     parser.add_argument("--threads", type=int, default=0)
     parser.set_defaults(run=run)
 
@@ -56,6 +58,8 @@ def build_config(args: argparse.Namespace):
         "feature_rows": _split(args.feature_rows), "baselines": _split(args.baselines),
         "pairs_per_cell_line": args.pairs_per_cell_line, "max_epochs": args.max_epochs,
         "threads": args.threads,
+        "train_pairs_per_cell_line": args.train_pairs_per_cell_line,
+        "bengi": False if args.no_bengi else None,
     }  # fmt: skip
     try:
         return dataclasses.replace(base, **{k: v for k, v in changes.items() if v is not None})
