@@ -15,7 +15,7 @@ import pandas as pd
 
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.genome import Genome
-from kipoi_prism.sequence import one_hot_encode_batch
+from kipoi_prism.sequence import one_hot_encode_array
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +116,12 @@ class PairEncoder:
         fetch = self.genome.fetch
         return [fetch(c, int(s), int(e)) for c, s, e in zip(chroms, starts, ends, strict=True)]
 
+    def fetch_array(self, frame: pd.DataFrame, element: str) -> np.ndarray:
+        """:meth:`fetch` as one uint8 array, shape=(N, width): row ``i`` holds row ``i``'s bases."""
+        starts, _ = self.windows(frame, element)
+        chroms = frame[f"{element}_chrom"].to_numpy()
+        return self.genome.fetch_windows(chroms, starts, self.widths[element])
+
     def encode(self, frame: pd.DataFrame) -> EncodedPairs:
         """One-hot windows for every row of ``frame``.
 
@@ -131,8 +137,8 @@ class PairEncoder:
         if len(frame) == 0:
             raise ValueError("frame: expected at least one pair, got none")
         return EncodedPairs(
-            enhancer=one_hot_encode_batch(self.fetch(frame, "enhancer")),
-            promoter=one_hot_encode_batch(self.fetch(frame, "promoter")),
+            enhancer=one_hot_encode_array(self.fetch_array(frame, "enhancer")),
+            promoter=one_hot_encode_array(self.fetch_array(frame, "promoter")),
         )
 
 

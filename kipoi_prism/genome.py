@@ -12,13 +12,14 @@ import difflib
 import mmap
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.sequence import canonical_bases
+from kipoi_prism.sequence import CANONICAL_TABLE
 
 _NEWLINES = b"\r\n"
 
@@ -151,12 +152,13 @@ class Genome:
         return f"the FASTA has {len(names)} sequences: {shown}"
 
     def _raw(self, entry: FaiEntry, start: int, end: int) -> bytes:
-        """Bases ``[start, end)`` of one sequence, 0 <= start < end <= length."""
+        """Bases ``[start, end)`` of one sequence, canonical, 0 <= start < end <= length."""
         first = entry.offset + (start // entry.line_bases) * entry.line_width
         first += start % entry.line_bases
         last = entry.offset + ((end - 1) // entry.line_bases) * entry.line_width
         last += (end - 1) % entry.line_bases
-        return self._buffer()[first : last + 1].translate(None, _NEWLINES)
+        # One pass: drop the line ends, then map every byte to upper-case ACGT or N.
+        return self._buffer()[first : last + 1].translate(CANONICAL_TABLE, _NEWLINES)
 
     def fetch(self, chrom: str, start: int, end: int) -> bytes:
         """Bases of ``chrom:[start, end)`` as canonical upper-case ACGTN bytes.
@@ -188,7 +190,40 @@ class Genome:
         bases = self._raw(entry, inside_start, inside_end)
         if inside_start > start or inside_end < end:
             bases = b"N" * (inside_start - start) + bases + b"N" * (end - inside_end)
-        return canonical_bases(bases)
+        return bases
+
+    def fetch_windows(self, chroms: Sequence[str], starts: Sequence[int], width: int) -> np.ndarray:
+        """Many windows of one width at once: row ``i`` is ``fetch(chroms[i], s, s + width)``.
+
+        Parameters
+        ----------
+        chroms : sequence of str, shape=(N,)
+        starts : sequence of int, shape=(N,)
+            0-based window starts.
+        width : int
+            Window width in bp, > 0.
+
+        Returns
+        -------
+        numpy.ndarray of uint8, shape=(N, width)
+            Canonical ACGTN bytes (N past chromosome ends), writable, byte for byte what
+            :meth:`fetch` returns for each window.
+        """
+        if width <= 0:
+            raise ValueError(f"width: expected a positive window width, got {width}")
+        starts = np.asarray(starts, dtype=np.int64).tolist()
+        if len(chroms) != len(starts):
+            raise ValueError(
+                f"chroms, starts: expected equal lengths, got {len(chroms)} and {len(starts)}"
+            )
+        entries, raw, pieces = self.entries, self._raw, []
+        for chrom, start in zip(chroms, starts, strict=True):
+            entry = entries.get(chrom)
+            if entry is None or start < 0 or start + width > entry.length:
+                pieces.append(self.fetch(chrom, start, start + width))  # pads, or raises
+            else:
+                pieces.append(raw(entry, start, start + width))
+        return np.frombuffer(bytearray().join(pieces), dtype=np.uint8).reshape(-1, width)
 
     def fetch_codes(self, chrom: str, start: int, end: int) -> np.ndarray:
         """Like :meth:`fetch` but as a uint8 array of bytes (no copy beyond the read)."""

@@ -7,7 +7,7 @@ Layout of the file (one group per split, e.g. ``train`` and ``val``)::
     /<split>.attrs["fingerprint"]        hash of genome file, window widths and coordinates
 
 Bases (1 byte each) rather than one-hot floats (16 bytes) keep the file small; reads go
-through :func:`kipoi_prism.sequence.one_hot_encode_batch`, the same encoding as
+through :func:`kipoi_prism.sequence.one_hot_encode_array`, the same encoding as
 :class:`kipoi_prism.encode.PairEncoder`, so a cached window equals a freshly read one.
 The datasets are stored contiguous and uncompressed, so a reader maps them into memory
 (``numpy.memmap`` at the offset HDF5 reports) and gathers any rows without HDF5's
@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.encode import ELEMENTS, EncodedPairs, PairEncoder
-from kipoi_prism.sequence import one_hot_encode_batch
+from kipoi_prism.sequence import one_hot_encode_array
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class H5Windows:
         """One-hot windows of the rows at ``positions`` (any order, repeats allowed)."""
         positions = np.asarray(positions, dtype=np.int64)
         maps = self._maps()
-        return EncodedPairs(**{e: one_hot_encode_batch(list(maps[e][positions])) for e in ELEMENTS})
+        return EncodedPairs(**{e: one_hot_encode_array(maps[e][positions]) for e in ELEMENTS})
 
     def close(self) -> None:
         self._arrays = None
@@ -168,5 +168,4 @@ def _write_split(group, frame: pd.DataFrame, encoder: PairEncoder) -> None:
         dataset = group.create_dataset(element, shape=(len(frame), width), dtype=np.uint8)
         for start in range(0, len(frame), _WRITE_ROWS):
             rows = frame.iloc[start : start + _WRITE_ROWS]
-            bases = b"".join(encoder.fetch(rows, element))
-            dataset[start : start + len(rows)] = np.frombuffer(bases, np.uint8).reshape(-1, width)
+            dataset[start : start + len(rows)] = encoder.fetch_array(rows, element)
