@@ -20,6 +20,7 @@ line's ``z_E``: not on batch size, worker count or row order.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -54,6 +55,9 @@ from kipoi_prism.writers import SCORE_COLUMNS, OutputContext, PairWriter
 log = logging.getLogger(__name__)
 
 DEVICES = ("auto", "cpu", "cuda")
+#: ``--precision`` choices: float32 (default, exact), or autocast to bfloat16 / float16.
+PRECISIONS = ("fp32", "bf16", "fp16")
+_AUTOCAST = {"bf16": torch.bfloat16, "fp16": torch.float16}
 
 
 # --------------------------------------------------------------------------- sources
@@ -361,6 +365,7 @@ def score_arrays(
     promoter: np.ndarray | torch.Tensor,
     z_e: torch.Tensor,
     threshold: float,
+    precision: str = "fp32",
 ) -> dict[str, np.ndarray]:
     """Score encoded pairs: probability, calibrated call and the energy terms.
 
@@ -374,6 +379,9 @@ def score_arrays(
         Each pair's cell-line environment (one row per pair, or one for all).
     threshold : float
         Decision threshold saved with the weights.
+    precision : {"fp32", "bf16", "fp16"}
+        ``fp32`` computes in float32; the others run the forward pass under
+        :func:`torch.autocast` (see :func:`autocast`).
 
     Returns
     -------
@@ -382,16 +390,39 @@ def score_arrays(
         (int8, probability >= threshold), ``U_I``, ``R_E``, ``lam``, ``T`` (float32).
     """
     device = _model_device(model)
-    out = model(
-        torch.as_tensor(enhancer).to(device, non_blocking=True),
-        torch.as_tensor(promoter).to(device, non_blocking=True),
-        z_e.to(device),
-    )
+    with autocast(device, precision):
+        out = model(
+            torch.as_tensor(enhancer).to(device, non_blocking=True),
+            torch.as_tensor(promoter).to(device, non_blocking=True),
+            z_e.to(device),
+        )
     probability = torch.sigmoid(out["logit"]).float().cpu().numpy()
     scores = {"probability": probability, "call": (probability >= threshold).astype(np.int8)}
     for key in SCORE_COLUMNS[2:]:
         scores[key] = out[key].float().cpu().numpy()
     return scores
+
+
+def check_precision(precision: str) -> None:
+    """Raise a :class:`PrismInputError` unless ``precision`` is one of :data:`PRECISIONS`."""
+    if precision not in PRECISIONS:
+        raise PrismInputError(f"--precision: {precision!r} is not one of {', '.join(PRECISIONS)}")
+
+
+def autocast(device: torch.device, precision: str):
+    """The context a forward pass runs in at ``precision``.
+
+    ``fp32``: no autocast (exact float32; scores independent of batch size to 1e-6).
+    ``bf16`` / ``fp16``: :func:`torch.autocast` on ``device``, so convolutions and linear
+    layers compute in bfloat16 / float16 while reductions, BatchNorm and the head's
+    arithmetic stay float32. Opt-in: faster where the hardware has the lower-precision
+    units (bfloat16 on recent CPUs and GPUs, float16 on GPUs), at a cost measured in
+    ``docs/PERFORMANCE.md`` (probabilities move by up to about 1e-3).
+    """
+    check_precision(precision)
+    if precision == "fp32":
+        return contextlib.nullcontext()
+    return torch.autocast(device.type, dtype=_AUTOCAST[precision])
 
 
 def exact_float32(device: torch.device) -> None:
@@ -435,6 +466,9 @@ class Predictor:
         ``"auto"``, ``"cpu"`` or ``"cuda"``.
     progress : bool
         Show tqdm progress bars on stderr.
+    precision : {"fp32", "bf16", "fp16"}
+        Precision of the scoring forward passes (:func:`autocast`); support-set
+        environments ``z_E`` are always computed in float32.
     """
 
     def __init__(
@@ -445,7 +479,10 @@ class Predictor:
         num_workers: int = 0,
         device: str = "cpu",
         progress: bool = False,
+        precision: str = "fp32",
     ) -> None:
+        check_precision(precision)
+        self.precision = precision
         self.config = config or InferenceConfig()
         _check_positive("--batch-size", self.config.batch_size)
         _check_positive("--support-size", self.config.support_size)
@@ -519,7 +556,9 @@ class Predictor:
     def _score_batch(
         self, enhancer: torch.Tensor, promoter: torch.Tensor, z_e: torch.Tensor
     ) -> dict[str, np.ndarray]:
-        return score_arrays(self.model, enhancer, promoter, z_e, self.bundle.threshold)
+        return score_arrays(
+            self.model, enhancer, promoter, z_e, self.bundle.threshold, self.precision
+        )
 
     # ---------------------------------------------------------------- both
 
@@ -542,6 +581,7 @@ class Predictor:
                 "support_size": int(self.config.support_size),
                 "seed": int(self.config.seed),
                 "use_prototypes": bool(self.config.use_prototypes),
+                "precision": self.precision,
             },
         )
 
