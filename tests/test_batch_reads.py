@@ -108,11 +108,16 @@ def test_one_hot_encode_array_wants_a_2d_uint8_array(value):
 
 def test_pair_encoder_fetch_array_and_encode_match_fetch(genome):
     chroms, starts = windows(genome, 40, 1, seed=9)
-    frame = pd.DataFrame({
-        "enhancer_chrom": chroms, "enhancer_start": starts, "enhancer_end": starts + 1,
-        "promoter_chrom": chroms[::-1], "promoter_start": starts[::-1],
-        "promoter_end": starts[::-1] + 1,
-    })  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "enhancer_chrom": chroms,
+            "enhancer_start": starts,
+            "enhancer_end": starts + 1,
+            "promoter_chrom": chroms[::-1],
+            "promoter_start": starts[::-1],
+            "promoter_end": starts[::-1] + 1,
+        }
+    )
     encoder = PairEncoder(genome, enhancer_length=61, promoter_length=30)
     encoded = encoder.encode(frame)
     for element, arrays in (("enhancer", encoded.enhancer), ("promoter", encoded.promoter)):

@@ -35,8 +35,13 @@ def pairs_file(tmp_path) -> Path:
 
 def scored(pairs, genome, weights, precision, device="cpu", batch_size=64) -> pd.DataFrame:
     bundle = load_weights(weights, map_location=device)
-    predictor = Predictor(bundle, Genome(genome), InferenceConfig(batch_size=batch_size),
-                          device=device, precision=precision)  # fmt: skip
+    predictor = Predictor(
+        bundle,
+        Genome(genome),
+        InferenceConfig(batch_size=batch_size),
+        device=device,
+        precision=precision,
+    )
     _, batches = predictor.predict(FilePairSource(pairs))
     return pd.concat(list(batches), ignore_index=True)
 
@@ -82,9 +87,24 @@ def test_unknown_precision_is_a_named_error(small_genome, weights):
 
 def test_cli_precision_option_and_h5_attribute(tmp_path, pairs_file, small_genome, weights):
     out = tmp_path / "scores.h5"
-    status = main(["-q", "predict", "--pairs", str(pairs_file), "--fasta", str(small_genome),
-                   "--weights", str(weights), "--out", str(out), "--device", "cpu",
-                   "--precision", "bf16"])  # fmt: skip
+    status = main(
+        [
+            "-q",
+            "predict",
+            "--pairs",
+            str(pairs_file),
+            "--fasta",
+            str(small_genome),
+            "--weights",
+            str(weights),
+            "--out",
+            str(out),
+            "--device",
+            "cpu",
+            "--precision",
+            "bf16",
+        ]
+    )
     assert status == 0
     with h5py.File(out, "r") as handle:
         assert handle.attrs["precision"] == "bf16"
@@ -95,9 +115,21 @@ def test_cli_precision_option_and_h5_attribute(tmp_path, pairs_file, small_genom
 
 def test_cli_rejects_an_unknown_precision(tmp_path, pairs_file, small_genome, weights, capsys):
     with pytest.raises(SystemExit) as exit_info:
-        main(["predict", "--pairs", str(pairs_file), "--fasta", str(small_genome),
-              "--weights", str(weights), "--out", str(tmp_path / "x.tsv"),
-              "--precision", "fp8"])  # fmt: skip
+        main(
+            [
+                "predict",
+                "--pairs",
+                str(pairs_file),
+                "--fasta",
+                str(small_genome),
+                "--weights",
+                str(weights),
+                "--out",
+                str(tmp_path / "x.tsv"),
+                "--precision",
+                "fp8",
+            ]
+        )
     assert exit_info.value.code == 2
     assert "invalid choice: 'fp8'" in capsys.readouterr().err
 
