@@ -48,6 +48,7 @@ from kipoi_prism.io import (
     detect_format,
     iter_pairs,
 )
+from kipoi_prism.sequence import byte_one_hot_table
 from kipoi_prism.support import SupportReservoir
 from kipoi_prism.weights import WeightsBundle
 from kipoi_prism.writers import SCORE_COLUMNS, OutputContext, PairWriter
@@ -270,24 +271,34 @@ def scan(
 class _BatchStream(IterableDataset):
     """Batches of rows, encoded; with workers, worker ``k`` encodes batches ``k, k+W, ...``.
 
-    Yields ``(batch index, rows, enhancer (B,4,L_E), promoter (B,4,L_P))``, the windows as
-    float32 tensors.
+    Yields ``(batch index, rows, enhancer, promoter)``: the windows as float32 one-hot
+    tensors ``(B,4,L_E)``, ``(B,4,L_P)``, or with ``bases=True`` as their uint8 bases
+    ``(B,L_E)``, ``(B,L_P)`` (16 times fewer bytes to move; one-hot encoded where the model
+    runs, :func:`one_hot_on`).
     """
 
-    def __init__(self, source: PairSource, encoder: PairEncoder, batch_size: int) -> None:
+    def __init__(
+        self, source: PairSource, encoder: PairEncoder, batch_size: int, bases: bool = False
+    ) -> None:
         self.source = source
         self.encoder = encoder
         self.batch_size = batch_size
+        self.bases = bases
 
     def __iter__(self):
         info = get_worker_info()
         worker, workers = (0, 1) if info is None else (info.id, info.num_workers)
         for index, rows in enumerate(_batches(self.source.chunks(), self.batch_size)):
             if index % workers == worker:
-                encoded = self.encoder.encode(rows)
                 # Tensors, not arrays: from workers they travel through shared memory.
-                enhancer = torch.from_numpy(encoded.enhancer)
-                yield index, rows, enhancer, torch.from_numpy(encoded.promoter)
+                if self.bases:
+                    enhancer = torch.from_numpy(self.encoder.fetch_array(rows, "enhancer"))
+                    promoter = torch.from_numpy(self.encoder.fetch_array(rows, "promoter"))
+                else:
+                    encoded = self.encoder.encode(rows)
+                    enhancer = torch.from_numpy(encoded.enhancer)
+                    promoter = torch.from_numpy(encoded.promoter)
+                yield index, rows, enhancer, promoter
 
 
 def _batches(chunks: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
@@ -334,6 +345,31 @@ def _identity(item):
 
 def _model_device(model: torch.nn.Module) -> torch.device:
     return next(model.parameters()).device
+
+
+_TABLES: dict[torch.device, torch.Tensor] = {}
+
+
+def one_hot_on(device: torch.device, bases: torch.Tensor) -> torch.Tensor:
+    """One-hot encode uint8 bases on ``device``, exactly as :mod:`kipoi_prism.sequence` does.
+
+    Parameters
+    ----------
+    device : torch.device
+    bases : torch.Tensor of uint8, shape=(B, L)
+        Window bytes (:meth:`kipoi_prism.encode.PairEncoder.fetch_array`).
+
+    Returns
+    -------
+    torch.Tensor of float32, shape=(B, 4, L)
+        On ``device``; equal, value for value, to
+        :func:`kipoi_prism.sequence.one_hot_encode_array` of the same bytes.
+    """
+    table = _TABLES.get(device)
+    if table is None:
+        table = _TABLES[device] = torch.from_numpy(byte_one_hot_table()).to(device)
+    index = bases.to(device, non_blocking=True).long()
+    return table[index].transpose(1, 2).contiguous()
 
 
 @torch.inference_mode()
@@ -469,6 +505,11 @@ class Predictor:
     precision : {"fp32", "bf16", "fp16"}
         Precision of the scoring forward passes (:func:`autocast`); support-set
         environments ``z_E`` are always computed in float32.
+    encode_on_device : bool, optional
+        Move each batch's window bases (uint8) to the model's device and one-hot encode
+        them there (:func:`one_hot_on`) instead of moving float32 one-hot windows: 16 times
+        fewer bytes through worker shared memory, pinned memory and the bus. Identical
+        inputs either way. Default: on for CUDA, off for the CPU.
     """
 
     def __init__(
@@ -480,6 +521,7 @@ class Predictor:
         device: str = "cpu",
         progress: bool = False,
         precision: str = "fp32",
+        encode_on_device: bool | None = None,
     ) -> None:
         check_precision(precision)
         self.precision = precision
@@ -498,6 +540,9 @@ class Predictor:
         )
         self.num_workers = num_workers
         self.progress = progress
+        if encode_on_device is None:
+            encode_on_device = self.device.type == "cuda"
+        self.encode_on_device = bool(encode_on_device)
 
     # ---------------------------------------------------------------- pass 1
 
@@ -540,7 +585,7 @@ class Predictor:
                 bar.update(len(rows))
 
     def _loader(self, source: PairSource) -> Iterator[tuple]:
-        stream = _BatchStream(source, self.encoder, self.config.batch_size)
+        stream = _BatchStream(source, self.encoder, self.config.batch_size, self.encode_on_device)
         if self.num_workers == 0:
             return iter(stream)
         return iter(
@@ -556,6 +601,9 @@ class Predictor:
     def _score_batch(
         self, enhancer: torch.Tensor, promoter: torch.Tensor, z_e: torch.Tensor
     ) -> dict[str, np.ndarray]:
+        if self.encode_on_device:
+            enhancer = one_hot_on(self.device, enhancer)
+            promoter = one_hot_on(self.device, promoter)
         return score_arrays(
             self.model, enhancer, promoter, z_e, self.bundle.threshold, self.precision
         )

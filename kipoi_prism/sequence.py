@@ -53,6 +53,18 @@ def _byte_tables() -> np.ndarray:
     return np.ascontiguousarray(_ONE_HOT_ROWS[_CODE].T)
 
 
+def byte_one_hot_table() -> np.ndarray:
+    """The one-hot layout as a lookup table: row ``b`` is the encoding of byte ``b``.
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape=(256, 4)
+        Columns A, C, G, T; all zeros for every byte but ``ACGTacgt``. Lets another
+        library (e.g. torch on a GPU) one-hot encode bytes exactly as this module does.
+    """
+    return np.ascontiguousarray(_byte_tables().T)
+
+
 @functools.cache
 def _pair_tables() -> np.ndarray:
     """``(4, 65536)`` uint64: channel ``k``'s two float32 values for every pair of bytes.
