@@ -465,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         work / f"predict_profile_{profile_pairs}.bedpe", frame.iloc[:profile_pairs]
     )
     top = profile_predict(
-        predict_argv(profiled, fasta, weights, work / "scores_profile.tsv", args, workers, "fp32"),
+        predict_argv(profiled, fasta, weights, work / "scores_profile.tsv", args, 0, "fp32"),
         table,
     )
     table.note(
@@ -476,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     table.note(
         f"{args.pairs:,} made pairs in 4 cell lines (support sets of 32 each), "
         f"{args.genome_mb:g} Mb made genome; rates are the best of {args.rounds} "
-        f"interleaved round(s); profile on {profile_pairs:,} pairs"
+        f"interleaved round(s); stages and profile: {profile_pairs:,} pairs, fp32, 0 workers"
     )
     table.note(common.allocator())
     table.print()
