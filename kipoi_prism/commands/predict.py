@@ -168,12 +168,14 @@ def _weights_path(given: str | None):
 
 def run(args: argparse.Namespace) -> int:
     """Load weights and genome, scan, score, write; returns the exit status."""
+    from kipoi_prism.allocator import reuse_freed_memory
     from kipoi_prism.genome import Genome
     from kipoi_prism.predict import Predictor, resolve_device, write_all
     from kipoi_prism.weights import load_weights
     from kipoi_prism.writers import check_output, open_output
 
     check_output(args.out)
+    reuse_freed_memory()  # batch buffers reused, not faulted in again (kipoi_prism.allocator)
     if args.threads:
         import torch
 

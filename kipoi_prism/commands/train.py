@@ -195,6 +195,9 @@ def run(args: argparse.Namespace) -> int:
     if args.print_config:
         print(yaml.safe_dump(config.to_dict(), sort_keys=False), end="")
         return 0
+    from kipoi_prism.allocator import reuse_freed_memory
+
+    reuse_freed_memory()  # batch buffers reused, not faulted in again (kipoi_prism.allocator)
     result = train_from_config(config, args.resume, args.config)
     if result.weights_path is not None:
         log.info("best epoch %s: validation AUPR %.4f, threshold %.4f", result.best_epoch,
