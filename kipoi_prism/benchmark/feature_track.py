@@ -21,6 +21,7 @@ from kipoi_prism.benchmark.harness import (
     BenchmarkConfig,
     Evaluation,
     base_configs,
+    held_out_rows,
     history_extra,
     simple_baselines,
     split_by_chromosome,
@@ -92,10 +93,14 @@ def fit_feature_model(train, val, config: BenchmarkConfig, variant, seed: int, f
 
 
 def load_targetfinder(config: BenchmarkConfig, data_dir: Path, seed: int) -> pd.DataFrame:
+    """The TargetFinder feature tables of ``config.cell_lines``, named by their file.
+
+    (The tables' own ``celltype`` column says ``HeLa`` for ``HeLa-S3``; the file name is
+    the TargetFinder cell-line name the other tracks use.)
+    """
     paths = tables.targetfinder_feature_paths(data_dir)
-    frame = pd.concat([tables.read_feature_table(paths[c]) for c in config.cell_lines],
-                      ignore_index=True)  # fmt: skip
-    return with_model_inputs(with_pair_columns(frame))
+    parts = [tables.read_feature_table(paths[c]).assign(cell_line=c) for c in config.cell_lines]
+    return with_model_inputs(with_pair_columns(pd.concat(parts, ignore_index=True)))
 
 
 def run_feature_track(
@@ -105,7 +110,7 @@ def run_feature_track(
     for seed in config.seeds:
         frame = load_targetfinder(config, data_dir, seed)
         for held in config.held_out:
-            test = frame[frame["cell_line"] == held].reset_index(drop=True)
+            test = held_out_rows(frame, held)
             rest = frame[frame["cell_line"] != held].reset_index(drop=True)
             train, val = split_by_chromosome(rest, "enhancer_chrom", config.val_chromosomes)
             yield from _rows(config, train, val, test, held, seed, run_dir)

@@ -75,7 +75,8 @@ class BenchmarkConfig:
         Original chromosomes whose pairs form the validation split.
     speid : dict
         SPEID baseline sizes (published: filters 1024, kernel 40, pool 20, lstm 100,
-        dense 925) and ``epochs``.
+        dense 925), ``epochs`` and ``train_pairs`` (a stratified subsample of the training
+        pairs; None: all).
     bengi : bool
         Also train on every TargetFinder cell line and test on each BENGI feature table.
     bootstrap : int
@@ -161,7 +162,7 @@ PROFILES: dict[str, BenchmarkConfig] = {
         train_pairs_per_cell_line=2000,
         enhancer_length=1000,
         promoter_length=1000,
-        max_epochs=8,
+        max_epochs=6,
         rows=tuple(VARIANTS),
         feature_rows=tuple(VARIANTS),
         feature_pairs_per_cell_line=1500,
@@ -172,6 +173,7 @@ PROFILES: dict[str, BenchmarkConfig] = {
             "lstm_units": 100,
             "dense_units": 925,
             "epochs": 2,
+            "train_pairs": 2000,
         },
         bootstrap=500,
     ),
@@ -227,6 +229,15 @@ def stratified_subsample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.Da
         parts.append(positives.sample(min(k, len(positives)), random_state=seed))
         parts.append(negatives.sample(min(n - k, len(negatives)), random_state=seed))
     return pd.concat(parts).sort_index().reset_index(drop=True)
+
+
+def held_out_rows(frame: pd.DataFrame, cell_line: str) -> pd.DataFrame:
+    """The pairs of the held-out cell line; an absent cell line is an error, not an empty test."""
+    rows = frame[frame["cell_line"] == cell_line].reset_index(drop=True)
+    if rows.empty:
+        present = ", ".join(sorted(frame["cell_line"].astype(str).unique()))
+        raise ValueError(f"held-out cell line {cell_line!r} has no pairs (present: {present})")
+    return rows
 
 
 def base_configs(config: BenchmarkConfig, seed: int, backbone: str = "prism"):

@@ -14,6 +14,7 @@ from kipoi_prism.benchmark.harness import (
     BenchmarkConfig,
     Evaluation,
     base_configs,
+    held_out_rows,
     history_extra,
     simple_baselines,
     split_by_chromosome,
@@ -87,7 +88,7 @@ def run_sequence_track(
         frame = _prepare(frame)
         encoder = PairEncoder(Genome(fasta), config.enhancer_length, config.promoter_length)
         for held in config.held_out:
-            test = frame[frame["cell_line"] == held].reset_index(drop=True)
+            test = held_out_rows(frame, held)
             rest = frame[frame["cell_line"] != held].reset_index(drop=True)
             rest = stratified_subsample(rest, config.train_pairs_per_cell_line, seed)
             train, val = split_by_chromosome(
@@ -117,8 +118,11 @@ def run_sequence_track(
                                  dict(context))  # fmt: skip
             if "speid" in config.baselines:
                 log.info("sequence track: SPEID-style baseline, held out %s, seed %d", held, seed)
-                (model, threshold), seconds = timed(train_speid, train, val, encoder,
-                                                    config.speid, seed)  # fmt: skip
+                speid = dict(config.speid)
+                speid_train = stratified_subsample(train, speid.pop("train_pairs", None), seed)
+                (model, threshold), seconds = timed(
+                    train_speid, speid_train, val, encoder, speid, seed
+                )
                 probabilities = speid_probabilities(model, encoder, test)
                 yield Evaluation("sequence", "speid", held, seed, labels, probabilities,
                                  threshold, {**context, "train_s": seconds})  # fmt: skip

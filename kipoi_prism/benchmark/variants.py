@@ -39,6 +39,11 @@ def _without(loss: str) -> Callable:
     return change
 
 
+def _task_only(m: ModelConfig, t: TrainConfig) -> tuple[ModelConfig, TrainConfig]:
+    off = LossWeights(corr=0.0, inv=0.0, hcont=0.0, sparse=0.0, proto=0.0)
+    return m, dataclasses.replace(t, curriculum=False, weights=off, caps=off)
+
+
 def _no_curriculum(m: ModelConfig, t: TrainConfig) -> tuple[ModelConfig, TrainConfig]:
     caps = dataclasses.replace(t.caps)
     return m, dataclasses.replace(t, curriculum=False, weights=LossWeights(**vars(caps)))
@@ -58,6 +63,7 @@ VARIANTS: dict[str, Variant] = {
         Variant("no_sparse", "no L_sparse", _without("sparse")),
         Variant("no_proto", "no L_proto", _without("proto")),
         Variant("no_curriculum", "no curriculum (caps from epoch 1)", _no_curriculum),
+        Variant("task_only", "task loss only (no auxiliary loss, no curriculum)", _task_only),
         Variant("linear", "linear-interaction fallback head", _model(head="linear")),
         Variant("film", "FiLM comparator (z_E modulates z_I)", _model(head="film")),
     ]
