@@ -83,8 +83,8 @@ def load_average() -> str:
 # --------------------------------------------------------------------------- made data
 
 
-def add_common_arguments(parser: argparse.ArgumentParser, top_pad_mb: int = 64) -> None:
-    """``--workdir``, ``--genome-mb``, ``--seed``, ``--top-pad-mb``: shared by every script."""
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--workdir``, ``--genome-mb``, ``--seed``, ``--default-allocator``: in every script."""
     parser.add_argument(
         "--workdir",
         type=Path,
@@ -99,39 +99,41 @@ def add_common_arguments(parser: argparse.ArgumentParser, top_pad_mb: int = 64) 
     )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
-        "--top-pad-mb",
-        type=int,
-        default=top_pad_mb,
-        help="run with glibc's MALLOC_TOP_PAD_ at this many MiB, so freed batch "
-        "memory is kept rather than returned to the system and faulted "
-        "back in for every batch (0: the allocator's defaults; "
-        "default %(default)s)",
+        "--default-allocator",
+        action="store_true",
+        help="keep glibc's default mmap and trim thresholds instead of the settings of "
+        "kipoi_prism.allocator, which kipoi-prism predict and train apply",
     )
 
 
-TOP_PAD = "MALLOC_TOP_PAD_"
+_ALLOCATOR = {"reuse": False}
 
 
-def apply_top_pad(megabytes: int) -> None:
-    """Re-run this script with ``MALLOC_TOP_PAD_`` set, unless it is set already or 0.
+def apply_allocator(default: bool) -> None:
+    """Unless ``default``, apply :func:`kipoi_prism.allocator.reuse_freed_memory` now.
 
-    glibc reads the variable only when a process starts. Without it, every batch-sized
-    array (a few MiB) is handed back to the system when freed and its pages are faulted
-    in again at the next batch; that costs every data path here alike (anchors included)
-    and makes rates depend on the state of the heap.
+    Every path a script compares then runs under the same allocator settings, those of
+    ``kipoi-prism predict``/``train``. Without them, batch-sized buffers are handed back to
+    the system when freed and faulted in again at the next batch, which costs every path
+    (anchors included) and makes rates depend on the state of the heap.
     """
-    if megabytes <= 0 or TOP_PAD in os.environ or not sys.platform.startswith("linux"):
-        return
-    environment = {**os.environ, TOP_PAD: str(megabytes * 1024 * 1024)}
-    os.execve(sys.executable, [sys.executable, *sys.argv], environment)
+    if not default:
+        from kipoi_prism.allocator import reuse_freed_memory
+
+        _ALLOCATOR["reuse"] = reuse_freed_memory()
 
 
 def allocator() -> str:
     """How the allocator was set for this run (a table note)."""
-    pad = os.environ.get(TOP_PAD)
-    if pad is None:
-        return "allocator: glibc defaults (MALLOC_TOP_PAD_ unset)"
-    return f"allocator: MALLOC_TOP_PAD_={int(pad) // (1024 * 1024)} MiB"
+    if _ALLOCATOR["reuse"]:
+        return (
+            "allocator: glibc mmap and trim thresholds at 512 MiB "
+            "(kipoi_prism.allocator, as kipoi-prism predict and train set them)"
+        )
+    return (
+        "allocator: glibc defaults (kipoi-prism predict, once run in this process, "
+        "applies kipoi_prism.allocator to it)"
+    )
 
 
 def minor_faults() -> int:

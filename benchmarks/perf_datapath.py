@@ -247,7 +247,7 @@ def reader_rate(bedpe: Path, max_seconds: float) -> tuple[float, int, float]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    common.apply_top_pad(args.top_pad_mb)
+    common.apply_allocator(args.default_allocator)
     table = common.Table("Data path: pair table + FASTA -> one-hot tensors (pairs/s)")
     fasta = common.genome_path(args.workdir, args.genome_mb, args.seed)
     frame = common.made_frame(args.pairs, common.chrom_length(args.genome_mb), args.seed)

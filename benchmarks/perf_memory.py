@@ -29,7 +29,7 @@ import common
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    common.add_common_arguments(parser, top_pad_mb=0)
+    common.add_common_arguments(parser)
     parser.add_argument(
         "--sizes",
         type=int,
@@ -90,7 +90,7 @@ def run_predict(bedpe: Path, fasta: Path, weights: Path, out: Path, args) -> dic
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    common.apply_top_pad(args.top_pad_mb)
+    common.apply_allocator(args.default_allocator)
     table = common.Table("Memory: peak RSS of kipoi-prism predict as the input grows")
     work = args.workdir
     fasta = common.genome_path(work, args.genome_mb, args.seed)

@@ -371,7 +371,7 @@ def measure(args, fasta: Path, frame, bedpe: Path, weights: Path) -> dict[str, t
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    common.apply_top_pad(args.top_pad_mb)
+    common.apply_allocator(args.default_allocator)
     import torch
 
     torch.set_num_threads(args.threads)

@@ -144,7 +144,7 @@ def quiet() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    common.apply_top_pad(args.top_pad_mb)
+    common.apply_allocator(args.default_allocator)
     quiet()
     import pipeline_scale
 

@@ -27,8 +27,6 @@ def run_script(name: str, tmp_path: Path, *options: str) -> str:
         str(tmp_path / "work"),
         "--genome-mb",
         "0.4",
-        "--top-pad-mb",
-        "0",
         *options,
     ]
     environment = {**os.environ, "OMP_NUM_THREADS": "1"}
