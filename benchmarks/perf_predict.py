@@ -237,27 +237,19 @@ def predict_subprocess(argv: list[str]) -> float:
 
 # (label, module, owner class or None, attribute): what each stage's timer wraps.
 STAGES = [
-    (
-        "pass 1: read + check the table, keep support sets",
-        "kipoi_prism.predict",
-        "Predictor",
-        "scan",
-    ),
-    (
-        "support sets -> z_E (their encoding + forward)",
-        "kipoi_prism.predict",
-        "Predictor",
-        "environments",
-    ),
-    (
-        "encoding, every PairEncoder.encode (support sets too)",
-        "kipoi_prism.encode",
-        "PairEncoder",
-        "encode",
-    ),
-    ("pass 2: model forward (score_arrays)", "kipoi_prism.predict", None, "score_arrays"),
-    ("write TSV (PairWriter.write)", "kipoi_prism.writers", "PairWriter", "write"),
+    ("pass 1: read + check the table, keep support sets", "Predictor", "scan"),
+    ("support sets -> z_E (their encoding + forward)", "Predictor", "environments"),
+    ("pass 2: read + batch + encode (waiting for batches)", "Predictor", "_loader"),
+    ("pass 2: model forward (score_arrays)", None, "score_arrays"),
+    ("write TSV (PairWriter.write)", "PairWriter", "write"),
+    # Nested in the stages above (not added to them):
+    ("  of which: encoding (every PairEncoder.encode)", "PairEncoder", "encode"),
+    ("  of which: reading the BEDPE (both passes)", "FilePairSource", "chunks"),
 ]
+_MODULES = {None: "kipoi_prism.predict", "Predictor": "kipoi_prism.predict",
+            "PairWriter": "kipoi_prism.writers", "PairEncoder": "kipoi_prism.encode",
+            "FilePairSource": "kipoi_prism.predict"}  # fmt: skip
+_ITERATORS = {"_loader", "chunks"}  # return iterators: their items are timed
 
 
 @contextlib.contextmanager
@@ -271,12 +263,13 @@ def stage_timers() -> Iterator[dict[str, float]]:
 
     seconds: dict[str, float] = dict.fromkeys((label for label, *_ in STAGES), 0.0)
     saved = []
-    for label, module_name, owner_name, attribute in STAGES:
-        module = importlib.import_module(module_name)
+    for label, owner_name, attribute in STAGES:
+        module = importlib.import_module(_MODULES[owner_name])
         owner = getattr(module, owner_name) if owner_name else module
         original = owner.__dict__[attribute] if owner_name else getattr(owner, attribute)
         saved.append((owner, attribute, original))
-        setattr(owner, attribute, _timed(original, seconds, label))
+        wrap = _timed_items if attribute in _ITERATORS else _timed
+        setattr(owner, attribute, wrap(original, seconds, label))
     try:
         yield seconds
     finally:
@@ -292,6 +285,27 @@ def _timed(function, seconds: dict[str, float], label: str):
             return function(*args, **kwargs)
         finally:
             seconds[label] += time.perf_counter() - began
+
+    return timed
+
+
+def _timed_items(function, seconds: dict[str, float], label: str):
+    """Like :func:`_timed` for a function returning an iterator: times every item too."""
+
+    @functools.wraps(function)
+    def timed(*args, **kwargs):
+        began = time.perf_counter()
+        items = iter(function(*args, **kwargs))
+        seconds[label] += time.perf_counter() - began
+        while True:
+            began = time.perf_counter()
+            try:
+                item = next(items)
+            except StopIteration:
+                seconds[label] += time.perf_counter() - began
+                return
+            seconds[label] += time.perf_counter() - began
+            yield item
 
     return timed
 
@@ -317,8 +331,8 @@ def profile_predict(argv: list[str], table: common.Table, top: int = 12) -> str:
 
 
 def _top_level(seconds: dict[str, float]) -> float:
-    """Seconds of the stages that do not nest inside one another (encoding nests in others)."""
-    return sum(v for k, v in seconds.items() if not k.startswith("encoding"))
+    """Seconds of the stages that do not nest inside one another."""
+    return sum(v for k, v in seconds.items() if not k.startswith(" "))
 
 
 def _trim_profile(text: str) -> str:
