@@ -32,5 +32,17 @@ $kp train --config configs/train.yaml --out "$run/train" \
   --set data.genome="$run/sim/genome.fa" --set data.split.val=[] \
   --set model.enhancer_length="$window_e" --set model.promoter_length="$window_p" \
   --set train.max_epochs="$epochs" --set trainer.progress_bar=false
-cp "$run/train/weights.pt" kipoi_prism/weights/prism-energy.pt
+# Record where the weights came from inside the file (kipoi-prism --version shows its hash).
+.venv/bin/python - "$run/train/weights.pt" kipoi_prism/weights/prism-energy.pt "$per_cell" <<'PY'
+import sys
+from kipoi_prism.weights import load_weights, save_weights
+source, target, per_cell = sys.argv[1], sys.argv[2], int(sys.argv[3])
+bundle = load_weights(source)
+bundle.metadata["data"] = (
+    "kipoi-prism simulate on the six TargetFinder pair tables (real pair graph, simulated "
+    f"sequence and labels), {per_cell} pairs per cell line, seed 0; validation: pairs whose "
+    "enhancer lies on original chr1-chr3; recipe: scripts/train_shipped_weights.sh"
+)
+save_weights(target, bundle.model, bundle.prototypes, bundle.threshold, bundle.metadata)
+PY
 echo "shipped: kipoi_prism/weights/prism-energy.pt (from $run/train)"
