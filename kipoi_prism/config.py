@@ -99,13 +99,13 @@ class ModelConfig:
         if self.head not in HEADS:
             raise PrismInputError(f"head: {self.head!r} is not one of {HEADS}")
         if self.temperature not in TEMPERATURES:
-            raise PrismInputError(
-                f"temperature: {self.temperature!r} is not one of {TEMPERATURES}"
-            )
+            raise PrismInputError(f"temperature: {self.temperature!r} is not one of {TEMPERATURES}")
         for name in ("enhancer_length", "promoter_length", "channels", "d_interaction",
                      "d_environment", "element_dim", "env_hidden"):  # fmt: skip
             if getattr(self, name) <= 0:
-                raise PrismInputError(f"{name}: expected a positive integer, got {getattr(self, name)}")
+                raise PrismInputError(
+                    f"{name}: expected a positive integer, got {getattr(self, name)}"
+                )
         if self.t_clamp is not None:
             low, high = self.t_clamp
             if not 0 < low < high:
@@ -130,7 +130,8 @@ def from_mapping(cls, data: dict[str, Any] | None, section: str):
     unknown = sorted(set(data) - known)
     if unknown:
         raise PrismInputError(
-            f"{section}: unknown key(s) {', '.join(unknown)}; valid keys: {', '.join(sorted(known))}"
+            f"{section}: unknown key(s) {', '.join(unknown)}; "
+            f"valid keys: {', '.join(sorted(known))}"
         )
     if isinstance(data.get("t_clamp"), list):
         data["t_clamp"] = tuple(data["t_clamp"])
@@ -275,9 +276,13 @@ class TrainConfig:
             _non_negative_int(f"train.{name}", getattr(self, name))
         for name in ("lr", "infonce_tau"):
             if not getattr(self, name) > 0:
-                raise PrismInputError(f"train.{name}: expected a number > 0, got {getattr(self, name)}")
+                raise PrismInputError(
+                    f"train.{name}: expected a number > 0, got {getattr(self, name)}"
+                )
         if not 0 <= self.proto_momentum < 1:
-            raise PrismInputError(f"train.proto_momentum: expected 0 <= mu < 1, got {self.proto_momentum}")
+            raise PrismInputError(
+                f"train.proto_momentum: expected 0 <= mu < 1, got {self.proto_momentum}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

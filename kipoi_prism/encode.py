@@ -55,7 +55,10 @@ class PairEncoder:
     """
 
     def __init__(self, genome: Genome, enhancer_length: int = 3000, promoter_length: int = 2000):
-        for name, value in (("enhancer_length", enhancer_length), ("promoter_length", promoter_length)):
+        for name, value in (
+            ("enhancer_length", enhancer_length),
+            ("promoter_length", promoter_length),
+        ):
             if value <= 0:
                 raise ValueError(f"{name}: expected a positive window width, got {value}")
         self.genome = genome

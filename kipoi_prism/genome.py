@@ -129,7 +129,16 @@ class Genome:
         return {name: entry.length for name, entry in self.entries.items()}
 
     def check_chrom(self, chrom: str, source: str | None = None, line: int | None = None):
-        """Raise a :class:`PrismInputError` naming the nearest FASTA names if ``chrom`` is absent."""
+        """Raise a :class:`PrismInputError` naming the nearest FASTA names if ``chrom`` is absent.
+
+        Parameters
+        ----------
+        chrom : str
+        source : str, optional
+            The file the chromosome name came from, for the message.
+        line : int, optional
+            Its 1-based line in ``source``.
+        """
         if chrom in self.entries:
             return
         raise PrismInputError(
@@ -145,7 +154,9 @@ class Genome:
         for variant in (chrom, "chr" + chrom, chrom.removeprefix("chr")):
             if variant in self.entries and variant not in candidates:
                 candidates.append(variant)
-        candidates += [n for n in difflib.get_close_matches(chrom, names, n=3) if n not in candidates]
+        candidates += [
+            n for n in difflib.get_close_matches(chrom, names, n=3) if n not in candidates
+        ]
         if candidates:
             return "nearest FASTA names: " + ", ".join(candidates[:3])
         shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
@@ -184,8 +195,7 @@ class Genome:
         inside_start, inside_end = max(start, 0), min(end, entry.length)
         if inside_start >= inside_end:
             raise PrismInputError(
-                f"window {chrom}:{start}-{end} lies entirely off {chrom} "
-                f"(length {entry.length})"
+                f"window {chrom}:{start}-{end} lies entirely off {chrom} (length {entry.length})"
             )
         bases = self._raw(entry, inside_start, inside_end)
         if inside_start > start or inside_end < end:

@@ -54,7 +54,9 @@ class EnergyHead(nn.Module):
         super().__init__()
         self.g_i = nn.Linear(config.d_interaction, 1)
         self.g_e = nn.Linear(config.d_environment, 1)
-        self.lam = nn.Parameter(torch.tensor(float(config.lam_init)), requires_grad=config.learn_lam)
+        self.lam = nn.Parameter(
+            torch.tensor(float(config.lam_init)), requires_grad=config.learn_lam
+        )
         self.temperature = Temperature(config)
 
     def forward(
@@ -123,6 +125,6 @@ class FiLMHead(nn.Module):
 
 def build_head(config: ModelConfig) -> nn.Module:
     """The head named by ``config.head``."""
-    return {"energy": EnergyHead, "linear": LinearInteractionHead, "film": FiLMHead}[
-        config.head
-    ](config)
+    return {"energy": EnergyHead, "linear": LinearInteractionHead, "film": FiLMHead}[config.head](
+        config
+    )

@@ -220,9 +220,7 @@ def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
             n_columns = len(fields)
             _check_column_count(n_columns, path, line)
             names = _header_names(state["header"], n_columns) if state["header"] else None
-            extras = [
-                names[i] if names else f"extra_{i + 1}" for i in range(12, n_columns)
-            ]
+            extras = [names[i] if names else f"extra_{i + 1}" for i in range(12, n_columns)]
             builder = _ChunkBuilder(extras, chunk_size)
         elif len(fields) != n_columns:
             raise PrismInputError(

@@ -26,9 +26,7 @@ def support_keys(names: pd.Series, cell_lines: pd.Series, seed: int) -> np.ndarr
     numpy.ndarray of uint64, shape=(N,)
     """
     text = f"{int(seed)}\x1f" + cell_lines.astype(str) + "\x1f" + names.astype(str)
-    return pd.util.hash_pandas_object(text.reset_index(drop=True), index=False).to_numpy(
-        np.uint64
-    )
+    return pd.util.hash_pandas_object(text.reset_index(drop=True), index=False).to_numpy(np.uint64)
 
 
 def select_support(frame: pd.DataFrame, size: int, seed: int) -> dict[str, np.ndarray]:
