@@ -27,6 +27,7 @@ suffix wins, so ``.interact.bed`` can sit beside ``.bed``).
 
 from __future__ import annotations
 
+import abc
 import os
 import sys
 import tempfile
@@ -69,7 +70,7 @@ def _label_text(labels: pd.Series) -> np.ndarray:
     return np.where(values < 0, ".", values.astype(str))
 
 
-class PairWriter:
+class PairWriter(abc.ABC):
     """Base class: writes scored chunks to one destination.
 
     Parameters
@@ -95,8 +96,9 @@ class PairWriter:
         self._write(frame)
         self.rows += len(frame)
 
+    @abc.abstractmethod
     def _write(self, frame: pd.DataFrame) -> None:
-        raise NotImplementedError
+        """Write one batch of rows in this writer's format."""
 
     def close(self) -> None:
         """Flush and close what this writer opened."""
