@@ -143,6 +143,30 @@ def minor_faults() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
+def predict_argv(
+    bedpe: Path,
+    fasta: Path,
+    weights: Path,
+    out: Path,
+    *,
+    device: str,
+    threads: int,
+    batch_size: int,
+    workers: int,
+    precision: str = "fp32",
+) -> list[str]:
+    """``kipoi-prism`` arguments of one ``predict`` run (predict and memory scripts)."""
+    argv = [
+        "-q", "predict", "--pairs", str(bedpe), "--fasta", str(fasta),
+        "--weights", str(weights), "--out", str(out), "--device", device,
+        "--threads", str(threads), "--batch-size", str(batch_size),
+        "--num-workers", str(workers),
+    ]  # fmt: skip
+    if precision != "fp32":
+        argv += ["--precision", precision]
+    return argv
+
+
 def genome_path(workdir: Path, megabases: float, seed: int) -> Path:
     """A made genome of ``megabases`` Mb in ``CHROMOSOMES`` chromosomes (made once, reused).
 

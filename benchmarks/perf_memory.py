@@ -62,29 +62,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def run_predict(bedpe: Path, fasta: Path, weights: Path, out: Path, args) -> dict:
     """Peak memory and wall time of one ``predict`` process (``pipeline_scale.timed``)."""
-    command = [
-        sys.executable,
-        "-m",
-        "kipoi_prism",
-        "-q",
-        "predict",
-        "--pairs",
-        str(bedpe),
-        "--fasta",
-        str(fasta),
-        "--weights",
-        str(weights),
-        "--out",
-        str(out),
-        "--device",
-        "cpu",
-        "--threads",
-        str(args.threads),
-        "--batch-size",
-        str(args.batch_size),
-        "--num-workers",
-        str(args.workers),
-    ]
+    argv = common.predict_argv(
+        bedpe, fasta, weights, out, device="cpu", threads=args.threads,
+        batch_size=args.batch_size, workers=args.workers,
+    )  # fmt: skip
+    command = [sys.executable, "-m", "kipoi_prism", *argv]
     return common.timed(command)
 
 

@@ -191,29 +191,10 @@ def synchronised(call, device: str):
 def predict_argv(
     bedpe: Path, fasta: Path, weights: Path, out: Path, args, workers: int, precision: str
 ) -> list[str]:
-    argv = [
-        "-q",
-        "predict",
-        "--pairs",
-        str(bedpe),
-        "--fasta",
-        str(fasta),
-        "--weights",
-        str(weights),
-        "--out",
-        str(out),
-        "--device",
-        args.device,
-        "--threads",
-        str(args.threads),
-        "--batch-size",
-        str(args.batch_size),
-        "--num-workers",
-        str(workers),
-    ]
-    if precision != "fp32":
-        argv += ["--precision", precision]
-    return argv
+    return common.predict_argv(
+        bedpe, fasta, weights, out, device=args.device, threads=args.threads,
+        batch_size=args.batch_size, workers=workers, precision=precision,
+    )  # fmt: skip
 
 
 def predict_in_process(argv: list[str]) -> float:
