@@ -5,6 +5,7 @@ docs/BENCHMARK.md).
 """
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -30,11 +31,17 @@ def test_unknown_rows_and_tracks_are_named():
         BenchmarkConfig(tracks=("sequence", "video"))
 
 
-def test_quick_benchmark_writes_its_results(shared_data, tmp_path):
-    out = tmp_path / "bench"
+@pytest.fixture(scope="module")
+def quick_run(shared_data, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("quick") / "bench"
     status = main(["--quiet", "benchmark", "--quick", "--data-dir", str(shared_data),
                    "--out", str(out), "--threads", "2"])  # fmt: skip
     assert status == 0
+    return out
+
+
+def test_quick_benchmark_writes_its_results(quick_run):
+    out = quick_run
     results = pd.read_csv(out / "results.csv")
     quick = PROFILES["quick"]
     expected_rows = {
@@ -59,3 +66,48 @@ def test_quick_benchmark_writes_its_results(shared_data, tmp_path):
     assert (out / "lam_T_trajectories.png").is_file()
     history = pd.read_csv(out / "training_history.csv")
     assert {"lam", "T", "row", "held_out"} <= set(history.columns)
+
+
+def _one_track(run: Path, track: str, into: Path) -> Path:
+    """A results directory holding only ``track`` of ``run`` (as a narrowed run writes)."""
+    into.mkdir()
+    for name in ("results.csv", "pooled.csv"):
+        frame = pd.read_csv(run / name)
+        frame[frame["track"] == track].to_csv(into / name, index=False)
+    meta = json.loads((run / "run.json").read_text())
+    meta["command"] = f"kipoi-prism benchmark --quick --tracks {track}"
+    (into / "run.json").write_text(json.dumps(meta))
+    return into
+
+
+def test_merge_recombines_runs_split_by_track(quick_run, tmp_path, capsys):
+    parts = [_one_track(quick_run, t, tmp_path / t) for t in ("sequence", "features")]
+    out = tmp_path / "merged"
+    assert main(["benchmark", "--merge", *map(str, parts), "--out", str(out)]) == 0
+    key = ["track", "row", "held_out", "seed"]
+    merged = pd.read_csv(out / "results.csv").sort_values(key).reset_index(drop=True)
+    original = pd.read_csv(quick_run / "results.csv").sort_values(key).reset_index(drop=True)
+    pd.testing.assert_frame_equal(merged, original)
+    text = (out / "results.md").read_text()
+    assert "merged from 2 runs" in text
+    for track in ("sequence", "features"):
+        assert f"### Track: {track}" in text and f"--tracks {track}`" in text
+    run = json.loads((out / "run.json").read_text())
+    assert [m["source"] for m in run["merged_from"]] == [str(p) for p in parts]
+
+
+def test_merge_refuses_an_evaluation_present_twice(quick_run, tmp_path, capsys):
+    status = main(["benchmark", "--merge", str(quick_run), str(quick_run),
+                   "--out", str(tmp_path / "merged")])  # fmt: skip
+    assert status == 2
+    error = capsys.readouterr().err
+    assert "is in more than one run" in error and str(quick_run) in error
+    assert not (tmp_path / "merged").exists()
+
+
+def test_merge_refuses_an_unfinished_run(quick_run, tmp_path, capsys):
+    part = _one_track(quick_run, "features", tmp_path / "features")
+    (part / "pooled.csv").unlink()
+    status = main(["benchmark", "--merge", str(part), "--out", str(tmp_path / "merged")])
+    assert status == 2
+    assert "did not finish" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import logging
 import os
 import platform
@@ -15,6 +16,7 @@ import pandas as pd
 
 from kipoi_prism.benchmark import report
 from kipoi_prism.benchmark.harness import BenchmarkConfig, git_commit, torch_threads, write_json
+from kipoi_prism.errors import PrismInputError
 
 log = logging.getLogger(__name__)
 
@@ -71,12 +73,19 @@ def _write_report(out_dir: Path, meta: dict, results: pd.DataFrame, evaluations,
     report.write_csv(pooled, out_dir / "pooled.csv")
     report.pr_curves(evaluations, out_dir)
     report.trajectories(histories, out_dir)
+    heading = f"# prism-energy benchmark ({meta['config']['mode']})\n"
+    _write_markdown(out_dir, [heading, _provenance(meta) + "\n"], results, pooled, histories)
+
+
+def _provenance(meta: dict) -> str:
+    lines = [f"- command: `{meta['command']}`", f"- commit: {meta['commit']}",
+             f"- machine: {meta['machine']}", f"- wall time: {meta['wall_s']} s"]  # fmt: skip
+    return "\n".join(lines)
+
+
+def _write_markdown(out_dir: Path, header: list[str], results, pooled, histories) -> None:
     text = [
-        f"# prism-energy benchmark ({meta['config']['mode']})\n",
-        f"- command: `{meta['command']}`",
-        f"- commit: {meta['commit']}",
-        f"- machine: {meta['machine']}",
-        f"- wall time: {meta['wall_s']} s\n",
+        *header,
         report.markdown_tables(results, pooled),
         "### SPEC success signs (full model)\n",
         report.success_signs(results, histories),
@@ -85,3 +94,52 @@ def _write_report(out_dir: Path, meta: dict, results: pd.DataFrame, evaluations,
     temporary = path.with_name(".results.md.tmp")
     temporary.write_text("\n".join(text))
     temporary.replace(path)
+
+
+EVALUATION_KEY = ["track", "row", "held_out", "seed"]
+
+
+def merge_runs(sources: list[Path], out_dir: Path, command: str) -> Path:
+    """One results directory from several finished runs (e.g. rows split across processes).
+
+    Tables, pooled metrics, training histories and success signs are recomputed over the
+    union; ``run.json`` keeps every source run's command, commit, machine and wall time.
+    PR curves stay in the source directories (they need the scores, which are not stored).
+    An evaluation (track, row, held-out cell line, seed) present in two sources is an error.
+    """
+    metas, results, pooled, histories = [], [], [], []
+    for source in sources:
+        meta_path = source / "run.json"
+        if not meta_path.is_file():
+            raise PrismInputError(f"{source}: not a benchmark results directory (no run.json)")
+        meta = json.loads(meta_path.read_text())
+        if "wall_s" not in meta or not (source / "pooled.csv").is_file():
+            raise PrismInputError(f"{source}: the run did not finish (no wall time or pooled.csv)")
+        metas.append({"source": str(source), **meta})
+        results.append(pd.read_csv(source / "results.csv"))
+        pooled.append(pd.read_csv(source / "pooled.csv"))
+        history = source / "training_history.csv"
+        if history.is_file():
+            histories.append(pd.read_csv(history))
+    merged = pd.concat(results, ignore_index=True)
+    repeated = merged[merged.duplicated(EVALUATION_KEY, keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        holds = [(r[EVALUATION_KEY] == first[EVALUATION_KEY]).all(axis=1).any() for r in results]
+        where = ", ".join(str(s) for s, held in zip(sources, holds, strict=True) if held)
+        raise PrismInputError(
+            f"evaluation {first['track']}/{first['row']}/held out {first['held_out']}/seed "
+            f"{first['seed']} is in more than one run: {where}"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pooled_frame = pd.concat(pooled, ignore_index=True)
+    report.write_csv(merged, out_dir / "results.csv")
+    report.write_csv(pooled_frame, out_dir / "pooled.csv")
+    report.trajectories(histories, out_dir)
+    wall = round(sum(float(m["wall_s"]) for m in metas), 1)
+    write_json(out_dir / "run.json", {"command": command, "merged_from": metas, "wall_s": wall})
+    header = [f"# prism-energy benchmark (merged from {len(metas)} runs)\n"]
+    for meta in metas:
+        header.append(f"Run `{meta['source']}`:\n\n{_provenance(meta)}\n")
+    _write_markdown(out_dir, header, merged, pooled_frame, histories)
+    return out_dir

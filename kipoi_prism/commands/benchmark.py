@@ -23,6 +23,13 @@ def add_parser(subparsers) -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="CI-sized smoke run (a few minutes)")
     mode.add_argument("--full", action="store_true", help="the full table (hours on 2 CPU cores)")
+    mode.add_argument(
+        "--merge",
+        nargs="+",
+        type=Path,
+        metavar="RUN_DIR",
+        help="merge finished results directories (e.g. rows split across processes) into --out",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -68,12 +75,15 @@ def build_config(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from kipoi_prism.benchmark.run import run_benchmark
+    from kipoi_prism.benchmark.run import merge_runs, run_benchmark
 
+    command = "kipoi-prism " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    if args.merge:
+        print(merge_runs(args.merge, args.out, command) / "results.md")
+        return 0
     if not args.data_dir.is_dir():
         raise PrismInputError(f"shared data folder not found: {args.data_dir} (give --data-dir)")
     config = build_config(args)
-    command = "kipoi-prism " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     out = run_benchmark(config, args.data_dir, args.out, command)
     print(out / "results.md")
     return 0
