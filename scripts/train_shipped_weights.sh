@@ -3,9 +3,12 @@
 #   1. simulate the six TargetFinder cell lines (real pair graph, simulated sequence;
 #      every planted motif lies within the central 1 kb of its region),
 #   2. split by the pairs' original chromosome (validation: chr1-chr3, as the benchmark),
-#   3. train prism-energy with the design's default objective and curriculum
-#      (configs/train.yaml) on 1,000 + 1,000 bp windows, which hold all the simulated
-#      signal and cost 2.5 times less than the 3,000 + 2,000 bp default on a CPU,
+#   3. train prism-energy on 1,000 + 1,000 bp windows (they hold all the simulated signal
+#      and cost 2.5 times less than the 3,000 + 2,000 bp default on a CPU) with the
+#      objective the benchmark supports best (docs/BENCHMARK.md): the task loss (IMMAX)
+#      alone, no auxiliary loss, no curriculum: the 'task_only' row, which beat the full
+#      objective in every seed on the real-feature track. The architecture (energy head,
+#      environment stream, support sets) is the design's default,
 #   4. copy the exported weights into the package.
 # Usage: scripts/train_shipped_weights.sh [RUN_DIR] [PAIRS_PER_CELL_LINE] [MAX_EPOCHS]
 set -euo pipefail
@@ -31,7 +34,11 @@ $kp train --config configs/train.yaml --out "$run/train" \
   --set data.pairs="$run/sim/train.bedpe" --set data.val_pairs="$run/sim/val.bedpe" \
   --set data.genome="$run/sim/genome.fa" --set data.split.val=[] \
   --set model.enhancer_length="$window_e" --set model.promoter_length="$window_p" \
-  --set train.max_epochs="$epochs" --set trainer.progress_bar=false
+  --set train.max_epochs="$epochs" --set trainer.progress_bar=false \
+  --set train.curriculum=false --set train.weights.corr=0 --set train.weights.inv=0 \
+  --set train.weights.hcont=0 --set train.weights.sparse=0 --set train.weights.proto=0 \
+  --set train.caps.corr=0 --set train.caps.inv=0 --set train.caps.hcont=0 \
+  --set train.caps.sparse=0 --set train.caps.proto=0 --set trainer.threads="${THREADS:-0}"
 # Record where the weights came from inside the file (kipoi-prism --version shows its hash).
 .venv/bin/python - "$run/train/weights.pt" kipoi_prism/weights/prism-energy.pt "$per_cell" <<'PY'
 import sys
@@ -41,7 +48,9 @@ bundle = load_weights(source)
 bundle.metadata["data"] = (
     "kipoi-prism simulate on the six TargetFinder pair tables (real pair graph, simulated "
     f"sequence and labels), {per_cell} pairs per cell line, seed 0; validation: pairs whose "
-    "enhancer lies on original chr1-chr3; recipe: scripts/train_shipped_weights.sh"
+    "enhancer lies on original chr1-chr3; objective: task loss only (IMMAX), no auxiliary "
+    "loss, no curriculum (the benchmark's best row, docs/BENCHMARK.md); recipe: "
+    "scripts/train_shipped_weights.sh"
 )
 save_weights(target, bundle.model, bundle.prototypes, bundle.threshold, bundle.metadata)
 PY
