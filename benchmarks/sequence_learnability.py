@@ -1,0 +1,212 @@
+"""How much of the simulated signal could a sequence model learn from the benchmark's data?
+
+The sequence track of ``kipoi-prism benchmark`` trains on a few thousand simulated pairs.
+This script asks what readers that need no motif discovery reach on exactly that data
+(same simulation, same held-out cell line, same training subsample and chr1-chr3
+validation split as the ``--full`` profile), from most to least privileged:
+
+1. ``planted counts``: a logistic regression on the planted motif-site counts the labels
+   were drawn from (log(1 + n) per factor, enhancer and promoter) and log distance;
+2. ``planted counts x products``: the same plus every enhancer-factor x promoter-factor
+   product (the form of the simulated compatibility ``x_e^T W x_p``);
+3. ``known-motif scan``: the same two regressions on soft site counts from scanning the
+   sequences with the vocabulary's own JASPAR matrices (log-odds, both strands; a frozen
+   "perfect" first convolution layer): what a model that had already found every motif
+   could use;
+4. ``5-mer counts``: a logistic regression on 5-mer counts of the model windows (a
+   motif-agnostic sequence reader);
+5. the oracle (the probabilities the labels were drawn with).
+
+Every reader is scored on the validation pairs and on the held-out cell line (AUPR, AUROC;
+prevalence for reference). Nothing here is trained by gradient descent on sequence; the
+table bounds what the trained models of the benchmark could reach at this data size.
+
+Usage::
+
+    python benchmarks/sequence_learnability.py                 # held-out K562, seed 0
+    python benchmarks/sequence_learnability.py --held-out GM12878 --seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from kipoi_prism.benchmark.harness import PROFILES, split_by_chromosome, stratified_subsample
+from kipoi_prism.encode import PairEncoder
+from kipoi_prism.genome import Genome
+from kipoi_prism.metrics import aupr, auroc
+from kipoi_prism.simulate import SimulationConfig, simulate
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=DATA)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/kipoi-prism-learnability"))
+    parser.add_argument("--held-out", default="K562")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    if not args.data_dir.is_dir():
+        print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
+        return 2
+    torch.manual_seed(args.seed)
+    profile = PROFILES["full"]
+    started = time.perf_counter()
+    result = simulate_like_the_benchmark(profile, args.data_dir, args.workdir, args.seed)
+    table = result.table.reset_index(drop=True)
+    table["row_id"] = np.arange(len(table))
+    test = table[table["cell_line"] == args.held_out]
+    rest = stratified_subsample(
+        table[table["cell_line"] != args.held_out], profile.train_pairs_per_cell_line, args.seed
+    )
+    train, val = split_by_chromosome(rest, "original_enhancer_chrom", profile.val_chromosomes)
+
+    encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
+    encoded = encoder.encode(table)
+    log_distance = np.log10(table["distance"].to_numpy(float) + 1.0)[:, None]
+    planted = np.log1p(result.site_counts.astype(float))
+    planted_e = planted[table["enhancer_region"].to_numpy()]
+    planted_p = planted[table["promoter_region"].to_numpy()]
+    scan_e = motif_scan(encoded.enhancer, result.vocabulary)
+    scan_p = motif_scan(encoded.promoter, result.vocabulary)
+    readers = {
+        "planted counts": np.hstack([planted_e, planted_p, log_distance]),
+        "planted counts x products": with_products(planted_e, planted_p, log_distance),
+        "known-motif scan": np.hstack([scan_e, scan_p, log_distance]),
+        "known-motif scan x products": with_products(scan_e, scan_p, log_distance),
+        "5-mer counts": np.hstack(
+            [kmer_counts(encoded.enhancer), kmer_counts(encoded.promoter), log_distance]
+        ),  # fmt: skip
+    }
+    rows = []
+    for name, features in readers.items():
+        scores = fit_and_score(features, table["label"].to_numpy(), train, val, test)
+        rows.append({"reader": name, **scores})
+    oracle = table["oracle_probability"].to_numpy(float)
+    rows.append({"reader": "oracle (true probabilities)",
+                 **{f"{part}_{m}": f(table["label"].to_numpy()[s["row_id"]], oracle[s["row_id"]])
+                    for part, s in (("val", val), ("test", test))
+                    for m, f in (("aupr", aupr), ("auroc", auroc))}})  # fmt: skip
+    report(rows, args, train, val, test, time.perf_counter() - started)
+    return 0
+
+
+def simulate_like_the_benchmark(profile, data_dir: Path, workdir: Path, seed: int):
+    """The sequence track's simulation (``kipoi_prism.benchmark.sequence_track``)."""
+    tables = [data_dir / "targetfinder" / "pairs" / f"{c}.pairs.csv" for c in profile.cell_lines]
+    config = SimulationConfig(
+        seed=seed, max_pairs_per_cell_line=profile.pairs_per_cell_line,
+        enhancer_length=profile.enhancer_length, promoter_length=profile.promoter_length,
+        enhancer_motif_span=min(1000, profile.enhancer_length),
+        promoter_motif_span=min(1000, profile.promoter_length),
+    )  # fmt: skip
+    return simulate(
+        tables,
+        data_dir / "motifs" / "jaspar2024_core_vertebrates.meme",
+        data_dir / "human-sequence" / "human_200bp_regions.fa",
+        workdir / f"sim-seed{seed}",
+        config,
+        progress=False,
+    )
+
+
+def motif_scan(one_hot: np.ndarray, motifs, threshold: float = 0.75) -> np.ndarray:
+    """log(1 + soft site count) per motif: sum over positions and both strands of
+    ReLU(log-odds score - threshold * best score)."""
+    width = max(m.width for m in motifs)
+    weight = np.zeros((len(motifs), 4, width), np.float32)
+    bias = np.zeros(len(motifs), np.float32)
+    for i, motif in enumerate(motifs):
+        log_odds = np.log2((motif.probabilities + 0.01) / 1.04 / 0.25).T  # (4, w)
+        offset = (width - log_odds.shape[1]) // 2
+        weight[i, :, offset : offset + log_odds.shape[1]] = log_odds
+        bias[i] = -threshold * log_odds.max(axis=0).sum()
+    weight_t, bias_t = torch.from_numpy(weight), torch.from_numpy(bias)
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(one_hot), 512):
+            x = torch.from_numpy(np.ascontiguousarray(one_hot[start : start + 512]))
+            forward = torch.relu(torch.nn.functional.conv1d(x, weight_t, bias_t)).sum(-1)
+            reverse = torch.relu(torch.nn.functional.conv1d(x.flip((1, 2)), weight_t, bias_t))
+            out.append(torch.log1p(forward + reverse.sum(-1)).numpy())
+    return np.concatenate(out).astype(np.float64)
+
+
+def kmer_counts(one_hot: np.ndarray, k: int = 5) -> np.ndarray:
+    """Counts of every k-mer (4^k columns) per window; windows with N skip those k-mers."""
+    codes = one_hot.argmax(axis=1).astype(np.int64)
+    valid = one_hot.sum(axis=1) > 0
+    index = np.zeros((codes.shape[0], codes.shape[1] - k + 1), np.int64)
+    ok = np.ones_like(index, dtype=bool)
+    for j in range(k):
+        index = index * 4 + codes[:, j : codes.shape[1] - k + 1 + j]
+        ok &= valid[:, j : codes.shape[1] - k + 1 + j]
+    flat = (np.arange(codes.shape[0])[:, None] * 4**k + index)[ok]
+    counts = np.bincount(flat, minlength=codes.shape[0] * 4**k).reshape(codes.shape[0], 4**k)
+    return np.log1p(counts.astype(np.float64))
+
+
+def with_products(enhancer: np.ndarray, promoter: np.ndarray, extra: np.ndarray) -> np.ndarray:
+    products = (enhancer[:, :, None] * promoter[:, None, :]).reshape(len(enhancer), -1)
+    return np.hstack([enhancer, promoter, products, extra])
+
+
+def fit_and_score(features, labels, train, val, test) -> dict[str, float]:
+    """L2 logistic regression (C chosen on validation AUPR) scored on val and test."""
+    scaler = StandardScaler().fit(features[train["row_id"]])
+    x = scaler.transform(features)
+    best = None
+    for c in (0.0001, 0.001, 0.01, 0.1, 1.0):
+        model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
+        model.fit(x[train["row_id"]], labels[train["row_id"]])
+        score = aupr(labels[val["row_id"]], model.decision_function(x[val["row_id"]]))
+        if best is None or score > best[0]:
+            best = (score, model, c)
+    _, model, c = best
+    out = {"C": c}
+    for part, rows in (("val", val), ("test", test)):
+        scores = model.decision_function(x[rows["row_id"]])
+        out[f"{part}_aupr"] = aupr(labels[rows["row_id"]], scores)
+        out[f"{part}_auroc"] = auroc(labels[rows["row_id"]], scores)
+    return out
+
+
+def report(rows, args, train, val, test, seconds: float) -> None:
+    frame = pd.DataFrame(rows)
+    command = "python benchmarks/sequence_learnability.py " + " ".join(
+        shlex.quote(a) for a in sys.argv[1:]
+    )
+    print(f"command: {command}")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} CPU cores; wall time {seconds:.0f} s")
+    print(f"held out {args.held_out}, seed {args.seed}: train {len(train)} pairs "
+          f"({int(train['label'].sum())} positive), validation {len(val)} "
+          f"(prevalence {val['label'].mean():.3f}), test {len(test)} "
+          f"(prevalence {test['label'].mean():.3f})\n")  # fmt: skip
+    columns = ["reader", "val_aupr", "val_auroc", "test_aupr", "test_auroc", "C"]
+    frame = frame.reindex(columns=columns)
+    print("| " + " | ".join(columns) + " |")
+    print("|" + "---|" * len(columns))
+    for _, row in frame.iterrows():
+        cells = [row["reader"]] + [
+            "–" if pd.isna(v) else (f"{v:g}" if k == "C" else f"{v:.3f}")
+            for k, v in row.items()
+            if k != "reader"
+        ]
+        print("| " + " | ".join(str(c) for c in cells) + " |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
