@@ -60,6 +60,8 @@ def test_quick_benchmark_writes_its_results(quick_run):
     text = (out / "results.md").read_text()
     for heading in ("### Track: sequence", "### Track: features", "SPEC success signs"):
         assert heading in text
+    held_out = len(quick.held_out)
+    assert "| prism-energy (full) |" in text and f"| {held_out} | 1 |" in text  # cells, seeds
     run = json.loads((out / "run.json").read_text())
     assert run["command"].startswith("kipoi-prism ") and run["commit"] and run["wall_s"] > 0
     assert len(list(out.glob("pr-*.png"))) == 2
@@ -94,14 +96,42 @@ def test_merge_recombines_runs_split_by_track(quick_run, tmp_path, capsys):
         assert f"### Track: {track}" in text and f"--tracks {track}`" in text
     run = json.loads((out / "run.json").read_text())
     assert [m["source"] for m in run["merged_from"]] == [str(p) for p in parts]
+    pooled_key = ["track", "row", "seed"]
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / "pooled.csv").sort_values(pooled_key).reset_index(drop=True),
+        pd.read_csv(quick_run / "pooled.csv").sort_values(pooled_key).reset_index(drop=True),
+        check_like=True,
+    )
 
 
-def test_merge_refuses_an_evaluation_present_twice(quick_run, tmp_path, capsys):
-    status = main(["benchmark", "--merge", str(quick_run), str(quick_run),
+def test_merge_leaves_pooled_metrics_empty_across_runs(quick_run, tmp_path):
+    """Pooled metrics need every held-out cell line's scores: not there when runs split cells."""
+    first = _one_track(quick_run, "features", tmp_path / "first")
+    second = _one_track(quick_run, "features", tmp_path / "second")
+    results = pd.read_csv(second / "results.csv")
+    results["held_out"] = "another cell line"
+    results.to_csv(second / "results.csv", index=False)
+    out = tmp_path / "merged"
+    assert main(["benchmark", "--merge", str(first), str(second), "--out", str(out)]) == 0
+    assert len(pd.read_csv(out / "results.csv")) == 2 * len(results)
+    pooled = pd.read_csv(out / "pooled.csv")
+    assert len(pooled) and pooled["pooled_aupr"].isna().all()
+
+
+def test_merge_keeps_identical_repeats_once_and_refuses_differing_ones(quick_run, tmp_path, capsys):
+    twice = tmp_path / "twice"
+    assert main(["benchmark", "--merge", str(quick_run), str(quick_run), "--out", str(twice)]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(twice / "results.csv"),
+                                  pd.read_csv(quick_run / "results.csv"))  # fmt: skip
+    changed = _one_track(quick_run, "features", tmp_path / "changed")
+    results = pd.read_csv(changed / "results.csv")
+    results.loc[0, "aupr"] += 0.01
+    results.to_csv(changed / "results.csv", index=False)
+    status = main(["benchmark", "--merge", str(quick_run), str(changed),
                    "--out", str(tmp_path / "merged")])  # fmt: skip
     assert status == 2
     error = capsys.readouterr().err
-    assert "is in more than one run" in error and str(quick_run) in error
+    assert "differs between runs" in error and str(changed) in error
     assert not (tmp_path / "merged").exists()
 
 

@@ -11,6 +11,7 @@ from kipoi_prism.benchmark.variants import BASELINES, VARIANTS
 from kipoi_prism.metrics import aupr, auroc, brier, f1_at
 
 METRICS = ("aupr", "auroc", "f1", "brier")
+COUNT_COLUMNS = ("cells", "seeds")
 
 
 def row_label(key: str) -> str:
@@ -63,11 +64,15 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
             oracle = frame.groupby("held_out")["oracle_aupr"].mean()
             parts.append("Oracle AUPR (true probabilities as scores): "
                          + ", ".join(f"{c} {v:.3f}" for c, v in oracle.items()) + "\n")  # fmt: skip
+        coverage = frame.groupby("row").agg(cells=("held_out", "nunique"),
+                                            seeds=("seed", "nunique")).reindex(order)  # fmt: skip
         table = summary.assign(aupr_seed_sd=spread, aupr_ci_low=cis["aupr_ci_low"],
-                               aupr_ci_high=cis["aupr_ci_high"]).join(pool)  # fmt: skip
+                               aupr_ci_high=cis["aupr_ci_high"])  # fmt: skip
+        table = table.join(pool).join(coverage)
         parts.append(
             "\nMean over held-out cell lines (and seeds); 95% bootstrap interval of "
-            "AUPR averaged over cells; pooled = all held-out predictions together\n"
+            "AUPR averaged over cells; pooled = all held-out predictions together; cells, "
+            "seeds = how many each row's means are over\n"
         )
         parts.append(_table(table.rename(index=row_label), "row"))
     return "\n".join(parts)
@@ -77,10 +82,17 @@ def _table(frame: pd.DataFrame, index_name: str) -> str:
     columns = [index_name] + [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for index, row in frame.iterrows():
-        cells = [f"{v:.3f}" if isinstance(v, float) and not np.isnan(v) else
-                 ("–" if isinstance(v, float) else str(v)) for v in row.to_numpy()]  # fmt: skip
+        cells = [_cell(v, column in COUNT_COLUMNS) for column, v in row.items()]
         lines.append("| " + " | ".join([str(index)] + cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _cell(value, count: bool = False) -> str:
+    if isinstance(value, float) and np.isnan(value):
+        return "–"
+    if count:
+        return str(int(value))
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def pr_curves(evaluations: list, out_dir: Path) -> list[Path]:

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kipoi_prism.benchmark import report
@@ -99,13 +100,50 @@ def _write_markdown(out_dir: Path, header: list[str], results, pooled, histories
 EVALUATION_KEY = ["track", "row", "held_out", "seed"]
 
 
+METRIC_COLUMNS = ["aupr", "auroc", "f1", "brier", "threshold"]
+
+
+def _drop_identical_repeats(merged: pd.DataFrame, sources, results) -> pd.DataFrame:
+    repeated = merged[merged.duplicated(EVALUATION_KEY, keep=False)]
+    for _, group in repeated.groupby(EVALUATION_KEY, sort=False):
+        values = group[METRIC_COLUMNS].to_numpy(float)
+        if np.allclose(values, values[0], rtol=0, atol=1e-12, equal_nan=True):
+            continue
+        first = group.iloc[0]
+        holds = [(r[EVALUATION_KEY] == first[EVALUATION_KEY]).all(axis=1).any() for r in results]
+        where = ", ".join(str(s) for s, held in zip(sources, holds, strict=True) if held)
+        raise PrismInputError(
+            f"evaluation {first['track']}/{first['row']}/held out {first['held_out']}/seed "
+            f"{first['seed']} differs between runs: {where}"
+        )
+    if len(repeated):
+        log.info("merge: %d evaluation(s) found in more than one run with identical metrics; "
+                 "kept once", repeated.duplicated(EVALUATION_KEY).sum())  # fmt: skip
+    return merged.drop_duplicates(EVALUATION_KEY, keep="first").reset_index(drop=True)
+
+
+def _pooled_where_whole(merged: pd.DataFrame, results, pooled) -> pd.DataFrame:
+    key = ["track", "row", "seed"]
+    wanted = merged.groupby(key)["held_out"].agg(frozenset)
+    kept = []
+    for result, frame in zip(results, pooled, strict=True):
+        have = result.groupby(key)["held_out"].agg(frozenset)
+        whole = [k for k in have.index if have[k] == wanted.get(k)]
+        kept.append(frame.set_index(key).reindex(whole).reset_index())
+    whole = pd.concat(kept, ignore_index=True).drop_duplicates(key, keep="first")
+    return wanted.reset_index()[key].merge(whole, on=key, how="left")
+
+
 def merge_runs(sources: list[Path], out_dir: Path, command: str) -> Path:
     """One results directory from several finished runs (e.g. rows split across processes).
 
     Tables, pooled metrics, training histories and success signs are recomputed over the
     union; ``run.json`` keeps every source run's command, commit, machine and wall time.
     PR curves stay in the source directories (they need the scores, which are not stored).
-    An evaluation (track, row, held-out cell line, seed) present in two sources is an error.
+    An evaluation (track, row, held-out cell line, seed) present in two sources is kept
+    once when its metrics agree (a deterministic baseline run twice) and is an error when
+    they differ. Pooled metrics are taken from the first source holding a (track, row,
+    seed); they pool over that source's held-out cell lines.
     """
     metas, results, pooled, histories = [], [], [], []
     for source in sources:
@@ -121,18 +159,9 @@ def merge_runs(sources: list[Path], out_dir: Path, command: str) -> Path:
         history = source / "training_history.csv"
         if history.is_file():
             histories.append(pd.read_csv(history))
-    merged = pd.concat(results, ignore_index=True)
-    repeated = merged[merged.duplicated(EVALUATION_KEY, keep=False)]
-    if len(repeated):
-        first = repeated.iloc[0]
-        holds = [(r[EVALUATION_KEY] == first[EVALUATION_KEY]).all(axis=1).any() for r in results]
-        where = ", ".join(str(s) for s, held in zip(sources, holds, strict=True) if held)
-        raise PrismInputError(
-            f"evaluation {first['track']}/{first['row']}/held out {first['held_out']}/seed "
-            f"{first['seed']} is in more than one run: {where}"
-        )
+    merged = _drop_identical_repeats(pd.concat(results, ignore_index=True), sources, results)
+    pooled_frame = _pooled_where_whole(merged, results, pooled)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pooled_frame = pd.concat(pooled, ignore_index=True)
     report.write_csv(merged, out_dir / "results.csv")
     report.write_csv(pooled_frame, out_dir / "pooled.csv")
     report.trajectories(histories, out_dir)
