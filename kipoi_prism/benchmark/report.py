@@ -20,6 +20,12 @@ def row_label(key: str) -> str:
     return BASELINES.get(key, key)
 
 
+def _row_rank(key: str) -> int:
+    """Rows in the order of the variant list, then the baselines (merged runs included)."""
+    canonical = [*VARIANTS, *BASELINES]
+    return canonical.index(key) if key in canonical else len(canonical)
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     frame.to_csv(temporary, index=False)
@@ -48,7 +54,7 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
     """Per track: AUPR by held-out cell line (mean over seeds), then a summary table."""
     parts = []
     for track, frame in results.groupby("track", sort=False):
-        order = list(dict.fromkeys(frame["row"]))
+        order = sorted(dict.fromkeys(frame["row"]), key=_row_rank)
         by_cell = frame.pivot_table(index="row", columns="held_out", values="aupr", aggfunc="mean")
         by_cell = by_cell.reindex(order)
         summary = (
