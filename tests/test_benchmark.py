@@ -62,6 +62,7 @@ def test_quick_benchmark_writes_its_results(quick_run):
         assert heading in text
     held_out = len(quick.held_out)
     assert "| prism-energy (full) |" in text and f"| {held_out} | 1 |" in text  # cells, seeds
+    assert "Against the full model, paired" in text
     run = json.loads((out / "run.json").read_text())
     assert run["command"].startswith("kipoi-prism ") and run["commit"] and run["wall_s"] > 0
     assert len(list(out.glob("pr-*.png"))) == 2
@@ -141,3 +142,16 @@ def test_merge_refuses_an_unfinished_run(quick_run, tmp_path, capsys):
     status = main(["benchmark", "--merge", str(part), "--out", str(tmp_path / "merged")])
     assert status == 2
     assert "did not finish" in capsys.readouterr().err
+
+
+def test_paired_differences_against_the_full_model():
+    from kipoi_prism.benchmark.report import paired_against_full
+
+    frame = pd.DataFrame({"row": ["full", "full", "lam0", "lam0", "film"],
+                          "held_out": ["A", "B", "A", "B", "A"], "seed": [0, 0, 0, 0, 1],
+                          "aupr": [0.10, 0.20, 0.13, 0.19, 0.50]})  # fmt: skip
+    paired = paired_against_full(frame, ["full", "lam0", "film"])
+    assert list(paired.index) == ["lam0"]  # film shares no (cell, seed) with full
+    assert paired.loc["lam0", "delta_aupr"] == pytest.approx(0.01)
+    assert paired.loc["lam0", "delta_se"] == pytest.approx(0.02)  # sd([0.03, -0.01]) / sqrt(2)
+    assert (paired.loc["lam0", "wins"], paired.loc["lam0", "pairs"]) == (1, 2)

@@ -11,7 +11,7 @@ from kipoi_prism.benchmark.variants import BASELINES, VARIANTS
 from kipoi_prism.metrics import aupr, auroc, brier, f1_at
 
 METRICS = ("aupr", "auroc", "f1", "brier")
-COUNT_COLUMNS = ("cells", "seeds")
+COUNT_COLUMNS = ("cells", "seeds", "wins", "pairs")
 
 
 def row_label(key: str) -> str:
@@ -81,7 +81,36 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
             "seeds = how many each row's means are over\n"
         )
         parts.append(_table(table.rename(index=row_label), "row"))
+        paired = paired_against_full(frame, order)
+        if paired is not None:
+            parts.append(
+                "\nAgainst the full model, paired over the (held-out cell line, seed) "
+                "evaluations both rows have: mean AUPR difference, its standard error, and "
+                "how often the row beats the full model\n"
+            )
+            parts.append(_table(paired.rename(index=row_label), "row"))
     return "\n".join(parts)
+
+
+def paired_against_full(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame | None:
+    """Per row: AUPR minus the full model's on the same held-out cell line and seed."""
+    key = ["held_out", "seed"]
+    full = frame[frame["row"] == "full"].set_index(key)["aupr"]
+    if full.empty:
+        return None
+    rows = {}
+    for row in order:
+        if row == "full":
+            continue
+        mine = frame[frame["row"] == row].set_index(key)["aupr"]
+        shared = mine.index.intersection(full.index)
+        if not len(shared):
+            continue
+        difference = (mine[shared] - full[shared]).to_numpy(float)
+        error = difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else np.nan
+        rows[row] = {"delta_aupr": difference.mean(), "delta_se": error,
+                     "wins": int((difference > 0).sum()), "pairs": len(difference)}  # fmt: skip
+    return pd.DataFrame.from_dict(rows, orient="index") if rows else None
 
 
 def _table(frame: pd.DataFrame, index_name: str) -> str:

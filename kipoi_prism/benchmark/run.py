@@ -167,7 +167,8 @@ def merge_runs(sources: list[Path], out_dir: Path, command: str) -> Path:
     report.trajectories(histories, out_dir)
     wall = round(sum(float(m["wall_s"]) for m in metas), 1)
     write_json(out_dir / "run.json", {"command": command, "merged_from": metas, "wall_s": wall})
-    header = [f"# prism-energy benchmark (merged from {len(metas)} runs)\n"]
+    runs = f"{len(metas)} run" + ("s" if len(metas) != 1 else "")
+    header = [f"# prism-energy benchmark (merged from {runs})\n"]
     for meta in metas:
         header.append(f"Run `{meta['source']}`:\n\n{_provenance(meta)}\n")
     _write_markdown(out_dir, header, merged, pooled_frame, histories)
