@@ -7,6 +7,7 @@ docs/BENCHMARK.md).
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -61,7 +62,7 @@ def test_quick_benchmark_writes_its_results(quick_run):
     for heading in ("### Track: sequence", "### Track: features", "SPEC success signs"):
         assert heading in text
     held_out = len(quick.held_out)
-    assert "| prism-energy (full) |" in text and f"| {held_out} | 1 |" in text  # cells, seeds
+    assert "| prism-energy (full) |" in text and f"| {held_out} | 1 | {held_out} |" in text
     assert "Against the full model, paired" in text
     run = json.loads((out / "run.json").read_text())
     assert run["command"].startswith("kipoi-prism ") and run["commit"] and run["wall_s"] > 0
@@ -117,6 +118,9 @@ def test_merge_leaves_pooled_metrics_empty_across_runs(quick_run, tmp_path):
     assert len(pd.read_csv(out / "results.csv")) == 2 * len(results)
     pooled = pd.read_csv(out / "pooled.csv")
     assert len(pooled) and pooled["pooled_aupr"].isna().all()
+    summary = (out / "results.md").read_text().split("pooled = all held-out")[1]
+    full = next(line for line in summary.splitlines() if line.startswith("| prism-energy (full)"))
+    assert full.split(" | ")[10] == "–"  # pooled_aupr: not the mean of what is left
 
 
 def test_merge_keeps_identical_repeats_once_and_refuses_differing_ones(quick_run, tmp_path, capsys):
@@ -155,3 +159,15 @@ def test_paired_differences_against_the_full_model():
     assert paired.loc["lam0", "delta_aupr"] == pytest.approx(0.01)
     assert paired.loc["lam0", "delta_se"] == pytest.approx(0.02)  # sd([0.03, -0.01]) / sqrt(2)
     assert (paired.loc["lam0", "wins"], paired.loc["lam0", "pairs"]) == (1, 2)
+
+
+def test_seed_spread_only_where_seeds_cover_the_same_cells():
+    from kipoi_prism.benchmark.report import seed_spread
+
+    frame = pd.DataFrame({"row": ["a", "a", "a", "a", "b", "b", "b"],
+                          "held_out": ["X", "Y", "X", "Y", "X", "Y", "X"],
+                          "seed": [0, 0, 1, 1, 0, 0, 1],
+                          "aupr": [0.1, 0.3, 0.2, 0.4, 0.1, 0.3, 0.2]})  # fmt: skip
+    spread = seed_spread(frame)
+    assert spread["a"] == pytest.approx(np.std([0.2, 0.3], ddof=1))
+    assert np.isnan(spread["b"])  # seed 1 holds X only

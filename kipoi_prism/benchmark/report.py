@@ -11,7 +11,7 @@ from kipoi_prism.benchmark.variants import BASELINES, VARIANTS
 from kipoi_prism.metrics import aupr, auroc, brier, f1_at
 
 METRICS = ("aupr", "auroc", "f1", "brier")
-COUNT_COLUMNS = ("cells", "seeds", "wins", "pairs")
+COUNT_COLUMNS = ("cells", "seeds", "evaluations", "wins", "pairs")
 
 
 def row_label(key: str) -> str:
@@ -60,25 +60,30 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
         summary = (
             frame.groupby("row")[list(METRICS) + ["precision", "recall"]].mean().reindex(order)
         )
-        spread = frame.groupby(["row", "seed"])["aupr"].mean().groupby("row").std().reindex(order)
+        spread = seed_spread(frame).reindex(order)
         cis = frame.groupby("row")[["aupr_ci_low", "aupr_ci_high"]].mean().reindex(order)
+        # A seed without pooled metrics (cell lines split across merged runs) empties the mean.
         pool = pooled_frame[pooled_frame["track"] == track].groupby("row")[
-            ["pooled_aupr", "pooled_auroc", "pooled_brier"]].mean().reindex(order)  # fmt: skip
+            ["pooled_aupr", "pooled_auroc", "pooled_brier"]].agg(_mean_or_nan)  # fmt: skip
+        pool = pool.reindex(order)
         parts.append(f"### Track: {track}\n\nAUPR on the held-out cell line (mean over seeds)\n")
         parts.append(_table(by_cell.rename(index=row_label), "row"))
         if "oracle_aupr" in frame and frame["oracle_aupr"].notna().any():
             oracle = frame.groupby("held_out")["oracle_aupr"].mean()
             parts.append("Oracle AUPR (true probabilities as scores): "
                          + ", ".join(f"{c} {v:.3f}" for c, v in oracle.items()) + "\n")  # fmt: skip
-        coverage = frame.groupby("row").agg(cells=("held_out", "nunique"),
-                                            seeds=("seed", "nunique")).reindex(order)  # fmt: skip
+        coverage = frame.groupby("row").agg(
+            cells=("held_out", "nunique"), seeds=("seed", "nunique"), evaluations=("aupr", "size")
+        )
+        coverage = coverage.reindex(order)
         table = summary.assign(aupr_seed_sd=spread, aupr_ci_low=cis["aupr_ci_low"],
                                aupr_ci_high=cis["aupr_ci_high"])  # fmt: skip
         table = table.join(pool).join(coverage)
         parts.append(
             "\nMean over held-out cell lines (and seeds); 95% bootstrap interval of "
             "AUPR averaged over cells; pooled = all held-out predictions together; cells, "
-            "seeds = how many each row's means are over\n"
+            "seeds, evaluations = what each row's means are over (seed SD only where every "
+            "seed covers the same cell lines)\n"
         )
         parts.append(_table(table.rename(index=row_label), "row"))
         paired = paired_against_full(frame, order)
@@ -90,6 +95,21 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
             )
             parts.append(_table(paired.rename(index=row_label), "row"))
     return "\n".join(parts)
+
+
+def _mean_or_nan(values: pd.Series) -> float:
+    return float(values.mean()) if values.notna().all() else np.nan
+
+
+def seed_spread(frame: pd.DataFrame) -> pd.Series:
+    """SD over seeds of each row's mean AUPR; NaN where the seeds cover different cell lines
+    (their means would then differ by which cell lines they hold, not by seed)."""
+    spreads = {}
+    for row, rows in frame.groupby("row"):
+        cells = rows.groupby("seed")["held_out"].agg(frozenset)
+        even = cells.nunique() == 1
+        spreads[row] = rows.groupby("seed")["aupr"].mean().std() if even else np.nan
+    return pd.Series(spreads, dtype=float)
 
 
 def paired_against_full(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame | None:
