@@ -98,6 +98,11 @@ def test_merge_recombines_runs_split_by_track(quick_run, tmp_path, capsys):
         assert f"### Track: {track}" in text and f"--tracks {track}`" in text
     run = json.loads((out / "run.json").read_text())
     assert [m["source"] for m in run["merged_from"]] == [str(p) for p in parts]
+    again = tmp_path / "merged-again"  # a merged directory merges again, keeping its sources
+    assert main(["benchmark", "--merge", str(out), "--out", str(again)]) == 0
+    merged_again = pd.read_csv(again / "results.csv")
+    pd.testing.assert_frame_equal(merged_again, pd.read_csv(out / "results.csv"))
+    assert json.loads((again / "run.json").read_text())["merged_from"] == run["merged_from"]
     pooled_key = ["track", "row", "seed"]
     pd.testing.assert_frame_equal(
         pd.read_csv(out / "pooled.csv").sort_values(pooled_key).reset_index(drop=True),

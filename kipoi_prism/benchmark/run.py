@@ -142,8 +142,9 @@ def merge_runs(sources: list[Path], out_dir: Path, command: str) -> Path:
     PR curves stay in the source directories (they need the scores, which are not stored).
     An evaluation (track, row, held-out cell line, seed) present in two sources is kept
     once when its metrics agree (a deterministic baseline run twice) and is an error when
-    they differ. Pooled metrics are taken from the first source holding a (track, row,
-    seed); they pool over that source's held-out cell lines.
+    they differ. Pooled metrics need every held-out prediction together: they are kept where
+    one source holds all of a (track, row, seed)'s held-out cell lines, and left empty where
+    the cell lines came from different runs. A merged directory can be merged again.
     """
     metas, results, pooled, histories = [], [], [], []
     for source in sources:
@@ -153,7 +154,8 @@ def merge_runs(sources: list[Path], out_dir: Path, command: str) -> Path:
         meta = json.loads(meta_path.read_text())
         if "wall_s" not in meta or not (source / "pooled.csv").is_file():
             raise PrismInputError(f"{source}: the run did not finish (no wall time or pooled.csv)")
-        metas.append({"source": str(source), **meta})
+        # A merged directory contributes the runs it was merged from.
+        metas.extend(meta.get("merged_from") or [{"source": str(source), **meta}])
         results.append(pd.read_csv(source / "results.csv"))
         pooled.append(pd.read_csv(source / "pooled.csv"))
         history = source / "training_history.csv"
