@@ -21,6 +21,9 @@ os.environ.setdefault("KIPOI_PRISM_TEST", "1")
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 DATA = TESTS / "data"
+# The predict tests' shared fixtures (single_thread, weights, pairs_file) live beside them.
+pytest_plugins = ["predict_helpers"]
+
 SHARED_DATA = REPO.parent / "shared" / "data"
 
 

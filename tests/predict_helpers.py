@@ -41,6 +41,18 @@ def single_thread():
     torch.set_num_threads(threads)
 
 
+@pytest.fixture
+def weights(tmp_path) -> Path:
+    """Tiny seeded weights (the predict tests' shared model)."""
+    return tiny_weights(tmp_path / "tiny.pt", seed=0)
+
+
+@pytest.fixture
+def pairs_file(tmp_path) -> Path:
+    """45 made pairs in a BEDPE (the predict tests' shared input)."""
+    return make_pairs(tmp_path / "pairs.bedpe", n=45, seed=1)
+
+
 def tiny_model(seed: int = 0, **overrides) -> PrismEnergy:
     """A randomly initialised tiny model in eval mode, with non-trivial BatchNorm statistics."""
     torch.manual_seed(seed)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-from pathlib import Path
 
 import h5py
 import numpy as np
@@ -32,16 +31,6 @@ from kipoi_prism.writers import SCORE_COLUMNS, OutputContext, open_output
 SCORES = ["probability", "U_I", "R_E", "lam", "T"]
 
 pytestmark = pytest.mark.usefixtures("single_thread")
-
-
-@pytest.fixture
-def weights(tmp_path) -> Path:
-    return tiny_weights(tmp_path / "tiny.pt", seed=0)
-
-
-@pytest.fixture
-def pairs_file(tmp_path) -> Path:
-    return make_pairs(tmp_path / "pairs.bedpe", n=45, seed=1)
 
 
 def scored(pairs, genome, weights, chunk_size=50_000, num_workers=0, **config) -> pd.DataFrame:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import h5py
 import numpy as np
 import pandas as pd
@@ -21,16 +19,6 @@ from kipoi_prism.weights import load_weights
 pytestmark = pytest.mark.usefixtures("single_thread")
 
 SCORES = ["probability", "U_I", "R_E", "lam", "T"]
-
-
-@pytest.fixture
-def weights(tmp_path) -> Path:
-    return tiny_weights(tmp_path / "tiny.pt", seed=0)
-
-
-@pytest.fixture
-def pairs_file(tmp_path) -> Path:
-    return make_pairs(tmp_path / "pairs.bedpe", n=45, seed=1)
 
 
 def scored(pairs, genome, weights, precision, device="cpu", batch_size=64) -> pd.DataFrame:

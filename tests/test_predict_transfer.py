@@ -3,8 +3,6 @@ where the model runs; inputs, and so scores, are identical to the float32 path."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -20,16 +18,6 @@ from kipoi_prism.weights import load_weights
 pytestmark = pytest.mark.usefixtures("single_thread")
 
 SCORES = ["probability", "call", "U_I", "R_E", "lam", "T"]
-
-
-@pytest.fixture
-def weights(tmp_path) -> Path:
-    return tiny_weights(tmp_path / "tiny.pt", seed=0)
-
-
-@pytest.fixture
-def pairs_file(tmp_path) -> Path:
-    return make_pairs(tmp_path / "pairs.bedpe", n=45, seed=1)
 
 
 def every_byte(rows: int = 3) -> np.ndarray:
