@@ -127,21 +127,24 @@ class SpeidNet(nn.Module):
         return self.out(self.dense(summary)).squeeze(-1)
 
 
-def _encode_frame(encoder, frame: pd.DataFrame) -> tuple[torch.Tensor, torch.Tensor]:
+def _encode_frame(encoder, frame: pd.DataFrame, device) -> tuple[torch.Tensor, torch.Tensor]:
     encoded = encoder.encode(frame)
-    return torch.from_numpy(encoded.enhancer), torch.from_numpy(encoded.promoter)
+    return (torch.from_numpy(encoded.enhancer).to(device),
+            torch.from_numpy(encoded.promoter).to(device))  # fmt: skip
 
 
 @torch.inference_mode()
 def speid_probabilities(
     model: SpeidNet, encoder, frame: pd.DataFrame, batch: int = 64
 ) -> np.ndarray:
-    """SPEID-style probabilities for every row of ``frame`` (eval mode, in order)."""
+    """SPEID-style probabilities for every row of ``frame`` (eval mode, in order), computed
+    on the device the model's parameters are on."""
     model.eval()
+    device = next(model.parameters()).device
     out = []
     for start in range(0, len(frame), batch):
-        enhancer, promoter = _encode_frame(encoder, frame.iloc[start : start + batch])
-        out.append(torch.sigmoid(model(enhancer, promoter)).numpy())
+        enhancer, promoter = _encode_frame(encoder, frame.iloc[start : start + batch], device)
+        out.append(torch.sigmoid(model(enhancer, promoter)).cpu().numpy())
     return np.concatenate(out).astype(np.float64)
 
 
@@ -153,8 +156,12 @@ def train_speid(
     seed: int,
     batch: int = 32,
     lr: float = 1e-3,
+    device: str | torch.device = "cpu",
 ) -> tuple[SpeidNet, float]:
     """Train the SPEID-style baseline with class-weighted BCE; keep the best validation AUPR.
+
+    ``device``: where it trains (the benchmark passes ``cuda`` when a GPU is there, as its
+    Lightning fits do with ``accelerator="auto"``).
 
     Returns
     -------
@@ -168,11 +175,12 @@ def train_speid(
     torch.manual_seed(seed)
     sizes = dict(sizes)
     epochs = int(sizes.pop("epochs", 3))
-    model = SpeidNet(**sizes)
+    model = SpeidNet(**sizes).to(device)
     optimiser = torch.optim.Adam(model.parameters(), lr=lr)
     labels = train["label"].to_numpy()
     positive = max(float(labels.mean()), 1e-3)
-    loss_fn = nn.BCEWithLogitsLoss(pos_weight=torch.tensor((1 - positive) / positive))
+    weight = torch.tensor((1 - positive) / positive, device=device)
+    loss_fn = nn.BCEWithLogitsLoss(pos_weight=weight)
     rng = np.random.default_rng(seed)
     best = (-1.0, None, 0.5)
     for _ in range(epochs):
@@ -180,8 +188,8 @@ def train_speid(
         order = rng.permutation(len(train))
         for start in range(0, len(order), batch):
             rows = train.iloc[order[start : start + batch]]
-            enhancer, promoter = _encode_frame(encoder, rows)
-            target = torch.from_numpy(rows["label"].to_numpy(np.float32))
+            enhancer, promoter = _encode_frame(encoder, rows, device)
+            target = torch.from_numpy(rows["label"].to_numpy(np.float32)).to(device)
             optimiser.zero_grad()
             loss_fn(model(enhancer, promoter), target).backward()
             optimiser.step()

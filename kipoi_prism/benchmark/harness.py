@@ -150,7 +150,6 @@ PROFILES: dict[str, BenchmarkConfig] = {
             "epochs": 1,
         },
     ),  # fmt: skip
-    # The full table: every row and baseline, 6 held-out cell lines, 3 seeds.
     # The full table: every row and baseline, 6 held-out cell lines, 3 seeds. Sequence
     # windows are 1,000 + 1,000 bp (the simulator plants every motif within the central
     # 1,000 bp) so that 2 CPU cores can afford the rows; the held-out cell line is scored
@@ -286,6 +285,9 @@ def timed(function: Callable, *args, **kwargs):
 
 
 def git_commit(repo: Path) -> str:
+    """The checkout's short commit; for a copied tree without ``.git`` (e.g. on a compute
+    node) the ``KIPOI_PRISM_COMMIT`` environment variable, else ``unknown``."""
+    import os
     import subprocess
 
     try:
@@ -296,7 +298,7 @@ def git_commit(repo: Path) -> str:
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+        return os.environ.get("KIPOI_PRISM_COMMIT", "unknown")
 
 
 def write_json(path: Path, data: dict) -> None:

@@ -23,8 +23,14 @@ log = logging.getLogger(__name__)
 
 
 def machine() -> str:
+    """CPU architecture and cores, operating system, and the GPU where one is used."""
+    import torch
+
     system = f"{platform.system()} {platform.release()}"
-    return f"{platform.machine()}, {os.cpu_count()} CPU cores, {system}"
+    text = f"{platform.machine()}, {os.cpu_count()} CPU cores, {system}"
+    if torch.cuda.is_available():
+        text += f", GPU {torch.cuda.get_device_name(0)} (torch {torch.__version__})"
+    return text
 
 
 def run_benchmark(config: BenchmarkConfig, data_dir: Path, out_dir: Path, command: str) -> Path:

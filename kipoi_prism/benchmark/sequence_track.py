@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import torch
 
 from kipoi_prism.benchmark.baselines import speid_probabilities, train_speid
 from kipoi_prism.benchmark.harness import (
@@ -67,11 +68,13 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
 
 def predict_frame(weights_path: Path, fasta: Path, frame: pd.DataFrame, seed: int):
     """Probabilities for ``frame`` through the ordinary inference path, and the threshold."""
-    from kipoi_prism.predict import FramePairSource, Predictor
+    from kipoi_prism.predict import FramePairSource, Predictor, resolve_device
     from kipoi_prism.weights import load_weights
 
-    bundle = load_weights(weights_path)
-    predictor = Predictor(bundle, Genome(fasta), InferenceConfig(support_size=32, seed=seed))
+    device = resolve_device("auto")  # the GPU where the fits ran on one
+    bundle = load_weights(weights_path, map_location=device)
+    predictor = Predictor(bundle, Genome(fasta), InferenceConfig(support_size=32, seed=seed),
+                          device=str(device))  # fmt: skip
     _, batches = predictor.predict(FramePairSource(frame, name="held-out pairs"))
     scored = pd.concat(list(batches), ignore_index=True)
     return scored["probability"].to_numpy(np.float64), bundle.threshold
@@ -120,8 +123,9 @@ def run_sequence_track(
                 log.info("sequence track: SPEID-style baseline, held out %s, seed %d", held, seed)
                 speid = dict(config.speid)
                 speid_train = stratified_subsample(train, speid.pop("train_pairs", None), seed)
+                device = "cuda" if torch.cuda.is_available() else "cpu"  # as the fits
                 (model, threshold), seconds = timed(
-                    train_speid, speid_train, val, encoder, speid, seed
+                    train_speid, speid_train, val, encoder, speid, seed, device=device
                 )
                 probabilities = speid_probabilities(model, encoder, test)
                 yield Evaluation("sequence", "speid", held, seed, labels, probabilities,
