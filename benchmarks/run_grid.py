@@ -47,18 +47,23 @@ def plan(args: argparse.Namespace, parts: Path) -> list[Job]:
     profile = "--quick" if args.quick else "--full"
     common = [profile, "--tracks", "sequence", "--threads", str(args.threads),
               "--data-dir", str(args.data_dir)]  # fmt: skip
-    if args.held_out:
-        common += ["--held-out", args.held_out]
+    # One job holds every held-out cell line (pooled metrics kept) unless --split-cells.
+    cells = args.held_out.split(",") if args.split_cells else [args.held_out]
     jobs = []
     for seed in args.seeds.split(","):
         if args.baselines:
             name = f"baselines-seed{seed}"
-            jobs.append(Job(name, [*common, "--seeds", seed, "--rows", "",
+            held = ["--held-out", args.held_out] if args.held_out else []
+            jobs.append(Job(name, [*common, *held, "--seeds", seed, "--rows", "",
                                    "--baselines", args.baselines], parts / name))  # fmt: skip
         for row in args.rows.split(","):
-            name = f"{row}-seed{seed}"
-            jobs.append(Job(name, [*common, "--seeds", seed, "--rows", row, "--baselines", ""],
-                            parts / name))  # fmt: skip
+            for cell in cells:
+                name = (
+                    f"{row}-{cell}-seed{seed}" if cell and args.split_cells else f"{row}-seed{seed}"
+                )
+                held = ["--held-out", cell] if cell else []
+                jobs.append(Job(name, [*common, *held, "--seeds", seed, "--rows", row,
+                                       "--baselines", ""], parts / name))  # fmt: skip
     return jobs
 
 
@@ -88,6 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         help="sequence-track baselines, one job per seed ('' for none)",
     )
     parser.add_argument("--held-out", default="", help="default: all six cell lines")
+    parser.add_argument(
+        "--split-cells",
+        action="store_true",
+        help="one job per held-out cell line (finer jobs; pooled metrics are then not kept)",
+    )
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument(
         "--deadline-s",
@@ -101,6 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(args.rows.split(",")) - set(VARIANTS))
     if unknown:
         parser.error(f"--rows: unknown {unknown}; valid: {', '.join(VARIANTS)}")
+    if args.split_cells and not args.held_out:
+        parser.error("--split-cells needs --held-out (the cell lines to split)")
     if not args.data_dir.is_dir():
         parser.error(f"--data-dir: {args.data_dir} is not a folder")
     parts, logs = args.out / "parts", args.out / "logs"
