@@ -76,7 +76,8 @@ def start(job: Job, logs: Path) -> None:
 
 
 def finished(job: Job) -> bool:
-    return (job.out / "run.json").is_file() and (job.out / "pooled.csv").is_file()
+    """The run wrote its whole results directory (``results.md`` is written last)."""
+    return all((job.out / name).is_file() for name in ("run.json", "pooled.csv", "results.md"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
             if code is None:
                 continue
             job.ended = time.perf_counter()
-            job.status = "done" if code == 0 and finished(job) else f"failed ({code})"
+            # A job stopped at the deadline while exiting has still finished its results.
+            done = finished(job) and (code == 0 or not isinstance(code, int))
+            job.status = "done" if done else f"failed ({code})"
             running.remove(job)
             elapsed = job.ended - began
             print(f"[{elapsed:7.0f} s] {job.name}: {job.status} in "

@@ -379,6 +379,12 @@ class TrainerConfig:
         Also write ``checkpoints/last.ckpt`` every this many steps (0: epoch ends only).
     threads : int
         ``torch.set_num_threads`` (0: leave PyTorch's default).
+    deterministic : bool
+        Ask PyTorch for deterministic kernels (Lightning ``deterministic="warn"``: an op
+        without one warns instead of failing). CPU training repeats exactly either way;
+        on a GPU, without it two runs with the same seed differ (measured in
+        docs/BENCHMARK.md), with it they use deterministic cuDNN/cuBLAS paths, at some speed
+        cost.
     """
 
     out_dir: str = "runs/prism-energy"
@@ -392,9 +398,14 @@ class TrainerConfig:
     log_every_n_steps: int = 10
     checkpoint_every_n_steps: int = 0
     threads: int = 0
+    deterministic: bool = True
 
     def __post_init__(self) -> None:
         _choice("trainer.logger", self.logger, LOGGERS)
+        if not isinstance(self.deterministic, bool):
+            raise PrismInputError(
+                f"trainer.deterministic: expected true or false, got {self.deterministic!r}"
+            )
         for name in ("log_every_n_steps", "num_nodes"):
             _positive_int(f"trainer.{name}", getattr(self, name))
         for name in ("checkpoint_every_n_steps", "threads"):

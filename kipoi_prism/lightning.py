@@ -877,6 +877,7 @@ def build_trainer(
         num_sanity_val_steps=0,
         use_distributed_sampler=False,
         gradient_clip_val=train_config.gradient_clip or None,
+        deterministic="warn" if trainer_config.deterministic else None,
     )
 
 

@@ -176,3 +176,24 @@ def test_seed_spread_only_where_seeds_cover_the_same_cells():
     spread = seed_spread(frame)
     assert spread["a"] == pytest.approx(np.std([0.2, 0.3], ddof=1))
     assert np.isnan(spread["b"])  # seed 1 holds X only
+
+
+def test_git_commit_says_when_the_tree_differs_from_its_commit(tmp_path, monkeypatch):
+    import subprocess
+
+    from kipoi_prism.benchmark.harness import git_commit
+
+    monkeypatch.delenv("KIPOI_PRISM_COMMIT", raising=False)
+    assert git_commit(tmp_path) == "unknown"  # not a checkout
+    monkeypatch.setenv("KIPOI_PRISM_COMMIT", "abc1234")
+    assert git_commit(tmp_path) == "abc1234"  # a copied tree names its commit
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (tmp_path / "code.py").write_text("x = 1\n")
+    subprocess.run([*git, "add", "code.py"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "c"], check=True)
+    head = subprocess.run([*git, "rev-parse", "--short=7", "HEAD"], check=True,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+    assert git_commit(tmp_path) == head
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert git_commit(tmp_path) == f"{head}-dirty"

@@ -285,14 +285,15 @@ def timed(function: Callable, *args, **kwargs):
 
 
 def git_commit(repo: Path) -> str:
-    """The checkout's short commit; for a copied tree without ``.git`` (e.g. on a compute
-    node) the ``KIPOI_PRISM_COMMIT`` environment variable, else ``unknown``."""
+    """The checkout's short commit, ``-dirty`` when tracked files differ from it; for a
+    copied tree without ``.git`` (e.g. on a compute node) the ``KIPOI_PRISM_COMMIT``
+    environment variable, else ``unknown``."""
     import os
     import subprocess
 
     try:
         return subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+            ["git", "-C", str(repo), "describe", "--always", "--dirty", "--abbrev=7"],
             capture_output=True,
             text=True,
             check=True,

@@ -1,0 +1,83 @@
+"""Run-to-run repeatability: the same evaluations measured by two sets of benchmark runs.
+
+Reads ``results.csv`` from every directory in ``--first`` and ``--second`` (a run stopped
+before it finished still has the evaluations it completed), pairs the evaluations present
+in both (track, row, held-out cell line, seed) and prints, per metric, the mean and largest
+absolute difference. With identical configuration, seed and thread count a CPU run repeats
+exactly; this measures how far a repeat moves where it does not (e.g. on a GPU).
+
+    python benchmarks/compare_runs.py --first results/a/* --second results/b/* --out repeats.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+KEY = ["track", "row", "held_out", "seed"]
+METRICS = ["aupr", "auroc", "f1", "brier"]
+
+
+def read_results(folders: list[Path]) -> pd.DataFrame:
+    """Every evaluation in ``folders``' ``results.csv`` files; an evaluation twice is an error."""
+    frames = []
+    for folder in folders:
+        path = folder / "results.csv"
+        if not path.is_file():
+            continue
+        frame = pd.read_csv(path)
+        if len(frame):
+            frames.append(frame.assign(source=str(folder)))
+    if not frames:
+        return pd.DataFrame(columns=[*KEY, *METRICS, "source"])
+    table = pd.concat(frames, ignore_index=True)
+    repeated = table[table.duplicated(KEY, keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        raise ValueError(f"evaluation {tuple(first[KEY])} appears twice in one set of runs")
+    return table
+
+
+def compare(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """One row per evaluation in both sets: each set's metrics and their difference."""
+    both = first[[*KEY, *METRICS]].merge(
+        second[[*KEY, *METRICS]], on=KEY, suffixes=("_first", "_second")
+    )
+    for metric in METRICS:
+        both[f"{metric}_diff"] = both[f"{metric}_second"] - both[f"{metric}_first"]
+    return both.sort_values(KEY).reset_index(drop=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--first", type=Path, nargs="+", required=True)
+    parser.add_argument("--second", type=Path, nargs="+", required=True)
+    parser.add_argument("--out", type=Path, help="write the paired table here (CSV)")
+    args = parser.parse_args(argv)
+    try:
+        paired = compare(read_results(args.first), read_results(args.second))
+    except ValueError as error:
+        parser.error(str(error))
+    if paired.empty:
+        print("no evaluation is present in both sets of runs", file=sys.stderr)
+        return 1
+    rows = ", ".join(sorted(paired["row"].unique()))
+    print(f"{len(paired)} evaluation(s) measured twice (rows: {rows})")
+    for metric in METRICS:
+        diff = paired[f"{metric}_diff"].abs()
+        identical = int((diff == 0).sum())
+        print(f"  {metric:6s} mean |diff| {diff.mean():.4f}  max {diff.max():.4f}  "
+              f"identical {identical}/{len(paired)}")  # fmt: skip
+    if args.out:
+        temporary = args.out.with_name(f".{args.out.name}.tmp")
+        paired.to_csv(temporary, index=False)
+        temporary.replace(args.out)
+        print(f"written: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
