@@ -197,3 +197,14 @@ def test_git_commit_says_when_the_tree_differs_from_its_commit(tmp_path, monkeyp
     assert git_commit(tmp_path) == head
     (tmp_path / "code.py").write_text("x = 2\n")
     assert git_commit(tmp_path) == f"{head}-dirty"
+
+
+@pytest.mark.parametrize("run", ["features", "sequence", "sequence-gpu"])
+def test_benchmark_doc_tables_are_the_committed_runs_tables(run):
+    """docs/BENCHMARK.md's tables are copied from a committed run's results.md, not typed."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    lines = (docs / "benchmark-runs" / run / "results.md").read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("### Track:"))
+    demoted = [line.replace("### ", "#### ", 1) if line.startswith("### ") else line
+               for line in lines[first:]]  # fmt: skip
+    assert "\n".join(demoted).strip() in (docs / "BENCHMARK.md").read_text()
