@@ -25,11 +25,14 @@ Usage::
 
     python benchmarks/sequence_learnability.py                 # held-out K562, seed 0
     python benchmarks/sequence_learnability.py --held-out GM12878 --seed 1
+    python benchmarks/sequence_learnability.py --pairs-per-cell-line 10000 \
+        --train-pairs-per-cell-line 8000                         # how the readers scale with data
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import shlex
@@ -58,12 +61,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kipoi-prism-learnability"))
     parser.add_argument("--held-out", default="K562")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--pairs-per-cell-line",
+        type=int,
+        help="simulated pairs per cell line (default: the --full profile's)",
+    )
+    parser.add_argument(
+        "--train-pairs-per-cell-line",
+        type=int,
+        help="training subsample per cell line (default: the --full profile's)",
+    )
     args = parser.parse_args(argv)
     if not args.data_dir.is_dir():
         print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
         return 2
     torch.manual_seed(args.seed)
     profile = PROFILES["full"]
+    sizes = {"pairs_per_cell_line": args.pairs_per_cell_line,
+             "train_pairs_per_cell_line": args.train_pairs_per_cell_line}  # fmt: skip
+    profile = dataclasses.replace(profile, **{k: v for k, v in sizes.items() if v is not None})
     started = time.perf_counter()
     result = simulate_like_the_benchmark(profile, args.data_dir, args.workdir, args.seed)
     table = result.table.reset_index(drop=True)
@@ -117,7 +133,7 @@ def simulate_like_the_benchmark(profile, data_dir: Path, workdir: Path, seed: in
         tables,
         data_dir / "motifs" / "jaspar2024_core_vertebrates.meme",
         data_dir / "human-sequence" / "human_200bp_regions.fa",
-        workdir / f"sim-seed{seed}",
+        workdir / f"sim-seed{seed}-{profile.pairs_per_cell_line}",
         config,
         progress=False,
     )
