@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from kipoi_prism.config import ModelConfig
+from kipoi_prism.errors import PrismInputError
 
 
 class ResidualBlock(nn.Module):
@@ -172,3 +173,51 @@ class FeatureBackbone(nn.Module):
 def build_backbone(config: ModelConfig) -> nn.Module:
     """The backbone named by ``config.backbone``."""
     return FeatureBackbone(config) if config.backbone == "features" else PrismBackbone(config)
+
+
+def motif_filters(motifs, kernel: int) -> torch.Tensor:
+    """Log-odds filters, shape ``(2 * len(motifs), 4, kernel)``: each motif, then its
+    reverse complement. A motif wider than ``kernel`` keeps its most informative
+    ``kernel`` columns; a narrower one is centred, zero-padded."""
+    import numpy as np
+
+    from kipoi_prism.motifs import log_odds
+
+    filters = np.zeros((2 * len(motifs), 4, kernel), np.float32)
+    for i, motif in enumerate(motifs):
+        scores = log_odds(motif)  # (W, 4), bases A, C, G, T
+        if len(scores) > kernel:
+            information = np.cumsum(np.r_[0.0, scores.max(axis=1)])
+            start = int(np.argmax(information[kernel:] - information[:-kernel]))
+            scores = scores[start : start + kernel]
+        offset = (kernel - len(scores)) // 2
+        filters[2 * i, :, offset : offset + len(scores)] = scores.T
+        # Reverse complement: positions reversed, A<->T and C<->G (the reversed base axis).
+        filters[2 * i + 1, :, offset : offset + len(scores)] = scores[::-1, ::-1].T
+    return torch.from_numpy(filters)
+
+
+def initialise_stem(backbone: PrismBackbone, motifs, freeze: bool = False) -> int:
+    """Start each element encoder's first convolution from ``motifs`` (both strands).
+
+    Filters ``0 .. 2 * len(motifs) - 1`` get the log-odds matrices (bias 0); the rest keep
+    their random start. ``freeze`` stops the whole first convolution from training.
+    Returns the number of filters set per encoder.
+    """
+    encoders = {id(e): e for e in (backbone.enhancer_encoder, backbone.promoter_encoder)}
+    for encoder in encoders.values():
+        conv = encoder.layers[0]
+        needed = 2 * len(motifs)
+        if needed > conv.out_channels:
+            raise PrismInputError(
+                f"train.stem_motifs: {len(motifs)} motifs on both strands need {needed} "
+                f"first-layer filters; model.channels is {conv.out_channels} (choose fewer "
+                "with train.stem_motif_ids or raise model.channels)"
+            )
+        with torch.no_grad():
+            conv.weight[:needed] = motif_filters(motifs, conv.kernel_size[0])
+            conv.bias[:needed] = 0.0
+        if freeze:
+            conv.weight.requires_grad_(False)
+            conv.bias.requires_grad_(False)
+    return 2 * len(motifs)

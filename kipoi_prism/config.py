@@ -236,6 +236,14 @@ class TrainConfig:
         Gradient-norm clip (0: off).
     seed : int
         Seeds the model, the sampler, support sets and dropout (same seed, same run).
+    stem_motifs : str or None
+        A MEME motif file (e.g. JASPAR): the sequence backbone's first convolution starts
+        from these motifs' log-odds matrices, each on both strands (two filters a motif;
+        the other filters keep their random start).
+    stem_motif_ids : list of str
+        Which motifs of ``stem_motifs``, by matrix ID or factor name (empty: all of them).
+    freeze_stem : bool
+        Keep the first convolution as initialised (not trained); needs ``stem_motifs``.
     """
 
     task_loss: str = "immax"
@@ -262,9 +270,16 @@ class TrainConfig:
     lam_fallback: float = 0.01
     gradient_clip: float = 0.0
     seed: int = 0
+    stem_motifs: str | None = None
+    stem_motif_ids: list[str] = field(default_factory=list)
+    freeze_stem: bool = False
 
     def __post_init__(self) -> None:
         _choice("train.task_loss", self.task_loss, TASK_LOSSES)
+        if self.freeze_stem and not self.stem_motifs:
+            raise PrismInputError("train.freeze_stem: needs train.stem_motifs (a MEME file)")
+        if self.stem_motif_ids and not self.stem_motifs:
+            raise PrismInputError("train.stem_motif_ids: needs train.stem_motifs (a MEME file)")
         _choice("train.decouple", self.decouple, DECOUPLINGS)
         for name in ("weights", "caps"):
             value = getattr(self, name)

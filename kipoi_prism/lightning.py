@@ -833,6 +833,8 @@ def fit(
         torch.set_num_threads(trainer_config.threads)
     pl.seed_everything(train_config.seed, verbose=False)
     module = PrismLightning(model_config, train_config, cells, val_cells)
+    if train_config.stem_motifs:
+        _initialise_stem(module.model, model_config, train_config)
     data = PrismDataModule(train_pairs, val_pairs, genome, model_config, train_config, cells,
                            val_cells, num_workers, h5_cache, feature_columns)  # fmt: skip
     trainer = build_trainer(run_dir, train_config, trainer_config, callbacks)
@@ -841,6 +843,26 @@ def fit(
     trainer.fit(module, datamodule=data, ckpt_path=_resume_path(run_dir, resume),
                 weights_only=False)  # fmt: skip
     return _finish(trainer, run_dir, len(train_pairs), len(val_pairs))
+
+
+def _initialise_stem(model, model_config: ModelConfig, train_config: TrainConfig) -> None:
+    """``train.stem_motifs``: the first convolution starts from known motifs."""
+    from kipoi_prism.backbone import initialise_stem
+    from kipoi_prism.motifs import find_motif, read_meme
+
+    if model_config.backbone != "prism":
+        raise PrismInputError(
+            f"train.stem_motifs: only the sequence backbone has a first convolution "
+            f"(model.backbone is {model_config.backbone!r})"
+        )
+    path = train_config.stem_motifs
+    motifs = read_meme(path)
+    if train_config.stem_motif_ids:
+        motifs = [find_motif(motifs, query, path) for query in train_config.stem_motif_ids]
+    filters = initialise_stem(model.backbone, motifs, freeze=train_config.freeze_stem)
+    log.info("first convolution: %d of %d filters from %d motifs of %s%s", filters,
+             model_config.channels, len(motifs), path,
+             " (frozen)" if train_config.freeze_stem else "")  # fmt: skip
 
 
 def build_trainer(

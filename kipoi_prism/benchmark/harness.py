@@ -83,6 +83,10 @@ class BenchmarkConfig:
         Bootstrap resamples for the 95% intervals.
     threads : int
         Torch threads (0: default).
+    stem_motifs : {"", "init", "frozen"}
+        Sequence track: start every row's first convolution from the simulator's motif
+        vocabulary (``init``: then trained; ``frozen``: kept), channels raised to hold both
+        strands. Privileged: a model handed the motifs it would otherwise have to find.
     """
 
     mode: str = "quick"
@@ -109,6 +113,7 @@ class BenchmarkConfig:
     bengi: bool = True
     bootstrap: int = 200
     threads: int = 0
+    stem_motifs: str = ""
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.tracks) - {"sequence", "features"})
@@ -118,6 +123,8 @@ class BenchmarkConfig:
         bad = sorted(set(self.baselines) - (set(BASELINES) - {"gbm"}))
         if bad:
             raise ValueError(f"baselines: unknown {bad}; valid: speid, distance, promoter_prior")
+        if self.stem_motifs not in ("", "init", "frozen"):
+            raise ValueError(f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen")
         if not self.held_out:
             self.held_out = tuple(self.cell_lines)
 

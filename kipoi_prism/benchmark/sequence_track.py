@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,7 +34,8 @@ log = logging.getLogger(__name__)
 
 
 def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed: int):
-    """Simulate the benchmark's cell lines; returns (pairs frame, FASTA path, oracle)."""
+    """Simulate the benchmark's cell lines; returns (pairs frame, FASTA path, oracle,
+    the motif vocabulary's matrix IDs)."""
     from kipoi_prism.simulate import SimulationConfig, simulate
 
     tables = [data_dir / "targetfinder" / "pairs" / f"{c}.pairs.csv" for c in config.cell_lines]
@@ -50,7 +52,22 @@ def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed:
         progress=False,
     )  # fmt: skip
     frame = read_pairs(result.pairs)
-    return frame, result.fasta, result.oracle
+    return frame, result.fasta, result.oracle, [motif.id for motif in result.vocabulary]
+
+
+def with_stem_motifs(config: BenchmarkConfig, data_dir: Path, model_config, train_config,
+                     vocabulary: list[str]):  # fmt: skip
+    """``--stem-motifs init|frozen``: the first convolution starts from the simulator's own
+    motif vocabulary (privileged knowledge: what a model that had already found every
+    motif would start from), with room for both strands of every motif."""
+    if not config.stem_motifs:
+        return model_config, train_config
+    channels = max(model_config.channels, 2 * len(vocabulary))
+    train_config = dataclasses.replace(
+        train_config, stem_motifs=str(data_dir / "motifs" / "jaspar2024_core_vertebrates.meme"),
+        stem_motif_ids=list(vocabulary), freeze_stem=config.stem_motifs == "frozen",
+    )  # fmt: skip
+    return dataclasses.replace(model_config, channels=channels), train_config
 
 
 def promoter_key(frame: pd.DataFrame) -> pd.Series:
@@ -87,7 +104,8 @@ def run_sequence_track(
     from kipoi_prism.lightning import fit
 
     for seed in config.seeds:
-        frame, fasta, oracle = simulate_pairs(config, data_dir, run_dir / f"sim-seed{seed}", seed)
+        simulated = simulate_pairs(config, data_dir, run_dir / f"sim-seed{seed}", seed)
+        frame, fasta, oracle, vocabulary = simulated
         frame = _prepare(frame)
         encoder = PairEncoder(Genome(fasta), config.enhancer_length, config.promoter_length)
         for held in config.held_out:
@@ -100,7 +118,9 @@ def run_sequence_track(
             labels = test["label"].to_numpy()
             context = {"oracle_aupr": float(oracle.get(held, {}).get("aupr", np.nan))}
             for variant in resolve(list(config.rows)):
-                model_config, train_config = variant.change(*base_configs(config, seed))
+                model_config, train_config = with_stem_motifs(
+                    config, data_dir, *variant.change(*base_configs(config, seed)), vocabulary
+                )
                 folder = run_dir / "runs" / f"seq-{variant.key}-{held}-seed{seed}"
                 log.info("sequence track: %s, held out %s, seed %d", variant.label, held, seed)
                 settings = trainer_settings(config)

@@ -48,6 +48,12 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--max-epochs", type=int)
     parser.add_argument("--no-bengi", action="store_true", help="skip TargetFinder -> BENGI")
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument(
+        "--stem-motifs",
+        choices=("init", "frozen"),
+        help="sequence track: first convolution starts from the simulator's motif vocabulary "
+        "(privileged; 'frozen' keeps it fixed)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -66,7 +72,7 @@ def build_config(args: argparse.Namespace):
         "pairs_per_cell_line": args.pairs_per_cell_line, "max_epochs": args.max_epochs,
         "threads": args.threads,
         "train_pairs_per_cell_line": args.train_pairs_per_cell_line,
-        "bengi": False if args.no_bengi else None,
+        "bengi": False if args.no_bengi else None, "stem_motifs": args.stem_motifs,
     }  # fmt: skip
     try:
         return dataclasses.replace(base, **{k: v for k, v in changes.items() if v is not None})
