@@ -12,6 +12,8 @@ stopped jobs are left out of the merge and listed, so a time-boxed run says what
 
     python benchmarks/run_grid.py --out results/seq-grid --jobs 2 --threads 1
     python benchmarks/run_grid.py --out results/seq-grid --jobs 16 --deadline-s 540   # GPU
+    python benchmarks/run_grid.py --out results/seq-stem --rows full,task_only \
+        --held-out K562,IMR90 --split-cells --benchmark-args "--stem-motifs frozen"
 
 Jobs run seed by seed (seed 0's whole grid first), the baseline job first within a seed.
 """
@@ -19,6 +21,7 @@ Jobs run seed by seed (seed 0's whole grid first), the baseline job first within
 from __future__ import annotations
 
 import argparse
+import shlex
 import subprocess
 import sys
 import time
@@ -43,10 +46,12 @@ class Job:
 
 
 def plan(args: argparse.Namespace, parts: Path) -> list[Job]:
-    """Jobs in run order: per seed, the baseline job, then one job per row."""
+    """Jobs in run order: per seed, the baseline job, then one job per row (with
+    ``--split-cells``: cell line by cell line, every row of one before the next, so paired
+    comparisons accumulate as the jobs finish)."""
     profile = "--quick" if args.quick else "--full"
     common = [profile, "--tracks", "sequence", "--threads", str(args.threads),
-              "--data-dir", str(args.data_dir)]  # fmt: skip
+              "--data-dir", str(args.data_dir), *shlex.split(args.benchmark_args)]  # fmt: skip
     # One job holds every held-out cell line (pooled metrics kept) unless --split-cells.
     cells = args.held_out.split(",") if args.split_cells else [args.held_out]
     jobs = []
@@ -56,11 +61,9 @@ def plan(args: argparse.Namespace, parts: Path) -> list[Job]:
             held = ["--held-out", args.held_out] if args.held_out else []
             jobs.append(Job(name, [*common, *held, "--seeds", seed, "--rows", "",
                                    "--baselines", args.baselines], parts / name))  # fmt: skip
-        for row in args.rows.split(","):
-            for cell in cells:
-                name = (
-                    f"{row}-{cell}-seed{seed}" if cell and args.split_cells else f"{row}-seed{seed}"
-                )
+        for cell in cells:
+            for row in args.rows.split(","):
+                name = f"{row}-{cell}-seed{seed}" if args.split_cells else f"{row}-seed{seed}"
                 held = ["--held-out", cell] if cell else []
                 jobs.append(Job(name, [*common, *held, "--seeds", seed, "--rows", row,
                                        "--baselines", ""], parts / name))  # fmt: skip
@@ -100,6 +103,11 @@ def main(argv: list[str] | None = None) -> int:
         help="one job per held-out cell line (finer jobs; pooled metrics are then not kept)",
     )
     parser.add_argument("--data-dir", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument(
+        "--benchmark-args",
+        default="",
+        help="more kipoi-prism benchmark options for every job, e.g. '--max-epochs 12'",
+    )
     parser.add_argument(
         "--deadline-s",
         type=float,

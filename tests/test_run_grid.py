@@ -28,7 +28,7 @@ compare_runs = _load("compare_runs")
 def _args(**changes) -> argparse.Namespace:
     values = {"quick": False, "threads": 1, "data_dir": Path("data"), "seeds": "0,1",
               "rows": "full,lam0", "baselines": "speid,distance", "held_out": "",
-              "split_cells": False}  # fmt: skip
+              "split_cells": False, "benchmark_args": ""}  # fmt: skip
     return argparse.Namespace(**{**values, **changes})
 
 
@@ -54,11 +54,15 @@ def test_plan_runs_seed_by_seed_baselines_first(tmp_path):
 
 def test_plan_splits_cells_into_their_own_jobs(tmp_path):
     jobs = run_grid.plan(_args(seeds="2", held_out="K562,IMR90", split_cells=True,
-                               baselines="", quick=True), tmp_path)  # fmt: skip
-    assert [job.name for job in jobs] == ["full-K562-seed2", "full-IMR90-seed2",
-                                          "lam0-K562-seed2", "lam0-IMR90-seed2"]  # fmt: skip
-    assert [_option(job, "--held-out") for job in jobs] == ["K562", "IMR90"] * 2
+                               baselines="", quick=True,
+                               benchmark_args="--max-epochs 9 --stem-motifs frozen"),
+                         tmp_path)  # fmt: skip
+    assert [job.name for job in jobs] == ["full-K562-seed2", "lam0-K562-seed2",
+                                          "full-IMR90-seed2", "lam0-IMR90-seed2"]  # fmt: skip
+    assert [_option(job, "--held-out") for job in jobs] == ["K562", "K562", "IMR90", "IMR90"]
     assert all("--quick" in job.arguments and _option(job, "--seeds") == "2" for job in jobs)
+    assert all(_option(job, "--max-epochs") == "9" for job in jobs)
+    assert all(_option(job, "--stem-motifs") == "frozen" for job in jobs)
 
 
 def test_bad_arguments_are_refused(tmp_path, capsys):
