@@ -199,7 +199,9 @@ def test_git_commit_says_when_the_tree_differs_from_its_commit(tmp_path, monkeyp
     assert git_commit(tmp_path) == f"{head}-dirty"
 
 
-@pytest.mark.parametrize("run", ["features", "sequence", "sequence-gpu", "sequence-4x"])
+@pytest.mark.parametrize(
+    "run", ["features", "sequence", "sequence-gpu", "sequence-4x", "sequence-motif-stem"]
+)
 def test_benchmark_doc_tables_are_the_committed_runs_tables(run):
     """docs/BENCHMARK.md's tables are copied from a committed run's results.md, not typed."""
     docs = Path(__file__).resolve().parent.parent / "docs"
