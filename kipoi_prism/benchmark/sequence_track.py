@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import torch
 
 from kipoi_prism.benchmark.baselines import speid_probabilities, train_speid
 from kipoi_prism.benchmark.harness import (
@@ -29,8 +28,11 @@ from kipoi_prism.config import InferenceConfig
 from kipoi_prism.encode import PairEncoder
 from kipoi_prism.genome import Genome
 from kipoi_prism.io import read_pairs
+from kipoi_prism.predict import resolve_device
 
 log = logging.getLogger(__name__)
+
+MOTIFS = Path("motifs") / "jaspar2024_core_vertebrates.meme"  # under the shared data folder
 
 
 def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed: int):
@@ -41,7 +43,7 @@ def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed:
     tables = [data_dir / "targetfinder" / "pairs" / f"{c}.pairs.csv" for c in config.cell_lines]
     result = simulate(
         tables,
-        data_dir / "motifs" / "jaspar2024_core_vertebrates.meme",
+        data_dir / MOTIFS,
         data_dir / "human-sequence" / "human_200bp_regions.fa",
         out_dir,
         SimulationConfig(seed=seed, max_pairs_per_cell_line=config.pairs_per_cell_line,
@@ -64,7 +66,7 @@ def with_stem_motifs(config: BenchmarkConfig, data_dir: Path, model_config, trai
         return model_config, train_config
     channels = max(model_config.channels, 2 * len(vocabulary))
     train_config = dataclasses.replace(
-        train_config, stem_motifs=str(data_dir / "motifs" / "jaspar2024_core_vertebrates.meme"),
+        train_config, stem_motifs=str(data_dir / MOTIFS),
         stem_motif_ids=list(vocabulary), freeze_stem=config.stem_motifs == "frozen",
     )  # fmt: skip
     return dataclasses.replace(model_config, channels=channels), train_config
@@ -85,7 +87,7 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
 
 def predict_frame(weights_path: Path, fasta: Path, frame: pd.DataFrame, seed: int):
     """Probabilities for ``frame`` through the ordinary inference path, and the threshold."""
-    from kipoi_prism.predict import FramePairSource, Predictor, resolve_device
+    from kipoi_prism.predict import FramePairSource, Predictor
     from kipoi_prism.weights import load_weights
 
     device = resolve_device("auto")  # the GPU where the fits ran on one
@@ -143,10 +145,10 @@ def run_sequence_track(
                 log.info("sequence track: SPEID-style baseline, held out %s, seed %d", held, seed)
                 speid = dict(config.speid)
                 speid_train = stratified_subsample(train, speid.pop("train_pairs", None), seed)
-                device = "cuda" if torch.cuda.is_available() else "cpu"  # as the fits
                 (model, threshold), seconds = timed(
-                    train_speid, speid_train, val, encoder, speid, seed, device=device
-                )
+                    train_speid, speid_train, val, encoder, speid, seed,
+                    device=resolve_device("auto"),  # the GPU where the fits use one
+                )  # fmt: skip
                 probabilities = speid_probabilities(model, encoder, test)
                 yield Evaluation("sequence", "speid", held, seed, labels, probabilities,
                                  threshold, {**context, "train_s": seconds})  # fmt: skip
