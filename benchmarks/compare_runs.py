@@ -17,7 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
-KEY = ["track", "row", "held_out", "seed"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kipoi_prism.benchmark.run import EVALUATION_KEY as KEY  # noqa: E402
+
 METRICS = ["aupr", "auroc", "f1", "brier"]
 
 

@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from kipoi_prism.benchmark.run import run_finished  # noqa: E402
 from kipoi_prism.benchmark.variants import VARIANTS  # noqa: E402
 
 
@@ -79,8 +80,8 @@ def start(job: Job, logs: Path) -> None:
 
 
 def finished(job: Job) -> bool:
-    """The run wrote its whole results directory (``results.md`` is written last)."""
-    return all((job.out / name).is_file() for name in ("run.json", "pooled.csv", "results.md"))
+    """The job's run finished as ``--merge`` needs it (:func:`run_finished`)."""
+    return run_finished(job.out)
 
 
 def main(argv: list[str] | None = None) -> int:

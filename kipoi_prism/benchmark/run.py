@@ -140,6 +140,15 @@ def _pooled_where_whole(merged: pd.DataFrame, results, pooled) -> pd.DataFrame:
     return wanted.reset_index()[key].merge(whole, on=key, how="left")
 
 
+def run_finished(folder: Path) -> bool:
+    """A results directory whose run finished: ``run.json`` holds its wall time and
+    ``pooled.csv`` exists (what :func:`merge_runs` needs)."""
+    meta_path = folder / "run.json"
+    if not meta_path.is_file() or not (folder / "pooled.csv").is_file():
+        return False
+    return "wall_s" in json.loads(meta_path.read_text())
+
+
 def merge_runs(sources: list[Path], out_dir: Path, command: str) -> Path:
     """One results directory from several finished runs (e.g. rows split across processes).
 
@@ -157,9 +166,9 @@ def merge_runs(sources: list[Path], out_dir: Path, command: str) -> Path:
         meta_path = source / "run.json"
         if not meta_path.is_file():
             raise PrismInputError(f"{source}: not a benchmark results directory (no run.json)")
-        meta = json.loads(meta_path.read_text())
-        if "wall_s" not in meta or not (source / "pooled.csv").is_file():
+        if not run_finished(source):
             raise PrismInputError(f"{source}: the run did not finish (no wall time or pooled.csv)")
+        meta = json.loads(meta_path.read_text())
         # A merged directory contributes the runs it was merged from.
         metas.extend(meta.get("merged_from") or [{"source": str(source), **meta}])
         results.append(pd.read_csv(source / "results.csv"))
