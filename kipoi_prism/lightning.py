@@ -38,6 +38,7 @@ import math
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -872,6 +873,7 @@ def build_trainer(
     callbacks: Sequence[Callback] = (),
 ) -> pl.Trainer:
     """The Lightning ``Trainer`` of a run (checkpoints, early stopping, logger)."""
+    _quiet_lightning()
     checkpoints = run_dir / "checkpoints"
     checkpoints.mkdir(parents=True, exist_ok=True)
     every = [
@@ -900,6 +902,29 @@ def build_trainer(
         use_distributed_sampler=False,
         gradient_clip_val=train_config.gradient_clip or None,
         deterministic="warn" if trainer_config.deterministic else None,
+    )
+
+
+class _DropLightningTips(logging.Filter):
+    """Lightning logs "💡 Tip: try installing ..." advertisements at INFO; not for a run log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("💡 Tip:")
+
+
+def _quiet_lightning() -> None:
+    """Keep what a user cannot act on out of the training log: Lightning's tips, and the
+    deprecation torch raises inside Lightning's own pytree code (``LeafSpec``). Both are
+    narrow: any other Lightning message or warning still shows."""
+    lightning_log = logging.getLogger("pytorch_lightning.utilities.rank_zero")
+    if not any(isinstance(f, _DropLightningTips) for f in lightning_log.filters):
+        lightning_log.addFilter(_DropLightningTips())
+    # Re-added each time (an identical filter is replaced, not duplicated): a caller's
+    # `warnings.catch_warnings()` may have reset the filters since the last trainer.
+    warnings.filterwarnings(
+        "ignore",
+        message=r"`isinstance\(treespec, LeafSpec\)` is deprecated",
+        category=FutureWarning,
     )
 
 
