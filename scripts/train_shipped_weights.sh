@@ -7,8 +7,8 @@
 #      and cost 2.5 times less than the 3,000 + 2,000 bp default on a CPU) with the
 #      objective the benchmark supports best (docs/BENCHMARK.md): the task loss (IMMAX)
 #      alone, no auxiliary loss, no curriculum: the 'task_only' row, which beat the full
-#      objective in 14 of 18 real-feature evaluations and in 11 of 12 of the motif-stem
-#      sequence run's (six held-out cell lines, seeds 0-1). The first convolution starts
+#      objective in 14 of 18 real-feature evaluations and in 14 of 18 of the motif-stem
+#      sequence run's (six held-out cell lines, seeds 0-2). The first convolution starts
 #      from the simulation's motif vocabulary (its JASPAR matrices, both strands, 56 filters) and stays frozen:
 #      the one sequence-track setting that lifted held-out AUPR above chance. The rest of
 #      the architecture (energy head, environment stream, support sets) is the default,
