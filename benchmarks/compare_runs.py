@@ -1,10 +1,13 @@
-"""Run-to-run repeatability: the same evaluations measured by two sets of benchmark runs.
+"""Two sets of benchmark runs over the same evaluations: a repeat, or one setting against another.
 
 Reads ``results.csv`` from every directory in ``--first`` and ``--second`` (a run stopped
 before it finished still has the evaluations it completed), pairs the evaluations present
 in both (track, row, held-out cell line, seed) and prints, per metric, the mean and largest
-absolute difference. With identical configuration, seed and thread count a CPU run repeats
-exactly; this measures how far a repeat moves where it does not (e.g. on a GPU).
+absolute difference; then, per row, the mean signed AUPR difference (second - first) with
+its standard error and how often the second is higher. With identical configuration, seed
+and thread count a CPU run repeats exactly; the absolute differences measure how far a
+repeat moves where it does not (e.g. on a GPU). With one setting changed between the two
+sets (e.g. ``--stem-motifs init`` against ``frozen``) the signed ones measure what it does.
 
     python benchmarks/compare_runs.py --first results/a/* --second results/b/* --out repeats.csv
 """
@@ -54,6 +57,21 @@ def compare(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     return both.sort_values(KEY).reset_index(drop=True)
 
 
+def shift_by_row(paired: pd.DataFrame, metric: str = "aupr") -> pd.DataFrame:
+    """Per row: mean signed difference (second - first), its standard error (NaN for one
+    evaluation), how many evaluations the second set scored higher, and how many there are."""
+    diff = paired[f"{metric}_diff"]
+    grouped = diff.groupby(paired["row"])
+    return pd.DataFrame(
+        {
+            "mean": grouped.mean(),
+            "se": grouped.std(ddof=1) / grouped.count() ** 0.5,
+            "higher": (diff > 0).groupby(paired["row"]).sum().astype(int),
+            "n": grouped.count(),
+        }
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--first", type=Path, nargs="+", required=True)
@@ -74,6 +92,10 @@ def main(argv: list[str] | None = None) -> int:
         identical = int((diff == 0).sum())
         print(f"  {metric:6s} mean |diff| {diff.mean():.4f}  max {diff.max():.4f}  "
               f"identical {identical}/{len(paired)}")  # fmt: skip
+    print("aupr, second - first, per row:")
+    for row, shift in shift_by_row(paired).iterrows():
+        print(f"  {row:16s} {shift['mean']:+.4f} +- {shift['se']:.4f}  "
+              f"second higher in {int(shift['higher'])} of {int(shift['n'])}")  # fmt: skip
     if args.out:
         temporary = args.out.with_name(f".{args.out.name}.tmp")
         paired.to_csv(temporary, index=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import statistics
 import sys
 from pathlib import Path
 
@@ -130,6 +131,21 @@ def test_compare_runs_pairs_shared_evaluations(tmp_path, capsys):
     assert paired["held_out"].tolist() == ["K562"]
     assert paired["aupr_diff"].iloc[0] == pytest.approx(0.02)
     assert paired["f1_diff"].iloc[0] == 0
+    assert "full             +0.0200 +- nan  second higher in 1 of 1" in printed
+
+
+def test_compare_runs_signed_shift_per_row():
+    rows = [("full", 0.05, 0.07), ("full", 0.06, 0.05), ("full", 0.04, 0.07), ("lam0", 0.05, 0.05)]
+    paired = pd.DataFrame(
+        {"row": [r[0] for r in rows], "aupr_first": [r[1] for r in rows],
+         "aupr_second": [r[2] for r in rows]}
+    )  # fmt: skip
+    paired["aupr_diff"] = paired["aupr_second"] - paired["aupr_first"]
+    shift = compare_runs.shift_by_row(paired)
+    assert shift.loc["full", "mean"] == pytest.approx((0.02 - 0.01 + 0.03) / 3)
+    assert shift.loc["full", "se"] == pytest.approx(statistics.stdev([0.02, -0.01, 0.03]) / 3**0.5)
+    assert (shift.loc["full", "higher"], shift.loc["full", "n"]) == (2, 3)
+    assert (shift.loc["lam0", "higher"], shift.loc["lam0", "n"]) == (0, 1)
 
 
 def test_compare_runs_refuses_an_evaluation_twice_in_one_set(tmp_path):
