@@ -200,7 +200,15 @@ def test_git_commit_says_when_the_tree_differs_from_its_commit(tmp_path, monkeyp
 
 
 @pytest.mark.parametrize(
-    "run", ["features", "sequence", "sequence-gpu", "sequence-4x", "sequence-motif-stem"]
+    "run",
+    [
+        "features",
+        "sequence",
+        "sequence-gpu",
+        "sequence-4x",
+        "sequence-motif-stem",
+        "sequence-motif-init",
+    ],
 )
 def test_benchmark_doc_tables_are_the_committed_runs_tables(run):
     """docs/BENCHMARK.md's tables are copied from a committed run's results.md, not typed."""
