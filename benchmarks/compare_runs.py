@@ -22,6 +22,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from kipoi_prism.benchmark.report import summarise_differences  # noqa: E402
 from kipoi_prism.benchmark.run import EVALUATION_KEY as KEY  # noqa: E402
 
 METRICS = ["aupr", "auroc", "f1", "brier"]
@@ -60,15 +61,10 @@ def compare(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
 def shift_by_row(paired: pd.DataFrame, metric: str = "aupr") -> pd.DataFrame:
     """Per row: mean signed difference (second - first), its standard error (NaN for one
     evaluation), how many evaluations the second set scored higher, and how many there are."""
-    diff = paired[f"{metric}_diff"]
-    grouped = diff.groupby(paired["row"])
-    return pd.DataFrame(
-        {
-            "mean": grouped.mean(),
-            "se": grouped.std(ddof=1) / grouped.count() ** 0.5,
-            "higher": (diff > 0).groupby(paired["row"]).sum().astype(int),
-            "n": grouped.count(),
-        }
+    return pd.DataFrame.from_dict(
+        {row: summarise_differences(rows[f"{metric}_diff"]) for row, rows in paired.groupby("row")},
+        orient="index",
+        columns=["mean", "se", "higher", "n"],
     )
 
 

@@ -112,6 +112,14 @@ def seed_spread(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(spreads, dtype=float)
 
 
+def summarise_differences(difference) -> tuple[float, float, int, int]:
+    """Paired differences: their mean, its standard error (NaN for one pair), how many are
+    positive, how many there are."""
+    difference = np.asarray(difference, dtype=float)
+    error = difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else np.nan
+    return float(difference.mean()), float(error), int((difference > 0).sum()), len(difference)
+
+
 def paired_against_full(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame | None:
     """Per row: AUPR minus the full model's on the same held-out cell line and seed."""
     key = ["held_out", "seed"]
@@ -126,10 +134,8 @@ def paired_against_full(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame |
         shared = mine.index.intersection(full.index)
         if not len(shared):
             continue
-        difference = (mine[shared] - full[shared]).to_numpy(float)
-        error = difference.std(ddof=1) / np.sqrt(len(difference)) if len(difference) > 1 else np.nan
-        rows[row] = {"delta_aupr": difference.mean(), "delta_se": error,
-                     "wins": int((difference > 0).sum()), "pairs": len(difference)}  # fmt: skip
+        summary = summarise_differences(mine[shared] - full[shared])
+        rows[row] = dict(zip(("delta_aupr", "delta_se", "wins", "pairs"), summary, strict=True))
     return pd.DataFrame.from_dict(rows, orient="index") if rows else None
 
 
