@@ -179,7 +179,7 @@ def genome_path(workdir: Path, megabases: float, seed: int) -> Path:
     Returns
     -------
     Path
-        The FASTA; its ``.fai`` is built on first use by :class:`kipoi_prism.genome.Genome`.
+        The FASTA; its ``.fai`` is built on first use by :class:`kipoi_prism.io.genome.Genome`.
     """
     length = int(megabases * 1_000_000) // CHROMOSOMES
     if length < 4 * EDGE:
@@ -205,7 +205,7 @@ def made_frame(
     cell_lines: int = 4,
     max_distance: int = 1_000_000,
 ) -> pd.DataFrame:
-    """``n`` made pairs as a canonical pair table (:data:`kipoi_prism.io.PAIR_COLUMNS`).
+    """``n`` made pairs as a canonical pair table (:data:`kipoi_prism.io.pairs.PAIR_COLUMNS`).
 
     Parameters
     ----------
@@ -221,7 +221,7 @@ def made_frame(
     Returns
     -------
     pandas.DataFrame
-        Columns of :data:`kipoi_prism.io.PAIR_COLUMNS` plus ``line`` (1-based, as read
+        Columns of :data:`kipoi_prism.io.pairs.PAIR_COLUMNS` plus ``line`` (1-based, as read
         back from :func:`write_pairs`'s file, which has one header line).
     """
     rng = np.random.default_rng(seed)
@@ -256,7 +256,7 @@ def made_frame(
 
 def write_pairs(path: Path, frame: pd.DataFrame) -> Path:
     """Write a canonical pair table as a labelled BEDPE (one ``#`` header line)."""
-    from kipoi_prism.io import PAIR_COLUMNS
+    from kipoi_prism.io.pairs import PAIR_COLUMNS
 
     partial = path.with_name(path.name + ".partial")
     with open(partial, "w") as handle:

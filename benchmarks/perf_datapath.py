@@ -7,10 +7,10 @@ workers are named:
 * ``kipoiseq``: ``FastaStringExtractor.extract`` + ``one_hot_dna`` per window;
 * ``selene``: ``Genome.get_encoding_from_coords`` per window;
 * ``pyfaidx + numpy``: a pyfaidx slice per window and a 256-row numpy lookup table;
-* ``kipoi-prism, rows in memory``: :class:`kipoi_prism.encode.PairEncoder` on batches of an
+* ``kipoi-prism, rows in memory``: :class:`kipoi_prism.io.encode.PairEncoder` on batches of an
   in-memory pair table (the coordinates are given, as they are to the anchors);
 * ``kipoi-prism, BEDPE file``: what ``kipoi-prism predict`` does in its scoring pass: read
-  and validate the BEDPE (:func:`kipoi_prism.io.iter_pairs`), cut batches, encode; with 0,
+  and validate the BEDPE (:func:`kipoi_prism.io.pairs.iter_pairs`), cut batches, encode; with 0,
   1 and 2 DataLoader workers.
 
 A missing anchor is skipped with a message. Pairs per second; the ratios in the table are
@@ -73,7 +73,7 @@ class Windows:
     """Window coordinates of the made pairs, in batches (0-based, half-open)."""
 
     def __init__(self, frame: pd.DataFrame, batch_size: int) -> None:
-        from kipoi_prism.encode import window_starts
+        from kipoi_prism.io.encode import window_starts
 
         self.frame = frame
         self.batch_size = batch_size
@@ -148,8 +148,8 @@ def pyfaidx_path(fasta: Path, windows: Windows):
 
 
 def prism_memory_path(fasta: Path, windows: Windows):
-    from kipoi_prism.encode import PairEncoder
-    from kipoi_prism.genome import Genome
+    from kipoi_prism.io.encode import PairEncoder
+    from kipoi_prism.io.genome import Genome
 
     encoder = PairEncoder(Genome(fasta), ENHANCER, PROMOTER)
 
@@ -206,9 +206,9 @@ def file_path_rate(
     """Pairs/s of predict's scoring-pass data path (read, validate, batch, encode)."""
     from torch.utils.data import DataLoader
 
-    from kipoi_prism.encode import PairEncoder
-    from kipoi_prism.genome import Genome
-    from kipoi_prism.predict import FilePairSource, _BatchStream, _identity
+    from kipoi_prism.inference.engine import FilePairSource, _BatchStream, _identity
+    from kipoi_prism.io.encode import PairEncoder
+    from kipoi_prism.io.genome import Genome
 
     encoder = PairEncoder(Genome(fasta), ENHANCER, PROMOTER)
     stream = _BatchStream(FilePairSource(bedpe, "bedpe"), encoder, batch_size)
@@ -231,7 +231,7 @@ def file_path_rate(
 
 def reader_rate(bedpe: Path, max_seconds: float) -> tuple[float, int, float]:
     """Pairs/s of the BEDPE reader alone (parse and check every record)."""
-    from kipoi_prism.io import iter_pairs
+    from kipoi_prism.io.pairs import iter_pairs
 
     began, done = time.perf_counter(), 0
     for chunk in iter_pairs(bedpe, "bedpe", chunk_size=10_000):

@@ -113,8 +113,8 @@ def encoded_batch(fasta: Path, frame, size: int, enhancer: int, promoter: int):
     """Encoded windows of the first ``size`` made pairs, as torch tensors."""
     import torch
 
-    from kipoi_prism.encode import PairEncoder
-    from kipoi_prism.genome import Genome
+    from kipoi_prism.io.encode import PairEncoder
+    from kipoi_prism.io.genome import Genome
 
     encoded = PairEncoder(Genome(fasta), enhancer, promoter).encode(frame.iloc[:size])
     return torch.from_numpy(encoded.enhancer), torch.from_numpy(encoded.promoter)
@@ -151,8 +151,8 @@ def prism_rate(
 ) -> tuple[float, int]:
     import torch
 
-    from kipoi_prism.predict import autocast, exact_float32
-    from kipoi_prism.weights import load_weights
+    from kipoi_prism.inference.engine import autocast, exact_float32
+    from kipoi_prism.model.weights import load_weights
 
     exact_float32(torch.device(device))  # as predict sets it
     model = load_weights(weights, map_location=device).model.eval()
@@ -199,7 +199,7 @@ def predict_argv(
 
 def predict_in_process(argv: list[str]) -> float:
     """Seconds ``kipoi-prism`` takes in this process (imports already done)."""
-    from kipoi_prism.cli import main
+    from kipoi_prism.cli.main import main
 
     began = time.perf_counter()
     status = main(argv)
@@ -227,9 +227,9 @@ STAGES = [
     ("  of which: encoding (every PairEncoder.encode)", "PairEncoder", "encode"),
     ("  of which: reading the BEDPE (both passes)", "FilePairSource", "chunks"),
 ]
-_MODULES = {None: "kipoi_prism.predict", "Predictor": "kipoi_prism.predict",
-            "PairWriter": "kipoi_prism.writers", "PairEncoder": "kipoi_prism.encode",
-            "FilePairSource": "kipoi_prism.predict"}  # fmt: skip
+_MODULES = {None: "kipoi_prism.inference.engine", "Predictor": "kipoi_prism.inference.engine",
+            "PairWriter": "kipoi_prism.io.writers", "PairEncoder": "kipoi_prism.io.encode",
+            "FilePairSource": "kipoi_prism.inference.engine"}  # fmt: skip
 _ITERATORS = {"_loader", "chunks"}  # return iterators: their items are timed
 
 
@@ -302,7 +302,7 @@ def profile_predict(argv: list[str], table: common.Table, top: int = 12) -> str:
         f"{100 * (1 - _top_level(seconds) / total):.1f}",
         "% of predict",
     )
-    from kipoi_prism.cli import main
+    from kipoi_prism.cli.main import main
 
     profiler = cProfile.Profile()
     profiler.runcall(main, argv)
@@ -370,7 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     torch.set_num_threads(args.threads)
-    from kipoi_prism.weights import load_weights
+    from kipoi_prism.model.weights import load_weights
 
     table = common.Table(
         f"Inference: kipoi-prism predict vs forward passes ({args.threads} threads)"

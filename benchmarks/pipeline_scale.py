@@ -157,8 +157,8 @@ def random_weights(path: Path, seed: int, tiny: bool) -> None:
     import torch
 
     from kipoi_prism.config import ModelConfig
-    from kipoi_prism.model import PrismEnergy
-    from kipoi_prism.weights import save_weights
+    from kipoi_prism.model.network import PrismEnergy
+    from kipoi_prism.model.weights import save_weights
 
     torch.manual_seed(seed)
     config = ModelConfig(**TINY_MODEL) if tiny else ModelConfig()

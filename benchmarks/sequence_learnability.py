@@ -47,10 +47,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from kipoi_prism.benchmark.harness import PROFILES, split_by_chromosome, stratified_subsample
-from kipoi_prism.encode import PairEncoder
-from kipoi_prism.genome import Genome
+from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
-from kipoi_prism.simulate import SimulationConfig, simulate
+from kipoi_prism.simulation.simulate import SimulationConfig, simulate
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 

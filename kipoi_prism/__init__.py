@@ -8,15 +8,23 @@ never seen in training needs no retraining.
 
 __version__ = "0.1.0"
 
-# Submodules that Kipoi names in model.yaml/dataloader.yaml. Kipoi resolves
-# "kipoi_prism.kipoi_model.PrismEnergyKipoiModel" by attribute access on this package, so
-# these load on first access (and not before: they import torch and kipoi).
-_LAZY_SUBMODULES = ("kipoi_model", "dataloader")
+
+def lazy_submodules(package: str):
+    """A module ``__getattr__`` that imports ``package``'s submodules on first access.
+
+    Kipoi resolves ``defined_as: kipoi_prism.integrations.kipoi.model.PrismEnergyKipoiModel``
+    by attribute access from the top package, so each package on that path loads its
+    submodules when they are named (and not before: they import torch and kipoi).
+    """
+    import importlib
+    import importlib.util
+
+    def __getattr__(name: str):
+        if not name.startswith("_") and importlib.util.find_spec(f"{package}.{name}"):
+            return importlib.import_module(f"{package}.{name}")
+        raise AttributeError(f"module {package!r} has no attribute {name!r}")
+
+    return __getattr__
 
 
-def __getattr__(name: str):
-    if name in _LAZY_SUBMODULES:
-        import importlib
-
-        return importlib.import_module(f"{__name__}.{name}")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_submodules(__name__)

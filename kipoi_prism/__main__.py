@@ -1,5 +1,5 @@
 import sys
 
-from kipoi_prism.cli import main
+from kipoi_prism.cli.main import main
 
 sys.exit(main())

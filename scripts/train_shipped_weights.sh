@@ -52,7 +52,7 @@ $kp train --config configs/train.yaml --out "$run/train" \
 # Record where the weights came from inside the file (kipoi-prism --version shows its hash).
 .venv/bin/python - "$run/train/weights.pt" kipoi_prism/weights/prism-energy.pt "$per_cell" <<'PY'
 import sys
-from kipoi_prism.weights import load_weights, save_weights
+from kipoi_prism.model.weights import load_weights, save_weights
 source, target, per_cell = sys.argv[1], sys.argv[2], int(sys.argv[3])
 bundle = load_weights(source)
 bundle.metadata["data"] = (

@@ -10,8 +10,8 @@ import pytest
 import torch
 
 from kipoi_prism.config import ModelConfig
-from kipoi_prism.model import PrismEnergy
-from kipoi_prism.weights import save_weights
+from kipoi_prism.model.network import PrismEnergy
+from kipoi_prism.model.weights import save_weights
 
 # Small enough to run in milliseconds on a CPU, big enough to exercise every layer.
 TINY = dict(

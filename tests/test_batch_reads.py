@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from conftest import write_fasta
 
-from kipoi_prism.encode import PairEncoder
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.genome import Genome
-from kipoi_prism.sequence import one_hot_encode, one_hot_encode_array, one_hot_encode_batch
+from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.sequence import one_hot_encode, one_hot_encode_array, one_hot_encode_batch
 
 # Soft-masked bases, N and IUPAC codes, so canonicalisation is exercised.
 ALPHABET = np.frombuffer(b"ACGTacgtNnRYKM-.", dtype=np.uint8)

@@ -13,7 +13,7 @@ import pytest
 
 from kipoi_prism.benchmark.harness import PROFILES, BenchmarkConfig
 from kipoi_prism.benchmark.variants import VARIANTS, resolve
-from kipoi_prism.cli import main
+from kipoi_prism.cli.main import main
 
 
 def test_every_variant_changes_its_configuration():

@@ -36,8 +36,9 @@ def made_inputs(folder: Path, n_pairs: int = MADE_PAIRS, seed: int = 7) -> tuple
     fasta = folder / "made.fa"
     with open(fasta, "w") as out:
         for chrom, length in CHROMOSOMES.items():
-            bases = np.array(list("ACGTacgtN"))[rng.choice(9, size=length, p=[0.22] * 4
-                                                              + [0.02] * 4 + [0.04])]
+            bases = np.array(list("ACGTacgtN"))[
+                rng.choice(9, size=length, p=[0.22] * 4 + [0.02] * 4 + [0.04])
+            ]
             text = "".join(bases)
             out.write(f">{chrom}\n")
             for start in range(0, length, 70):
@@ -54,8 +55,10 @@ def made_inputs(folder: Path, n_pairs: int = MADE_PAIRS, seed: int = 7) -> tuple
             p_end = p_start + int(rng.integers(100, 1_000))
             cell = f"cell{rng.integers(4)}"
             label = int(rng.random() < 0.1)
-            out.write(f"{chrom}\t{e_start}\t{e_end}\t{chrom}\t{p_start}\t{p_end}\tpair{i:05d}"
-                      f"\t.\t.\t.\t{cell}\t{label}\n")
+            out.write(
+                f"{chrom}\t{e_start}\t{e_end}\t{chrom}\t{p_start}\t{p_end}\tpair{i:05d}"
+                f"\t.\t.\t.\t{cell}\t{label}\n"
+            )
     return pairs, fasta
 
 
@@ -63,7 +66,7 @@ def prediction_checksums(folder: Path) -> dict[str, str]:
     """SHA-256 of ``predict``'s TSV and BEDPE on the example and on the made set."""
     import torch
 
-    from kipoi_prism.cli import main
+    from kipoi_prism.cli.main import main
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
@@ -77,8 +80,16 @@ def prediction_checksums(folder: Path) -> dict[str, str]:
         for key, (pairs, fasta) in inputs.items():
             for suffix in ("tsv", "bedpe"):
                 out = folder / f"{key}.{suffix}"
-                argv = ["--quiet", "predict", "--pairs", str(pairs), "--fasta", str(fasta),
-                        "--out", str(out)]
+                argv = [
+                    "--quiet",
+                    "predict",
+                    "--pairs",
+                    str(pairs),
+                    "--fasta",
+                    str(fasta),
+                    "--out",
+                    str(out),
+                ]
                 assert main(argv) == 0, argv
                 sums[f"{key}.{suffix}"] = hashlib.sha256(out.read_bytes()).hexdigest()
         return sums
@@ -86,8 +97,9 @@ def prediction_checksums(folder: Path) -> dict[str, str]:
         torch.set_num_threads(threads)
 
 
-@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
-                    reason="checksums were recorded on x86-64")
+@pytest.mark.skipif(
+    platform.machine() not in ("x86_64", "AMD64"), reason="checksums were recorded on x86-64"
+)
 def test_predictions_are_byte_identical_to_the_stored_checksums(tmp_path):
     stored = json.loads(CHECKSUMS.read_text())
     assert prediction_checksums(tmp_path) == stored

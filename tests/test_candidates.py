@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 from conftest import random_sequence, write_fasta
 
-from kipoi_prism.candidates import (
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.candidates import (
     CANDIDATE_COLUMNS,
     CandidatePairSource,
     DistanceWindow,
@@ -19,9 +20,8 @@ from kipoi_prism.candidates import (
     iter_candidates,
     read_regions,
 )
-from kipoi_prism.errors import PrismInputError
-from kipoi_prism.genome import Genome
-from kipoi_prism.io import PAIR_COLUMNS
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.pairs import PAIR_COLUMNS
 
 CHROMS = ["chr1", "chr2", "chr10", "chrX"]
 

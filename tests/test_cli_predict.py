@@ -14,8 +14,8 @@ import torch
 import yaml
 from predict_helpers import make_pairs, read_tsv, single_thread, tiny_weights  # noqa: F401
 
-from kipoi_prism.cli import main
-from kipoi_prism.commands import register as register_command
+from kipoi_prism.cli import register as register_command
+from kipoi_prism.cli.main import main
 from kipoi_prism.errors import PrismInputError
 
 pytestmark = pytest.mark.usefixtures("single_thread")

@@ -12,7 +12,10 @@ from torch.utils.data import DataLoader
 from toy_training import make_toy, tiny_model
 
 from kipoi_prism.config import SplitConfig
-from kipoi_prism.data import (
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.training.datasets import (
     BlockBatchDataset,
     CellLineBlockSampler,
     ChunkSampler,
@@ -23,10 +26,7 @@ from kipoi_prism.data import (
     split_pairs,
     support_windows,
 )
-from kipoi_prism.encode import PairEncoder
-from kipoi_prism.errors import PrismInputError
-from kipoi_prism.genome import Genome
-from kipoi_prism.h5cache import open_cache
+from kipoi_prism.training.h5cache import open_cache
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +244,7 @@ def test_block_dataset_reads_the_same_from_cache(toy, tmp_path):
 
 
 def test_feature_source_rows_and_errors():
-    from kipoi_prism.data import FeatureSource
+    from kipoi_prism.training.datasets import FeatureSource
 
     frame = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0], "c": ["5", "x"], "line": [7, 8]})
     source = FeatureSource(frame, ["a", "b"], ["a"])

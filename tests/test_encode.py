@@ -1,4 +1,4 @@
-"""Pair rows + handwritten genome -> exact one-hot tensors (kipoi_prism.encode)."""
+"""Pair rows + handwritten genome -> exact one-hot tensors (kipoi_prism.io.encode)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kipoi_prism.encode import PairEncoder
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.genome import Genome
+from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.genome import Genome
 
 DATA = Path(__file__).parent / "data"
 

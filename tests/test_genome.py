@@ -1,4 +1,4 @@
-"""FASTA access on a handwritten genome (kipoi_prism.genome)."""
+"""FASTA access on a handwritten genome (kipoi_prism.io.genome)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.genome import Genome
+from kipoi_prism.io.genome import Genome
 
 DATA = Path(__file__).parent / "data"
 # tests/data/genome.fa, 10 bases a line: soft-masked bases, N, IUPAC codes, a description.

@@ -1,4 +1,4 @@
-"""Pair-table readers: BEDPE, TargetFinder CSV, BENGI TSV (kipoi_prism.io)."""
+"""Pair-table readers: BEDPE, TargetFinder CSV, BENGI TSV (kipoi_prism.io.pairs)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io import (
+from kipoi_prism.io.pairs import (
     PAIR_COLUMNS,
     UniqueNameGuard,
     detect_format,

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from predict_helpers import make_pairs, read_tsv, single_thread, tiny_weights  # noqa: F401
 
-from kipoi_prism.cli import main
-from kipoi_prism.commands.register import kipoi_source_dir
-from kipoi_prism.weights import DEFAULT_WEIGHTS
+from kipoi_prism.cli.main import main
+from kipoi_prism.cli.register import kipoi_source_dir
+from kipoi_prism.model.weights import DEFAULT_WEIGHTS
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 
@@ -52,7 +52,7 @@ def test_package_data_ships_the_model_directory():
 def test_numpy_aliases_for_kipoi_h5_writer(tmp_path):
     from kipoi.writers import HDF5BatchWriter
 
-    import kipoi_prism.kipoi_model  # noqa: F401 - applies the shim
+    import kipoi_prism.integrations.kipoi.model  # noqa: F401 - applies the shim
 
     assert np.string_ is np.bytes_ and np.unicode_ is np.str_
     path = tmp_path / "out.h5"
@@ -115,7 +115,7 @@ def test_dataloader_integer_arguments(tiny, dataloader_class):
 
 
 def test_kipoi_model_equals_kipoi_prism_predict(tmp_path, tiny, dataloader_class):
-    from kipoi_prism.kipoi_model import PrismEnergyKipoiModel
+    from kipoi_prism.integrations.kipoi.model import PrismEnergyKipoiModel
 
     model = PrismEnergyKipoiModel(weights=str(tiny["weights"]), device="cpu")
     loader = dataloader_class(
@@ -137,7 +137,7 @@ def test_kipoi_model_equals_kipoi_prism_predict(tmp_path, tiny, dataloader_class
 
 
 def test_kipoi_model_rejects_inputs_for_other_weights(tiny):
-    from kipoi_prism.kipoi_model import PrismEnergyKipoiModel
+    from kipoi_prism.integrations.kipoi.model import PrismEnergyKipoiModel
 
     model = PrismEnergyKipoiModel(weights=str(tiny["weights"]), device="cpu")
     x = {k: np.zeros((2, 4, 100), np.float32) for k in
@@ -196,6 +196,6 @@ def test_register_then_kipoi_predict_matches_kipoi_prism(tmp_path):
 
 
 def read_tsv_pairs(path: Path) -> pd.DataFrame:
-    from kipoi_prism.io import read_pairs
+    from kipoi_prism.io.pairs import read_pairs
 
     return read_pairs(path)

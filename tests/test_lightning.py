@@ -14,7 +14,8 @@ from toy_training import make_toy, quiet_trainer, split_toy, tiny_model, tiny_tr
 
 from kipoi_prism import metrics
 from kipoi_prism.config import LossWeights
-from kipoi_prism.lightning import (
+from kipoi_prism.model.weights import load_weights
+from kipoi_prism.training.lightning import (
     AUXILIARY,
     PrismDataModule,
     PrismLightning,
@@ -22,7 +23,6 @@ from kipoi_prism.lightning import (
     phase_at,
     score_pairs,
 )
-from kipoi_prism.weights import load_weights
 
 
 class Snapshots(Callback):
@@ -252,9 +252,9 @@ def test_feature_backbone_trains_on_table_columns(toy):
 
 
 def test_exported_weights_score_the_same_in_kipoi_prism_predict(run, toy, tmp_path):
-    pytest.importorskip("kipoi_prism.predict")
-    from kipoi_prism.cli import main
-    from kipoi_prism.io import read_pairs
+    pytest.importorskip("kipoi_prism.inference.engine")
+    from kipoi_prism.cli.main import main
+    from kipoi_prism.io.pairs import read_pairs
 
     result, _ = run
     folder, genome, _, _ = toy

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from kipoi_prism.losses import (
+from kipoi_prism.training.losses import (
     DomainClassifier,
     IMMAXLoss,
     MomentumPrototypes,

@@ -10,8 +10,8 @@ from predict_helpers import TINY, single_thread, tiny_model  # noqa: F401
 
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.heads import EnergyHead, LinearInteractionHead
-from kipoi_prism.weights import load_weights, save_weights
+from kipoi_prism.model.heads import EnergyHead, LinearInteractionHead
+from kipoi_prism.model.weights import load_weights, save_weights
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 

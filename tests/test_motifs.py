@@ -1,4 +1,4 @@
-"""MEME parsing, motif lookup, site sampling and scanning (kipoi_prism.motifs)."""
+"""MEME parsing, motif lookup, site sampling and scanning (kipoi_prism.io.motifs)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.motifs import (
+from kipoi_prism.io.motifs import (
     Motif,
     count_matches,
     find_motif,
@@ -18,7 +18,7 @@ from kipoi_prism.motifs import (
     sample_sites,
     scan_scores,
 )
-from kipoi_prism.sequence import encode_codes
+from kipoi_prism.io.sequence import encode_codes
 
 SNIPPET = """MEME version 4
 

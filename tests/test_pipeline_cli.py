@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import random_sequence, write_fasta
 
-from kipoi_prism.io import PAIR_COLUMNS
+from kipoi_prism.io.pairs import PAIR_COLUMNS
 
 HEADER = "#" + "\t".join(PAIR_COLUMNS + ["distance"]) + "\n"
 CLI = [sys.executable, "-m", "kipoi_prism"]
@@ -172,8 +172,8 @@ def weights(tmp_path_factory) -> Path:
     import torch
 
     from kipoi_prism.config import ModelConfig
-    from kipoi_prism.model import PrismEnergy
-    from kipoi_prism.weights import save_weights
+    from kipoi_prism.model.network import PrismEnergy
+    from kipoi_prism.model.weights import save_weights
 
     torch.manual_seed(7)
     config = ModelConfig(

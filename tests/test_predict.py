@@ -1,4 +1,4 @@
-"""The inference engine and the writers (kipoi_prism.predict, kipoi_prism.writers)."""
+"""The inference engine and the writers (kipoi_prism.inference.engine, kipoi_prism.io.writers)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,7 @@ from predict_helpers import make_pairs, single_thread, tiny_weights  # noqa: F40
 
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.genome import Genome
-from kipoi_prism.io import PAIR_COLUMNS, read_pairs
-from kipoi_prism.predict import (
+from kipoi_prism.inference.engine import (
     FilePairSource,
     FramePairSource,
     Predictor,
@@ -24,9 +22,11 @@ from kipoi_prism.predict import (
     predict_pairs,
     write_all,
 )
-from kipoi_prism.support import select_support
-from kipoi_prism.weights import load_weights
-from kipoi_prism.writers import SCORE_COLUMNS, OutputContext, open_output
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.pairs import PAIR_COLUMNS, read_pairs
+from kipoi_prism.io.support import select_support
+from kipoi_prism.io.writers import SCORE_COLUMNS, OutputContext, open_output
+from kipoi_prism.model.weights import load_weights
 
 SCORES = ["probability", "U_I", "R_E", "lam", "T"]
 
@@ -144,7 +144,7 @@ def test_padding_is_counted_in_one_warning(tmp_path, small_genome, weights, capl
         "chr2\t11990\t12000\tchr2\t11950\t12000\tedge2\t.\t.\t.\tcellA\t0\n"
         "chr1\t5000\t5100\tchr1\t6000\t6100\tinside\t.\t.\t.\tcellA\t0\n"
     )
-    with caplog.at_level(logging.WARNING, logger="kipoi_prism.predict"):
+    with caplog.at_level(logging.WARNING, logger="kipoi_prism.inference.engine"):
         frame = scored(path, small_genome, weights)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == [f"{path}: 3 window(s) run off a chromosome end and were padded with N"]
@@ -304,7 +304,7 @@ def test_stdout_output(capsys, pairs_file, small_genome, weights):
 
 
 def test_writer_registry_picks_the_longest_suffix(monkeypatch, tmp_path):
-    from kipoi_prism import writers
+    from kipoi_prism.io import writers
 
     class Interact(writers.TsvWriter):
         suffix = ".interact.bed"

@@ -9,12 +9,12 @@ import pytest
 import torch
 from predict_helpers import make_pairs, single_thread, tiny_weights  # noqa: F401
 
-from kipoi_prism.cli import main
+from kipoi_prism.cli.main import main
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.genome import Genome
-from kipoi_prism.predict import FilePairSource, Predictor, autocast
-from kipoi_prism.weights import load_weights
+from kipoi_prism.inference.engine import FilePairSource, Predictor, autocast
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.model.weights import load_weights
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 

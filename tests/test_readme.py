@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kipoi_prism.predict import predict_pairs
+from kipoi_prism.inference.engine import predict_pairs
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -18,11 +18,11 @@ import pytest
 import torch
 from predict_helpers import read_tsv, single_thread  # noqa: F401
 
-from kipoi_prism.cli import main
+from kipoi_prism.cli.main import main
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.errors import PrismInputError
 
-selene = pytest.importorskip("kipoi_prism.selene")
+selene = pytest.importorskip("kipoi_prism.integrations.selene.sampler")
 import selene_sdk.train_model  # noqa: E402 - after the skip when selene-sdk is absent
 import selene_sdk.utils  # noqa: E402
 
@@ -197,9 +197,9 @@ def test_evaluate_model_loads_the_checkpoint_and_scores_the_test_split(cli_run, 
 
 
 def test_converted_weights_predict_identically_through_predict_and_kipoi(cli_run, tmp_path):
-    from kipoi_prism.dataloader import PrismPairDataLoader
-    from kipoi_prism.kipoi_model import PrismEnergyKipoiModel
-    from kipoi_prism.weights import load_weights
+    from kipoi_prism.integrations.kipoi.dataloader import PrismPairDataLoader
+    from kipoi_prism.integrations.kipoi.model import PrismEnergyKipoiModel
+    from kipoi_prism.model.weights import load_weights
 
     best = cli_run["run"] / "best_model.pth.tar"
     weights = tmp_path / "weights.pt"
@@ -232,7 +232,7 @@ def test_converted_weights_predict_identically_through_predict_and_kipoi(cli_run
 
 def test_threshold_is_calibrated_on_the_validation_split(cli_run, tmp_path):
     from kipoi_prism import metrics
-    from kipoi_prism.weights import load_weights
+    from kipoi_prism.model.weights import load_weights
 
     weights = tmp_path / "weights.pt"
     selene.export_checkpoint(cli_run["run"] / "best_model.pth.tar", weights,
@@ -258,7 +258,10 @@ def test_export_selene_names_bad_inputs(tmp_path, capsys):
     foreign = tmp_path / "foreign.pth.tar"
     torch.save({"state_dict": {"w": torch.zeros(1)}, "step": 1}, foreign)
     assert main(["export-selene", str(foreign), "--out", str(tmp_path / "w.pt")]) == 2
-    assert "not a checkpoint of kipoi_prism.selene.PrismSeleneModel" in capsys.readouterr().err
+    assert (
+        "not a checkpoint of kipoi_prism.integrations.selene.sampler.PrismSeleneModel"
+        in capsys.readouterr().err
+    )
     assert not (tmp_path / "w.pt").exists()
 
 
@@ -271,7 +274,7 @@ def test_export_without_a_config_asks_for_one(tmp_path):
     with pytest.raises(PrismInputError, match="pass --config"):
         selene.export_checkpoint(checkpoint, tmp_path / "w.pt")
     path = selene.export_checkpoint(checkpoint, tmp_path / "w.pt", threshold=0.4)
-    from kipoi_prism.weights import load_weights
+    from kipoi_prism.model.weights import load_weights
 
     assert load_weights(path).threshold == pytest.approx(0.4)
 
@@ -349,12 +352,12 @@ def test_lr_from_yaml_becomes_a_float():
 
 
 def test_one_interval_encodes_identically_in_selene_lightning_and_kipoi(tmp_path):
-    from kipoi_prism.data import PairRowsDataset, WindowSource
-    from kipoi_prism.dataloader import PrismPairDataLoader
-    from kipoi_prism.genome import Genome
-    from kipoi_prism.io import read_pairs
-    from kipoi_prism.model import PrismEnergy
-    from kipoi_prism.weights import save_weights
+    from kipoi_prism.integrations.kipoi.dataloader import PrismPairDataLoader
+    from kipoi_prism.io.genome import Genome
+    from kipoi_prism.io.pairs import read_pairs
+    from kipoi_prism.model.network import PrismEnergy
+    from kipoi_prism.model.weights import save_weights
+    from kipoi_prism.training.datasets import PairRowsDataset, WindowSource
 
     lengths = {"enhancer_length": 3000, "promoter_length": 2000}  # the example's default
     name = "cellB_pair05"

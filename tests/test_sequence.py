@@ -1,11 +1,11 @@
-"""One-hot layout, canonical bases, windows (kipoi_prism.sequence)."""
+"""One-hot layout, canonical bases, windows (kipoi_prism.io.sequence)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from kipoi_prism.sequence import (
+from kipoi_prism.io.sequence import (
     canonical_bases,
     centered_window,
     encode_codes,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from kipoi_prism.motifs import Motif
-from kipoi_prism.sequence import one_hot_encode
+from kipoi_prism.io.motifs import Motif
+from kipoi_prism.io.sequence import one_hot_encode
 
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "sequence_learnability.py"
 spec = importlib.util.spec_from_file_location("sequence_learnability", SCRIPT)

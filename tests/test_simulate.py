@@ -1,4 +1,5 @@
-"""The simulator (kipoi_prism.simulate, kipoi_prism.background, ``kipoi-prism simulate``).
+"""The simulator (kipoi_prism.simulation.simulate, kipoi_prism.simulation.background, ``kipoi-prism
+simulate``).
 
 Two worlds: a handwritten one (a few motifs, a random background, a small BEDPE with regions
 reused across pairs and cell lines) that needs no shared data, and subsamples of the real
@@ -16,15 +17,15 @@ import pandas as pd
 import pytest
 from conftest import SHARED_DATA, random_sequence, write_fasta
 
-from kipoi_prism.background import MarkovBackground, composition
-from kipoi_prism.cli import main
-from kipoi_prism.encode import PairEncoder
+from kipoi_prism.cli.main import main
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.genome import Genome
-from kipoi_prism.io import read_pairs
-from kipoi_prism.motifs import count_matches, find_motif, read_meme
-from kipoi_prism.sequence import encode_codes
-from kipoi_prism.simulate import (
+from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.motifs import count_matches, find_motif, read_meme
+from kipoi_prism.io.pairs import read_pairs
+from kipoi_prism.io.sequence import encode_codes
+from kipoi_prism.simulation.background import MarkovBackground, composition
+from kipoi_prism.simulation.simulate import (
     SimulationConfig,
     calibrate_offset,
     energy_logit,

@@ -17,13 +17,13 @@ from toy_training import (
     tiny_train,
 )
 
-from kipoi_prism.backbone import PrismBackbone, initialise_stem, motif_filters
 from kipoi_prism.config import TrainConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.lightning import fit
-from kipoi_prism.motifs import Motif, log_odds
-from kipoi_prism.sequence import one_hot_encode
-from kipoi_prism.weights import load_weights
+from kipoi_prism.io.motifs import Motif, log_odds
+from kipoi_prism.io.sequence import one_hot_encode
+from kipoi_prism.model.backbone import PrismBackbone, initialise_stem, motif_filters
+from kipoi_prism.model.weights import load_weights
+from kipoi_prism.training.lightning import fit
 
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 

@@ -1,4 +1,4 @@
-"""Seeded, order-independent support sets (kipoi_prism.support)."""
+"""Seeded, order-independent support sets (kipoi_prism.io.support)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kipoi_prism.support import SupportReservoir, select_support
+from kipoi_prism.io.support import SupportReservoir, select_support
 
 
 def table(n: int = 90, cells: tuple[str, ...] = ("a", "b", "c")) -> pd.DataFrame:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kipoi_prism.io import PAIR_COLUMNS, iter_pairs
-from kipoi_prism.tracks import (
+from kipoi_prism.io.pairs import PAIR_COLUMNS, iter_pairs
+from kipoi_prism.io.tracks import (
     INTERACT_AS,
     INTERACT_COLUMNS,
     interact_frame,

@@ -15,7 +15,7 @@ import pandas as pd
 from conftest import write_fasta
 
 from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
-from kipoi_prism.io import PAIR_COLUMNS
+from kipoi_prism.io.pairs import PAIR_COLUMNS
 
 ENHANCER_MOTIF = "TGACTCATGACTCA"
 PROMOTER_MOTIF = "CCAATCGCGCCAAT"

@@ -70,7 +70,7 @@ def with_pair_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 def feature_probabilities(weights, test: pd.DataFrame, seed: int) -> np.ndarray:
     """Probabilities with ``z_E`` from a support set of 32 of the test cell line's pairs."""
-    from kipoi_prism.lightning import score_pairs
+    from kipoi_prism.training.lightning import score_pairs
 
     scored = score_pairs(weights, test, None, support_size=32, seed=seed,
                          feature_columns=FEATURE_INPUTS)  # fmt: skip
@@ -79,8 +79,8 @@ def feature_probabilities(weights, test: pd.DataFrame, seed: int) -> np.ndarray:
 
 def fit_feature_model(train, val, config: BenchmarkConfig, variant, seed: int, folder: Path):
     """Train one variant on feature rows; returns (weights bundle, threshold, extras)."""
-    from kipoi_prism.lightning import fit
-    from kipoi_prism.weights import load_weights
+    from kipoi_prism.model.weights import load_weights
+    from kipoi_prism.training.lightning import fit
 
     model_config, train_config = variant.change(*base_configs(config, seed, backbone="features"))
     result, seconds = timed(fit, train, val, None, model_config, train_config, folder,

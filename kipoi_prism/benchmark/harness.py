@@ -3,7 +3,7 @@
 Two tracks:
 
 ``sequence``
-    Sequences and labels from :mod:`kipoi_prism.simulate` on the real TargetFinder pair
+    Sequences and labels from :mod:`kipoi_prism.simulation.simulate` on the real TargetFinder pair
     graph (ground truth known; the oracle AUPR is the ceiling). For each held-out cell
     line every row trains on the other cell lines (validation: pairs on held-out original
     chromosomes, for early stopping and threshold calibration) and is scored on the

@@ -25,10 +25,10 @@ from kipoi_prism.benchmark.harness import (
 )
 from kipoi_prism.benchmark.variants import resolve
 from kipoi_prism.config import InferenceConfig
-from kipoi_prism.encode import PairEncoder
-from kipoi_prism.genome import Genome
-from kipoi_prism.io import read_pairs
-from kipoi_prism.predict import resolve_device
+from kipoi_prism.inference.engine import resolve_device
+from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.pairs import read_pairs
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ MOTIFS = Path("motifs") / "jaspar2024_core_vertebrates.meme"  # under the shared
 def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed: int):
     """Simulate the benchmark's cell lines; returns (pairs frame, FASTA path, oracle,
     the motif vocabulary's matrix IDs)."""
-    from kipoi_prism.simulate import SimulationConfig, simulate
+    from kipoi_prism.simulation.simulate import SimulationConfig, simulate
 
     tables = [data_dir / "targetfinder" / "pairs" / f"{c}.pairs.csv" for c in config.cell_lines]
     result = simulate(
@@ -87,8 +87,8 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
 
 def predict_frame(weights_path: Path, fasta: Path, frame: pd.DataFrame, seed: int):
     """Probabilities for ``frame`` through the ordinary inference path, and the threshold."""
-    from kipoi_prism.predict import FramePairSource, Predictor
-    from kipoi_prism.weights import load_weights
+    from kipoi_prism.inference.engine import FramePairSource, Predictor
+    from kipoi_prism.model.weights import load_weights
 
     device = resolve_device("auto")  # the GPU where the fits ran on one
     bundle = load_weights(weights_path, map_location=device)
@@ -103,7 +103,7 @@ def run_sequence_track(
     config: BenchmarkConfig, data_dir: Path, run_dir: Path
 ) -> Iterator[Evaluation]:
     """Every row and baseline, every held-out cell line and seed (yields as it goes)."""
-    from kipoi_prism.lightning import fit
+    from kipoi_prism.training.lightning import fit
 
     for seed in config.seeds:
         simulated = simulate_pairs(config, data_dir, run_dir / f"sim-seed{seed}", seed)

@@ -1,5 +1,6 @@
-"""Kipoi entry point: the dataloader lives in the package (kipoi_prism.dataloader)."""
+"""Kipoi entry point: the dataloader lives in the package
+(kipoi_prism.integrations.kipoi.dataloader)."""
 
-from kipoi_prism.dataloader import PrismPairDataLoader
+from kipoi_prism.integrations.kipoi.dataloader import PrismPairDataLoader
 
 __all__ = ["PrismPairDataLoader"]

@@ -1,1 +1,0 @@
-"""One module per ``kipoi-prism`` subcommand; see :mod:`kipoi_prism.cli`."""

@@ -1,0 +1,2 @@
+"""Inference: the one scoring engine every tool uses (CLI, Python API, Kipoi, benchmark,
+validation)."""

@@ -1,0 +1,1 @@
+"""Selene: the pair sampler, the model module a Selene config names, selene-sdk fixes."""

@@ -1,0 +1,283 @@
+"""Prediction outputs: TSV, BEDPE and HDF5, chosen by file suffix, written atomically.
+
+Every writer takes scored chunks (:class:`pandas.DataFrame` with the canonical pair
+columns of :mod:`kipoi_prism.io.pairs` plus :data:`SCORE_COLUMNS`) in input order. A file is
+written to a temporary file in the destination folder and renamed over the destination
+only when the run succeeds (:func:`open_output`), so a failed run leaves no output file
+behind. ``-`` writes TSV to standard output.
+
+Formats
+-------
+``.tsv``
+    Header row, then one row per pair: ``name, cell_line, probability, call, U_I, R_E,
+    lam, T`` and, when the input carries labels, ``label`` (``0``/``1``, ``.`` unknown).
+``.bedpe``
+    A ``#`` header line naming the columns, then the input's BEDPE columns 1-11 with
+    column 8 (score) replaced by the probability, column 12 the label (``.`` unknown),
+    then ``call, U_I, R_E, lam, T``. The file reads back as a labelled BEDPE.
+``.h5``
+    One dataset per column (strings as variable-length UTF-8), root attributes holding the
+    run's metadata (threshold, weights hash, support-set size, seed).
+``.interact.bed``
+    UCSC ``interact`` (BED5+13), sorted for ``bedToBigBed``: see :mod:`kipoi_prism.io.tracks`.
+
+New formats register a :class:`PairWriter` subclass in :data:`WRITERS` (longest matching
+suffix wins, so ``.interact.bed`` can sit beside ``.bed``).
+"""
+
+from __future__ import annotations
+
+import abc
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, TextIO
+
+import numpy as np
+import pandas as pd
+
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.tracks import InteractWriter
+
+SCORE_COLUMNS = ["probability", "call", "U_I", "R_E", "lam", "T"]
+STDOUT = "-"
+FLOAT_FORMAT = "%.7g"
+
+
+@dataclass
+class OutputContext:
+    """What a writer needs to know about the run beyond the rows.
+
+    Attributes
+    ----------
+    has_labels : bool
+        Whether any input row carries a 0/1 label (adds a ``label`` column to TSV).
+    attributes : dict
+        Run metadata (threshold, weights hash, ...) for formats that can store it.
+    """
+
+    has_labels: bool = False
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def _label_text(labels: pd.Series) -> np.ndarray:
+    """0/1 labels as text, ``.`` where unknown (-1)."""
+    values = labels.to_numpy(np.int64)
+    return np.where(values < 0, ".", values.astype(str))
+
+
+class PairWriter(abc.ABC):
+    """Base class: writes scored chunks to one destination.
+
+    Parameters
+    ----------
+    target : Path or TextIO
+        A file path (the temporary file :func:`open_output` renames on success) or, for
+        text formats, an open text stream.
+    context : OutputContext
+    """
+
+    suffix: ClassVar[str] = ""
+    text: ClassVar[bool] = True
+
+    def __init__(self, target: Path | TextIO, context: OutputContext) -> None:
+        self.context = context
+        self._owned = isinstance(target, (str, os.PathLike))
+        if self.text:
+            self.stream = open(target, "w", newline="") if self._owned else target
+        self.rows = 0
+
+    def write(self, frame: pd.DataFrame) -> None:
+        """Append scored rows (input order)."""
+        self._write(frame)
+        self.rows += len(frame)
+
+    @abc.abstractmethod
+    def _write(self, frame: pd.DataFrame) -> None:
+        """Write one batch of rows in this writer's format."""
+
+    def close(self) -> None:
+        """Flush and close what this writer opened."""
+        if self.text:
+            if self._owned:
+                self.stream.close()
+            else:
+                self.stream.flush()
+
+
+class TsvWriter(PairWriter):
+    """Tab-separated table, one row per pair (see module docstring)."""
+
+    suffix = ".tsv"
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        table = frame[["name", "cell_line", *SCORE_COLUMNS]]
+        if self.context.has_labels:
+            table = table.assign(label=_label_text(frame["label"]))
+        table.to_csv(
+            self.stream, sep="\t", index=False, header=self.rows == 0, float_format=FLOAT_FORMAT,
+            lineterminator="\n",
+        )  # fmt: skip
+
+
+BEDPE_OUTPUT_COLUMNS = [
+    "enhancer_chrom", "enhancer_start", "enhancer_end",
+    "promoter_chrom", "promoter_start", "promoter_end",
+    "name", "probability", "enhancer_strand", "promoter_strand", "cell_line", "label",
+    "call", "U_I", "R_E", "lam", "T",
+]  # fmt: skip
+
+
+class BedpeWriter(PairWriter):
+    """BEDPE with the probability as score (see module docstring)."""
+
+    suffix = ".bedpe"
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        if self.rows == 0:
+            self.stream.write("#" + "\t".join(BEDPE_OUTPUT_COLUMNS) + "\n")
+        table = frame.assign(label=_label_text(frame["label"]))[BEDPE_OUTPUT_COLUMNS]
+        table.to_csv(
+            self.stream, sep="\t", index=False, header=False, float_format=FLOAT_FORMAT,
+            lineterminator="\n",
+        )  # fmt: skip
+
+
+H5_COLUMNS = {
+    "name": "str", "cell_line": "str",
+    "enhancer_chrom": "str", "enhancer_start": np.int64, "enhancer_end": np.int64,
+    "promoter_chrom": "str", "promoter_start": np.int64, "promoter_end": np.int64,
+    "label": np.int8, "probability": np.float32, "call": np.int8,
+    "U_I": np.float32, "R_E": np.float32, "lam": np.float32, "T": np.float32,
+}  # fmt: skip
+
+
+class Hdf5Writer(PairWriter):
+    """HDF5: one resizable dataset per column in :data:`H5_COLUMNS`; label -1 = unknown."""
+
+    suffix = ".h5"
+    text = False
+
+    def __init__(self, target: Path | TextIO, context: OutputContext) -> None:
+        import h5py
+
+        super().__init__(target, context)
+        if not self._owned:
+            raise PrismInputError("HDF5 output needs a file path, not a stream")
+        self.file = h5py.File(target, "w")
+        for key, value in context.attributes.items():
+            self.file.attrs[key] = value
+        string = h5py.string_dtype()
+        for column, dtype in H5_COLUMNS.items():
+            self.file.create_dataset(
+                column, shape=(0,), maxshape=(None,), chunks=(4096,), compression="gzip",
+                dtype=string if dtype == "str" else dtype,
+            )  # fmt: skip
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        start, stop = self.rows, self.rows + len(frame)
+        for column, dtype in H5_COLUMNS.items():
+            values = frame[column].to_numpy(object if dtype == "str" else dtype)
+            dataset = self.file[column]
+            dataset.resize((stop,))
+            dataset[start:stop] = values
+
+    def close(self) -> None:
+        self.file.close()
+
+
+# Suffix -> writer class. The one place output formats are registered.
+WRITERS: dict[str, type[PairWriter]] = {
+    TsvWriter.suffix: TsvWriter,
+    BedpeWriter.suffix: BedpeWriter,
+    Hdf5Writer.suffix: Hdf5Writer,
+    InteractWriter.suffix: InteractWriter,
+}
+
+
+def writer_class(path: str | os.PathLike) -> type[PairWriter]:
+    """The writer for ``path`` by its suffix (longest registered match); ``-`` is TSV."""
+    if str(path) == STDOUT:
+        return TsvWriter
+    name = Path(path).name.lower()
+    matches = [suffix for suffix in WRITERS if name.endswith(suffix)]
+    if not matches:
+        raise PrismInputError(
+            f"unknown output format; name the file with one of {', '.join(sorted(WRITERS))} "
+            f"(or - for TSV on standard output)",
+            path,
+        )
+    return WRITERS[max(matches, key=len)]
+
+
+def check_output(path: str | os.PathLike) -> None:
+    """Fail early (before any work) on an output path that cannot be written."""
+    writer_class(path)
+    if str(path) == STDOUT:
+        return
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise PrismInputError(f"output folder {folder} does not exist", path)
+    if Path(path).is_dir():
+        raise PrismInputError("output path is a folder", path)
+    if not os.access(folder, os.W_OK):
+        raise PrismInputError(f"output folder {folder} is not writable", path)
+
+
+@contextmanager
+def open_output(path: str | os.PathLike, context: OutputContext) -> Iterator[PairWriter]:
+    """A writer for ``path`` that only creates ``path`` if the block succeeds.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Destination; its suffix picks the format (:data:`WRITERS`); ``-`` is standard output.
+    context : OutputContext
+
+    Yields
+    ------
+    PairWriter
+        Writes to a temporary file beside ``path``; on success it is renamed to ``path``
+        (``os.replace``), on any error it is removed.
+    """
+    check_output(path)
+    cls = writer_class(path)
+    if str(path) == STDOUT:
+        writer = cls(sys.stdout, context)
+        yield writer
+        writer.close()
+        return
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(
+        dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    os.close(handle)
+    writer = None
+    try:
+        writer = cls(Path(temporary), context)
+        yield writer
+        writer.close()
+        writer = None
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    finally:
+        if writer is not None:
+            _close_quietly(writer)
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _close_quietly(writer: PairWriter) -> None:
+    try:
+        writer.close()
+    except Exception:  # noqa: BLE001 - the original error is the one to report
+        pass
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

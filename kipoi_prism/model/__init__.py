@@ -1,0 +1,1 @@
+"""The network: PRISM backbone, environment encoder, interaction heads, and the weights file."""
