@@ -15,12 +15,12 @@ from kipoi_prism.config import SplitConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.inputs import WindowSource
 from kipoi_prism.training.datasets import (
     BlockBatchDataset,
     CellLineBlockSampler,
     ChunkSampler,
     PairRowsDataset,
-    WindowSource,
     check_labelled,
     seed_worker,
     split_pairs,
@@ -244,7 +244,7 @@ def test_block_dataset_reads_the_same_from_cache(toy, tmp_path):
 
 
 def test_feature_source_rows_and_errors():
-    from kipoi_prism.training.datasets import FeatureSource
+    from kipoi_prism.io.inputs import FeatureSource
 
     frame = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0], "c": ["5", "x"], "line": [7, 8]})
     source = FeatureSource(frame, ["a", "b"], ["a"])

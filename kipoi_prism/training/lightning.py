@@ -62,6 +62,7 @@ from kipoi_prism.config import (
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.inputs import make_source
 from kipoi_prism.io.support import select_support
 from kipoi_prism.model.network import PrismEnergy
 from kipoi_prism.model.weights import WeightsBundle, load_weights, save_weights
@@ -72,7 +73,6 @@ from kipoi_prism.training.datasets import (
     PairRowsDataset,
     check_labelled,
     derived_seed,
-    make_source,
     seed_worker,
     support_windows,
 )
