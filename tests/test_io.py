@@ -156,6 +156,10 @@ def test_bad_bedpe_names_file_line_and_problem(tmp_path, case):
         ("# only a comment\ntrack name=x\n", "no pairs in the file"),
         ("chr1\t100\t200\tchr1\t300\t400\n", "expected at least 11 tab-separated BEDPE columns"),
         ("name\tcell_line\tprobability\n", "expected at least 11"),
+        (
+            "chr1 100 200 chr1 300 400 p1 . . . cellA 1\n",
+            "found 1; BEDPE is tab-separated and this line is separated by spaces",
+        ),
     ],
 )
 def test_bad_bedpe_files(tmp_path, content, problem):
@@ -218,3 +222,29 @@ def test_unique_name_guard_across_chunks(tmp_path):
         for chunk in iter_pairs(path, chunk_size=2):
             guard.update(chunk)
     assert str(error.value).startswith(f"{path} line 6: ")
+
+
+def test_space_separated_bedpe_is_a_one_line_error_from_the_cli(tmp_path, capsys):
+    from kipoi_prism.cli.main import main
+
+    pairs = tmp_path / "spaces.bedpe"
+    pairs.write_text("#header\nchr1 100 200 chr1 300 400 p1 . . . cellA 1\n")
+    out = tmp_path / "scores.tsv"
+    assert (
+        main(
+            [
+                "predict",
+                "--pairs",
+                str(pairs),
+                "--fasta",
+                str(DATA / "genome.fa"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith(f"kipoi-prism: error: {pairs} line 2: ")
+    assert "separated by spaces" in error
+    assert not out.exists()

@@ -199,6 +199,9 @@ def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
             state["line"], state["text"] = number, text
             if text.startswith("#"):
                 state["header"] = text
+            elif text.strip() and not is_skipped(text) and len(text.split("\t")) < 3:
+                # pybedtools fails with an IndexError on lines of under 3 fields: check first.
+                _check_column_count(len(text.split("\t")), path, number, text)
             yield text + "\n"
 
     builder: _ChunkBuilder | None = None
@@ -238,12 +241,14 @@ def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
         yield last
 
 
-def _check_column_count(n_columns: int, path, line: int) -> None:
+def _check_column_count(n_columns: int, path, line: int, text: str = "") -> None:
     if n_columns < BEDPE_MIN_COLUMNS:
+        spaced = len(text.split()) >= BEDPE_MIN_COLUMNS
+        hint = "; BEDPE is tab-separated and this line is separated by spaces" if spaced else ""
         raise PrismInputError(
             f"expected at least {BEDPE_MIN_COLUMNS} tab-separated BEDPE columns "
             "(enhancer chrom/start/end, promoter chrom/start/end, name, score, "
-            f"strand1, strand2, cell line[, label]), found {n_columns}",
+            f"strand1, strand2, cell line[, label]), found {n_columns}{hint}",
             path,
             line,
         )
