@@ -26,6 +26,9 @@ selene = pytest.importorskip("kipoi_prism.integrations.selene.sampler")
 import selene_sdk.train_model  # noqa: E402 - after the skip when selene-sdk is absent
 import selene_sdk.utils  # noqa: E402
 
+from kipoi_prism.integrations.selene import model as selene_model  # noqa: E402
+from kipoi_prism.integrations.selene import packing, workarounds  # noqa: E402
+
 pytestmark = pytest.mark.usefixtures("single_thread")
 
 REPO = Path(__file__).parent.parent
@@ -259,14 +262,14 @@ def test_export_selene_names_bad_inputs(tmp_path, capsys):
     torch.save({"state_dict": {"w": torch.zeros(1)}, "step": 1}, foreign)
     assert main(["export-selene", str(foreign), "--out", str(tmp_path / "w.pt")]) == 2
     assert (
-        "not a checkpoint of kipoi_prism.integrations.selene.sampler.PrismSeleneModel"
+        "not a checkpoint of kipoi_prism.integrations.selene.model.PrismSeleneModel"
         in capsys.readouterr().err
     )
     assert not (tmp_path / "w.pt").exists()
 
 
 def test_export_without_a_config_asks_for_one(tmp_path):
-    model = selene.PrismSeleneModel(CELLS, model=TINY)
+    model = selene_model.PrismSeleneModel(CELLS, model=TINY)
     checkpoint = tmp_path / "best_model.pth.tar"
     torch.save(
         {"state_dict": model.state_dict(), "step": 3, "min_loss": np.float64(0.5)}, checkpoint
@@ -289,7 +292,7 @@ def test_plateau_scheduler_takes_verbose_and_torch_is_left_alone():
     scheduler = selene_sdk.train_model.ReduceLROnPlateau(
         optimizer(), "min", patience=0, factor=0.5, verbose=True
     )
-    assert isinstance(scheduler, selene.PlateauScheduler)
+    assert isinstance(scheduler, workarounds.PlateauScheduler)
     scheduler.step(1.0)
     scheduler.step(2.0)  # no improvement, patience 0: halve
     assert scheduler.optimizer.param_groups[0]["lr"] == 0.5
@@ -317,8 +320,8 @@ def test_evaluation_plots_use_a_style_matplotlib_knows(tmp_path):
     import matplotlib.style
 
     assert "seaborn-colorblind" not in matplotlib.style.available  # renamed in matplotlib 3.6
-    assert selene.matplotlib_style("seaborn-colorblind") == "seaborn-v0_8-colorblind"
-    assert selene.matplotlib_style("ggplot") == "ggplot"
+    assert workarounds.matplotlib_style("seaborn-colorblind") == "seaborn-v0_8-colorblind"
+    assert workarounds.matplotlib_style("ggplot") == "ggplot"
     curves = selene_sdk.utils.performance_metrics
     target = np.array([[0.0], [1.0], [1.0], [0.0]])
     prediction = np.array([[0.1], [0.8], [0.4], [0.3]])
@@ -330,8 +333,8 @@ def test_criterion_refuses_training_predictions_without_the_model_step():
     predictions = torch.full((3, 1), 0.5, requires_grad=True)
     targets = torch.tensor([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]])
     with pytest.raises(ValueError, match="not the output of PrismSeleneModel"):
-        selene.criterion()(predictions * 1, targets)
-    loss = selene.criterion()(predictions.detach(), targets[:, :1])  # EvaluateModel's columns
+        selene_model.criterion()(predictions * 1, targets)
+    loss = selene_model.criterion()(predictions.detach(), targets[:, :1])  # EvaluateModel's columns
     assert float(loss) == pytest.approx(math.log(2), rel=1e-6)
 
 
@@ -343,7 +346,7 @@ def test_lr_from_yaml_becomes_a_float():
     )
     assert kwargs["lr"] == 0.001 and isinstance(kwargs["lr"], float)
     assert issubclass(optimizer_class, torch.optim.AdamW)
-    assert isinstance(loss, selene.PrismSeleneCriterion)
+    assert isinstance(loss, selene_model.PrismSeleneCriterion)
     with pytest.raises(PrismInputError, match="lr: 'fast' is not a number"):
         selene_sdk.utils.config_utils.initialize_model(model_configs, train=True, lr="fast")
 
@@ -369,7 +372,7 @@ def test_one_interval_encodes_identically_in_selene_lightning_and_kipoi(tmp_path
     assert name in set(frame["name"])
     batches, _ = sampler.get_validation_set(64)
     inputs, targets = batches[0]
-    packed = selene.unpack_inputs(torch.Tensor(inputs).transpose(1, 2), 3000, 2000)
+    packed = packing.unpack_inputs(torch.Tensor(inputs).transpose(1, 2), 3000, 2000)
     labelled = frame[frame["label"] >= 0]
     cells = labelled["cell_line"].map(sampler.cell_lines.index).to_numpy()
     order = np.lexsort((np.arange(len(labelled)), cells))
@@ -413,7 +416,7 @@ def sampler():
 def test_training_batches_pack_cell_line_blocks_with_their_support_sets(sampler):
     inputs, targets = sampler.sample(16)
     assert inputs.dtype == np.float32 and inputs.shape[1:] == (200 + 150 + 1, 4)
-    packed = selene.unpack_inputs(torch.Tensor(inputs).transpose(1, 2), 200, 150)
+    packed = packing.unpack_inputs(torch.Tensor(inputs).transpose(1, 2), 200, 150)
     q = packed.n_query
     assert targets.shape == (q, 2) and 0 < q <= 16
     np.testing.assert_array_equal(targets[:, 1], packed.cell.numpy())
@@ -441,7 +444,7 @@ def test_epochs_cover_every_training_pair_once_and_repeat_with_the_seed(sampler)
     assert queries == int((sampler.frames["train"]["label"] >= 0).sum()) == 23
     third, _ = sampler.sample(16)
     assert sampler.epoch == 1
-    assert selene.unpack_inputs(torch.Tensor(third).transpose(1, 2), 200, 150).epoch == 1
+    assert packing.unpack_inputs(torch.Tensor(third).transpose(1, 2), 200, 150).epoch == 1
     again = selene.PrismPairSampler(
         str(EXAMPLE_PAIRS), str(EXAMPLE_FASTA), validation_holdout=["chr1"],
         test_holdout=["chr2"], train_cell_lines=CELLS, enhancer_length=200, promoter_length=150,
@@ -545,9 +548,9 @@ def changed(before, parameters) -> bool:
 
 def test_selene_loop_runs_the_curriculum_and_the_full_objective(sampler):
     torch.manual_seed(0)
-    model = selene.PrismSeleneModel(CELLS, model=TINY, train={"warmup_epochs": 1})
-    criterion = selene.criterion()
-    optimizer_class, kwargs = selene.get_optimizer(0.01)
+    model = selene_model.PrismSeleneModel(CELLS, model=TINY, train={"warmup_epochs": 1})
+    criterion = selene_model.criterion()
+    optimizer_class, kwargs = selene_model.get_optimizer(0.01)
     optimizer = optimizer_class(model.parameters(), **kwargs)
     frozen = model.objective.frozen_during_warmup()
     backbone = list(model.network.backbone.parameters())
@@ -578,11 +581,11 @@ def test_selene_loop_runs_the_curriculum_and_the_full_objective(sampler):
 
 
 def test_every_auxiliary_loss_reaches_the_backbone_through_the_packing(sampler):
-    model = selene.PrismSeleneModel(CELLS, model=TINY, train={"warmup_epochs": 0})
+    model = selene_model.PrismSeleneModel(CELLS, model=TINY, train={"warmup_epochs": 0})
     inputs, targets = sampler.sample(16)
     predictions = model.train()(torch.Tensor(inputs).transpose(1, 2))
     step = predictions.prism_step
-    labels, cells = selene.unpack_targets(torch.Tensor(targets))
+    labels, cells = packing.unpack_targets(torch.Tensor(targets))
     terms, _ = model.objective.loss_terms(step.out, {"label": labels, "cell": cells}, step.cells,
                                           step.z_e_cells, step.phase)  # fmt: skip
     assert set(terms) == {"task", "corr", "inv", "hcont", "sparse", "proto"}
@@ -594,16 +597,16 @@ def test_every_auxiliary_loss_reaches_the_backbone_through_the_packing(sampler):
 
 
 def test_criterion_total_is_the_weighted_sum_of_the_terms(sampler):
-    model = selene.PrismSeleneModel(CELLS, model=TINY, train={"warmup_epochs": 0, "seed": 1})
+    model = selene_model.PrismSeleneModel(CELLS, model=TINY, train={"warmup_epochs": 0, "seed": 1})
     inputs, targets = sampler.sample(16)
     torch.manual_seed(0)  # the same dropout masks in both passes
     predictions = model.train()(torch.Tensor(inputs).transpose(1, 2))
-    loss = selene.criterion()(predictions, torch.Tensor(targets))
+    loss = selene_model.criterion()(predictions, torch.Tensor(targets))
     # the same batch through a copy of the objective, before any state was updated
-    twin = selene.PrismSeleneModel(CELLS, model=TINY, train={"warmup_epochs": 0, "seed": 1})
+    twin = selene_model.PrismSeleneModel(CELLS, model=TINY, train={"warmup_epochs": 0, "seed": 1})
     torch.manual_seed(0)
     step = twin.train()(torch.Tensor(inputs).transpose(1, 2)).prism_step
-    labels, cells = selene.unpack_targets(torch.Tensor(targets))
+    labels, cells = packing.unpack_targets(torch.Tensor(targets))
     terms, _ = twin.objective.loss_terms(step.out, {"label": labels, "cell": cells}, step.cells,
                                          step.z_e_cells, step.phase)  # fmt: skip
     w = step.phase.weights
@@ -615,15 +618,15 @@ def test_criterion_total_is_the_weighted_sum_of_the_terms(sampler):
 
 
 def test_model_names_inputs_that_do_not_fit():
-    model = selene.PrismSeleneModel(CELLS, model=TINY)
+    model = selene_model.PrismSeleneModel(CELLS, model=TINY)
     with pytest.raises(ValueError, match=re.escape("expected shape (N, 4, 200 + 150 + 1)")):
         model(torch.zeros(3, 4, 350))
     x = torch.zeros(3, 4, 351)
-    x[:, selene.TAG_ROLE, -1] = torch.tensor([1.0, 0.0, 1.0])
+    x[:, packing.TAG_ROLE, -1] = torch.tensor([1.0, 0.0, 1.0])
     with pytest.raises(ValueError, match="query rows .* first"):
         model(x)
-    x[:, selene.TAG_ROLE, -1] = torch.tensor([1.0, 1.0, 0.0])
-    x[:, selene.TAG_CELL, -1] = torch.tensor([0.0, 1.0, 1.0])
+    x[:, packing.TAG_ROLE, -1] = torch.tensor([1.0, 1.0, 0.0])
+    x[:, packing.TAG_CELL, -1] = torch.tensor([0.0, 1.0, 1.0])
     with pytest.raises(ValueError, match=re.escape("cell id(s) [0] have queries but no support")):
         model(x)
 
@@ -639,12 +642,12 @@ def test_model_names_inputs_that_do_not_fit():
 )
 def test_model_names_bad_class_args(class_args, message):
     with pytest.raises(PrismInputError, match=re.escape(message)):
-        selene.PrismSeleneModel(**class_args)
+        selene_model.PrismSeleneModel(**class_args)
 
 
 def test_optimizer_decays_weight_matrices_only():
-    model = selene.PrismSeleneModel(CELLS, model=TINY)
-    optimizer_class, kwargs = selene.get_optimizer("2e-3")
+    model = selene_model.PrismSeleneModel(CELLS, model=TINY)
+    optimizer_class, kwargs = selene_model.get_optimizer("2e-3")
     optimizer = optimizer_class(model.parameters(), **kwargs)
     decay, plain = optimizer.param_groups
     assert decay["weight_decay"] == 1e-3 and plain["weight_decay"] == 0.0
