@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import os
 import sys
 
 from kipoi_prism import __version__
@@ -22,6 +21,7 @@ from kipoi_prism.errors import PrismInputError
 COMMANDS = [
     "pairs",
     "predict",
+    "info",
     "register",
     "simulate",
     "train",
@@ -91,10 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         # The reader of standard output stopped early (`... --out - | head`): not an error.
-        # Point stdout at the null device so the flush at exit does not fail again.
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, sys.stdout.fileno())
-        os.close(null)
+        from kipoi_prism.io.tracks import silence_stdout
+
+        silence_stdout()
         return EXIT_OK
     except KeyboardInterrupt:
         print("kipoi-prism: interrupted", file=sys.stderr)
