@@ -22,6 +22,7 @@ COMMANDS = [
     "pairs",
     "predict",
     "info",
+    "evaluate",
     "register",
     "simulate",
     "train",
