@@ -34,6 +34,8 @@ if str(BENCHMARKS) not in sys.path:
 
 from pipeline_scale import random_weights, timed, write_genome  # noqa: E402
 
+from kipoi_prism.io.atomic import atomic_open, atomic_path  # noqa: E402
+
 __all__ = [
     "Table",
     "add_common_arguments",
@@ -188,9 +190,8 @@ def genome_path(workdir: Path, megabases: float, seed: int) -> Path:
     path = workdir / f"genome_{CHROMOSOMES}x{length}_seed{seed}.fa"
     if not path.is_file():
         began = time.perf_counter()
-        partial = path.with_suffix(".fa.partial")
-        write_genome(partial, CHROMOSOMES, length, seed)
-        partial.replace(path)
+        with atomic_path(path) as partial:
+            write_genome(partial, CHROMOSOMES, length, seed)
         print(
             f"made {path} ({megabases:g} Mb) in {time.perf_counter() - began:.1f} s",
             file=sys.stderr,
@@ -258,11 +259,9 @@ def write_pairs(path: Path, frame: pd.DataFrame) -> Path:
     """Write a canonical pair table as a labelled BEDPE (one ``#`` header line)."""
     from kipoi_prism.io.pairs import PAIR_COLUMNS
 
-    partial = path.with_name(path.name + ".partial")
-    with open(partial, "w") as handle:
+    with atomic_open(path) as handle:
         handle.write("#" + "\t".join(PAIR_COLUMNS) + "\n")
         frame[PAIR_COLUMNS].to_csv(handle, sep="\t", header=False, index=False, lineterminator="\n")
-    partial.replace(path)
     return path
 
 

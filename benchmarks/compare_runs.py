@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kipoi_prism.benchmark.report import summarise_differences  # noqa: E402
 from kipoi_prism.benchmark.run import EVALUATION_KEY as KEY  # noqa: E402
+from kipoi_prism.io.atomic import atomic_open  # noqa: E402
 
 METRICS = ["aupr", "auroc", "f1", "brier"]
 
@@ -93,9 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {row:16s} {shift['mean']:+.4f} +- {shift['se']:.4f}  "
               f"second higher in {int(shift['higher'])} of {int(shift['n'])}")  # fmt: skip
     if args.out:
-        temporary = args.out.with_name(f".{args.out.name}.tmp")
-        paired.to_csv(temporary, index=False)
-        temporary.replace(args.out)
+        with atomic_open(args.out) as out:
+            paired.to_csv(out, index=False)
         print(f"written: {args.out}")
     return 0
 

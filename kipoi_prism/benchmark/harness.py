@@ -32,6 +32,7 @@ from kipoi_prism.benchmark import features as feature_tables
 from kipoi_prism.benchmark.baselines import DistanceBaseline, PromoterPrior
 from kipoi_prism.benchmark.variants import BASELINES, VARIANTS, resolve
 from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
+from kipoi_prism.io.atomic import write_text
 from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
 
 log = logging.getLogger(__name__)
@@ -310,9 +311,8 @@ def git_commit(repo: Path) -> str:
 
 
 def write_json(path: Path, data: dict) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(json.dumps(data, indent=2, default=str))
-    temporary.replace(path)
+    """``data`` as indented JSON (other types as ``str``), written atomically."""
+    write_text(path, json.dumps(data, indent=2, default=str))
 
 
 def torch_threads(config: BenchmarkConfig) -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.benchmark.variants import BASELINES, VARIANTS
+from kipoi_prism.io.atomic import atomic_open
 from kipoi_prism.metrics import aupr, auroc, brier, f1_at
 
 METRICS = ("aupr", "auroc", "f1", "brier")
@@ -27,9 +28,9 @@ def _row_rank(key: str) -> int:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    frame.to_csv(temporary, index=False)
-    temporary.replace(path)
+    """``frame`` as CSV (no index), written atomically."""
+    with atomic_open(path) as out:
+        frame.to_csv(out, index=False)
 
 
 def pooled(evaluations: list) -> pd.DataFrame:

@@ -18,6 +18,7 @@ import pandas as pd
 from kipoi_prism.benchmark import report
 from kipoi_prism.benchmark.harness import BenchmarkConfig, git_commit, torch_threads, write_json
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.atomic import write_text
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +98,7 @@ def _write_markdown(out_dir: Path, header: list[str], results, pooled, histories
         "### SPEC success signs (full model)\n",
         report.success_signs(results, histories),
     ]
-    path = out_dir / "results.md"
-    temporary = path.with_name(".results.md.tmp")
-    temporary.write_text("\n".join(text))
-    temporary.replace(path)
+    write_text(out_dir / "results.md", "\n".join(text))
 
 
 EVALUATION_KEY = ["track", "row", "held_out", "seed"]

@@ -27,7 +27,6 @@ temporary files, then a merge), so memory stays bounded however many pairs there
 from __future__ import annotations
 
 import contextlib
-import gzip
 import heapq
 import io
 import os
@@ -40,7 +39,7 @@ from typing import TextIO
 import numpy as np
 import pandas as pd
 
-from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.atomic import atomic_open
 from kipoi_prism.io.pairs import PAIR_COLUMNS
 
 INTERACT_AS = Path(__file__).parents[1] / "data" / "interact.as"
@@ -60,36 +59,18 @@ _FLOAT_FORMAT = "%.6g"
 
 @contextlib.contextmanager
 def atomic_text_output(path: str | os.PathLike) -> Iterator[TextIO]:
-    """A text handle that replaces ``path`` only once everything is written.
+    """A text handle for ``path``; ``-`` is standard output (flushed, not closed).
 
-    Parameters
-    ----------
-    path : str or PathLike
-        ``-`` for standard output (not closed); a name ending ``.gz`` is gzip-compressed.
-
-    Yields
-    ------
-    TextIO
-        Writes go to a temporary file in the same folder, renamed onto ``path`` on
-        success and removed on any error, so a reader never sees a half-written file.
+    Any other path goes through :func:`kipoi_prism.io.atomic.atomic_open`: written to a
+    temporary file beside it, renamed onto it on success and removed on any error, so a
+    reader never sees a half-written file; a name ending ``.gz`` is gzip-compressed.
     """
     if str(path) == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise PrismInputError("output folder does not exist", path.parent)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(temporary, "wt", encoding="utf-8", newline="\n") as stream:
-            yield stream
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
+    with atomic_open(path) as stream:
+        yield stream
 
 
 def silence_stdout() -> None:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import abc
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.atomic import atomic_path
 from kipoi_prism.io.tracks import InteractWriter
 
 SCORE_COLUMNS = ["probability", "call", "U_I", "R_E", "lam", "T"]
@@ -241,8 +241,8 @@ def open_output(path: str | os.PathLike, context: OutputContext) -> Iterator[Pai
     Yields
     ------
     PairWriter
-        Writes to a temporary file beside ``path``; on success it is renamed to ``path``
-        (``os.replace``), on any error it is removed.
+        Writes to a temporary file beside ``path`` (:func:`kipoi_prism.io.atomic.atomic_path`):
+        renamed to ``path`` on success, removed on any error.
     """
     check_output(path)
     cls = writer_class(path)
@@ -251,23 +251,14 @@ def open_output(path: str | os.PathLike, context: OutputContext) -> Iterator[Pai
         yield writer
         writer.close()
         return
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        dir=path.resolve().parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    os.close(handle)
-    writer = None
-    try:
-        writer = cls(Path(temporary), context)
-        yield writer
-        writer.close()
-        writer = None
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    finally:
-        if writer is not None:
+    with atomic_path(path) as temporary:
+        writer = cls(temporary, context)
+        try:
+            yield writer
+        except BaseException:
             _close_quietly(writer)
-        Path(temporary).unlink(missing_ok=True)
+            raise
+        writer.close()
 
 
 def _close_quietly(writer: PairWriter) -> None:
@@ -275,9 +266,3 @@ def _close_quietly(writer: PairWriter) -> None:
         writer.close()
     except Exception:  # noqa: BLE001 - the original error is the one to report
         pass
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

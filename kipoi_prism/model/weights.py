@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ import torch
 
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.atomic import atomic_path
 from kipoi_prism.model.network import PrismEnergy
 
 WEIGHTS_FORMAT = "kipoi-prism-weights"
@@ -63,7 +63,7 @@ def save_weights(
     threshold: float = 0.5,
     metadata: dict[str, Any] | None = None,
 ) -> Path:
-    """Write a weights file atomically (temporary file in the same folder, then rename)."""
+    """Write a weights file atomically (:func:`kipoi_prism.io.atomic.atomic_path`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
@@ -75,14 +75,8 @@ def save_weights(
         "threshold": float(threshold),
         "metadata": dict(metadata or {}),
     }
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
+    with atomic_path(path) as temporary:
         torch.save(payload, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return path
 
 

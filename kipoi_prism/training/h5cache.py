@@ -21,25 +21,17 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from kipoi_prism.io.atomic import atomic_path
 from kipoi_prism.io.encode import ELEMENTS, EncodedPairs, PairEncoder
 from kipoi_prism.io.sequence import one_hot_encode_array
 
 log = logging.getLogger(__name__)
 
-
-def _umask_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _umask_mode()
 
 _COORDINATES = [
     "enhancer_chrom", "enhancer_start", "enhancer_end",
@@ -143,23 +135,15 @@ def open_cache(
 def build_cache(
     path: Path, frames: dict[str, pd.DataFrame], encoder: PairEncoder, prints: dict[str, str]
 ) -> None:
-    """Write every split's windows to ``path`` atomically (temporary file, then rename)."""
+    """Write every split's windows to ``path`` atomically (:mod:`kipoi_prism.io.atomic`)."""
     import h5py
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.chmod(temporary, _FILE_MODE)  # mkstemp makes 0600; give the usual umask mode
-    os.close(handle)
-    try:
-        with h5py.File(temporary, "w") as out:
-            for name, frame in frames.items():
-                log.info("%s: caching %d windows of split %r", path, len(frame), name)
-                _write_split(out.create_group(name), frame, encoder)
-                out[name].attrs["fingerprint"] = prints[name]
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temporary, h5py.File(temporary, "w") as out:
+        for name, frame in frames.items():
+            log.info("%s: caching %d windows of split %r", path, len(frame), name)
+            _write_split(out.create_group(name), frame, encoder)
+            out[name].attrs["fingerprint"] = prints[name]
 
 
 def _write_split(group, frame: pd.DataFrame, encoder: PairEncoder) -> None:
