@@ -14,9 +14,9 @@ import torch
 import yaml
 from predict_helpers import make_pairs, read_tsv, single_thread, tiny_weights  # noqa: F401
 
-from kipoi_prism.cli import register as register_command
 from kipoi_prism.cli.main import main
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.integrations.kipoi import register as register_command
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 

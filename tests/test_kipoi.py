@@ -16,7 +16,7 @@ import pytest
 from predict_helpers import make_pairs, read_tsv, single_thread, tiny_weights  # noqa: F401
 
 from kipoi_prism.cli.main import main
-from kipoi_prism.cli.register import kipoi_source_dir
+from kipoi_prism.integrations.kipoi.register import kipoi_source_dir
 from kipoi_prism.model.weights import DEFAULT_WEIGHTS
 
 pytestmark = pytest.mark.usefixtures("single_thread")

@@ -1,140 +1,19 @@
 """``kipoi-prism register``: make prism-energy a Kipoi model, source ``prism``.
 
-Adds (or updates) one entry to Kipoi's ``~/.kipoi/config.yaml``::
-
-    model_sources:
-      prism:
-        type: local
-        local_path: <installed kipoi_prism>/kipoi_source
-
-That folder ships inside the package (``kipoi_prism/kipoi_source/prism-energy/``: the
-``model.yaml``, ``dataloader.yaml`` and ``dataloader.py`` also found at the repository
-root), so it works from a plain ``pip install`` as well as from a checkout. Every other
-entry (the ``kipoi`` source included) is kept as it is; running it twice changes nothing;
-the file is replaced atomically. Afterwards::
+Adds (or updates) the ``prism`` entry of Kipoi's ``~/.kipoi/config.yaml``, keeping every
+other source; see :mod:`kipoi_prism.integrations.kipoi.register`. Afterwards::
 
     kipoi predict prism-energy --source prism \\
         --dataloader_args='{"pairs": "example/pairs.bedpe", "fasta": "example/genome.fa"}' \\
         -o out.tsv
-
-YAML comments in the config file are not kept (Kipoi itself writes none).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
-from typing import Any
-
-import yaml
-
-from kipoi_prism.errors import PrismInputError
 
 log = logging.getLogger("kipoi_prism.register")
-
-SOURCE_NAME = "prism"
-MODEL_NAME = "prism-energy"
-
-
-def kipoi_source_dir() -> Path:
-    """The Kipoi model source shipped with the package (holds ``prism-energy/``)."""
-    return Path(__file__).resolve().parent.parent / "kipoi_source"
-
-
-def kipoi_config_path() -> Path:
-    """Kipoi's config file: ``~/.kipoi/config.yaml`` (``/tmp/.kipoi`` when HOME is read-only)."""
-    home = os.path.expanduser("~")
-    base = home if os.access(home, os.W_OK) else "/tmp"
-    return Path(base) / ".kipoi" / "config.yaml"
-
-
-def source_entry() -> dict[str, Any]:
-    """The ``model_sources`` entry for the packaged source."""
-    return {"type": "local", "local_path": str(kipoi_source_dir())}
-
-
-def _let_kipoi_write_its_default_config() -> None:
-    """Importing kipoi writes ``~/.kipoi/config.yaml`` with its default sources when there is
-    none. A fresh interpreter does it, so the result does not depend on whether (or under
-    which HOME) this process imported kipoi already."""
-    subprocess.run([sys.executable, "-c", "import kipoi.config"], capture_output=True, check=False)
-
-
-def _read_config(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        _let_kipoi_write_its_default_config()
-    if not path.exists():
-        return {"model_sources": {}}
-    try:
-        config = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", None)
-        raise PrismInputError(
-            "not valid YAML; fix or remove it", path, None if line is None else line + 1
-        ) from None
-    if not isinstance(config, dict) or not isinstance(config.get("model_sources", {}), dict):
-        raise PrismInputError("expected a mapping with a 'model_sources' mapping", path)
-    config.setdefault("model_sources", {})
-    return config
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w") as out:
-            out.write(text)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        else:
-            os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-
-
-def register(config_path: Path | None = None) -> str:
-    """Add or update the ``prism`` source in Kipoi's config.
-
-    Parameters
-    ----------
-    config_path : Path, optional
-        Default: :func:`kipoi_config_path`.
-
-    Returns
-    -------
-    str
-        ``"added"``, ``"updated"`` or ``"unchanged"``.
-
-    Raises
-    ------
-    PrismInputError
-        The config is not valid YAML, or a ``prism`` source exists that is not a local
-        source (someone else's; it is left alone).
-    """
-    path = config_path or kipoi_config_path()
-    config = _read_config(path)
-    sources = config["model_sources"]
-    wanted = source_entry()
-    current = sources.get(SOURCE_NAME)
-    if current == wanted:
-        return "unchanged"
-    if current is not None and (not isinstance(current, dict) or current.get("type") != "local"):
-        raise PrismInputError(
-            f"a model source named {SOURCE_NAME!r} already exists and is not a local source; "
-            "remove it first",
-            path,
-        )
-    sources[SOURCE_NAME] = wanted
-    _write_atomically(
-        path, yaml.safe_dump(config, sort_keys=False, default_flow_style=False, indent=4)
-    )
-    return "added" if current is None else "updated"
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -151,6 +30,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Register; say what changed and how to use it."""
+    from kipoi_prism.integrations.kipoi.register import (
+        MODEL_NAME,
+        SOURCE_NAME,
+        kipoi_config_path,
+        kipoi_source_dir,
+        register,
+    )
+
     path = kipoi_config_path()
     outcome = register(path)
     log.info("%s Kipoi model source %r -> %s in %s", outcome, SOURCE_NAME, kipoi_source_dir(), path)

@@ -1,0 +1,125 @@
+"""Make prism-energy a Kipoi model: the ``prism`` model source in Kipoi's config.
+
+Adds (or updates) one entry to Kipoi's ``~/.kipoi/config.yaml``::
+
+    model_sources:
+      prism:
+        type: local
+        local_path: <installed kipoi_prism>/kipoi_source
+
+That folder ships inside the package (``kipoi_prism/kipoi_source/prism-energy/``: the
+``model.yaml``, ``dataloader.yaml`` and ``dataloader.py`` also found at the repository
+root), so it works from a plain ``pip install`` as well as from a checkout. Every other
+entry (the ``kipoi`` source included) is kept as it is; registering twice changes nothing;
+the file is replaced atomically (:mod:`kipoi_prism.io.atomic`), keeping its mode.
+``kipoi-prism register`` runs :func:`register`. Afterwards::
+
+    kipoi predict prism-energy --source prism \\
+        --dataloader_args='{"pairs": "example/pairs.bedpe", "fasta": "example/genome.fa"}' \\
+        -o out.tsv
+
+YAML comments in the config file are not kept (Kipoi itself writes none).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.atomic import write_text
+
+SOURCE_NAME = "prism"
+MODEL_NAME = "prism-energy"
+
+
+def kipoi_source_dir() -> Path:
+    """The Kipoi model source shipped with the package (holds ``prism-energy/``)."""
+    return Path(__file__).resolve().parents[2] / "kipoi_source"
+
+
+def kipoi_config_path() -> Path:
+    """Kipoi's config file: ``~/.kipoi/config.yaml`` (``/tmp/.kipoi`` when HOME is read-only)."""
+    home = os.path.expanduser("~")
+    base = home if os.access(home, os.W_OK) else "/tmp"
+    return Path(base) / ".kipoi" / "config.yaml"
+
+
+def source_entry() -> dict[str, Any]:
+    """The ``model_sources`` entry for the packaged source."""
+    return {"type": "local", "local_path": str(kipoi_source_dir())}
+
+
+def _let_kipoi_write_its_default_config() -> None:
+    """Importing kipoi writes ``~/.kipoi/config.yaml`` with its default sources when there is
+    none. A fresh interpreter does it, so the result does not depend on whether (or under
+    which HOME) this process imported kipoi already."""
+    subprocess.run([sys.executable, "-c", "import kipoi.config"], capture_output=True, check=False)
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        _let_kipoi_write_its_default_config()
+    if not path.exists():
+        return {"model_sources": {}}
+    try:
+        config = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as error:
+        line = getattr(getattr(error, "problem_mark", None), "line", None)
+        raise PrismInputError(
+            "not valid YAML; fix or remove it", path, None if line is None else line + 1
+        ) from None
+    if not isinstance(config, dict) or not isinstance(config.get("model_sources", {}), dict):
+        raise PrismInputError("expected a mapping with a 'model_sources' mapping", path)
+    config.setdefault("model_sources", {})
+    return config
+
+
+def _write_config(path: Path, text: str) -> None:
+    """Replace ``path`` atomically (creating its folder), keeping an existing file's mode."""
+    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    write_text(path, text)
+    if mode is not None:
+        os.chmod(path, mode)
+
+
+def register(config_path: Path | None = None) -> str:
+    """Add or update the ``prism`` source in Kipoi's config.
+
+    Parameters
+    ----------
+    config_path : Path, optional
+        Default: :func:`kipoi_config_path`.
+
+    Returns
+    -------
+    str
+        ``"added"``, ``"updated"`` or ``"unchanged"``.
+
+    Raises
+    ------
+    PrismInputError
+        The config is not valid YAML, or a ``prism`` source exists that is not a local
+        source (someone else's; it is left alone).
+    """
+    path = config_path or kipoi_config_path()
+    config = _read_config(path)
+    sources = config["model_sources"]
+    wanted = source_entry()
+    current = sources.get(SOURCE_NAME)
+    if current == wanted:
+        return "unchanged"
+    if current is not None and (not isinstance(current, dict) or current.get("type") != "local"):
+        raise PrismInputError(
+            f"a model source named {SOURCE_NAME!r} already exists and is not a local source; "
+            "remove it first",
+            path,
+        )
+    sources[SOURCE_NAME] = wanted
+    _write_config(path, yaml.safe_dump(config, sort_keys=False, default_flow_style=False, indent=4))
+    return "added" if current is None else "updated"
