@@ -26,8 +26,9 @@ selene = pytest.importorskip("kipoi_prism.integrations.selene.sampler")
 import selene_sdk.train_model  # noqa: E402 - after the skip when selene-sdk is absent
 import selene_sdk.utils  # noqa: E402
 
+from kipoi_prism.integrations.selene import checkpoint as selene_checkpoint  # noqa: E402
 from kipoi_prism.integrations.selene import model as selene_model  # noqa: E402
-from kipoi_prism.integrations.selene import packing, workarounds  # noqa: E402
+from kipoi_prism.integrations.selene import packing, splits, workarounds  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 
@@ -161,7 +162,7 @@ def test_selene_cli_trains_validates_evaluates_and_saves(cli_run):
 
 
 def test_checkpoint_records_the_curriculum_and_objective_state(cli_run):
-    model, info = selene.load_selene_checkpoint(cli_run["run"] / "checkpoint.pth.tar")
+    model, info = selene_checkpoint.load_selene_checkpoint(cli_run["run"] / "checkpoint.pth.tar")
     assert info["step"] == 5
     assert int(model.epoch) == 2  # 6 steps of 2 batches per epoch: epochs 0, 1, 2
     assert model.phase().weights.corr == pytest.approx(0.1 + 2 * 0.01)
@@ -190,8 +191,8 @@ def test_evaluate_model_loads_the_checkpoint_and_scores_the_test_split(cli_run, 
     run_selene(selene_sdk.utils.load_and_parse_configs_and_run, str(config), folder=tmp_path)
     run = run_dir(tmp_path / "out")
     predictions = np.load(run / "test_predictions.npz")["data"]
-    model, _ = selene.load_selene_checkpoint(best)
-    sampler = selene.sampler_from_config(config)
+    model, _ = selene_checkpoint.load_selene_checkpoint(best)
+    sampler = selene_checkpoint.sampler_from_config(config)
     batches, labels = sampler.get_test_set(16)
     with torch.no_grad():
         expected = np.vstack([model(torch.Tensor(x).transpose(1, 2)).numpy() for x, _ in batches])
@@ -208,7 +209,7 @@ def test_converted_weights_predict_identically_through_predict_and_kipoi(cli_run
     weights = tmp_path / "weights.pt"
     assert main(["-q", "export-selene", str(best), "--out", str(weights)]) == 0
     bundle = load_weights(weights)
-    model, _ = selene.load_selene_checkpoint(best)
+    model, _ = selene_checkpoint.load_selene_checkpoint(best)
     for key, value in model.network.state_dict().items():
         assert torch.equal(bundle.model.state_dict()[key], value), key
     assert sorted(bundle.prototypes) == CELLS
@@ -238,11 +239,11 @@ def test_threshold_is_calibrated_on_the_validation_split(cli_run, tmp_path):
     from kipoi_prism.model.weights import load_weights
 
     weights = tmp_path / "weights.pt"
-    selene.export_checkpoint(cli_run["run"] / "best_model.pth.tar", weights,
+    selene_checkpoint.export_checkpoint(cli_run["run"] / "best_model.pth.tar", weights,
                              config=cli_run["config"])  # fmt: skip
     validation = tmp_path / "validation.bedpe"
-    sampler = selene.sampler_from_config(cli_run["config"])
-    validation.write_text(selene.bedpe_text(sampler.frames["validate"]))
+    sampler = selene_checkpoint.sampler_from_config(cli_run["config"])
+    validation.write_text(splits.bedpe_text(sampler.frames["validate"]))
     out = tmp_path / "validation.tsv"
     argv = ["-q", "predict", "--pairs", str(validation), "--fasta", str(EXAMPLE_FASTA)]
     assert main([*argv, "--weights", str(weights), "--out", str(out)]) == 0
@@ -275,8 +276,8 @@ def test_export_without_a_config_asks_for_one(tmp_path):
         {"state_dict": model.state_dict(), "step": 3, "min_loss": np.float64(0.5)}, checkpoint
     )
     with pytest.raises(PrismInputError, match="pass --config"):
-        selene.export_checkpoint(checkpoint, tmp_path / "w.pt")
-    path = selene.export_checkpoint(checkpoint, tmp_path / "w.pt", threshold=0.4)
+        selene_checkpoint.export_checkpoint(checkpoint, tmp_path / "w.pt")
+    path = selene_checkpoint.export_checkpoint(checkpoint, tmp_path / "w.pt", threshold=0.4)
     from kipoi_prism.model.weights import load_weights
 
     assert load_weights(path).threshold == pytest.approx(0.4)
@@ -505,6 +506,20 @@ def test_sampler_names_bad_settings(changes, message):
     )  # fmt: skip
     with pytest.raises(PrismInputError, match=re.escape(message)):
         selene.PrismPairSampler(**{**settings, **changes})
+
+
+def test_splits_hold_out_a_pair_by_either_element_and_number_training_cell_lines_first():
+    frame = pd.DataFrame({"enhancer_chrom": ["chr1", "chr2", "chr3"],
+                          "promoter_chrom": ["chr2", "chr3", "chr3"],
+                          "cell_line": ["b", "a", "c"]})  # fmt: skip
+    by_chromosome = splits.holdout_mask(frame, "chromosome", ["chr2"], "test_holdout", "t")
+    assert by_chromosome.tolist() == [True, True, False]
+    by_cell_line = splits.holdout_mask(frame, "cell_line", ["c"], "test_holdout", "t")
+    assert by_cell_line.tolist() == [False, False, True]
+    frames = {"train": frame.iloc[:2], "validate": frame.iloc[2:]}
+    assert splits.cell_vocabulary(frames, None, "t") == ["a", "b", "c"]
+    assert splits.cell_vocabulary(frames, ["b", "a"], "t") == ["b", "a", "c"]
+    assert splits.names("chr1") == ["chr1"] and splits.names(None) == []
 
 
 def test_sampler_refuses_a_batch_it_cannot_split_and_a_missing_test_split():

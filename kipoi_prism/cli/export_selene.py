@@ -62,7 +62,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kipoi_prism.integrations.selene.sampler import export_checkpoint
+    from kipoi_prism.integrations.selene.checkpoint import export_checkpoint
 
     path = export_checkpoint(
         args.checkpoint,

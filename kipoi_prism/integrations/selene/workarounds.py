@@ -1,8 +1,9 @@
 """selene-sdk 0.6.0 on today's torch and matplotlib: narrow fixes to Selene's own names.
 
-Importing this module (every module of :mod:`kipoi_prism.integrations.selene` does, so the
-YAML's ``!obj:kipoi_prism.integrations.selene.sampler...`` tag and the model file Selene
-loads both do) applies four narrow fixes to Selene's own names, never to torch's
+Importing this module (the sampler, model and checkpoint modules of
+:mod:`kipoi_prism.integrations.selene` do, so the YAML's
+``!obj:kipoi_prism.integrations.selene.sampler...`` tag and the model file Selene loads both
+do) applies four narrow fixes to Selene's own names, never to torch's
 (:func:`apply_selene_workarounds`):
 
 1. ``selene_sdk.train_model.ReduceLROnPlateau`` becomes :class:`PlateauScheduler`, which
