@@ -23,10 +23,10 @@ from kipoi_prism.training.datasets import (
     PairRowsDataset,
     check_labelled,
     seed_worker,
-    split_pairs,
     support_windows,
 )
 from kipoi_prism.training.h5cache import open_cache
+from kipoi_prism.training.split import split_pairs
 
 
 @pytest.fixture(scope="module")
@@ -57,22 +57,50 @@ def _sampler(frame, **changes):
 def test_split_by_cell_line_and_exclude(toy):
     _, frame = toy
     train, val = split_pairs(frame, SplitConfig(by="cell_line", val=["B"], exclude=["C"]))
-    assert set(train["cell_line"]) == {"A"} and set(val["cell_line"]) == {"B"}
-    assert len(train) + len(val) == 60
+    assert train["name"].tolist() == [f"A_{i}" for i in range(30)]
+    assert val["name"].tolist() == [f"B_{i}" for i in range(30)]
+    assert train.index.tolist() == list(range(30))  # index reset
+
+
+def _chromosomes() -> pd.DataFrame:
+    return pd.DataFrame({"name": ["p0", "p1", "p2", "p3"],
+                         "enhancer_chrom": ["chr1", "chr2", "chr1", "chr3"],
+                         "promoter_chrom": ["chr1", "chr2", "chr2", "chr3"],
+                         "original_enhancer_chrom": ["chr9", "chr9", "chr8", "chr7"],
+                         "cell_line": "A", "label": 1})  # fmt: skip
 
 
 def test_split_by_chromosome_sends_mixed_pairs_to_validation():
-    frame = pd.DataFrame({"enhancer_chrom": ["chr1", "chr2", "chr1"],
-                          "promoter_chrom": ["chr1", "chr2", "chr2"],
-                          "cell_line": "A", "label": 1})  # fmt: skip
-    train, val = split_pairs(frame, SplitConfig(by="chromosome", val=["chr2"]))
-    assert len(train) == 1 and len(val) == 2
+    train, val = split_pairs(_chromosomes(), SplitConfig(by="chromosome", val=["chr2"]))
+    assert train["name"].tolist() == ["p0", "p3"] and val["name"].tolist() == ["p1", "p2"]
+    split = SplitConfig(by="chromosome", val=["chr2"], exclude=["chr3"])
+    train, val = split_pairs(_chromosomes(), split)
+    assert train["name"].tolist() == ["p0"] and val["name"].tolist() == ["p1", "p2"]
+
+
+def test_split_on_named_columns_as_the_benchmark_does():
+    split = SplitConfig(by="chromosome", val=["chr9"])
+    frame = _chromosomes()
+    train, val = split_pairs(frame, split, columns=["original_enhancer_chrom"], require_both=True)
+    assert train["name"].tolist() == ["p2", "p3"] and val["name"].tolist() == ["p0", "p1"]
+    everything = SplitConfig(by="chromosome", val=["chr7", "chr8", "chr9"])
+    with pytest.raises(
+        ValueError, match=r"validation chromosomes \('chr7', 'chr8', 'chr9'\) leave"
+    ):
+        split_pairs(frame, everything, columns=["original_enhancer_chrom"], require_both=True)
+    # Without require_both (kipoi-prism train) an empty training split is left to
+    # check_labelled, which names the split.
+    train, val = split_pairs(frame, everything, columns=["original_enhancer_chrom"])
+    assert train.empty and len(val) == 4
 
 
 def test_split_names_unknown_values(toy):
     _, frame = toy
     with pytest.raises(PrismInputError, match=r"data.split.val: Z not found .*A, B, C"):
         split_pairs(frame, SplitConfig(val=["Z"]), "pairs.bedpe")
+    with pytest.raises(PrismInputError, match=r"data.split.exclude: chr5 not found among the "
+                       r"chromosome values of the pairs \(chr1, chr2, chr3\)"):  # fmt: skip
+        split_pairs(frame, SplitConfig(by="chromosome", val=["chr1"], exclude=["chr5"]))
 
 
 def test_check_labelled_needs_both_classes():

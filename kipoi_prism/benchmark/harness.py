@@ -31,9 +31,10 @@ import torch
 from kipoi_prism.benchmark import features as feature_tables
 from kipoi_prism.benchmark.baselines import DistanceBaseline, PromoterPrior
 from kipoi_prism.benchmark.variants import BASELINES, VARIANTS, resolve
-from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
+from kipoi_prism.config import ModelConfig, SplitConfig, TrainConfig, TrainerConfig
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
+from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -213,11 +214,12 @@ class Evaluation:
 
 
 def split_by_chromosome(frame: pd.DataFrame, column: str, val: tuple[str, ...]):
-    """Training and validation rows: validation = pairs on the ``val`` chromosomes."""
-    in_val = frame[column].astype(str).isin(val).to_numpy()
-    if in_val.all() or not in_val.any():
-        raise ValueError(f"validation chromosomes {val} leave an empty split")
-    return frame[~in_val].reset_index(drop=True), frame[in_val].reset_index(drop=True)
+    """Training and validation rows: validation = pairs on the ``val`` chromosomes.
+
+    Being replaced by direct calls of :func:`kipoi_prism.training.split.split_pairs`.
+    """
+    split = SplitConfig(by="chromosome", val=list(val))
+    return split_pairs(frame, split, columns=[column], require_both=True)
 
 
 def stratified_subsample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:

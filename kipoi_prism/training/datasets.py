@@ -1,4 +1,4 @@
-"""Training data: splits, the cell-line block sampler and torch Datasets over PairEncoder.
+"""Training data: the split check, the cell-line block sampler and torch Datasets over windows.
 
 A training batch (SPEC, "A contradiction...") is several cell-line-pure blocks::
 
@@ -34,62 +34,17 @@ import pandas as pd
 import torch
 from torch.utils.data import Dataset, Sampler
 
-from kipoi_prism.config import SplitConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.encode import EncodedPairs
 from kipoi_prism.io.inputs import WindowSource
 from kipoi_prism.io.support import select_support
+from kipoi_prism.training.split import split_pairs  # noqa: F401 - moved there; importers follow
 
 log = logging.getLogger(__name__)
 
 
 # --------------------------------------------------------------------------- splits
-
-
-def split_pairs(
-    frame: pd.DataFrame, split: SplitConfig, source: str | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Training and validation rows by held-out cell line or chromosome.
-
-    Never by random pair: pairs sharing a promoter would leak labels across the split.
-    With ``by="chromosome"`` a pair goes to validation when its enhancer or its promoter
-    lies on a validation chromosome.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Canonical pair table (:func:`kipoi_prism.io.pairs.read_pairs`).
-    split : SplitConfig
-    source : str, optional
-        The table's file name, for error messages.
-
-    Returns
-    -------
-    train, val : pandas.DataFrame
-        Row subsets of ``frame`` (index reset).
-    """
-    if split.by == "cell_line":
-        available = set(frame["cell_line"].astype(str))
-        in_val = frame["cell_line"].isin(split.val)
-        excluded = frame["cell_line"].isin(split.exclude)
-    else:
-        available = set(frame["enhancer_chrom"]) | set(frame["promoter_chrom"])
-        in_val = frame["enhancer_chrom"].isin(split.val) | frame["promoter_chrom"].isin(split.val)
-        excluded = frame["enhancer_chrom"].isin(split.exclude) | frame["promoter_chrom"].isin(
-            split.exclude
-        )
-    for name in ("val", "exclude"):
-        missing = sorted(set(getattr(split, name)) - available)
-        if missing:
-            shown = ", ".join(sorted(available)[:10])
-            raise PrismInputError(
-                f"data.split.{name}: {', '.join(missing)} not found among the {split.by} "
-                f"values of the pairs ({shown})",
-                source,
-            )
-    train = frame[~in_val & ~excluded].reset_index(drop=True)
-    val = frame[in_val & ~excluded].reset_index(drop=True)
-    return train, val
+# The split itself is kipoi_prism.training.split.split_pairs (no torch there).
 
 
 def check_labelled(frame: pd.DataFrame, what: str, source: str | None = None) -> None:

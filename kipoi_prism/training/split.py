@@ -1,0 +1,91 @@
+"""The hold-out split: training and validation rows by cell line or chromosome. No torch.
+
+One function, :func:`split_pairs`, serves ``kipoi-prism train`` (the ``data.split`` section)
+and the leave-one-cell-line-out benchmark (validation = pairs on held-out original
+chromosomes). Never by random pair: pairs sharing a promoter would leak labels across the
+split. A row goes to validation when any of the split's columns holds a validation value
+and is dropped when any holds an excluded value; so with ``by="chromosome"`` a pair is in
+validation when its enhancer or its promoter lies on a validation chromosome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from kipoi_prism.config import SplitConfig
+from kipoi_prism.errors import PrismInputError
+
+# The columns each kind of split looks at, unless the caller names others.
+SPLIT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "cell_line": ("cell_line",),
+    "chromosome": ("enhancer_chrom", "promoter_chrom"),
+}
+
+
+def split_pairs(
+    frame: pd.DataFrame,
+    split: SplitConfig,
+    source: str | None = None,
+    columns: Sequence[str] | None = None,
+    require_both: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Training and validation rows by held-out cell line or chromosome.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Canonical pair table (:func:`kipoi_prism.io.pairs.read_pairs`), or any table with
+        ``columns``.
+    split : SplitConfig
+        ``by`` (what the values are), ``val`` (held out for validation) and ``exclude``
+        (dropped from both).
+    source : str, optional
+        The table's file name, for error messages.
+    columns : sequence of str, optional
+        The column(s) to split on (default: :data:`SPLIT_COLUMNS` of ``split.by``), e.g.
+        ``["original_enhancer_chrom"]`` for simulated pairs that keep their real chromosome.
+    require_both : bool
+        Raise :class:`ValueError` when every row or no row is a validation row.
+
+    Returns
+    -------
+    train, val : pandas.DataFrame
+        Row subsets of ``frame`` (index reset).
+
+    Raises
+    ------
+    PrismInputError
+        A ``val`` or ``exclude`` value occurs in none of the columns.
+    ValueError
+        With ``require_both``, an empty training or validation split.
+    """
+    values = [frame[c].astype(str) for c in (columns or SPLIT_COLUMNS[split.by])]
+    in_val = _any_in(values, split.val)
+    if require_both and (in_val.all() or not in_val.any()):
+        kind = "chromosomes" if split.by == "chromosome" else "cell lines"
+        raise ValueError(f"validation {kind} {tuple(split.val)} leave an empty split")
+    _check_present(split, set().union(*(set(v) for v in values)), source)
+    excluded = _any_in(values, split.exclude)
+    train = frame[~in_val & ~excluded].reset_index(drop=True)
+    val = frame[in_val & ~excluded].reset_index(drop=True)
+    return train, val
+
+
+def _any_in(values: list[pd.Series], names: list[str]) -> np.ndarray:
+    """Rows where any of the columns' values is one of ``names``."""
+    return np.logical_or.reduce([v.isin(names).to_numpy() for v in values])
+
+
+def _check_present(split: SplitConfig, available: set[str], source: str | None) -> None:
+    for name in ("val", "exclude"):
+        missing = sorted(set(getattr(split, name)) - available)
+        if missing:
+            shown = ", ".join(sorted(available)[:10])
+            raise PrismInputError(
+                f"data.split.{name}: {', '.join(missing)} not found among the {split.by} "
+                f"values of the pairs ({shown})",
+                source,
+            )
