@@ -46,11 +46,13 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from kipoi_prism.benchmark.harness import PROFILES, split_by_chromosome, stratified_subsample
+from kipoi_prism.benchmark.harness import PROFILES, stratified_subsample
+from kipoi_prism.config import SplitConfig
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
 from kipoi_prism.simulation.simulate import SimulationConfig, simulate
+from kipoi_prism.training.split import split_pairs
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -88,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     rest = stratified_subsample(
         table[table["cell_line"] != args.held_out], profile.train_pairs_per_cell_line, args.seed
     )
-    train, val = split_by_chromosome(rest, "original_enhancer_chrom", profile.val_chromosomes)
+    split = SplitConfig(by="chromosome", val=list(profile.val_chromosomes))
+    train, val = split_pairs(rest, split, columns=["original_enhancer_chrom"], require_both=True)
 
     encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
     encoded = encoder.encode(table)
