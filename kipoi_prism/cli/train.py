@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from kipoi_prism.config import RunConfig
+from kipoi_prism.config import RunConfig, load_config
 from kipoi_prism.errors import PrismInputError
 
 log = logging.getLogger(__name__)
@@ -58,53 +58,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     parser.set_defaults(run=run)
     return parser
-
-
-def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
-    """Read a run config YAML and apply ``SECTION.KEY=VALUE`` overrides.
-
-    Raises
-    ------
-    PrismInputError
-        Unreadable YAML (with its line), unknown sections or keys, bad values.
-    """
-    import yaml
-
-    path = Path(path)
-    if not path.is_file():
-        raise PrismInputError("config file not found", path)
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(error, "problem", None) or error
-        raise PrismInputError(f"invalid YAML ({problem})", path, line) from None
-    if not isinstance(data, dict):
-        raise PrismInputError("expected a mapping of sections (data, model, train, trainer)", path)
-    for override in overrides:
-        _apply_override(data, override)
-    try:
-        return RunConfig.from_dict(data)
-    except PrismInputError as error:
-        raise PrismInputError(error.problem, path) from None
-    except TypeError as error:
-        raise PrismInputError(f"bad configuration ({error})", path) from None
-
-
-def _apply_override(data: dict, override: str) -> None:
-    import yaml
-
-    key, sep, text = override.partition("=")
-    parts = key.strip().split(".")
-    if not sep or len(parts) < 2 or not all(parts):
-        raise PrismInputError(f"--set {override!r}: expected SECTION.KEY=VALUE, e.g. train.lr=3e-4")
-    target = data
-    for part in parts[:-1]:
-        target = target.setdefault(part, {})
-        if not isinstance(target, dict):
-            raise PrismInputError(f"--set {override!r}: {part} is not a section")
-    target[parts[-1]] = yaml.safe_load(text)
 
 
 def read_training_pairs(

@@ -1,164 +1,25 @@
-"""Every default in one place.
+"""Training configuration: the ``data``, ``train`` and ``trainer`` sections of a run.
 
-:class:`ModelConfig` is saved inside the weights file, so a model rebuilds exactly the
-architecture it was trained with. Training-side knobs live in
-:class:`kipoi_prism.config.TrainConfig` (loss weights, schedule) so that one YAML file
-maps one-to-one onto these dataclasses.
+:class:`RunConfig` is one training run, the four sections of ``configs/train.yaml``
+(``data``, ``model``, ``train``, ``trainer``) mapping one-to-one onto :class:`DataConfig`,
+:class:`~kipoi_prism.config.model.ModelConfig`, :class:`TrainConfig` (loss weights,
+schedule) and :class:`TrainerConfig`; a key left out keeps its default here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from kipoi_prism.config.checks import (
+    check,
+    check_choice,
+    check_non_negative_int,
+    check_positive_int,
+)
+from kipoi_prism.config.model import ModelConfig, from_mapping
 from kipoi_prism.errors import PrismInputError
-
-HEADS = ("energy", "linear", "film")
-BACKBONES = ("prism", "features")
-TEMPERATURES = ("scalar", "cell")
-
-# softplus(T_INIT_RAW) == 1.0 exactly: log(e - 1).
-T_INIT_RAW = math.log(math.e - 1.0)
-
-
-@dataclass
-class ModelConfig:
-    """Architecture of prism-energy (see SPEC: backbone, environment stream, head).
-
-    Attributes
-    ----------
-    enhancer_length, promoter_length : int
-        Window widths in bp centred on each region.
-    channels : int
-        Convolution channels in the PRISM backbone.
-    stem_kernel, stem_pool : int
-        First convolution's width and the max-pool after it.
-    res_blocks : int
-        Dilated residual blocks (dilations 2, 4, 8, ...).
-    res_kernel, res_pool : int
-        Residual convolution width and the max-pool after the blocks.
-    element_dim : int
-        Channels of the last convolution; each element pools to ``2 * element_dim``
-        (mean and max).
-    backbone : {"prism", "features"}
-        ``prism``: the convolutional sequence backbone on one-hot windows; ``features``:
-        an MLP backbone on per-element feature vectors (the benchmark's real-feature
-        track), with ``feature_dims`` = (enhancer-side, promoter-side) input sizes.
-    feature_dims : tuple of int
-    shared_encoder : bool
-        One convolutional encoder for enhancer and promoter (else one each).
-    d_interaction : int
-        ``d_I``, size of the sequence representation ``z_I``.
-    d_environment : int
-        ``d_E``, size of the environment embedding ``e`` and ``z_E``.
-    env_hidden : int
-        Hidden width of the environment MLP ``f_E'``.
-    dropout : float
-    head : {"energy", "linear", "film"}
-        ``energy``: the SPEC's head; ``linear``: the linear-interaction fallback;
-        ``film``: the comparator in which ``z_E`` modulates ``z_I`` per pair.
-    lam_init : float
-        Initial interaction coefficient (0.1; 0.01 is the SPEC's fallback).
-    learn_lam, learn_temperature : bool
-        Ablations: ``lam`` fixed at ``lam_init``, ``T`` fixed at 1.
-    temperature : {"scalar", "cell"}
-        One learnable ``T``, or ``T(c) = softplus(t + w_T . z_E)``.
-    t_clamp : tuple of float or None
-        Clamp for ``T``; ``None`` disables.
-    """
-
-    enhancer_length: int = 3000
-    promoter_length: int = 2000
-    channels: int = 48
-    stem_kernel: int = 15
-    stem_pool: int = 8
-    res_blocks: int = 2
-    res_kernel: int = 5
-    res_pool: int = 4
-    element_dim: int = 96
-    backbone: str = "prism"
-    feature_dims: tuple[int, int] = (17, 8)
-    shared_encoder: bool = False
-    d_interaction: int = 64
-    d_environment: int = 32
-    env_hidden: int = 64
-    dropout: float = 0.3
-    head: str = "energy"
-    lam_init: float = 0.1
-    learn_lam: bool = True
-    learn_temperature: bool = True
-    temperature: str = "scalar"
-    t_clamp: tuple[float, float] | None = (0.5, 2.0)
-
-    def __post_init__(self) -> None:
-        if self.backbone not in BACKBONES:
-            raise PrismInputError(f"backbone: {self.backbone!r} is not one of {BACKBONES}")
-        self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
-        if self.head not in HEADS:
-            raise PrismInputError(f"head: {self.head!r} is not one of {HEADS}")
-        if self.temperature not in TEMPERATURES:
-            raise PrismInputError(f"temperature: {self.temperature!r} is not one of {TEMPERATURES}")
-        for name in ("enhancer_length", "promoter_length", "channels", "d_interaction",
-                     "d_environment", "element_dim", "env_hidden"):  # fmt: skip
-            if getattr(self, name) <= 0:
-                raise PrismInputError(
-                    f"{name}: expected a positive integer, got {getattr(self, name)}"
-                )
-        if self.t_clamp is not None:
-            low, high = self.t_clamp
-            if not 0 < low < high:
-                raise PrismInputError(f"t_clamp: expected 0 < low < high, got {self.t_clamp}")
-            self.t_clamp = (float(low), float(high))
-
-    def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["t_clamp"] = None if self.t_clamp is None else list(self.t_clamp)
-        data["feature_dims"] = list(self.feature_dims)
-        return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
-        return from_mapping(cls, data, "model")
-
-
-def from_mapping(cls, data: dict[str, Any] | None, section: str):
-    """Build dataclass ``cls`` from a mapping, naming any unknown key and the valid ones."""
-    data = dict(data or {})
-    known = {f.name for f in dataclasses.fields(cls)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise PrismInputError(
-            f"{section}: unknown key(s) {', '.join(unknown)}; "
-            f"valid keys: {', '.join(sorted(known))}"
-        )
-    if isinstance(data.get("t_clamp"), list):
-        data["t_clamp"] = tuple(data["t_clamp"])
-    return cls(**data)
-
-
-@dataclass
-class InferenceConfig:
-    """How query pairs are scored (SPEC, Inference).
-
-    Attributes
-    ----------
-    support_size : int
-        ``m``, pairs per cell line whose mean environment embedding is ``z_E``.
-    seed : int
-        Seeds the support-set draw (a hash of seed, cell line and pair name, so the draw
-        does not depend on row order).
-    use_prototypes : bool
-        For a cell line seen in training, use its saved prototype instead of a support set.
-    batch_size : int
-    """
-
-    support_size: int = 32
-    seed: int = 0
-    use_prototypes: bool = False
-    batch_size: int = 64
-
 
 TASK_LOSSES = ("immax", "bce")
 DECOUPLINGS = ("corr", "orth")
@@ -182,8 +43,8 @@ class LossWeights:
 
     def __post_init__(self) -> None:
         for name, value in dataclasses.asdict(self).items():
-            if not isinstance(value, (int, float)) or value < 0:
-                raise PrismInputError(f"loss weight {name}: expected a number >= 0, got {value!r}")
+            ok = isinstance(value, (int, float)) and value >= 0
+            check(ok, f"loss weight {name}", value, "a number >= 0")
             setattr(self, name, float(value))
 
 
@@ -275,29 +136,25 @@ class TrainConfig:
     freeze_stem: bool = False
 
     def __post_init__(self) -> None:
-        _choice("train.task_loss", self.task_loss, TASK_LOSSES)
+        check_choice("train.task_loss", self.task_loss, TASK_LOSSES)
         if self.freeze_stem and not self.stem_motifs:
             raise PrismInputError("train.freeze_stem: needs train.stem_motifs (a MEME file)")
         if self.stem_motif_ids and not self.stem_motifs:
             raise PrismInputError("train.stem_motif_ids: needs train.stem_motifs (a MEME file)")
-        _choice("train.decouple", self.decouple, DECOUPLINGS)
+        check_choice("train.decouple", self.decouple, DECOUPLINGS)
         for name in ("weights", "caps"):
             value = getattr(self, name)
             if isinstance(value, dict):
                 setattr(self, name, from_mapping(LossWeights, value, f"train.{name}"))
         for name in ("blocks_per_batch", "block_size", "support_size", "max_epochs"):
-            _positive_int(f"train.{name}", getattr(self, name))
+            check_positive_int(f"train.{name}", getattr(self, name))
         for name in ("warmup_epochs", "patience", "domain_hidden"):
-            _non_negative_int(f"train.{name}", getattr(self, name))
+            check_non_negative_int(f"train.{name}", getattr(self, name))
         for name in ("lr", "infonce_tau"):
-            if not getattr(self, name) > 0:
-                raise PrismInputError(
-                    f"train.{name}: expected a number > 0, got {getattr(self, name)}"
-                )
-        if not 0 <= self.proto_momentum < 1:
-            raise PrismInputError(
-                f"train.proto_momentum: expected 0 <= mu < 1, got {self.proto_momentum}"
-            )
+            value = getattr(self, name)
+            check(value > 0, f"train.{name}", value, "a number > 0")
+        mu = self.proto_momentum
+        check(0 <= mu < 1, "train.proto_momentum", mu, "0 <= mu < 1")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -325,13 +182,12 @@ class SplitConfig:
     exclude: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        _choice("data.split.by", self.by, SPLIT_BY)
+        check_choice("data.split.by", self.by, SPLIT_BY)
         for name in ("val", "exclude"):
             value = getattr(self, name)
             if isinstance(value, str):
                 value = [value]
-            if not isinstance(value, (list, tuple)):
-                raise PrismInputError(f"data.split.{name}: expected a list of names, got {value!r}")
+            check(isinstance(value, (list, tuple)), f"data.split.{name}", value, "a list of names")
             setattr(self, name, [str(v) for v in value])
 
 
@@ -373,7 +229,7 @@ class DataConfig:
     def __post_init__(self) -> None:
         if isinstance(self.split, dict):
             self.split = from_mapping(SplitConfig, self.split, "data.split")
-        _non_negative_int("data.num_workers", self.num_workers)
+        check_non_negative_int("data.num_workers", self.num_workers)
 
 
 @dataclass
@@ -416,15 +272,13 @@ class TrainerConfig:
     deterministic: bool = True
 
     def __post_init__(self) -> None:
-        _choice("trainer.logger", self.logger, LOGGERS)
-        if not isinstance(self.deterministic, bool):
-            raise PrismInputError(
-                f"trainer.deterministic: expected true or false, got {self.deterministic!r}"
-            )
+        check_choice("trainer.logger", self.logger, LOGGERS)
+        value = self.deterministic
+        check(isinstance(value, bool), "trainer.deterministic", value, "true or false")
         for name in ("log_every_n_steps", "num_nodes"):
-            _positive_int(f"trainer.{name}", getattr(self, name))
+            check_positive_int(f"trainer.{name}", getattr(self, name))
         for name in ("checkpoint_every_n_steps", "threads"):
-            _non_negative_int(f"trainer.{name}", getattr(self, name))
+            check_non_negative_int(f"trainer.{name}", getattr(self, name))
 
 
 @dataclass
@@ -452,18 +306,3 @@ class RunConfig:
         out = {k: dataclasses.asdict(getattr(self, k)) for k in ("data", "train", "trainer")}
         out["model"] = self.model.to_dict()
         return out
-
-
-def _choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise PrismInputError(f"{name}: {value!r} is not one of {', '.join(choices)}")
-
-
-def _positive_int(name: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise PrismInputError(f"{name}: expected a positive integer, got {value!r}")
-
-
-def _non_negative_int(name: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise PrismInputError(f"{name}: expected an integer >= 0, got {value!r}")

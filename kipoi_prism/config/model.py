@@ -1,0 +1,154 @@
+"""The model's architecture and how query pairs are scored.
+
+:class:`ModelConfig` is saved inside the weights file, so a model rebuilds exactly the
+architecture it was trained with. :func:`from_mapping` builds any of the configuration
+dataclasses from a mapping (a YAML section, a saved dictionary), naming unknown keys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from kipoi_prism.config.checks import check, check_choice
+from kipoi_prism.errors import PrismInputError
+
+HEADS = ("energy", "linear", "film")
+BACKBONES = ("prism", "features")
+TEMPERATURES = ("scalar", "cell")
+
+# softplus(T_INIT_RAW) == 1.0 exactly: log(e - 1).
+T_INIT_RAW = math.log(math.e - 1.0)
+
+
+@dataclass
+class ModelConfig:
+    """Architecture of prism-energy (see SPEC: backbone, environment stream, head).
+
+    Attributes
+    ----------
+    enhancer_length, promoter_length : int
+        Window widths in bp centred on each region.
+    channels : int
+        Convolution channels in the PRISM backbone.
+    stem_kernel, stem_pool : int
+        First convolution's width and the max-pool after it.
+    res_blocks : int
+        Dilated residual blocks (dilations 2, 4, 8, ...).
+    res_kernel, res_pool : int
+        Residual convolution width and the max-pool after the blocks.
+    element_dim : int
+        Channels of the last convolution; each element pools to ``2 * element_dim``
+        (mean and max).
+    backbone : {"prism", "features"}
+        ``prism``: the convolutional sequence backbone on one-hot windows; ``features``:
+        an MLP backbone on per-element feature vectors (the benchmark's real-feature
+        track), with ``feature_dims`` = (enhancer-side, promoter-side) input sizes.
+    feature_dims : tuple of int
+    shared_encoder : bool
+        One convolutional encoder for enhancer and promoter (else one each).
+    d_interaction : int
+        ``d_I``, size of the sequence representation ``z_I``.
+    d_environment : int
+        ``d_E``, size of the environment embedding ``e`` and ``z_E``.
+    env_hidden : int
+        Hidden width of the environment MLP ``f_E'``.
+    dropout : float
+    head : {"energy", "linear", "film"}
+        ``energy``: the SPEC's head; ``linear``: the linear-interaction fallback;
+        ``film``: the comparator in which ``z_E`` modulates ``z_I`` per pair.
+    lam_init : float
+        Initial interaction coefficient (0.1; 0.01 is the SPEC's fallback).
+    learn_lam, learn_temperature : bool
+        Ablations: ``lam`` fixed at ``lam_init``, ``T`` fixed at 1.
+    temperature : {"scalar", "cell"}
+        One learnable ``T``, or ``T(c) = softplus(t + w_T . z_E)``.
+    t_clamp : tuple of float or None
+        Clamp for ``T``; ``None`` disables.
+    """
+
+    enhancer_length: int = 3000
+    promoter_length: int = 2000
+    channels: int = 48
+    stem_kernel: int = 15
+    stem_pool: int = 8
+    res_blocks: int = 2
+    res_kernel: int = 5
+    res_pool: int = 4
+    element_dim: int = 96
+    backbone: str = "prism"
+    feature_dims: tuple[int, int] = (17, 8)
+    shared_encoder: bool = False
+    d_interaction: int = 64
+    d_environment: int = 32
+    env_hidden: int = 64
+    dropout: float = 0.3
+    head: str = "energy"
+    lam_init: float = 0.1
+    learn_lam: bool = True
+    learn_temperature: bool = True
+    temperature: str = "scalar"
+    t_clamp: tuple[float, float] | None = (0.5, 2.0)
+
+    def __post_init__(self) -> None:
+        check_choice("backbone", self.backbone, BACKBONES)
+        self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
+        check_choice("head", self.head, HEADS)
+        check_choice("temperature", self.temperature, TEMPERATURES)
+        for name in ("enhancer_length", "promoter_length", "channels", "d_interaction",
+                     "d_environment", "element_dim", "env_hidden"):  # fmt: skip
+            value = getattr(self, name)
+            check(value > 0, name, value, "a positive integer")
+        if self.t_clamp is not None:
+            low, high = self.t_clamp
+            check(0 < low < high, "t_clamp", self.t_clamp, "0 < low < high")
+            self.t_clamp = (float(low), float(high))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["t_clamp"] = None if self.t_clamp is None else list(self.t_clamp)
+        data["feature_dims"] = list(self.feature_dims)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
+        return from_mapping(cls, data, "model")
+
+
+def from_mapping(cls, data: dict[str, Any] | None, section: str):
+    """Build dataclass ``cls`` from a mapping, naming any unknown key and the valid ones."""
+    data = dict(data or {})
+    known = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise PrismInputError(
+            f"{section}: unknown key(s) {', '.join(unknown)}; "
+            f"valid keys: {', '.join(sorted(known))}"
+        )
+    if isinstance(data.get("t_clamp"), list):
+        data["t_clamp"] = tuple(data["t_clamp"])
+    return cls(**data)
+
+
+@dataclass
+class InferenceConfig:
+    """How query pairs are scored (SPEC, Inference).
+
+    Attributes
+    ----------
+    support_size : int
+        ``m``, pairs per cell line whose mean environment embedding is ``z_E``.
+    seed : int
+        Seeds the support-set draw (a hash of seed, cell line and pair name, so the draw
+        does not depend on row order).
+    use_prototypes : bool
+        For a cell line seen in training, use its saved prototype instead of a support set.
+    batch_size : int
+    """
+
+    support_size: int = 32
+    seed: int = 0
+    use_prototypes: bool = False
+    batch_size: int = 64
