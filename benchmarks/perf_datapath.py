@@ -206,17 +206,18 @@ def file_path_rate(
     """Pairs/s of predict's scoring-pass data path (read, validate, batch, encode)."""
     from torch.utils.data import DataLoader
 
-    from kipoi_prism.inference.engine import FilePairSource, _BatchStream, _identity
+    from kipoi_prism.inference import BatchStream, FilePairSource
+    from kipoi_prism.inference.batches import identity
     from kipoi_prism.io.encode import PairEncoder
     from kipoi_prism.io.genome import Genome
 
     encoder = PairEncoder(Genome(fasta), ENHANCER, PROMOTER)
-    stream = _BatchStream(FilePairSource(bedpe, "bedpe"), encoder, batch_size)
+    stream = BatchStream(FilePairSource(bedpe, "bedpe"), encoder, batch_size)
     began = time.perf_counter()
     loader = (
         stream
         if workers == 0
-        else DataLoader(stream, batch_size=None, num_workers=workers, collate_fn=_identity)
+        else DataLoader(stream, batch_size=None, num_workers=workers, collate_fn=identity)
     )
     done = 0
     iterator = iter(loader)

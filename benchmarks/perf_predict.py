@@ -151,7 +151,7 @@ def prism_rate(
 ) -> tuple[float, int]:
     import torch
 
-    from kipoi_prism.inference.engine import autocast, exact_float32
+    from kipoi_prism.inference import autocast, exact_float32
     from kipoi_prism.model.weights import load_weights
 
     exact_float32(torch.device(device))  # as predict sets it
@@ -229,7 +229,7 @@ STAGES = [
 ]
 _MODULES = {None: "kipoi_prism.inference.engine", "Predictor": "kipoi_prism.inference.engine",
             "PairWriter": "kipoi_prism.io.writers", "PairEncoder": "kipoi_prism.io.encode",
-            "FilePairSource": "kipoi_prism.inference.engine"}  # fmt: skip
+            "FilePairSource": "kipoi_prism.inference.sources"}  # fmt: skip
 _ITERATORS = {"_loader", "chunks"}  # return iterators: their items are timed
 
 

@@ -1,4 +1,4 @@
-"""The inference engine and the writers (kipoi_prism.inference.engine, kipoi_prism.io.writers)."""
+"""The inference engine and the writers (kipoi_prism.inference, kipoi_prism.io.writers)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from predict_helpers import make_pairs, single_thread, tiny_weights  # noqa: F40
 
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.inference.engine import (
+from kipoi_prism.inference import (
     FilePairSource,
     FramePairSource,
     Predictor,
@@ -144,7 +144,7 @@ def test_padding_is_counted_in_one_warning(tmp_path, small_genome, weights, capl
         "chr2\t11990\t12000\tchr2\t11950\t12000\tedge2\t.\t.\t.\tcellA\t0\n"
         "chr1\t5000\t5100\tchr1\t6000\t6100\tinside\t.\t.\t.\tcellA\t0\n"
     )
-    with caplog.at_level(logging.WARNING, logger="kipoi_prism.inference.engine"):
+    with caplog.at_level(logging.WARNING, logger="kipoi_prism.inference"):
         frame = scored(path, small_genome, weights)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert warnings == [f"{path}: 3 window(s) run off a chromosome end and were padded with N"]

@@ -12,7 +12,7 @@ from predict_helpers import make_pairs, single_thread, tiny_weights  # noqa: F40
 from kipoi_prism.cli.main import main
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.inference.engine import FilePairSource, Predictor, autocast
+from kipoi_prism.inference import FilePairSource, Predictor, autocast
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.model.weights import load_weights
 

@@ -10,7 +10,7 @@ import torch
 from predict_helpers import make_pairs, single_thread, tiny_weights  # noqa: F401
 
 from kipoi_prism.config import InferenceConfig
-from kipoi_prism.inference.engine import FilePairSource, Predictor, one_hot_on
+from kipoi_prism.inference import FilePairSource, Predictor, one_hot_on
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.sequence import byte_one_hot_table, one_hot_encode, one_hot_encode_array
 from kipoi_prism.model.weights import load_weights

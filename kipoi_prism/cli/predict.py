@@ -26,7 +26,7 @@ from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.pairs import FORMATS
 from kipoi_prism.io.writers import WRITERS
 
-log = logging.getLogger("kipoi_prism.inference.engine")
+log = logging.getLogger("kipoi_prism.inference")
 
 _DEFAULTS = InferenceConfig()
 
@@ -141,9 +141,9 @@ def build_source(args: argparse.Namespace, stack: contextlib.ExitStack):
 
     Returns
     -------
-    kipoi_prism.inference.engine.PairSource
+    kipoi_prism.inference.PairSource
     """
-    from kipoi_prism.inference.engine import FilePairSource, StdinPairSource
+    from kipoi_prism.inference import FilePairSource, StdinPairSource
 
     candidates = candidate_source_from(args)
     if candidates is not None:
@@ -169,7 +169,7 @@ def _weights_path(given: str | None):
 def run(args: argparse.Namespace) -> int:
     """Load weights and genome, scan, score, write; returns the exit status."""
     from kipoi_prism.allocator import reuse_freed_memory
-    from kipoi_prism.inference.engine import Predictor, resolve_device, write_all
+    from kipoi_prism.inference import Predictor, resolve_device, write_all
     from kipoi_prism.io.genome import Genome
     from kipoi_prism.io.writers import check_output, open_output
     from kipoi_prism.model.weights import load_weights

@@ -1,377 +1,65 @@
-"""Streaming inference: pair table + genome + weights -> one scored row per pair, input order.
+"""The scoring engine: pair source + weights -> one scored row per pair, input order.
 
-Two passes over a re-iterable *pair source* (anything with ``name`` and ``chunks()``
-yielding canonical chunks as :func:`kipoi_prism.io.pairs.iter_pairs` does):
+Two passes over a re-iterable *pair source* (:mod:`kipoi_prism.inference.sources`: a file,
+standard input, a DataFrame, a candidate set):
 
-1. **Scan.** Every chunk is validated (:meth:`PairEncoder.validate`: chromosomes, windows),
-   pair names are checked for duplicates (:class:`kipoi_prism.io.pairs.UniqueNameGuard`), windows
-   needing N padding are counted (one warning), and each cell line's support set is kept
-   (:class:`kipoi_prism.io.support.SupportReservoir`, seeded, order-independent). Then
-   ``z_E(c)`` = mean environment embedding over the support set of cell line ``c``, or
-   the saved prototype of a training cell line when prototypes are asked for.
+1. **Scan** (:func:`kipoi_prism.inference.scan.scan`). Every row is validated, pair names
+   are checked for duplicates and each cell line's support set is kept. Then ``z_E(c)`` =
+   mean environment embedding over the support set of cell line ``c``
+   (:func:`environment_of`), or the saved prototype of a training cell line when prototypes
+   are asked for.
 2. **Score.** The source is read again, cut into batches, encoded (optionally in torch
-   DataLoader workers), scored with each row's ``z_E`` and handed out in input order.
+   DataLoader workers, :mod:`kipoi_prism.inference.batches`), scored with each row's ``z_E``
+   (:func:`score_arrays`) and handed out in input order.
 
-Memory stays bounded: one chunk, a few batches in flight, ``m`` support rows per cell line
-and an 8-byte hash per pair name. The model is in eval mode (BatchNorm uses running
-statistics, dropout is off), so a pair's scores depend only on the pair and its cell
-line's ``z_E``: not on batch size, worker count or row order.
+The model's inputs are one-hot windows from a genome (sequence backbone) or feature columns
+of the table (feature backbone, :mod:`kipoi_prism.inference.encoders`). Memory stays
+bounded: one chunk, a few batches in flight, ``m`` support rows per cell line and an 8-byte
+hash per pair name. The model is in eval mode (BatchNorm uses running statistics, dropout
+is off), so a pair's scores depend only on the pair and its cell line's ``z_E``: not on
+batch size, worker count or row order.
+
+Every tool scores through this module: ``kipoi-prism predict`` and :func:`predict_pairs`
+(files), :func:`score_frame` (a DataFrame: the benchmark, validation checks), the Kipoi
+model (:func:`environment_of`, :func:`score_arrays`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
-import shutil
-import sys
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO, Protocol
 
 import numpy as np
 import pandas as pd
 import torch
-from torch.utils.data import DataLoader, IterableDataset, get_worker_info
-from tqdm import tqdm
+from torch.utils.data import DataLoader
 
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io.encode import PairEncoder
-from kipoi_prism.io.genome import Genome
-from kipoi_prism.io.pairs import (
-    DEFAULT_CHUNK_SIZE,
-    PAIR_COLUMNS,
-    UniqueNameGuard,
-    detect_format,
-    iter_pairs,
+from kipoi_prism.inference.batches import BatchStream, identity, in_order
+from kipoi_prism.inference.device import (
+    autocast,
+    check_precision,
+    exact_float32,
+    model_device,
+    one_hot_on,
+    resolve_device,
 )
-from kipoi_prism.io.sequence import byte_one_hot_table
-from kipoi_prism.io.support import SupportReservoir
+from kipoi_prism.inference.encoders import FeatureColumns, FeatureEncoder, make_encoder
+from kipoi_prism.inference.scan import ScanResult, progress_bar, scan
+from kipoi_prism.inference.sources import (
+    FEATURE_PAIR_COLUMNS,
+    FilePairSource,
+    FramePairSource,
+    PairSource,
+)
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.pairs import PAIR_COLUMNS
 from kipoi_prism.io.writers import SCORE_COLUMNS, OutputContext, PairWriter
 from kipoi_prism.model.weights import WeightsBundle
 
 log = logging.getLogger(__name__)
-
-DEVICES = ("auto", "cpu", "cuda")
-#: ``--precision`` choices: float32 (default, exact), or autocast to bfloat16 / float16.
-PRECISIONS = ("fp32", "bf16", "fp16")
-_AUTOCAST = {"bf16": torch.bfloat16, "fp16": torch.float16}
-
-
-# --------------------------------------------------------------------------- sources
-
-
-class PairSource(Protocol):
-    """A pair table that can be read more than once.
-
-    Attributes
-    ----------
-    name : str
-        What error messages call it (usually the file path).
-    """
-
-    name: str
-
-    def chunks(self) -> Iterator[pd.DataFrame]:
-        """Canonical chunks (:data:`kipoi_prism.io.pairs.PAIR_COLUMNS`, ``line``, extras), input
-        order."""
-        ...
-
-
-class FilePairSource:
-    """A pair table on disk (BEDPE, TargetFinder CSV or BENGI TSV; gzip accepted).
-
-    Parameters
-    ----------
-    path : str or PathLike
-    format : {"bedpe", "targetfinder", "bengi"}, optional
-        Detected once from the first record when omitted (and logged).
-    chunk_size : int
-        Rows per chunk.
-    name : str, optional
-        What messages call the source (default: ``path``).
-    """
-
-    def __init__(
-        self,
-        path: str | os.PathLike,
-        format: str | None = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        name: str | None = None,
-    ) -> None:
-        self.path = Path(path)
-        self.name = str(path) if name is None else name
-        self.chunk_size = chunk_size
-        if format is None:
-            format = detect_format(self.path)
-            log.info("%s: detected pair-table format %r", self.name, format)
-        self.format = format
-
-    def chunks(self) -> Iterator[pd.DataFrame]:
-        yield from iter_pairs(self.path, self.format, self.chunk_size)
-
-
-class StdinPairSource(FilePairSource):
-    """Standard input, spooled to a temporary file first so it can be read twice.
-
-    Errors name ``name`` (default ``-``), not the temporary file. Use as a context manager,
-    or call :meth:`close`, to remove the temporary file.
-
-    Parameters
-    ----------
-    format : str, optional
-    chunk_size : int
-    stream : binary file object, optional
-        Read instead of ``sys.stdin.buffer``.
-    name : str
-    """
-
-    def __init__(
-        self,
-        format: str | None = None,
-        chunk_size: int = DEFAULT_CHUNK_SIZE,
-        stream: BinaryIO | None = None,
-        name: str = "-",
-    ) -> None:
-        handle, spool = tempfile.mkstemp(prefix="kipoi-prism-stdin-", suffix=".pairs")
-        self.spool = Path(spool)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                shutil.copyfileobj(stream or sys.stdin.buffer, out, 1 << 20)
-            with _RenameErrors(self.spool, name):
-                super().__init__(self.spool, format, chunk_size, name)
-        except BaseException:
-            self.close()
-            raise
-
-    def chunks(self) -> Iterator[pd.DataFrame]:
-        with _RenameErrors(self.spool, self.name):
-            yield from super().chunks()
-
-    def close(self) -> None:
-        """Remove the spooled copy."""
-        self.spool.unlink(missing_ok=True)
-
-    def __enter__(self) -> StdinPairSource:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-class FramePairSource:
-    """Pairs already in memory: a canonical table (as :func:`kipoi_prism.io.pairs.read_pairs`
-    returns).
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Columns :data:`kipoi_prism.io.pairs.PAIR_COLUMNS` (``line`` optional).
-    name : str
-        What messages call it.
-    chunk_size : int
-    """
-
-    def __init__(
-        self, frame: pd.DataFrame, name: str = "<pairs>", chunk_size: int = DEFAULT_CHUNK_SIZE
-    ) -> None:
-        missing = [c for c in PAIR_COLUMNS if c not in frame.columns]
-        if missing:
-            raise PrismInputError(f"pair table lacks column(s) {', '.join(missing)}", name)
-        self.frame = frame.reset_index(drop=True)
-        self.name = name
-        self.chunk_size = chunk_size
-
-    def chunks(self) -> Iterator[pd.DataFrame]:
-        for start in range(0, len(self.frame), self.chunk_size):
-            yield self.frame.iloc[start : start + self.chunk_size]
-
-
-class _RenameErrors:
-    """Re-raise a :class:`PrismInputError` about ``spool`` as one about ``name``."""
-
-    def __init__(self, spool: Path, name: str) -> None:
-        self.spool, self.name = str(spool), name
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind, error, traceback) -> bool:
-        if isinstance(error, PrismInputError) and error.path == self.spool:
-            raise PrismInputError(error.problem, self.name, error.line) from None
-        return False
-
-
-# --------------------------------------------------------------------------- pass 1
-
-
-@dataclass
-class ScanResult:
-    """What pass 1 learnt about a source.
-
-    Attributes
-    ----------
-    counts : dict
-        ``{cell line: number of pairs}``, in order of first appearance.
-    padded_windows : int
-        Windows running off a chromosome end (padded with N).
-    has_labels : bool
-        Whether any pair carries a 0/1 label.
-    support : dict
-        ``{cell line: its support rows}`` (:meth:`SupportReservoir.support_sets`).
-    """
-
-    counts: dict[str, int] = field(default_factory=dict)
-    padded_windows: int = 0
-    has_labels: bool = False
-    support: dict[str, pd.DataFrame] = field(default_factory=dict)
-
-    @property
-    def n_pairs(self) -> int:
-        return sum(self.counts.values())
-
-
-def scan(
-    source: PairSource, encoder: PairEncoder, support_size: int, seed: int, progress: bool = False
-) -> ScanResult:
-    """Pass 1: validate every row, check names are unique, keep the support sets.
-
-    Raises
-    ------
-    PrismInputError
-        On the first bad row (file and line named).
-    """
-    guard = UniqueNameGuard(source.name)
-    reservoir = SupportReservoir(support_size, seed)
-    result = ScanResult()
-    with _bar(progress, "checking pairs", None) as bar:
-        for chunk in source.chunks():
-            result.padded_windows += encoder.validate(chunk, source.name)
-            guard.update(chunk)
-            reservoir.update(chunk)
-            result.has_labels |= bool((chunk["label"] >= 0).any())
-            bar.update(len(chunk))
-    if not reservoir.counts:
-        raise PrismInputError("no pairs in the input", source.name)
-    result.counts = dict(reservoir.counts)
-    result.support = reservoir.support_sets()
-    if result.padded_windows:
-        log.warning(
-            "%s: %d window(s) run off a chromosome end and were padded with N",
-            source.name,
-            result.padded_windows,
-        )
-    return result
-
-
-# --------------------------------------------------------------------------- pass 2
-
-
-class _BatchStream(IterableDataset):
-    """Batches of rows, encoded; with workers, worker ``k`` encodes batches ``k, k+W, ...``.
-
-    Yields ``(batch index, rows, enhancer, promoter)``: the windows as float32 one-hot
-    tensors ``(B,4,L_E)``, ``(B,4,L_P)``, or with ``bases=True`` as their uint8 bases
-    ``(B,L_E)``, ``(B,L_P)`` (16 times fewer bytes to move; one-hot encoded where the model
-    runs, :func:`one_hot_on`).
-    """
-
-    def __init__(
-        self, source: PairSource, encoder: PairEncoder, batch_size: int, bases: bool = False
-    ) -> None:
-        self.source = source
-        self.encoder = encoder
-        self.batch_size = batch_size
-        self.bases = bases
-
-    def __iter__(self):
-        info = get_worker_info()
-        worker, workers = (0, 1) if info is None else (info.id, info.num_workers)
-        for index, rows in enumerate(_batches(self.source.chunks(), self.batch_size)):
-            if index % workers == worker:
-                # Tensors, not arrays: from workers they travel through shared memory.
-                if self.bases:
-                    enhancer = torch.from_numpy(self.encoder.fetch_array(rows, "enhancer"))
-                    promoter = torch.from_numpy(self.encoder.fetch_array(rows, "promoter"))
-                else:
-                    encoded = self.encoder.encode(rows)
-                    enhancer = torch.from_numpy(encoded.enhancer)
-                    promoter = torch.from_numpy(encoded.promoter)
-                yield index, rows, enhancer, promoter
-
-
-def _batches(chunks: Iterator[pd.DataFrame], size: int) -> Iterator[pd.DataFrame]:
-    """Re-cut chunks into batches of exactly ``size`` rows (the last may be short)."""
-    pending: list[pd.DataFrame] = []
-    held = 0
-    for chunk in chunks:
-        start = 0
-        while start < len(chunk):
-            take = min(size - held, len(chunk) - start)
-            pending.append(chunk.iloc[start : start + take])
-            held, start = held + take, start + take
-            if held == size:
-                yield _join(pending)
-                pending, held = [], 0
-    if pending:
-        yield _join(pending)
-
-
-def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    frame = parts[0] if len(parts) == 1 else pd.concat(parts)
-    return frame.reset_index(drop=True)
-
-
-def _in_order(items: Iterator[tuple]) -> Iterator[tuple]:
-    """Hand out ``(index, ...)`` items by increasing index, whatever order they arrive in."""
-    waiting: dict[int, tuple] = {}
-    expected = 0
-    for item in items:
-        waiting[item[0]] = item
-        while expected in waiting:
-            yield waiting.pop(expected)
-            expected += 1
-    if waiting:
-        raise RuntimeError(f"batches {sorted(waiting)} arrived without batch {expected}")
-
-
-def _identity(item):
-    return item
-
-
-# --------------------------------------------------------------------------- engine
-
-
-def _model_device(model: torch.nn.Module) -> torch.device:
-    return next(model.parameters()).device
-
-
-_TABLES: dict[torch.device, torch.Tensor] = {}
-
-
-def one_hot_on(device: torch.device, bases: torch.Tensor) -> torch.Tensor:
-    """One-hot encode uint8 bases on ``device``, exactly as :mod:`kipoi_prism.io.sequence` does.
-
-    Parameters
-    ----------
-    device : torch.device
-    bases : torch.Tensor of uint8, shape=(B, L)
-        Window bytes (:meth:`kipoi_prism.io.encode.PairEncoder.fetch_array`).
-
-    Returns
-    -------
-    torch.Tensor of float32, shape=(B, 4, L)
-        On ``device``; equal, value for value, to
-        :func:`kipoi_prism.io.sequence.one_hot_encode_array` of the same bytes.
-    """
-    table = _TABLES.get(device)
-    if table is None:
-        table = _TABLES[device] = torch.from_numpy(byte_one_hot_table()).to(device)
-    index = bases.to(device, non_blocking=True).long()
-    return table[index].transpose(1, 2).contiguous()
 
 
 @torch.inference_mode()
@@ -383,14 +71,16 @@ def environment_of(model, enhancer: np.ndarray, promoter: np.ndarray) -> torch.T
     model : PrismEnergy
         In eval mode.
     enhancer : numpy.ndarray of float32, shape=(m, 4, L_E)
+        Or ``(m, n_enhancer_features)`` for the feature backbone.
     promoter : numpy.ndarray of float32, shape=(m, 4, L_P)
+        Or ``(m, n_promoter_features)``.
 
     Returns
     -------
     torch.Tensor, shape=(d_E,)
         On the model's device.
     """
-    device = _model_device(model)
+    device = model_device(model)
     return model.support_embedding(
         torch.as_tensor(enhancer).to(device), torch.as_tensor(promoter).to(device)
     )
@@ -412,14 +102,16 @@ def score_arrays(
     model : PrismEnergy
         In eval mode.
     enhancer : numpy.ndarray or torch.Tensor of float32, shape=(B, 4, L_E)
+        Or ``(B, n_enhancer_features)`` for the feature backbone.
     promoter : numpy.ndarray or torch.Tensor of float32, shape=(B, 4, L_P)
+        Or ``(B, n_promoter_features)``.
     z_e : torch.Tensor, shape=(B, d_E) or (d_E,)
         Each pair's cell-line environment (one row per pair, or one for all).
     threshold : float
         Decision threshold saved with the weights.
     precision : {"fp32", "bf16", "fp16"}
         ``fp32`` computes in float32; the others run the forward pass under
-        :func:`torch.autocast` (see :func:`autocast`).
+        :func:`torch.autocast` (see :func:`kipoi_prism.inference.device.autocast`).
 
     Returns
     -------
@@ -427,7 +119,7 @@ def score_arrays(
         :data:`kipoi_prism.io.writers.SCORE_COLUMNS`: ``probability`` (float32), ``call``
         (int8, probability >= threshold), ``U_I``, ``R_E``, ``lam``, ``T`` (float32).
     """
-    device = _model_device(model)
+    device = model_device(model)
     with autocast(device, precision):
         out = model(
             torch.as_tensor(enhancer).to(device, non_blocking=True),
@@ -441,53 +133,6 @@ def score_arrays(
     return scores
 
 
-def check_precision(precision: str) -> None:
-    """Raise a :class:`PrismInputError` unless ``precision`` is one of :data:`PRECISIONS`."""
-    if precision not in PRECISIONS:
-        raise PrismInputError(f"--precision: {precision!r} is not one of {', '.join(PRECISIONS)}")
-
-
-def autocast(device: torch.device, precision: str):
-    """The context a forward pass runs in at ``precision``.
-
-    ``fp32``: no autocast (exact float32; scores independent of batch size to 1e-6).
-    ``bf16`` / ``fp16``: :func:`torch.autocast` on ``device``, so convolutions and linear
-    layers compute in bfloat16 / float16 while reductions, BatchNorm and the head's
-    arithmetic stay float32. Opt-in: faster where the hardware has the lower-precision
-    units (bfloat16 on recent CPUs and GPUs, float16 on GPUs), at a cost measured in
-    ``docs/PERFORMANCE.md`` (probabilities move by up to about 1e-3).
-    """
-    check_precision(precision)
-    if precision == "fp32":
-        return contextlib.nullcontext()
-    return torch.autocast(device.type, dtype=_AUTOCAST[precision])
-
-
-def exact_float32(device: torch.device) -> None:
-    """Keep float32 arithmetic exact enough on CUDA for batch-independent scores.
-
-    PyTorch lets cuDNN convolutions use TF32 (10-bit mantissa) by default. Measured on an
-    H200, that moved scores by up to 5e-5 between batch sizes and by 3e-5 from the CPU's;
-    with TF32 off both differences fall below 2e-7. This sets process-wide PyTorch flags
-    (``torch.backends.cudnn.allow_tf32``, ``torch.backends.cuda.matmul.allow_tf32``), and
-    only when ``device`` is a CUDA device.
-    """
-    if device.type == "cuda":
-        torch.backends.cudnn.allow_tf32 = False
-        torch.backends.cuda.matmul.allow_tf32 = False
-
-
-def resolve_device(device: str) -> torch.device:
-    """``"auto"`` -> CUDA when available else CPU; ``"cuda"`` without a GPU is an error."""
-    if device not in DEVICES:
-        raise PrismInputError(f"--device: {device!r} is not one of {', '.join(DEVICES)}")
-    if device == "auto":
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
-        raise PrismInputError("--device cuda: no CUDA device is available (use --device cpu)")
-    return torch.device(device)
-
-
 class Predictor:
     """Scores pair sources with one set of weights (see module docstring).
 
@@ -495,7 +140,8 @@ class Predictor:
     ----------
     bundle : WeightsBundle
         Loaded weights (:func:`kipoi_prism.model.weights.load_weights`).
-    genome : Genome
+    genome : Genome, optional
+        Where the sequence backbone's windows come from (``None`` for the feature backbone).
     config : InferenceConfig, optional
         Support-set size, seed, prototypes, batch size.
     num_workers : int
@@ -511,19 +157,23 @@ class Predictor:
         Move each batch's window bases (uint8) to the model's device and one-hot encode
         them there (:func:`one_hot_on`) instead of moving float32 one-hot windows: 16 times
         fewer bytes through worker shared memory, pinned memory and the bus. Identical
-        inputs either way. Default: on for CUDA, off for the CPU.
+        inputs either way. Default: on for CUDA, off for the CPU; always off for the
+        feature backbone.
+    feature_columns : (list of str, list of str), optional
+        The feature backbone's enhancer-side and promoter-side columns.
     """
 
     def __init__(
         self,
         bundle: WeightsBundle,
-        genome: Genome,
+        genome: Genome | None = None,
         config: InferenceConfig | None = None,
         num_workers: int = 0,
         device: str = "cpu",
         progress: bool = False,
         precision: str = "fp32",
         encode_on_device: bool | None = None,
+        feature_columns: FeatureColumns | None = None,
     ) -> None:
         check_precision(precision)
         self.precision = precision
@@ -536,20 +186,29 @@ class Predictor:
         self.device = resolve_device(device)
         exact_float32(self.device)
         self.model = bundle.model.to(self.device).eval()
-        model_config = self.model.config
-        self.encoder = PairEncoder(
-            genome, model_config.enhancer_length, model_config.promoter_length
-        )
+        self.encoder = make_encoder(self.model.config, genome, feature_columns)
         self.num_workers = num_workers
         self.progress = progress
         if encode_on_device is None:
             encode_on_device = self.device.type == "cuda"
-        self.encode_on_device = bool(encode_on_device)
+        self.encode_on_device = bool(encode_on_device) and not self.reads_features
+
+    @property
+    def reads_features(self) -> bool:
+        """Whether the model reads feature columns (feature backbone) rather than windows."""
+        return isinstance(self.encoder, FeatureEncoder)
+
+    def frame_source(
+        self, frame: pd.DataFrame, name: str = "<pairs>", unique_names: bool = True
+    ) -> FramePairSource:
+        """``frame`` as a pair source, checked for the columns this model reads."""
+        columns = FEATURE_PAIR_COLUMNS if self.reads_features else PAIR_COLUMNS
+        return FramePairSource(frame, name, columns=columns, unique_names=unique_names)
 
     # ---------------------------------------------------------------- pass 1
 
     def scan(self, source: PairSource) -> ScanResult:
-        """Pass 1 (see :func:`scan`)."""
+        """Pass 1 (see :func:`kipoi_prism.inference.scan.scan`)."""
         return scan(source, self.encoder, self.config.support_size, self.config.seed, self.progress)
 
     @torch.inference_mode()
@@ -577,8 +236,8 @@ class Predictor:
         cells = list(z_e)
         table = torch.stack([z_e[c] for c in cells]).to(self.device)
         index = {c: i for i, c in enumerate(cells)}
-        with _bar(self.progress, "scoring pairs", total) as bar:
-            for _, rows, enhancer, promoter in _in_order(self._loader(source)):
+        with progress_bar(self.progress, "scoring pairs", total) as bar:
+            for _, rows, enhancer, promoter in in_order(self._loader(source)):
                 # pandas 3 hands out read-only arrays; torch indexing wants a writable one.
                 codes = torch.from_numpy(np.array(rows["cell_line"].map(index), dtype=np.int64))
                 yield rows.assign(
@@ -587,7 +246,7 @@ class Predictor:
                 bar.update(len(rows))
 
     def _loader(self, source: PairSource) -> Iterator[tuple]:
-        stream = _BatchStream(source, self.encoder, self.config.batch_size, self.encode_on_device)
+        stream = BatchStream(source, self.encoder, self.config.batch_size, self.encode_on_device)
         if self.num_workers == 0:
             return iter(stream)
         return iter(
@@ -595,7 +254,7 @@ class Predictor:
                 stream,
                 batch_size=None,
                 num_workers=self.num_workers,
-                collate_fn=_identity,
+                collate_fn=identity,
                 pin_memory=self.device.type == "cuda",
             )
         )
@@ -617,6 +276,11 @@ class Predictor:
         result = self.scan(source)
         z_e = self.environments(result.support)
         return result, self.score(source, z_e, total=result.n_pairs)
+
+    def predict_all(self, source: PairSource) -> pd.DataFrame:
+        """Both passes, every scored row in one table (input order)."""
+        _, batches = self.predict(source)
+        return pd.concat(list(batches), ignore_index=True)
 
     def output_context(self, result: ScanResult) -> OutputContext:
         """What the writers record besides the rows (labels present, run metadata)."""
@@ -678,34 +342,73 @@ def predict_pairs(
         One row per pair, input order: the canonical pair columns, ``line`` and
         :data:`kipoi_prism.io.writers.SCORE_COLUMNS`.
     """
+    predictor = _predictor(weights, fasta, None, config, device)
+    return predictor.predict_all(FilePairSource(pairs, format))
+
+
+def score_frame(
+    weights: str | os.PathLike | WeightsBundle | None,
+    frame: pd.DataFrame,
+    genome: str | os.PathLike | Genome | None = None,
+    feature_columns: FeatureColumns | None = None,
+    config: InferenceConfig | None = None,
+    device: str = "cpu",
+    name: str = "<pairs>",
+    unique_names: bool = True,
+) -> pd.DataFrame:
+    """Score a pair table held in a DataFrame, exactly as ``kipoi-prism predict`` scores files.
+
+    The same two passes, support sets, environments, TF32 rule and output dtypes as
+    :class:`Predictor` (it is one); the table is checked the same way (windows, duplicate
+    names, feature values).
+
+    Parameters
+    ----------
+    weights : str, PathLike or WeightsBundle, optional
+        Weights file or loaded weights (default: the weights shipped with the package).
+    frame : pandas.DataFrame
+        Canonical pair table (:data:`kipoi_prism.io.pairs.PAIR_COLUMNS`); for the feature
+        backbone ``name``, ``cell_line``, ``label`` and the feature columns suffice.
+    genome : str, PathLike or Genome, optional
+        Genome FASTA of the sequence backbone (``None`` for the feature backbone).
+    feature_columns : (list of str, list of str), optional
+        Enhancer-side and promoter-side columns of the feature backbone.
+    config : InferenceConfig, optional
+        Support-set size, seed, prototypes, batch size.
+    device : str
+        ``"auto"``, ``"cpu"`` or ``"cuda"``.
+    name : str
+        What error messages call the table.
+    unique_names : bool
+        Refuse repeated pair names (as ``predict`` does). ``False`` for tables that list
+        some pairs twice (the BENGI feature tables): rows are matched by position, and a
+        repeated pair counts twice in its cell line's support draw.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair, input order: ``frame``'s columns and
+        :data:`kipoi_prism.io.writers.SCORE_COLUMNS` (``probability`` float32, ``call`` int8,
+        the energy terms float32).
+    """
+    predictor = _predictor(weights, genome, feature_columns, config, device)
+    return predictor.predict_all(predictor.frame_source(frame, name, unique_names))
+
+
+def _predictor(weights, genome, feature_columns, config, device: str) -> Predictor:
+    """A :class:`Predictor` for weights given as a file, a bundle or nothing (the default)."""
     from kipoi_prism.model.weights import load_weights
 
     resolved = resolve_device(device)
-    bundle = load_weights(weights, map_location=resolved)
-    predictor = Predictor(bundle, Genome(fasta), config, device=str(resolved))
-    _, batches = predictor.predict(FilePairSource(pairs, format))
-    return pd.concat(list(batches), ignore_index=True)
+    if isinstance(weights, WeightsBundle):
+        bundle = weights
+    else:
+        bundle = load_weights(weights, map_location=resolved)
+    if genome is not None and not isinstance(genome, Genome):
+        genome = Genome(genome)
+    return Predictor(bundle, genome, config, device=str(resolved), feature_columns=feature_columns)
 
 
 def _check_positive(option: str, value: int) -> None:
     if value < 1:
         raise PrismInputError(f"{option}: expected a positive integer, got {value}")
-
-
-class _NoBar:
-    def update(self, n: int) -> None:
-        pass
-
-    def __enter__(self) -> _NoBar:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        return None
-
-
-def _bar(enabled: bool, what: str, total: int | None):
-    if not enabled:
-        return _NoBar()
-    return tqdm(
-        total=total, desc=what, unit=" pairs", file=sys.stderr, leave=False, dynamic_ncols=True
-    )

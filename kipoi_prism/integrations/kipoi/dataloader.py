@@ -33,7 +33,7 @@ from kipoi.data import BatchDataset
 
 from kipoi_prism.config import InferenceConfig, ModelConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.inference.engine import FilePairSource, FramePairSource, scan
+from kipoi_prism.inference import FilePairSource, FramePairSource, scan
 from kipoi_prism.integrations.kipoi.compat import ensure_kipoi_compat
 from kipoi_prism.io.encode import EncodedPairs, PairEncoder
 from kipoi_prism.io.genome import Genome

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from kipoi.model import BaseModel
 
-from kipoi_prism.inference.engine import environment_of, exact_float32, resolve_device, score_arrays
+from kipoi_prism.inference import environment_of, exact_float32, resolve_device, score_arrays
 from kipoi_prism.integrations.kipoi.compat import ensure_kipoi_compat
 
 ensure_kipoi_compat()
