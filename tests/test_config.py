@@ -134,6 +134,7 @@ def test_loss_weights_defaults_caps_and_validation() -> None:
 def test_train_config_round_trip_and_nested_weights() -> None:
     config = TrainConfig.from_dict({"weights": {"inv": 0}, "caps": {"sparse": 0.5}})
     assert config.weights == LossWeights(inv=0.0) and config.caps.sparse == 0.5
+    assert config.caps.inv == LOSS_WEIGHT_CAPS.inv  # not the start value LossWeights().inv
     assert TrainConfig.from_dict(config.to_dict()) == config
     assert TrainConfig().caps is not TrainConfig().caps  # no shared mutable default
 

@@ -142,9 +142,10 @@ class TrainConfig:
         if self.stem_motif_ids and not self.stem_motifs:
             raise PrismInputError("train.stem_motif_ids: needs train.stem_motifs (a MEME file)")
         check_choice("train.decouple", self.decouple, DECOUPLINGS)
-        for name in ("weights", "caps"):
+        for name, defaults in (("weights", LossWeights()), ("caps", LOSS_WEIGHT_CAPS)):
             value = getattr(self, name)
-            if isinstance(value, dict):
+            if isinstance(value, dict):  # a key left out keeps its default, caps their caps
+                value = {**dataclasses.asdict(defaults), **value}
                 setattr(self, name, from_mapping(LossWeights, value, f"train.{name}"))
         for name in ("blocks_per_batch", "block_size", "support_size", "max_epochs"):
             check_positive_int(f"train.{name}", getattr(self, name))
