@@ -180,13 +180,8 @@ def is_empty_candidate_set(source) -> bool:
 
 def write_empty_scores(path: str) -> int:
     """Header-only prediction output for an empty candidate set; returns exit status 0."""
-    import numpy as np
+    from kipoi_prism.io.writers import write_empty
 
-    from kipoi_prism.io.candidates import empty_candidates
-    from kipoi_prism.io.writers import SCORE_COLUMNS, OutputContext, open_output
-
-    frame = empty_candidates().assign(**{c: np.empty(0, np.float32) for c in SCORE_COLUMNS})
-    with open_output(path, OutputContext()) as writer:
-        writer.write(frame)
+    write_empty(path)
     log.warning("no candidate pairs within the distance: nothing to score; wrote the header only")
     return 0

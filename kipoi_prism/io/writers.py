@@ -261,6 +261,18 @@ def open_output(path: str | os.PathLike, context: OutputContext) -> Iterator[Pai
         writer.close()
 
 
+def write_empty(path: str | os.PathLike) -> None:
+    """A prediction output with no pairs (header only, where the format has one).
+
+    For a candidate set with nothing in range: a pipeline step still finds its output.
+    """
+    from kipoi_prism.io.candidates import empty_candidates
+
+    frame = empty_candidates().assign(**{c: np.empty(0, np.float32) for c in SCORE_COLUMNS})
+    with open_output(path, OutputContext()) as writer:
+        writer.write(frame)
+
+
 def _close_quietly(writer: PairWriter) -> None:
     try:
         writer.close()
