@@ -2,7 +2,7 @@
 auxiliary losses and the support sets cost relative to the task loss alone.
 
 Trains on made pairs (4 training cell lines, 1 validation cell line, random labels) with
-:func:`kipoi_prism.training.lightning.fit`, one short run per configuration, no curriculum (the
+:func:`kipoi_prism.training.fit.fit`, one short run per configuration, no curriculum (the
 environment stream is on from the first epoch), all else at the defaults of
 :class:`kipoi_prism.config.TrainConfig` (batches of 4 cell-line blocks of 16 queries):
 
@@ -97,7 +97,7 @@ def made_split(args) -> tuple:
 def run_configuration(name: str, args, fasta, train, val, model_config) -> dict:
     """One :func:`fit` run; its last epoch's history row and the run's wall time."""
     from kipoi_prism.config import LossWeights, TrainConfig, TrainerConfig
-    from kipoi_prism.training.lightning import fit
+    from kipoi_prism.training.fit import fit
 
     auxiliaries, support, cached = CONFIGURATIONS[name]
     train_config = TrainConfig(

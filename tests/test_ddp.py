@@ -19,13 +19,15 @@ import pandas as pd
 import yaml
 from toy_training import make_toy, tiny_model
 
-from kipoi_prism.cli.train import load_config, read_training_pairs
+from kipoi_prism.config import load_config
 from kipoi_prism.model.weights import load_weights
-from kipoi_prism.training.lightning import fit
+from kipoi_prism.training.fit import fit
+from kipoi_prism.training.recipe import read_training_pairs
 
 REPO = Path(__file__).parent.parent
 DRIVER = """import sys
-from kipoi_prism.cli.train import load_config, train_from_config
+from kipoi_prism.config import load_config
+from kipoi_prism.training.recipe import train_from_config
 result = train_from_config(load_config(sys.argv[1]))
 if result.weights_path is not None:
     print(result.weights_path)

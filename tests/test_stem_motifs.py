@@ -23,7 +23,7 @@ from kipoi_prism.io.motifs import Motif, log_odds
 from kipoi_prism.io.sequence import one_hot_encode
 from kipoi_prism.model.backbone import PrismBackbone, initialise_stem, motif_filters
 from kipoi_prism.model.weights import load_weights
-from kipoi_prism.training.lightning import fit
+from kipoi_prism.training.fit import fit
 
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import torch
 from conftest import write_fasta
 
 from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
@@ -90,3 +91,18 @@ def split_toy(frame: pd.DataFrame, val_cell: str = "C") -> tuple[pd.DataFrame, p
     train = frame[frame["cell_line"] != val_cell].reset_index(drop=True)
     val = frame[frame["cell_line"] == val_cell].reset_index(drop=True)
     return train, val
+
+
+def toy_batch(genome: Path, train: pd.DataFrame, cells: list[str]) -> dict[str, torch.Tensor]:
+    """The first training block batch of ``train`` (epoch 0), as tensors."""
+    from kipoi_prism.io.genome import Genome
+    from kipoi_prism.io.inputs import make_source
+    from kipoi_prism.training.datasets import BlockBatchDataset, CellLineBlockSampler
+
+    config = tiny_train()
+    sampler = CellLineBlockSampler(train, cells, config.blocks_per_batch, config.block_size,
+                                   config.support_size, config.seed)  # fmt: skip
+    sampler.set_epoch(0)
+    source = make_source(train.reset_index(drop=True), tiny_model(), Genome(genome))
+    batch = BlockBatchDataset(source)[next(iter(sampler))]
+    return {k: torch.as_tensor(v) for k, v in batch.items()}

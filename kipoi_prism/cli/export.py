@@ -37,7 +37,8 @@ def run(args: argparse.Namespace) -> int:
     import pickle
     import zipfile
 
-    from kipoi_prism.training.lightning import PrismLightning, export_weights
+    from kipoi_prism.training.fit import export_weights
+    from kipoi_prism.training.module import PrismLightning
 
     path = Path(args.checkpoint)
     if not path.is_file():
@@ -53,5 +54,5 @@ def run(args: argparse.Namespace) -> int:
                 "trained_on": {"cell_lines": module.cell_lines,
                                "val_cell_lines": module.val_cell_lines},
                 "train_config": module.train_config.to_dict()}  # fmt: skip
-    print(export_weights(module, args.out, metadata))
+    print(export_weights(module.objective, args.out, metadata))
     return 0

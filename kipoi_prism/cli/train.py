@@ -18,13 +18,8 @@ from __future__ import annotations
 
 import argparse
 import logging
-from pathlib import Path
-from typing import Any
 
-import pandas as pd
-
-from kipoi_prism.config import RunConfig, load_config
-from kipoi_prism.errors import PrismInputError
+from kipoi_prism.config import load_config
 
 log = logging.getLogger(__name__)
 
@@ -60,85 +55,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def read_training_pairs(
-    config: RunConfig, source: str | Path | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The training and validation splits named by the ``data`` section.
-
-    ``source`` (the config file) is named in errors about the config's own keys.
-    """
-    from kipoi_prism.io.pairs import check_unique_names
-    from kipoi_prism.training.datasets import split_pairs
-
-    data = config.data
-    if not data.pairs:
-        raise PrismInputError(
-            "data.pairs: required (the labelled pair table or a list of them)", source
-        )
-    if not data.genome and config.model.backbone != "features":
-        raise PrismInputError("data.genome: required (the genome FASTA)", source)
-    frame = _read_tables(data.pairs, data.format)
-    if data.val_pairs:
-        if data.split.val:
-            raise PrismInputError("data: give either val_pairs or split.val, not both", source)
-        train, _ = split_pairs(frame, _only_exclude(data.split))
-        val, _ = split_pairs(_read_tables(data.val_pairs, data.format), _only_exclude(data.split))
-        check_unique_names(pd.concat([train, val], ignore_index=True), data.val_pairs)
-        return train, val
-    if not data.split.val:
-        raise PrismInputError(
-            f"data.split.val: name the held-out {data.split.by.replace('_', ' ')}(s) for "
-            "validation (splits are never by random pair), or give data.val_pairs",
-            source,
-        )
-    return split_pairs(frame, data.split, _first(data.pairs))
-
-
-def _only_exclude(split):
-    from dataclasses import replace
-
-    return replace(split, val=[])
-
-
-def _first(paths: Any) -> str:
-    return str(paths[0] if isinstance(paths, (list, tuple)) else paths)
-
-
-def _read_tables(paths: Any, format: str | None) -> pd.DataFrame:
-    from kipoi_prism.io.pairs import check_unique_names, read_pairs
-
-    paths = list(paths) if isinstance(paths, (list, tuple)) else [paths]
-    frames = [read_pairs(p, format) for p in paths]
-    frame = pd.concat(frames, ignore_index=True)
-    if len(paths) > 1:
-        check_unique_names(frame, ", ".join(str(p) for p in paths))
-    return frame
-
-
-def train_from_config(
-    config: RunConfig, resume: str | None = None, source: str | Path | None = None
-):
-    """Read the data a config names, train, export; returns the :class:`FitResult`."""
-    from kipoi_prism.training.lightning import fit
-
-    train, val = read_training_pairs(config, source)
-    log.info("training on %d pairs (%s), validating on %d pairs (%s)", len(train),
-             ", ".join(sorted(train["cell_line"].unique())), len(val),
-             ", ".join(sorted(val["cell_line"].unique())))  # fmt: skip
-    return fit(
-        train, val, config.data.genome, config.model, config.train, config.trainer.out_dir,
-        trainer_config=config.trainer, num_workers=config.data.num_workers,
-        h5_cache=config.data.h5_cache, resume=resume, feature_columns=_features(config),
-        run_config={"data": config.to_dict()["data"]},
-    )  # fmt: skip
-
-
-def _features(config: RunConfig) -> tuple[list[str], list[str]] | None:
-    if config.model.backbone != "features":
-        return None
-    return config.data.enhancer_features, config.data.promoter_features
-
-
 def run(args: argparse.Namespace) -> int:
     import yaml
 
@@ -151,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
     from kipoi_prism.allocator import reuse_freed_memory
 
     reuse_freed_memory()  # batch buffers reused, not faulted in again (kipoi_prism.allocator)
+    from kipoi_prism.training.recipe import train_from_config
+
     result = train_from_config(config, args.resume, args.config)
     if result.weights_path is not None:
         log.info("best epoch %s: validation AUPR %.4f, threshold %.4f", result.best_epoch,

@@ -1,0 +1,315 @@
+"""Train prism-energy on two pair tables and export the package weights file.
+
+:func:`fit` is the Python API behind ``kipoi-prism train`` (every ablation is a config
+switch): it builds the :class:`~kipoi_prism.training.module.PrismLightning` module, the
+:class:`~kipoi_prism.training.datamodule.PrismDataModule` and the Lightning ``Trainer``
+(:func:`build_trainer`), trains, and writes the run folder: ``checkpoints/`` (``last.ckpt``,
+``best.ckpt``), ``logs/``, ``config.yaml``, ``history.csv``, ``summary.json`` and
+``weights.pt`` (:func:`export_weights`, from the best epoch).
+
+Determinism
+-----------
+Model initialisation, batches, support sets and dropout are functions of the seed (dropout
+is reseeded at every step from ``(seed, global step, rank)``), so the same seed gives the
+same run, and a run resumed from a mid-epoch checkpoint ends with the same weights.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pytorch_lightning as pl
+import torch
+from pytorch_lightning.callbacks import Callback, EarlyStopping, ModelCheckpoint
+
+from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.atomic import write_text
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.model.weights import save_weights
+from kipoi_prism.training.callbacks import RunCheckpoint, quiet_lightning
+from kipoi_prism.training.datamodule import PrismDataModule
+from kipoi_prism.training.datasets import check_labelled
+from kipoi_prism.training.module import PrismLightning
+from kipoi_prism.training.objective import PrismObjective
+
+log = logging.getLogger(__name__)
+
+MONITOR = "val_aupr"
+
+
+@dataclass
+class FitResult:
+    """What :func:`fit` produced.
+
+    Attributes
+    ----------
+    run_dir : Path
+    weights_path : Path or None
+        The exported weights file (``None`` on processes other than rank 0).
+    best_checkpoint, last_checkpoint : Path or None
+    best_epoch : int or None
+        1-based epoch of the best validation AUPR.
+    best_val_aupr : float
+    threshold : float
+        Decision threshold calibrated on validation at the best epoch.
+    epochs_run : int
+    history : pandas.DataFrame
+        One row per epoch (see ``docs/TRAINING.md`` for the columns).
+    """
+
+    run_dir: Path
+    weights_path: Path | None
+    best_checkpoint: Path | None
+    last_checkpoint: Path | None
+    best_epoch: int | None
+    best_val_aupr: float
+    threshold: float
+    epochs_run: int
+    history: pd.DataFrame = field(repr=False)
+
+
+def fit(
+    train_pairs: pd.DataFrame,
+    val_pairs: pd.DataFrame,
+    genome: str | os.PathLike | Genome | None,
+    model_config: ModelConfig | None = None,
+    train_config: TrainConfig | None = None,
+    out_dir: str | os.PathLike | None = None,
+    *,
+    trainer_config: TrainerConfig | None = None,
+    num_workers: int = 0,
+    h5_cache: str | os.PathLike | None = None,
+    feature_columns: tuple[Sequence[str], Sequence[str]] | None = None,
+    resume: str | os.PathLike | None = None,
+    callbacks: Sequence[Callback] = (),
+    run_config: dict | None = None,
+) -> FitResult:
+    """Train prism-energy and export the package weights file.
+
+    Parameters
+    ----------
+    train_pairs, val_pairs : pandas.DataFrame
+        Canonical pair tables (:func:`kipoi_prism.io.pairs.read_pairs`) of the training and
+        validation split (split by cell line or chromosome, never by random pair).
+    genome : str, Path or Genome
+        FASTA of the genome the coordinates refer to (``None`` with the feature backbone).
+    model_config, train_config : optional
+        Defaults: :class:`ModelConfig()`, :class:`TrainConfig()`.
+    out_dir : str or Path, optional
+        Run folder (default ``trainer_config.out_dir``): ``checkpoints/``, ``logs/``,
+        ``history.csv``, ``weights.pt``, ``summary.json``.
+    trainer_config : TrainerConfig, optional
+        Lightning settings (devices, strategy, logger, progress bar, ...).
+    num_workers : int
+    h5_cache : str or Path, optional
+    feature_columns : (list of str, list of str), optional
+        Enhancer-side and promoter-side feature columns for ``model_config.backbone ==
+        "features"``.
+    resume : str or Path, optional
+        A checkpoint to continue from, or ``"auto"`` for ``checkpoints/last.ckpt`` of the
+        run folder when it exists.
+    callbacks : sequence of Callback
+        Extra Lightning callbacks.
+    run_config : dict, optional
+        The full configuration, written to ``config.yaml`` in the run folder.
+
+    Returns
+    -------
+    FitResult
+    """
+    model_config = model_config or ModelConfig()
+    train_config = train_config or TrainConfig()
+    trainer_config = trainer_config or TrainerConfig()
+    run_dir = Path(out_dir if out_dir is not None else trainer_config.out_dir)
+    check_labelled(train_pairs, "training")
+    check_labelled(val_pairs, "validation")
+    cells = sorted(train_pairs["cell_line"].astype(str).unique())
+    val_cells = sorted(val_pairs["cell_line"].astype(str).unique())
+    if trainer_config.threads:
+        torch.set_num_threads(trainer_config.threads)
+    pl.seed_everything(train_config.seed, verbose=False)
+    module = PrismLightning(model_config, train_config, cells, val_cells)
+    if train_config.stem_motifs:
+        _initialise_stem(module.model, model_config, train_config)
+    data = PrismDataModule(train_pairs, val_pairs, genome, model_config, train_config, cells,
+                           val_cells, num_workers, h5_cache, feature_columns)  # fmt: skip
+    trainer = build_trainer(run_dir, train_config, trainer_config, callbacks)
+    if trainer.is_global_zero:
+        _write_run_config(run_dir, run_config, model_config, train_config, trainer_config)
+    trainer.fit(module, datamodule=data, ckpt_path=_resume_path(run_dir, resume),
+                weights_only=False)  # fmt: skip
+    return _finish(trainer, run_dir, len(train_pairs), len(val_pairs))
+
+
+def _initialise_stem(model, model_config: ModelConfig, train_config: TrainConfig) -> None:
+    """``train.stem_motifs``: the first convolution starts from known motifs."""
+    from kipoi_prism.io.motifs import find_motif, read_meme
+    from kipoi_prism.model.backbone import initialise_stem
+
+    if model_config.backbone != "prism":
+        raise PrismInputError(
+            f"train.stem_motifs: only the sequence backbone has a first convolution "
+            f"(model.backbone is {model_config.backbone!r})"
+        )
+    path = train_config.stem_motifs
+    motifs = read_meme(path)
+    if train_config.stem_motif_ids:
+        motifs = [find_motif(motifs, query, path) for query in train_config.stem_motif_ids]
+    filters = initialise_stem(model.backbone, motifs, freeze=train_config.freeze_stem)
+    log.info("first convolution: %d of %d filters from %d motifs of %s%s", filters,
+             model_config.channels, len(motifs), path,
+             " (frozen)" if train_config.freeze_stem else "")  # fmt: skip
+
+
+def build_trainer(
+    run_dir: Path,
+    train_config: TrainConfig,
+    trainer_config: TrainerConfig,
+    callbacks: Sequence[Callback] = (),
+) -> pl.Trainer:
+    """The Lightning ``Trainer`` of a run (checkpoints, early stopping, logger)."""
+    quiet_lightning()
+    checkpoints = run_dir / "checkpoints"
+    checkpoints.mkdir(parents=True, exist_ok=True)
+    every = [
+        RunCheckpoint(checkpoints, trainer_config.checkpoint_every_n_steps),
+        ModelCheckpoint(dirpath=checkpoints, filename="best", monitor=MONITOR, mode="max",
+                        save_top_k=1, auto_insert_metric_name=False,
+                        enable_version_counter=False),
+    ]  # fmt: skip
+    if train_config.patience:
+        every.append(EarlyStopping(monitor=MONITOR, mode="max", patience=train_config.patience,
+                                   check_finite=False))  # fmt: skip
+    return pl.Trainer(
+        default_root_dir=run_dir,
+        max_epochs=train_config.max_epochs,
+        accelerator=trainer_config.accelerator,
+        devices=trainer_config.devices,
+        strategy=_strategy(trainer_config.strategy),
+        num_nodes=trainer_config.num_nodes,
+        precision=trainer_config.precision,
+        logger=_logger(run_dir, trainer_config.logger),
+        callbacks=[*every, *callbacks],
+        enable_progress_bar=trainer_config.progress_bar,
+        enable_model_summary=False,
+        log_every_n_steps=trainer_config.log_every_n_steps,
+        num_sanity_val_steps=0,
+        use_distributed_sampler=False,
+        gradient_clip_val=train_config.gradient_clip or None,
+        deterministic="warn" if trainer_config.deterministic else None,
+    )
+
+
+def _strategy(name: str):
+    if name in ("ddp", "ddp_spawn"):
+        from pytorch_lightning.strategies import DDPStrategy
+
+        # The warm-up leaves the environment head without gradients: unused parameters.
+        return DDPStrategy(
+            find_unused_parameters=True, start_method="spawn" if name == "ddp_spawn" else "popen"
+        )
+    return name
+
+
+def _logger(run_dir: Path, kind: str):
+    if kind == "none":
+        return False
+    if kind == "tensorboard":
+        try:
+            from pytorch_lightning.loggers import TensorBoardLogger
+
+            return TensorBoardLogger(save_dir=run_dir, name="logs")
+        except ModuleNotFoundError as error:
+            raise PrismInputError(
+                f"trainer.logger: tensorboard is not installed ({error}); "
+                "install it (pip install tensorboard) or use logger: csv"
+            ) from None
+    from pytorch_lightning.loggers import CSVLogger
+
+    return CSVLogger(save_dir=run_dir, name="logs")
+
+
+def _resume_path(run_dir: Path, resume) -> str | None:
+    if resume is None:
+        return None
+    if str(resume) == "auto":
+        last = run_dir / "checkpoints" / "last.ckpt"
+        return str(last) if last.is_file() else None
+    if not Path(resume).is_file():
+        raise PrismInputError("checkpoint to resume from not found", resume)
+    return str(resume)
+
+
+def _finish(trainer: pl.Trainer, run_dir: Path, n_train: int, n_val: int) -> FitResult:
+    checkpoints = run_dir / "checkpoints"
+    last, best = checkpoints / "last.ckpt", checkpoints / "best.ckpt"
+    best = best if best.is_file() else last
+    trainer.strategy.barrier("prism-finish")
+    final = PrismLightning.load_from_checkpoint(last, map_location="cpu", weights_only=False)
+    history = pd.DataFrame(final.history)
+    chosen = PrismLightning.load_from_checkpoint(best, map_location="cpu", weights_only=False)
+    best_row = chosen.history[-1] if chosen.history else {}
+    weights_path = None
+    if trainer.is_global_zero:
+        metadata = _metadata(chosen, best_row, n_train, n_val)
+        weights_path = export_weights(chosen.objective, run_dir / "weights.pt", metadata)
+        write_text(run_dir / "history.csv", history.to_csv(index=False))
+        summary = {"weights": str(weights_path), "best_checkpoint": str(best), **metadata["fit"]}
+        write_text(run_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
+    return FitResult(
+        run_dir=run_dir,
+        weights_path=weights_path,
+        best_checkpoint=best,
+        last_checkpoint=last,
+        best_epoch=int(best_row["epoch"]) if best_row else None,
+        best_val_aupr=float(best_row.get("val_aupr", math.nan)),
+        threshold=float(chosen.threshold),
+        epochs_run=len(history),
+        history=history,
+    )
+
+
+def _metadata(module: PrismLightning, best_row: dict, n_train: int, n_val: int) -> dict:
+    from kipoi_prism import __version__
+
+    keys = ("val_aupr", "val_auroc", "val_f1", "val_precision", "val_recall", "train_aupr")
+    return {
+        "package_version": __version__,
+        "trained_on": {
+            "cell_lines": module.cell_lines,
+            "val_cell_lines": module.val_cell_lines,
+            "train_pairs": n_train,
+            "val_pairs": n_val,
+        },  # fmt: skip
+        "train_config": module.train_config.to_dict(),
+        "threshold_rule": "precision = recall on the validation split (kipoi_prism.metrics)",
+        "fit": {
+            "best_epoch": int(best_row.get("epoch", 0)),
+            **{k: float(best_row.get(k, math.nan)) for k in keys},
+        },  # fmt: skip
+    }
+
+
+def export_weights(
+    objective: PrismObjective, path: str | os.PathLike, metadata: dict | None = None
+) -> Path:
+    """Write the package weights file: network, training prototypes, threshold, metadata."""
+    return save_weights(path, objective.model, objective.trained_prototypes(),
+                        float(objective.threshold), metadata)  # fmt: skip
+
+
+def _write_run_config(run_dir, run_config, model_config, train_config, trainer_config) -> None:
+    import yaml
+
+    config = dict(run_config or {})
+    config.update({"model": model_config.to_dict(), "train": train_config.to_dict(),
+                   "trainer": {**trainer_config.__dict__}})  # fmt: skip
+    write_text(run_dir / "config.yaml", yaml.safe_dump(config, sort_keys=False))
