@@ -47,11 +47,11 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from kipoi_prism.benchmark.harness import PROFILES, stratified_subsample
-from kipoi_prism.config import SplitConfig
+from kipoi_prism.config import SimulationConfig, SplitConfig
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
-from kipoi_prism.simulation.simulate import SimulationConfig, simulate
+from kipoi_prism.simulation.run import simulate
 from kipoi_prism.training.split import split_pairs
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

@@ -1,5 +1,5 @@
-"""The simulator (kipoi_prism.simulation.simulate, kipoi_prism.simulation.background, ``kipoi-prism
-simulate``).
+"""The simulator (kipoi_prism.simulation: pairs, environments, sequences, labels, outputs, run,
+background; ``kipoi-prism simulate``).
 
 Two worlds: a handwritten one (a few motifs, a random background, a small BEDPE with regions
 reused across pairs and cell lines) that needs no shared data, and subsamples of the real
@@ -18,6 +18,7 @@ import pytest
 from conftest import SHARED_DATA, random_sequence, write_fasta
 
 from kipoi_prism.cli.main import main
+from kipoi_prism.config import SimulationConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
@@ -25,14 +26,10 @@ from kipoi_prism.io.motifs import count_matches, find_motif, read_meme
 from kipoi_prism.io.pairs import read_pairs
 from kipoi_prism.io.sequence import encode_codes
 from kipoi_prism.simulation.background import MarkovBackground, composition
-from kipoi_prism.simulation.simulate import (
-    SimulationConfig,
-    calibrate_offset,
-    energy_logit,
-    irwin_hall_cdf,
-    simulate,
-    subsample,
-)
+from kipoi_prism.simulation.environments import irwin_hall_cdf
+from kipoi_prism.simulation.labels import calibrate_offset, energy_logit
+from kipoi_prism.simulation.pairs import subsample
+from kipoi_prism.simulation.run import simulate
 
 OUTPUTS = ("genome.fa", "genome.fa.fai", "pairs.bedpe", "truth.json")
 
@@ -175,11 +172,23 @@ def test_lam_zero_gives_an_additive_truth(toy) -> None:
     synergy = run_toy(toy, "synergy", lam_star=0.4, t_star=1.7).table
     additive_form = (synergy["u_star"] - synergy["r_star"]) / 1.7
     assert np.abs(synergy["logit_star"] - additive_form).max() > 0.1
-    np.testing.assert_allclose(
-        synergy["logit_star"],
-        energy_logit(synergy["u_star"], synergy["r_star"], 0.4, 1.7),
-        rtol=1e-13,
-    )
+    u, r = synergy["u_star"], synergy["r_star"]
+    np.testing.assert_allclose(synergy["logit_star"], (u - r + 0.4 * u * r) / 1.7, rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("u", "r", "lam", "t", "logit"),
+    [
+        (1.5, 0.8, 0.3, 2.0, 0.53),  # (1.5 - 0.8 + 0.3 * 1.5 * 0.8) / 2 = (0.7 + 0.36) / 2
+        (-2.0, 1.2, -0.25, 0.5, -5.2),  # (-2 - 1.2 + 0.6) / 0.5
+        (0.0, 2.5, 0.4, 1.0, -2.5),  # no sequence signal: -R* / T*
+        (3.0, 0.0, 0.9, 1.5, 2.0),  # R* = 0: U* / T*, lam* has nothing to act on
+    ],
+)  # fmt: skip
+def test_energy_logit_by_hand(u, r, lam, t, logit) -> None:
+    assert energy_logit(u, r, lam, t) == pytest.approx(logit, rel=1e-12)
+    both = energy_logit(np.array([u, u]), np.array([r, r]), lam, t)  # elementwise
+    np.testing.assert_allclose(both, [logit, logit], rtol=1e-12)
 
 
 def test_gating_makes_rankings_cell_specific(toy) -> None:

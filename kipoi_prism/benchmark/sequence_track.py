@@ -38,7 +38,8 @@ MOTIFS = Path("motifs") / "jaspar2024_core_vertebrates.meme"  # under the shared
 def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed: int):
     """Simulate the benchmark's cell lines; returns (pairs frame, FASTA path, oracle,
     the motif vocabulary's matrix IDs)."""
-    from kipoi_prism.simulation.simulate import SimulationConfig, simulate
+    from kipoi_prism.config import SimulationConfig
+    from kipoi_prism.simulation.run import simulate
 
     tables = [data_dir / "targetfinder" / "pairs" / f"{c}.pairs.csv" for c in config.cell_lines]
     result = simulate(

@@ -8,9 +8,9 @@ Example::
         --out /tmp/sim --max-pairs-per-cell-line 500 --seed 1
 
 Writes ``genome.fa`` (+ ``.fai``), ``pairs.bedpe`` and ``truth.json`` into ``--out``; see
-:mod:`kipoi_prism.simulation.simulate` for the mechanism and docs/SIMULATOR.md for a walk-through.
-Every field of :class:`kipoi_prism.simulation.simulate.SimulationConfig` has an option of the same
-name (``lam_star`` -> ``--lam-star``).
+:mod:`kipoi_prism.simulation` for the mechanism and docs/SIMULATOR.md for a walk-through.
+Every field of :class:`kipoi_prism.config.SimulationConfig` has an option of the same name
+(``lam_star`` -> ``--lam-star``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import dataclasses
 import logging
 import time
 
+from kipoi_prism.config import SimulationConfig
 from kipoi_prism.errors import PrismInputError
 
 log = logging.getLogger(__name__)
@@ -62,8 +63,6 @@ _HELP = {
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``simulate`` and its options."""
-    from kipoi_prism.simulation.simulate import SimulationConfig
-
     defaults = SimulationConfig()
     parser = subparsers.add_parser(
         "simulate",
@@ -157,9 +156,7 @@ def _split(text: str | None) -> tuple[str, ...] | None:
 
 
 def config_from_args(args: argparse.Namespace):
-    """The :class:`~kipoi_prism.simulation.simulate.SimulationConfig` the options describe."""
-    from kipoi_prism.simulation.simulate import SimulationConfig
-
+    """The :class:`~kipoi_prism.config.SimulationConfig` the options describe."""
     values = {}
     for item in dataclasses.fields(SimulationConfig):
         if item.name not in _SPECIAL:
@@ -189,7 +186,7 @@ def config_from_args(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace) -> int:
-    from kipoi_prism.simulation.simulate import simulate
+    from kipoi_prism.simulation.run import simulate
 
     config = config_from_args(args)
     began = time.perf_counter()
