@@ -1,4 +1,4 @@
-"""Splits, the cell-line block sampler, training datasets and the HDF5 window cache."""
+"""Splits, the cell-line block sampler and training datasets (the cache: test_h5cache.py)."""
 
 from __future__ import annotations
 
@@ -239,25 +239,6 @@ def test_rows_dataset_and_support_windows(toy):
 
 
 # --------------------------------------------------------------------------- h5 cache
-
-
-def test_h5_cache_equals_fasta_reads_and_is_reused(toy, tmp_path):
-    genome_path, frame = toy
-    encoder = PairEncoder(Genome(genome_path), 200, 150)
-    path = tmp_path / "windows.h5"
-    caches = open_cache(path, {"train": frame.iloc[:40], "val": frame.iloc[40:]}, encoder)
-    positions = np.array([5, 0, 5, 39])
-    cached = caches["train"].encode(positions)
-    fresh = encoder.encode(frame.iloc[positions])
-    np.testing.assert_array_equal(cached.enhancer, fresh.enhancer)
-    np.testing.assert_array_equal(cached.promoter, fresh.promoter)
-    stamp = path.stat().st_mtime_ns
-    open_cache(path, {"train": frame.iloc[:40], "val": frame.iloc[40:]}, encoder)
-    assert path.stat().st_mtime_ns == stamp  # reused, not rebuilt
-    wider = PairEncoder(Genome(genome_path), 210, 150)
-    rebuilt = open_cache(path, {"train": frame.iloc[:40], "val": frame.iloc[40:]}, wider)
-    assert rebuilt["val"].encode(np.array([0])).enhancer.shape == (1, 4, 210)
-    assert not list(tmp_path.glob(".windows.h5.*"))  # no temporary file left behind
 
 
 def test_block_dataset_reads_the_same_from_cache(toy, tmp_path):

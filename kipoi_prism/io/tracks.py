@@ -157,6 +157,8 @@ def interact_frame(
         on each region, as the format asks).
     """
     probability = _probability(predictions, score_column)
+    if predictions.empty:
+        return pd.DataFrame({column: [] for column in INTERACT_COLUMNS})
     e = [predictions[f"enhancer_{c}"].to_numpy() for c in ("chrom", "start", "end", "strand")]
     p = [predictions[f"promoter_{c}"].to_numpy() for c in ("chrom", "start", "end", "strand")]
     names = predictions["name"].astype(str)

@@ -1,0 +1,206 @@
+"""Prediction writers (kipoi_prism.io.writers): each format's columns and order, stdout,
+and atomicity (an output appears only when the whole run succeeded)."""
+
+from __future__ import annotations
+
+import os
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.pairs import read_pairs
+from kipoi_prism.io.tracks import InteractWriter
+from kipoi_prism.io.writers import (
+    BEDPE_OUTPUT_COLUMNS,
+    H5_COLUMNS,
+    SCORE_COLUMNS,
+    BedpeWriter,
+    Hdf5Writer,
+    OutputContext,
+    TsvWriter,
+    open_output,
+    write_empty,
+    writer_class,
+)
+
+TSV_COLUMNS = ["name", "cell_line", "probability", "call", "U_I", "R_E", "lam", "T"]
+
+
+def scored(n: int = 3, start: int = 0) -> pd.DataFrame:
+    """``n`` scored pairs (canonical pair columns plus scores), labels 1, 0, unknown, ..."""
+    i = np.arange(start, start + n)
+    return pd.DataFrame({
+        "enhancer_chrom": "chr1", "enhancer_start": 1000 + i, "enhancer_end": 1200 + i,
+        "promoter_chrom": np.where(i % 2, "chr2", "chr1"), "promoter_start": 5000 + i,
+        "promoter_end": 5100 + i, "name": [f"pair{k}" for k in i], "score": ".",
+        "enhancer_strand": "+", "promoter_strand": "-", "cell_line": "K562",
+        "label": np.array([1, 0, -1])[i % 3].astype(np.int8), "line": i + 2,
+        "probability": (0.125 + 0.25 * (i % 4)).astype(np.float32), "call": (i % 2).astype(np.int8),
+        "U_I": np.float32(1.5), "R_E": np.float32(0.25), "lam": np.float32(0.1),
+        "T": np.float32(1.0),
+    })  # fmt: skip
+
+
+def write(path, *frames, context=None):
+    with open_output(path, context or OutputContext(has_labels=True)) as writer:
+        for frame in frames:
+            writer.write(frame)
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_tsv_columns_order_and_values(tmp_path):
+    out = write(tmp_path / "s.tsv", scored(2), scored(2, start=2))
+    lines = out.read_text().splitlines()
+    assert lines[0].split("\t") == [*TSV_COLUMNS, "label"]  # one header for two writes
+    assert lines[1:] == [
+        "pair0\tK562\t0.125\t0\t1.5\t0.25\t0.1\t1\t1",
+        "pair1\tK562\t0.375\t1\t1.5\t0.25\t0.1\t1\t0",
+        "pair2\tK562\t0.625\t0\t1.5\t0.25\t0.1\t1\t.",
+        "pair3\tK562\t0.875\t1\t1.5\t0.25\t0.1\t1\t1",
+    ]
+
+
+def test_tsv_without_labels_has_no_label_column(tmp_path):
+    out = write(tmp_path / "s.tsv", scored(1), context=OutputContext(has_labels=False))
+    assert out.read_text().splitlines()[0].split("\t") == TSV_COLUMNS
+
+
+def test_bedpe_columns_and_reads_back_as_a_labelled_bedpe(tmp_path):
+    out = write(tmp_path / "s.bedpe", scored(3))
+    lines = out.read_text().splitlines()
+    assert lines[0] == "#" + "\t".join(BEDPE_OUTPUT_COLUMNS)
+    assert lines[2].split("\t") == ["chr1", "1001", "1201", "chr2", "5001", "5101", "pair1",
+                                    "0.375", "+", "-", "K562", "0", "1", "1.5", "0.25", "0.1",
+                                    "1"]  # fmt: skip
+    assert lines[3].split("\t")[11] == "."  # unknown label
+    back = read_pairs(out)
+    assert back["name"].tolist() == ["pair0", "pair1", "pair2"]
+    assert back["label"].tolist() == [1, 0, -1]
+    assert back["promoter_chrom"].tolist() == ["chr1", "chr2", "chr1"]
+
+
+def test_h5_datasets_dtypes_values_and_attributes(tmp_path):
+    context = OutputContext(has_labels=True, attributes={"threshold": 0.4, "seed": 7})
+    out = write(tmp_path / "s.h5", scored(2), scored(1, start=2), context=context)
+    frame = scored(3)
+    with h5py.File(out) as handle:
+        assert sorted(handle) == sorted(H5_COLUMNS)
+        assert (handle.attrs["threshold"], handle.attrs["seed"]) == (0.4, 7)
+        for column, dtype in H5_COLUMNS.items():
+            values = handle[column]
+            if dtype == "str":
+                assert values.asstr()[:].tolist() == frame[column].tolist(), column
+            else:
+                assert values.dtype == dtype, column
+                np.testing.assert_array_equal(values[:], frame[column].to_numpy(dtype))
+        assert handle["label"][:].tolist() == [1, 0, -1]
+
+
+def test_interact_output_is_dispatched_by_its_suffix(tmp_path):
+    out = write(tmp_path / "s.interact.bed", scored(2))
+    records = [line.split("\t") for line in out.read_text().splitlines()]
+    # pair0 within chr1, pair1 across chromosomes: one record on each end, sorted.
+    assert [(r[0], r[1], r[3], r[4]) for r in records] == [
+        ("chr1", "1000", "pair0", "125"), ("chr1", "1001", "pair1", "375"),
+        ("chr2", "5001", "pair1", "375"),
+    ]  # fmt: skip
+    assert all(len(r) == 18 for r in records)
+
+
+@pytest.mark.parametrize(
+    "name, cls",
+    [("a.tsv", TsvWriter), ("a.bedpe", BedpeWriter), ("a.h5", Hdf5Writer),
+     ("a.interact.bed", InteractWriter), ("A.TSV", TsvWriter), ("-", TsvWriter)],
+)  # fmt: skip
+def test_writer_class_by_suffix(name, cls):
+    assert writer_class(name) is cls
+
+
+@pytest.mark.parametrize("name", ["a.bed", "a.csv", "a.tsv.gz"])
+def test_unknown_suffix_names_the_formats(name):
+    with pytest.raises(PrismInputError, match=r"\.bedpe, \.h5, \.interact\.bed, \.tsv"):
+        writer_class(name)
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed"])
+def test_empty_output_has_the_formats_header(tmp_path, suffix):
+    out = tmp_path / f"e{suffix}"
+    write_empty(out)
+    if suffix == ".h5":
+        with h5py.File(out) as handle:
+            assert sorted(handle) == sorted(H5_COLUMNS) and len(handle["name"]) == 0
+    else:
+        header = {
+            ".tsv": "\t".join(TSV_COLUMNS) + "\n",
+            ".bedpe": "#" + "\t".join(BEDPE_OUTPUT_COLUMNS) + "\n",
+            ".interact.bed": "",
+        }
+        assert out.read_text() == header[suffix]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- stdout
+
+
+def test_stdout_is_tsv(capsys):
+    write("-", scored(2))
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split("\t") == [*TSV_COLUMNS, "label"] and len(out) == 3
+    assert out[1].startswith("pair0\tK562\t0.125\t")
+
+
+# --------------------------------------------------------------------------- atomicity
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed"])
+def test_output_appears_only_on_success(tmp_path, suffix):
+    out = tmp_path / f"s{suffix}"
+    with pytest.raises(RuntimeError, match="failed half-way"):
+        with open_output(out, OutputContext()) as writer:
+            writer.write(scored(2))
+            assert [p.name for p in tmp_path.iterdir()] != [] and not out.exists()
+            raise RuntimeError("failed half-way")
+    assert list(tmp_path.iterdir()) == []  # no output, no temporary file
+    write(out, scored(2))
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+    assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed"])
+def test_failed_run_keeps_an_existing_file(tmp_path, suffix):
+    out = tmp_path / f"s{suffix}"
+    out.write_bytes(b"previous results\n")
+    with pytest.raises(KeyboardInterrupt):
+        with open_output(out, OutputContext()) as writer:
+            writer.write(scored(2))
+            raise KeyboardInterrupt
+    assert out.read_bytes() == b"previous results\n"
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+@pytest.mark.parametrize(
+    "name, problem",
+    [("out.csv", "unknown output format"), ("missing/out.tsv", "does not exist"),
+     ("folder.tsv", "output path is a folder")],
+)  # fmt: skip
+def test_bad_output_paths_fail_before_anything_is_written(tmp_path, name, problem):
+    (tmp_path / "folder.tsv").mkdir()
+    with pytest.raises(PrismInputError, match=problem):
+        with open_output(tmp_path / name, OutputContext()):
+            raise AssertionError("the block must not run")
+    assert [p.name for p in tmp_path.iterdir()] == ["folder.tsv"]
+
+
+def test_score_columns_are_the_writers_contract():
+    assert SCORE_COLUMNS == ["probability", "call", "U_I", "R_E", "lam", "T"]
