@@ -330,3 +330,92 @@ def test_gpu_scores_match_cpu_whatever_the_batch_size(pairs_file, small_genome, 
     cpu = run("cpu", 16)
     for batch_size in (1, 7, 64):
         assert_same_scores(run("cuda", batch_size), cpu)
+
+
+# --------------------------------------------------------------------------- score_frame
+
+
+def with_features(frame: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return frame.assign(e0=rng.normal(size=len(frame)), e1=rng.normal(size=len(frame)),
+                        e2=rng.normal(size=len(frame)), p0=rng.normal(size=len(frame)))  # fmt: skip
+
+
+FEATURES = (["e0", "e1", "e2"], ["p0"])
+
+
+@pytest.fixture
+def feature_weights(tmp_path):
+    return tiny_weights(tmp_path / "features.pt", seed=3, backbone="features", feature_dims=(3, 1))
+
+
+def test_score_frame_scores_a_frame_as_predict_scores_its_file(pairs_file, small_genome, weights):
+    from kipoi_prism.inference import score_frame
+
+    config = InferenceConfig(support_size=5, seed=2, batch_size=7)
+    frame = read_pairs(pairs_file)
+    ours = score_frame(weights, frame, small_genome, config=config)
+    pd.testing.assert_frame_equal(ours, predict_pairs(pairs_file, small_genome, weights,
+                                                      config=config))  # fmt: skip
+    assert ours["probability"].dtype == np.float32 and ours["call"].dtype == np.int8
+
+
+def test_score_frame_reads_feature_columns(tmp_path, pairs_file, feature_weights):
+    from kipoi_prism.inference import environment_of, score_arrays, score_frame
+
+    frame = with_features(read_pairs(pairs_file))
+    scores = score_frame(feature_weights, frame, feature_columns=FEATURES,
+                         config=InferenceConfig(support_size=4))  # fmt: skip
+    assert scores["name"].tolist() == frame["name"].tolist()
+    bundle = load_weights(feature_weights)
+    for cell, positions in select_support(frame, 4, 0).items():
+        rows = frame.iloc[positions]
+        z_e = environment_of(bundle.model, *(np.array(rows[c], np.float32) for c in FEATURES))
+        mine = frame.index[frame["cell_line"] == cell]
+        inputs = (np.array(frame.loc[mine, c], np.float32) for c in FEATURES)
+        expected = score_arrays(bundle.model, *inputs, z_e, bundle.threshold)
+        for column in SCORE_COLUMNS:
+            np.testing.assert_allclose(scores.loc[mine, column], expected[column], atol=1e-6)
+    shuffled = frame.sample(frac=1, random_state=1)
+    shuffled = score_frame(feature_weights, shuffled, feature_columns=FEATURES,
+                           config=InferenceConfig(support_size=4))  # fmt: skip
+    merged = scores.merge(shuffled, on="name")
+    np.testing.assert_allclose(merged["probability_x"], merged["probability_y"], atol=1e-6)
+
+
+def test_score_frame_needs_only_name_cell_line_label_and_features(pairs_file, feature_weights):
+    from kipoi_prism.inference import score_frame
+
+    frame = with_features(read_pairs(pairs_file))[["name", "cell_line", "label", "e0", "e1",
+                                                   "e2", "p0"]]  # fmt: skip
+    scores = score_frame(feature_weights, frame, feature_columns=FEATURES)
+    assert len(scores) == len(frame) and scores["probability"].between(0, 1).all()
+
+
+def test_score_frame_refuses_repeated_names_unless_told(pairs_file, feature_weights):
+    from kipoi_prism.inference import score_frame
+
+    frame = with_features(read_pairs(pairs_file))
+    twice = pd.concat([frame, frame.iloc[:1]], ignore_index=True)
+    with pytest.raises(PrismInputError, match="duplicate pair name"):
+        score_frame(feature_weights, twice, feature_columns=FEATURES)
+    scores = score_frame(feature_weights, twice, feature_columns=FEATURES, unique_names=False)
+    assert len(scores) == len(twice)
+    assert scores["probability"].iloc[0] == scores["probability"].iloc[-1]
+
+
+def test_score_frame_input_errors(pairs_file, weights, feature_weights):
+    from kipoi_prism.inference import score_frame
+
+    frame = with_features(read_pairs(pairs_file))
+    with pytest.raises(PrismInputError, match="a genome FASTA is needed"):
+        score_frame(weights, frame)
+    with pytest.raises(PrismInputError, match="needs feature columns"):
+        score_frame(feature_weights, frame)
+    with pytest.raises(PrismInputError, match=r"held-out: .*\['p9'\] not in the pair table"):
+        score_frame(feature_weights, frame, feature_columns=(FEATURES[0], ["p9"]),
+                    name="held-out")  # fmt: skip
+    with pytest.raises(PrismInputError, match="model.feature_dims is"):
+        score_frame(feature_weights, frame, feature_columns=(["e0"], ["p0"]))
+    with pytest.raises(PrismInputError, match="pair table lacks column"):
+        score_frame(feature_weights, frame.drop(columns="label"), feature_columns=FEATURES)
