@@ -5,6 +5,7 @@ from __future__ import annotations
 import configparser
 import fnmatch
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from predict_helpers import make_pairs, read_tsv, single_thread, tiny_weights  # noqa: F401
 
 from kipoi_prism.cli.main import main
+from kipoi_prism.inference import predict_pairs
 from kipoi_prism.integrations.kipoi.register import kipoi_source_dir
 from kipoi_prism.model.weights import DEFAULT_WEIGHTS
 
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.usefixtures("single_thread")
 REPO = Path(__file__).parent.parent
 MODEL_FILES = ("model.yaml", "dataloader.yaml", "dataloader.py")
 EXAMPLE_PAIRS, EXAMPLE_FASTA = REPO / "example" / "pairs.bedpe", REPO / "example" / "genome.fa"
+EXPECT = REPO / "example" / "expect.h5"  # model.yaml's test.expect
 needs_default_weights = pytest.mark.skipif(
     not DEFAULT_WEIGHTS.is_file(), reason=f"no default weights at {DEFAULT_WEIGHTS}"
 )
@@ -159,14 +162,74 @@ def kipoi_cli() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "kipoi"]
 
 
-@needs_default_weights
-def test_kipoi_test_passes_in_the_repository(tmp_path):
-    done = subprocess.run(
-        [*kipoi_cli(), "test", "."], cwd=REPO, env=kipoi_env(tmp_path / "home"),
+def kipoi_test(home: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*kipoi_cli(), "test", ".", *args], cwd=REPO, env=kipoi_env(home),
         capture_output=True, text=True,
     )  # fmt: skip
+
+
+@needs_default_weights
+def test_kipoi_test_passes_in_the_repository_and_checks_values(tmp_path):
+    done = kipoi_test(tmp_path / "home")
     assert done.returncode == 0, done.stderr[-3000:]
-    assert "Successfully ran test_predict" in done.stdout + done.stderr
+    output = done.stdout + done.stderr
+    assert f"expected ones in the file: {EXPECT.relative_to(REPO)}" in output
+    assert "All predictions match" in output and "Successfully ran test_predict" in output
+
+
+@needs_default_weights
+def test_kipoi_test_fails_on_a_wrong_expectation(tmp_path):
+    wrong = tmp_path / "wrong.h5"
+    shutil.copy(EXPECT, wrong)
+    with h5py.File(wrong, "r+") as handle:
+        handle["preds/probability"][40] += 1e-3  # one pair of the second block
+    done = kipoi_test(tmp_path / "home", "--expect", str(wrong))
+    assert done.returncode != 0
+    assert "predictions don't match the expected predictions" in done.stdout + done.stderr
+
+
+@needs_default_weights
+def test_shipped_expectation_is_the_shipped_weights_on_the_example():
+    from kipoi_prism.integrations.kipoi.expect import BLOCK, expected_blocks
+
+    blocks = expected_blocks(EXAMPLE_PAIRS, EXAMPLE_FASTA)
+    with h5py.File(EXPECT) as handle:
+        assert handle["inputs/enhancer"].shape[0] == BLOCK * len(blocks) == BLOCK * 3
+        for group in ("inputs", "preds"):
+            assert sorted(handle[group]) == sorted(blocks[0][group])
+            for key in handle[group]:
+                ours = np.concatenate([b[group][key] for b in blocks])
+                np.testing.assert_allclose(handle[group][key][:], ours, rtol=0, atol=1e-6)
+        names = handle["metadata/name"].asstr()[:]
+    # Whole support sets (16 pairs per cell line, twice in a block of 32): the expected
+    # values are kipoi-prism predict's.
+    ours = predict_pairs(EXAMPLE_PAIRS, EXAMPLE_FASTA).set_index("name").loc[names]
+    with h5py.File(EXPECT) as handle:
+        for column in ("probability", "U_I", "R_E", "lam", "T"):
+            np.testing.assert_allclose(handle[f"preds/{column}"][:], ours[column], atol=1e-6)
+        assert (handle["preds/call"][:] == ours["call"].to_numpy()).all()
+
+
+def test_expectation_blocks_hold_one_cell_line_and_its_support_set(tiny, tmp_path):
+    from kipoi_prism.config import InferenceConfig
+    from kipoi_prism.integrations.kipoi.expect import expected_blocks, write_expectation
+
+    blocks = expected_blocks(tiny["pairs"], tiny["fasta"], tiny["weights"], block=8,
+                             config=InferenceConfig(support_size=4))  # fmt: skip
+    assert len(blocks) == 3
+    for block in blocks:
+        assert len(set(block["metadata"]["cell_line"])) == 1
+        assert all(len(v) == 8 for v in (*block["inputs"].values(), *block["preds"].values()))
+        support = block["inputs"]["support_enhancer"]
+        np.testing.assert_array_equal(support[:4], support[4:])  # 4 pairs, repeated whole
+    path = write_expectation(tmp_path / "expect.h5", blocks)
+    with h5py.File(path) as handle:
+        assert handle["inputs/enhancer"].dtype == np.uint8
+        assert handle["preds/call"].dtype == np.int8
+        np.testing.assert_array_equal(
+            handle["inputs/promoter"][:8], blocks[0]["inputs"]["promoter"]
+        )
 
 
 @needs_default_weights

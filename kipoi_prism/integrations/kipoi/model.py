@@ -63,7 +63,9 @@ class PrismEnergyKipoiModel(BaseModel):
         ----------
         x : dict of numpy.ndarray
             ``enhancer`` (B, 4, L_E), ``promoter`` (B, 4, L_P), ``support_enhancer``
-            (m, 4, L_E), ``support_promoter`` (m, 4, L_P).
+            (m, 4, L_E), ``support_promoter`` (m, 4, L_P); float32 from the dataloader,
+            any numeric dtype accepted (scored as float32: the expectation file
+            ``kipoi test`` reads stores its one-hot inputs as uint8).
 
         Returns
         -------
@@ -76,6 +78,7 @@ class PrismEnergyKipoiModel(BaseModel):
                 f"x: expected inputs {', '.join(INPUTS)}; missing {', '.join(missing)}"
             )
         self._check_lengths(x)
+        x = {key: np.asarray(x[key], dtype=np.float32) for key in INPUTS}
         z_e = self.environment(x["support_enhancer"], x["support_promoter"])
         return score_arrays(self.model, x["enhancer"], x["promoter"], z_e, self.bundle.threshold)
 
