@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -9,6 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import h5py
+import numpy as np
+import pandas as pd
 import pytest
 import torch
 import yaml
@@ -231,6 +235,152 @@ def test_console_script(tmp_path, run):
     )  # fmt: skip
     assert done.returncode == 0 and done.stderr == ""
     assert len(done.stdout.splitlines()) == 13
+
+
+# --------------------------------------------------------------------------- failure mid-run
+
+
+@pytest.fixture
+def fail_after_first_batch(monkeypatch):
+    """Scoring raises once the first batch has reached the writer; returns the rows the
+    writer held at that moment (one entry per run)."""
+    from kipoi_prism import inference
+    from kipoi_prism.io import writers
+
+    opened, written = [], []
+    open_output, predict = writers.open_output, inference.Predictor.predict
+
+    @contextlib.contextmanager
+    def spying_open_output(path, context):
+        with open_output(path, context) as writer:
+            opened.append(writer)
+            yield writer
+
+    def failing(batches):
+        yield next(iter(batches))
+        written.append(opened[-1].rows)
+        raise RuntimeError("scoring failed after the first batch")
+
+    def predict_then_fail(self, source):
+        result, batches = predict(self, source)
+        return result, failing(batches)
+
+    monkeypatch.setattr(writers, "open_output", spying_open_output)
+    monkeypatch.setattr(inference.Predictor, "predict", predict_then_fail)
+    monkeypatch.setattr(inference.write_all, "__defaults__", (1,))  # write every batch at once
+    return written
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new", "existing"])
+@pytest.mark.parametrize("suffix", [".h5", ".bedpe", ".interact.bed"])
+def test_failure_after_rows_were_written(tmp_path, run, fail_after_first_batch, suffix, existing):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    out = folder / f"scores{suffix}"
+    if existing:
+        out.write_bytes(b"results of an earlier run\n")
+    status, err = run("--out", str(out), "--batch-size", "5")
+    assert status == 1
+    assert err == ["kipoi-prism: internal error: RuntimeError: scoring failed after the first "
+                   "batch (rerun with --debug for the traceback)"]  # fmt: skip
+    assert fail_after_first_batch == [5]  # five rows had been written when it failed
+    assert files_in(folder) == ({out.name} if existing else set())  # no temporary file left
+    if existing:
+        assert out.read_bytes() == b"results of an earlier run\n"
+
+
+# --------------------------------------------------------------------------- options
+
+
+def h5_scores(path: Path) -> tuple[dict, dict]:
+    with h5py.File(path) as handle:
+        columns = {k: handle[k].asstr()[:] if k in ("name", "cell_line") else handle[k][:]
+                   for k in ("name", "cell_line", "probability", "R_E")}  # fmt: skip
+        return columns, dict(handle.attrs)
+
+
+def library_scores(pairs: Path, fasta: Path, weights: Path, **config) -> pd.DataFrame:
+    """The same scoring through the library (kipoi_prism.inference), for comparison."""
+    from kipoi_prism.config import InferenceConfig
+    from kipoi_prism.inference import FilePairSource, Predictor
+    from kipoi_prism.io.genome import Genome
+    from kipoi_prism.model.weights import load_weights
+
+    predictor = Predictor(load_weights(weights), Genome(fasta), InferenceConfig(**config))
+    _, batches = predictor.predict(FilePairSource(pairs))
+    return pd.concat(list(batches), ignore_index=True)
+
+
+def test_seed_and_support_size_options_reach_the_support_sets(tmp_path, run, small_genome):
+    scores = {}
+    for seed, size in [(0, 2), (1, 2), (0, 3)]:
+        out = tmp_path / f"seed{seed}-m{size}.h5"
+        args = ["--seed", str(seed), "--support-size", str(size), "--device", "cpu"]
+        assert run("--out", str(out), *args)[0] == 0
+        columns, attrs = h5_scores(out)
+        assert (attrs["seed"], attrs["support_size"]) == (seed, size)
+        expected = library_scores(run.pairs, small_genome, run.weights, seed=seed,
+                                  support_size=size)  # fmt: skip
+        np.testing.assert_array_equal(columns["probability"], expected["probability"])
+        scores[seed, size] = columns["R_E"]
+    # Each cell line has 4 pairs: another seed or size draws another support set.
+    assert not np.array_equal(scores[0, 2], scores[1, 2])
+    assert not np.array_equal(scores[0, 2], scores[0, 3])
+
+
+def test_use_prototypes_option_uses_the_saved_prototype(tmp_path, run, small_genome):
+    prototype = torch.tensor([0.9, -0.4, 0.3, 1.2])
+    weights = tiny_weights(tmp_path / "proto.pt", prototypes={"cellA": prototype})
+    plain, with_prototypes = tmp_path / "plain.h5", tmp_path / "proto.h5"
+    assert run("--out", str(plain), weights=weights)[0] == 0
+    assert run("--out", str(with_prototypes), "--use-prototypes", weights=weights)[0] == 0
+    (a, _), (b, attrs) = h5_scores(plain), h5_scores(with_prototypes)
+    assert attrs["use_prototypes"]
+    cell_a = a["cell_line"] == "cellA"
+    assert cell_a.sum() == 4
+    assert (a["R_E"][cell_a] != b["R_E"][cell_a]).all()  # cellA: the prototype's environment
+    np.testing.assert_array_equal(a["R_E"][~cell_a], b["R_E"][~cell_a])  # others: support sets
+    expected = library_scores(run.pairs, small_genome, weights, use_prototypes=True)
+    np.testing.assert_array_equal(b["probability"], expected["probability"])
+
+
+def test_format_option_overrides_detection(tmp_path, run):
+    status, err = run("--out", str(tmp_path / "a.tsv"), "--format", "bedpe")
+    assert status == 0 and len(read_tsv(tmp_path / "a.tsv")) == 12
+    status, err = run("--out", str(tmp_path / "b.tsv"), "--format", "targetfinder")
+    assert status == 2 and str(run.pairs) in err[0] and "TargetFinder" in err[0]
+    assert not (tmp_path / "b.tsv").exists()
+
+
+def _cpu_bf16_autocast() -> bool:
+    try:
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            out = torch.nn.functional.conv1d(torch.ones(1, 4, 8), torch.ones(2, 4, 3))
+    except (RuntimeError, TypeError):
+        return False
+    return out.dtype == torch.bfloat16
+
+
+@pytest.mark.skipif(not _cpu_bf16_autocast(), reason="no bfloat16 autocast on this CPU")
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured on an x86-64 CPU: 2 of the 48 example pairs move by more than 1e-3 "
+    "(largest 1.37e-3, cellC_pair01); the bound --precision's help states is not met by the "
+    "shipped weights on CPU. Remove this mark once the bound holds or the help is corrected.",
+)
+def test_bf16_on_the_shipped_weights_and_example_stays_within_1e3(tmp_path):
+    example = Path(__file__).parents[1] / "example"
+    scores = {}
+    for precision in ("fp32", "bf16"):
+        out = tmp_path / f"{precision}.tsv"
+        status = main(["-q", "predict", "--pairs", str(example / "pairs.bedpe"), "--fasta",
+                       str(example / "genome.fa"), "--precision", precision, "--device", "cpu",
+                       "--out", str(out)])  # fmt: skip
+        assert status == 0
+        scores[precision] = read_tsv(out)
+    assert len(scores["fp32"]) == 48
+    difference = (scores["bf16"]["probability"] - scores["fp32"]["probability"]).abs().max()
+    assert 0 < difference <= 1e-3  # the shipped model, in bfloat16, moves by at most 1e-3
 
 
 # --------------------------------------------------------------------------- register

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
 import re
 import subprocess
@@ -141,13 +143,14 @@ def test_bad_options_exit_2(inputs, extra, message):
     assert result.stdout == ""
 
 
-def test_version_names_the_weights():
+def test_version_names_the_weights_by_their_sha256():
+    from kipoi_prism import __version__
+    from kipoi_prism.model.weights import DEFAULT_WEIGHTS
+
     result = kipoi_prism("--version")
-    assert result.returncode == 0
-    assert re.fullmatch(
-        r"kipoi-prism \S+ \((weights \S+ sha256:[0-9a-f]{12}|no default weights installed)\)\n",
-        result.stdout,
-    )
+    assert result.returncode == 0 and result.stderr == ""
+    digest = hashlib.sha256(DEFAULT_WEIGHTS.read_bytes()).hexdigest()[:12]
+    assert result.stdout == f"kipoi-prism {__version__} (weights prism-energy.pt sha256:{digest})\n"
 
 
 def test_missing_option_is_a_usage_error(inputs):
@@ -209,7 +212,11 @@ def test_pairs_piped_into_predict_equals_predict_from_beds(inputs, weights):
     assert [r[0] for r in rows[1:]] == [
         "e2~P1", "e3~P1", "e3~P3", "e4~P3", "chr2:2000-2500~P2", "e5~P2",
     ]  # fmt: skip
-    assert all(0.0 < float(r[2]) < 1.0 for r in rows[1:])
+    for r in rows[1:]:  # the energy head: p = sigmoid((U_I - R_E + lam U_I R_E) / T)
+        u_i, r_e, lam, t = (float(v) for v in r[4:8])
+        logit = (u_i - r_e + lam * u_i * r_e) / t
+        assert float(r[2]) == pytest.approx(1 / (1 + math.exp(-logit)), rel=1e-5)
+        assert r[3] == str(int(float(r[2]) >= 0.5))  # the random weights' threshold is 0.5
 
 
 def test_predict_writes_a_sorted_interact_file(inputs, weights):
@@ -237,6 +244,15 @@ def test_predict_with_no_candidates_writes_the_header_only(inputs, weights):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["name\tcell_line\tprobability\tcall\tU_I\tR_E\tlam\tT"]
     assert "no candidate pairs" in result.stderr
+
+
+def test_predict_with_no_candidates_writes_an_empty_interact_file(inputs, weights):
+    out = inputs["dir"] / "scores.interact.bed"
+    result = kipoi_prism(
+        *predict_args(inputs, weights, *candidate_args(inputs, "100"), "--out", str(out))
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_text() == ""  # interact files have no header
 
 
 @pytest.mark.parametrize(
