@@ -146,6 +146,23 @@ def test_interact_rejects_values_that_are_not_probabilities(bad):
         interact_frame(frame)
 
 
+def test_no_predictions_give_no_records(tmp_path):
+    records = interact_frame(predictions(0))
+    assert records.columns.tolist() == INTERACT_COLUMNS and records.empty
+    assert write_interact([predictions(0)], tmp_path / "empty.interact.bed") == 0
+    assert (tmp_path / "empty.interact.bed").read_text() == ""
+
+
+def test_dash_writes_to_standard_output(capsys, tmp_path):
+    frame = predictions(4)
+    write_interact([frame], "-")
+    write_interact([frame], tmp_path / "file.bed")
+    assert capsys.readouterr().out == (tmp_path / "file.bed").read_text()
+    assert write_pair_table([frame], "-", ["distance"]) == 4
+    assert capsys.readouterr().out.splitlines()[0] == "#" + "\t".join(PAIR_COLUMNS) + "\tdistance"
+    assert [p.name for p in tmp_path.iterdir()] == ["file.bed"]
+
+
 def test_missing_score_column_is_named():
     with pytest.raises(KeyError, match="score_column: no column 'p'"):
         interact_frame(predictions(3), score_column="p")
