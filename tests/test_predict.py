@@ -419,3 +419,10 @@ def test_score_frame_input_errors(pairs_file, weights, feature_weights):
         score_frame(feature_weights, frame, feature_columns=(["e0"], ["p0"]))
     with pytest.raises(PrismInputError, match="pair table lacks column"):
         score_frame(feature_weights, frame.drop(columns="label"), feature_columns=FEATURES)
+    frame = frame.drop(columns="line")  # rows numbered from 1 instead
+    frame.loc[3, "e1"] = np.nan
+    with pytest.raises(PrismInputError, match=r"^<pairs>: line 4: enhancer feature 'e1'"):
+        score_frame(feature_weights, frame, feature_columns=FEATURES)
+    twice = pd.concat([frame.iloc[:3], frame.iloc[:1]], ignore_index=True)
+    with pytest.raises(PrismInputError, match=r"^<pairs> line 4: duplicate pair name .* line 1"):
+        score_frame(feature_weights, twice, feature_columns=FEATURES)

@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+import numpy as np
 import pandas as pd
 
 from kipoi_prism.errors import PrismInputError
@@ -133,8 +134,8 @@ class FramePairSource:
     Parameters
     ----------
     frame : pandas.DataFrame
-        Columns :data:`kipoi_prism.io.pairs.PAIR_COLUMNS` (``line`` optional), or at least
-        ``columns``.
+        Columns :data:`kipoi_prism.io.pairs.PAIR_COLUMNS`, or at least ``columns``. Without
+        a ``line`` column, messages (and the scored rows) number the rows from 1.
     name : str
         What messages call it.
     chunk_size : int
@@ -159,6 +160,8 @@ class FramePairSource:
         if missing:
             raise PrismInputError(f"pair table lacks column(s) {', '.join(missing)}", name)
         self.frame = frame.reset_index(drop=True)
+        if "line" not in self.frame.columns:
+            self.frame = self.frame.assign(line=np.arange(1, len(self.frame) + 1))
         self.name = name
         self.chunk_size = chunk_size
         self.unique_names = unique_names
