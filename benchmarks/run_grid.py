@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kipoi_prism.benchmark.run import run_finished  # noqa: E402
-from kipoi_prism.benchmark.variants import VARIANTS  # noqa: E402
+from kipoi_prism.config.variants import VARIANTS  # noqa: E402
 
 
 @dataclass

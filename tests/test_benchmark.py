@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from kipoi_prism.benchmark.harness import PROFILES, BenchmarkConfig
-from kipoi_prism.benchmark.variants import VARIANTS, resolve
 from kipoi_prism.cli.main import main
+from kipoi_prism.config.variants import VARIANTS, resolve
 
 
 def test_every_variant_changes_its_configuration():

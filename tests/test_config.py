@@ -12,8 +12,12 @@ import pytest
 
 from kipoi_prism.cli.main import main
 from kipoi_prism.config import (
+    BASELINES,
     LOSS_WEIGHT_CAPS,
     T_INIT_RAW,
+    TARGETFINDER_CELL_LINES,
+    VARIANTS,
+    BenchmarkConfig,
     DataConfig,
     InferenceConfig,
     LossWeights,
@@ -29,6 +33,7 @@ from kipoi_prism.config import (
     check_positive_int,
     from_mapping,
     load_config,
+    resolve,
 )
 from kipoi_prism.errors import PrismInputError
 
@@ -225,6 +230,48 @@ def test_simulation_defaults_and_json_ready_dict() -> None:
 def test_simulation_validation_names_the_field(change, message) -> None:
     with pytest.raises(PrismInputError, match=f"^{message}$"):
         SimulationConfig(**change)
+
+
+# ---------------------------------------------------------------------- benchmark and variants
+
+
+def test_benchmark_defaults() -> None:
+    config = BenchmarkConfig()
+    assert config.cell_lines == TARGETFINDER_CELL_LINES == ("GM12878", "HUVEC", "HeLa-S3",
+                                                            "IMR90", "K562", "NHEK")  # fmt: skip
+    assert config.held_out == config.cell_lines  # every cell line held out in turn
+    assert BenchmarkConfig(held_out=("K562",)).held_out == ("K562",)
+    assert BenchmarkConfig().speid is not config.speid
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"tracks": ("sequence", "video")}, r"tracks: unknown \['video'\]; valid: sequence"),
+        ({"rows": ("full", "nope")}, r"rows: unknown variant\(s\) \['nope'\]; valid: \['bce'"),
+        ({"feature_rows": ("lam1",)}, r"rows: unknown variant\(s\) \['lam1'\]"),
+        ({"baselines": ("gbm",)}, r"baselines: unknown \['gbm'\]; valid: speid, distance"),
+        ({"stem_motifs": "yes"}, "stem_motifs: 'yes'; valid: init, frozen"),
+    ],
+)  # fmt: skip
+def test_benchmark_validation_names_the_setting(change, message) -> None:
+    with pytest.raises(ValueError, match=f"^{message}"):
+        BenchmarkConfig(**change)
+
+
+def test_variants_change_only_their_row() -> None:
+    assert [v.key for v in resolve(["lam0", "full"])] == ["lam0", "full"]
+    model, train = ModelConfig(), TrainConfig()
+    assert VARIANTS["full"].change(model, train) == (model, train)
+    lam0, _ = VARIANTS["lam0"].change(model, train)
+    assert (lam0.lam_init, lam0.learn_lam) == (0.0, False) and model.lam_init == 0.1
+    _, no_inv = VARIANTS["no_inv"].change(model, train)
+    assert no_inv.weights.inv == no_inv.caps.inv == 0.0 and no_inv.caps.hcont == 0.1
+    _, task_only = VARIANTS["task_only"].change(model, train)
+    assert not task_only.curriculum and dataclasses.asdict(task_only.caps) == dict.fromkeys(
+        ("corr", "inv", "hcont", "sparse", "proto"), 0.0
+    )
+    assert set(BASELINES) == {"speid", "gbm", "distance", "promoter_prior"}
 
 
 # ---------------------------------------------------------------------- loading

@@ -29,7 +29,7 @@ from kipoi_prism.benchmark.harness import (
     timed,
     trainer_settings,
 )
-from kipoi_prism.benchmark.variants import resolve
+from kipoi_prism.config.variants import resolve
 from kipoi_prism.metrics import calibrate_threshold
 
 log = logging.getLogger(__name__)

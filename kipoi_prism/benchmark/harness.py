@@ -3,7 +3,7 @@
 Two tracks:
 
 ``sequence``
-    Sequences and labels from :mod:`kipoi_prism.simulation.simulate` on the real TargetFinder pair
+    Sequences and labels from :mod:`kipoi_prism.simulation` on the real TargetFinder pair
     graph (ground truth known; the oracle AUPR is the ceiling). For each held-out cell
     line every row trains on the other cell lines (validation: pairs on held-out original
     chromosomes, for early stopping and threshold calibration) and is scored on the
@@ -12,6 +12,9 @@ Two tracks:
     Real labels: the same head and losses on the 24 real chromatin features of the
     TargetFinder tables (MLP backbone), against gradient boosting on the same features,
     distance only and the promoter prior; plus train-on-TargetFinder, test-on-BENGI.
+
+A run's settings are :class:`kipoi_prism.config.BenchmarkConfig`; :data:`PROFILES` holds
+the ``quick`` and ``full`` ones.
 """
 
 from __future__ import annotations
@@ -28,108 +31,20 @@ import numpy as np
 import pandas as pd
 import torch
 
-from kipoi_prism.benchmark import features as feature_tables
 from kipoi_prism.benchmark.baselines import DistanceBaseline, PromoterPrior
-from kipoi_prism.benchmark.variants import BASELINES, VARIANTS, resolve
-from kipoi_prism.config import ModelConfig, SplitConfig, TrainConfig, TrainerConfig
+from kipoi_prism.config import (
+    BenchmarkConfig,
+    ModelConfig,
+    SplitConfig,
+    TrainConfig,
+    TrainerConfig,
+)
+from kipoi_prism.config.variants import VARIANTS
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
 from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
-
-TARGETFINDER_CELL_LINES = feature_tables.TARGETFINDER_CELL_LINES
-
-
-@dataclass
-class BenchmarkConfig:
-    """Everything a benchmark run depends on (written to ``config.json`` of the run).
-
-    Attributes
-    ----------
-    mode : str
-        Profile name (``quick`` or ``full``), for the record.
-    tracks : tuple of str
-        ``sequence`` and/or ``features``.
-    seeds : tuple of int
-    cell_lines : tuple of str
-        Cell lines in play (TargetFinder names).
-    held_out : tuple of str
-        Cell lines held out in turn (default: all of ``cell_lines``).
-    pairs_per_cell_line : int
-        Simulated pairs per cell line (stratified subsample of the real pair graph); the
-        held-out cell line is scored on all of them.
-    train_pairs_per_cell_line : int or None
-        Stratified subsample of each training cell line's pairs (None: all), so test sets
-        can be larger than what CPU training affords.
-    enhancer_length, promoter_length, channels : int
-        The sequence model's windows and width for this run.
-    max_epochs, patience, warmup_epochs : int
-    rows : tuple of str
-        Variant keys (:data:`kipoi_prism.benchmark.variants.VARIANTS`).
-    baselines : tuple of str
-        Sequence-track baselines: ``speid``, ``distance``, ``promoter_prior``.
-    feature_rows : tuple of str
-        Variant keys run on the feature track.
-    feature_pairs_per_cell_line : int or None
-        Subsample of each real feature table for the energy model (None: all pairs).
-    val_chromosomes : tuple of str
-        Original chromosomes whose pairs form the validation split.
-    speid : dict
-        SPEID baseline sizes (published: filters 1024, kernel 40, pool 20, lstm 100,
-        dense 925), ``epochs`` and ``train_pairs`` (a stratified subsample of the training
-        pairs; None: all).
-    bengi : bool
-        Also train on every TargetFinder cell line and test on each BENGI feature table.
-    bootstrap : int
-        Bootstrap resamples for the 95% intervals.
-    threads : int
-        Torch threads (0: default).
-    stem_motifs : {"", "init", "frozen"}
-        Sequence track: start every row's first convolution from the simulator's motif
-        vocabulary (``init``: then trained; ``frozen``: kept), channels raised to hold both
-        strands. Privileged: a model handed the motifs it would otherwise have to find.
-    """
-
-    mode: str = "quick"
-    tracks: tuple[str, ...] = ("sequence", "features")
-    seeds: tuple[int, ...] = (0,)
-    cell_lines: tuple[str, ...] = TARGETFINDER_CELL_LINES
-    held_out: tuple[str, ...] = ()
-    pairs_per_cell_line: int = 200
-    train_pairs_per_cell_line: int | None = None
-    enhancer_length: int = 3000
-    promoter_length: int = 2000
-    channels: int = 48
-    max_epochs: int = 4
-    patience: int = 3
-    warmup_epochs: int = 2
-    rows: tuple[str, ...] = ("full", "lam0", "film")
-    baselines: tuple[str, ...] = ("speid", "distance", "promoter_prior")
-    feature_rows: tuple[str, ...] = ("full", "lam0")
-    feature_pairs_per_cell_line: int | None = 3000
-    val_chromosomes: tuple[str, ...] = ("chr1", "chr2", "chr3")
-    speid: dict = field(default_factory=lambda: {"filters": 1024, "kernel": 40, "pool": 20,
-                                                 "lstm_units": 100, "dense_units": 925,
-                                                 "epochs": 3})  # fmt: skip
-    bengi: bool = True
-    bootstrap: int = 200
-    threads: int = 0
-    stem_motifs: str = ""
-
-    def __post_init__(self) -> None:
-        unknown = sorted(set(self.tracks) - {"sequence", "features"})
-        if unknown:
-            raise ValueError(f"tracks: unknown {unknown}; valid: sequence, features")
-        resolve(list(self.rows) + list(self.feature_rows))
-        bad = sorted(set(self.baselines) - (set(BASELINES) - {"gbm"}))
-        if bad:
-            raise ValueError(f"baselines: unknown {bad}; valid: speid, distance, promoter_prior")
-        if self.stem_motifs not in ("", "init", "frozen"):
-            raise ValueError(f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen")
-        if not self.held_out:
-            self.held_out = tuple(self.cell_lines)
-
 
 PROFILES: dict[str, BenchmarkConfig] = {
     # CI-sized smoke test: tiny windows and model, two held-out cell lines, 1 epoch + warm-up.

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kipoi_prism.benchmark.variants import BASELINES, VARIANTS
+from kipoi_prism.config.variants import BASELINES, VARIANTS
 from kipoi_prism.io.atomic import atomic_open
 from kipoi_prism.metrics import aupr, auroc, brier, f1_at
 

@@ -23,8 +23,8 @@ from kipoi_prism.benchmark.harness import (
     timed,
     trainer_settings,
 )
-from kipoi_prism.benchmark.variants import resolve
 from kipoi_prism.config import InferenceConfig
+from kipoi_prism.config.variants import resolve
 from kipoi_prism.inference.engine import resolve_device
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome

@@ -8,12 +8,15 @@
                        :class:`TrainerConfig`: the four sections of ``configs/train.yaml``
 ``config.loading``     :func:`load_config`: a run config YAML plus ``--set`` overrides
 ``config.simulation``  :class:`SimulationConfig`, the simulator's knobs
+``config.benchmark``   :class:`BenchmarkConfig`, what a benchmark run covers; its rows are
+                       ``config.variants`` (:data:`VARIANTS`: the full model and its ablations)
 ``config.checks``      the shared validators (:func:`check_choice`, :func:`check_positive_int`...)
 =====================  ===================================================================
 
 No torch here: every layer may import this package.
 """
 
+from kipoi_prism.config.benchmark import TARGETFINDER_CELL_LINES, TRACKS, BenchmarkConfig
 from kipoi_prism.config.checks import (
     check,
     check_choice,
@@ -45,18 +48,24 @@ from kipoi_prism.config.training import (
     TrainConfig,
     TrainerConfig,
 )
+from kipoi_prism.config.variants import BASELINES, VARIANTS, Variant, resolve
 
 __all__ = [
     "BACKBONES",
+    "BASELINES",
     "DECOUPLINGS",
     "DEFAULT_SHARED_PROMOTER_FACTORS",
     "HEADS",
     "LOGGERS",
     "LOSS_WEIGHT_CAPS",
     "SPLIT_BY",
+    "TARGETFINDER_CELL_LINES",
     "TASK_LOSSES",
     "TEMPERATURES",
+    "TRACKS",
     "T_INIT_RAW",
+    "VARIANTS",
+    "BenchmarkConfig",
     "DataConfig",
     "InferenceConfig",
     "LossWeights",
@@ -66,6 +75,7 @@ __all__ = [
     "SplitConfig",
     "TrainConfig",
     "TrainerConfig",
+    "Variant",
     "check",
     "check_choice",
     "check_non_negative_int",
@@ -73,4 +83,5 @@ __all__ = [
     "from_mapping",
     "is_int",
     "load_config",
+    "resolve",
 ]

@@ -1,7 +1,9 @@
 """The benchmark's rows: the full model, its ablations and the comparator.
 
 Each variant turns the base :class:`ModelConfig` / :class:`TrainConfig` into the
-configuration of one row; nothing else differs between rows.
+configuration of one row; nothing else differs between rows. Configuration only (the
+benchmark in :mod:`kipoi_prism.benchmark` trains and scores them), so that
+:class:`~kipoi_prism.config.benchmark.BenchmarkConfig` can check its row keys here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kipoi_prism.config import LossWeights, ModelConfig, TrainConfig
+from kipoi_prism.config.model import ModelConfig
+from kipoi_prism.config.training import LossWeights, TrainConfig
 
 
 @dataclass(frozen=True)

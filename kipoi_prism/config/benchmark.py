@@ -1,0 +1,109 @@
+"""The benchmark's settings: which tracks, cell lines, rows, seeds and sizes a run uses.
+
+The rows themselves (the full model, its ablations, the comparator) are
+:data:`kipoi_prism.config.variants.VARIANTS`; the profiles ``quick`` and ``full`` are
+:data:`kipoi_prism.benchmark.harness.PROFILES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kipoi_prism.config.variants import BASELINES, resolve
+from kipoi_prism.errors import PrismInputError
+
+TRACKS = ("sequence", "features")
+# The cell lines of the TargetFinder tables.
+TARGETFINDER_CELL_LINES = ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK")
+
+
+@dataclass
+class BenchmarkConfig:
+    """Everything a benchmark run depends on (written to ``config.json`` of the run).
+
+    Attributes
+    ----------
+    mode : str
+        Profile name (``quick`` or ``full``), for the record.
+    tracks : tuple of str
+        ``sequence`` and/or ``features``.
+    seeds : tuple of int
+    cell_lines : tuple of str
+        Cell lines in play (TargetFinder names).
+    held_out : tuple of str
+        Cell lines held out in turn (default: all of ``cell_lines``).
+    pairs_per_cell_line : int
+        Simulated pairs per cell line (stratified subsample of the real pair graph); the
+        held-out cell line is scored on all of them.
+    train_pairs_per_cell_line : int or None
+        Stratified subsample of each training cell line's pairs (None: all), so test sets
+        can be larger than what CPU training affords.
+    enhancer_length, promoter_length, channels : int
+        The sequence model's windows and width for this run.
+    max_epochs, patience, warmup_epochs : int
+    rows : tuple of str
+        Variant keys (:data:`kipoi_prism.config.variants.VARIANTS`).
+    baselines : tuple of str
+        Sequence-track baselines: ``speid``, ``distance``, ``promoter_prior``.
+    feature_rows : tuple of str
+        Variant keys run on the feature track.
+    feature_pairs_per_cell_line : int or None
+        Subsample of each real feature table for the energy model (None: all pairs).
+    val_chromosomes : tuple of str
+        Original chromosomes whose pairs form the validation split.
+    speid : dict
+        SPEID baseline sizes (published: filters 1024, kernel 40, pool 20, lstm 100,
+        dense 925), ``epochs`` and ``train_pairs`` (a stratified subsample of the training
+        pairs; None: all).
+    bengi : bool
+        Also train on every TargetFinder cell line and test on each BENGI feature table.
+    bootstrap : int
+        Bootstrap resamples for the 95% intervals.
+    threads : int
+        Torch threads (0: default).
+    stem_motifs : {"", "init", "frozen"}
+        Sequence track: start every row's first convolution from the simulator's motif
+        vocabulary (``init``: then trained; ``frozen``: kept), channels raised to hold both
+        strands. Privileged: a model handed the motifs it would otherwise have to find.
+    """
+
+    mode: str = "quick"
+    tracks: tuple[str, ...] = ("sequence", "features")
+    seeds: tuple[int, ...] = (0,)
+    cell_lines: tuple[str, ...] = TARGETFINDER_CELL_LINES
+    held_out: tuple[str, ...] = ()
+    pairs_per_cell_line: int = 200
+    train_pairs_per_cell_line: int | None = None
+    enhancer_length: int = 3000
+    promoter_length: int = 2000
+    channels: int = 48
+    max_epochs: int = 4
+    patience: int = 3
+    warmup_epochs: int = 2
+    rows: tuple[str, ...] = ("full", "lam0", "film")
+    baselines: tuple[str, ...] = ("speid", "distance", "promoter_prior")
+    feature_rows: tuple[str, ...] = ("full", "lam0")
+    feature_pairs_per_cell_line: int | None = 3000
+    val_chromosomes: tuple[str, ...] = ("chr1", "chr2", "chr3")
+    speid: dict = field(default_factory=lambda: {"filters": 1024, "kernel": 40, "pool": 20,
+                                                 "lstm_units": 100, "dense_units": 925,
+                                                 "epochs": 3})  # fmt: skip
+    bengi: bool = True
+    bootstrap: int = 200
+    threads: int = 0
+    stem_motifs: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.tracks) - set(TRACKS))
+        if unknown:
+            raise PrismInputError(f"tracks: unknown {unknown}; valid: sequence, features")
+        resolve(list(self.rows) + list(self.feature_rows))
+        bad = sorted(set(self.baselines) - (set(BASELINES) - {"gbm"}))
+        if bad:
+            raise PrismInputError(
+                f"baselines: unknown {bad}; valid: speid, distance, promoter_prior"
+            )
+        if self.stem_motifs not in ("", "init", "frozen"):
+            raise PrismInputError(f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen")
+        if not self.held_out:
+            self.held_out = tuple(self.cell_lines)
