@@ -11,8 +11,7 @@ import yaml
 from toy_training import make_toy, tiny_model
 
 from kipoi_prism.cli.main import main
-from kipoi_prism.cli.train import load_config
-from kipoi_prism.config import DataConfig, ModelConfig, TrainConfig, TrainerConfig
+from kipoi_prism.config import DataConfig, ModelConfig, TrainConfig, TrainerConfig, load_config
 from kipoi_prism.model.weights import load_weights
 from kipoi_prism.training.report import best_epoch, read_history, success_signs
 
