@@ -164,3 +164,18 @@ def test_save_is_atomic_and_leaves_no_temporary_file(saved, tmp_path, monkeypatc
     with pytest.raises(OSError, match="disk full"):
         save_weights(tmp_path / "new.pt", model)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.pt"]
+
+
+# --------------------------------------------------------------------------- from a checkpoint
+
+
+def test_export_from_a_missing_or_foreign_checkpoint_is_an_input_error(tmp_path):
+    from kipoi_prism.training.export import export_checkpoint
+
+    with pytest.raises(PrismInputError, match="checkpoint not found"):
+        export_checkpoint(tmp_path / "absent.ckpt", tmp_path / "w.pt")
+    foreign = tmp_path / "foreign.ckpt"
+    foreign.write_text("not a checkpoint\n")
+    with pytest.raises(PrismInputError, match="not a kipoi-prism training checkpoint"):
+        export_checkpoint(foreign, tmp_path / "w.pt")
+    assert not (tmp_path / "w.pt").exists()

@@ -14,9 +14,6 @@ exports any other checkpoint.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
-
-from kipoi_prism.errors import PrismInputError
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -34,25 +31,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    import pickle
-    import zipfile
+    """Export the checkpoint; print the weights file's path."""
+    from kipoi_prism.training.export import export_checkpoint
 
-    from kipoi_prism.training.fit import export_weights
-    from kipoi_prism.training.module import PrismLightning
-
-    path = Path(args.checkpoint)
-    if not path.is_file():
-        raise PrismInputError("checkpoint not found", path)
-    try:
-        module = PrismLightning.load_from_checkpoint(path, map_location="cpu", weights_only=False)
-    except (KeyError, TypeError, RuntimeError, EOFError, pickle.UnpicklingError,
-            zipfile.BadZipFile) as error:  # fmt: skip
-        raise PrismInputError(f"not a kipoi-prism training checkpoint ({error})", path) from None
-    row = module.history[-1] if module.history else {}
-    metadata = {"exported_from": str(path), "epoch": int(row.get("epoch", 0)),
-                "val_aupr": float(row.get("val_aupr", float("nan"))),
-                "trained_on": {"cell_lines": module.cell_lines,
-                               "val_cell_lines": module.val_cell_lines},
-                "train_config": module.train_config.to_dict()}  # fmt: skip
-    print(export_weights(module.objective, args.out, metadata))
+    print(export_checkpoint(args.checkpoint, args.out))
     return 0
