@@ -38,7 +38,6 @@ from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.encode import EncodedPairs
 from kipoi_prism.io.inputs import WindowSource
 from kipoi_prism.io.support import select_support
-from kipoi_prism.training.split import split_pairs  # noqa: F401 - moved there; importers follow
 
 log = logging.getLogger(__name__)
 
