@@ -50,3 +50,34 @@ def test_bootstrap_interval_brackets_the_estimate():
     assert low < aupr(labels, scores) < high
     summary = score_all(labels, 1 / (1 + np.exp(-scores)), 0.5)
     assert summary.n == 500 and summary.positives == int(labels.sum())
+
+
+def test_calibrated_threshold_on_a_hand_computed_curve():
+    labels = np.array([1, 1, 0, 1, 0, 0])
+    probabilities = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.1])
+    # Calls >= 0.9: P 1, R 1/3; >= 0.8: P 1, R 2/3; >= 0.7: P 2/3, R 2/3 (balanced).
+    assert calibrate_threshold(labels, probabilities) == 0.7
+    summary = score_all(labels, probabilities, 0.7)
+    assert (summary.precision, summary.recall, summary.f1) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    assert (summary.n, summary.positives) == (6, 3)
+    assert summary.auroc == pytest.approx(8 / 9)  # 8 of the 9 positive-negative pairs ordered
+
+
+def test_no_calls_give_zero_precision_recall_and_f1():
+    labels = np.array([1, 0, 1])
+    probabilities = np.array([0.2, 0.3, 0.4])
+    assert precision_recall_at(labels, probabilities, 0.5) == (0.0, 0.0)
+    assert f1_at(labels, probabilities, 0.5) == 0.0
+    assert f1_at(np.zeros(3), probabilities, 0.5) == 0.0  # no positives and no calls
+
+
+def test_bootstrap_interval_is_seeded_and_follows_the_level():
+    rng = np.random.default_rng(2)
+    labels = (rng.random(300) < 0.3).astype(int)
+    scores = labels + rng.normal(0, 1.5, 300)
+    first = bootstrap_interval(labels, scores, n_boot=50, seed=4)
+    assert bootstrap_interval(labels, scores, n_boot=50, seed=4) == first
+    assert bootstrap_interval(labels, scores, n_boot=50, seed=5) != first
+    low, high = bootstrap_interval(labels, scores, n_boot=50, seed=4, level=0.5)
+    assert first[0] < low < high < first[1]
+    assert np.isnan(bootstrap_interval(np.zeros(5), np.ones(5), n_boot=5)).all()
