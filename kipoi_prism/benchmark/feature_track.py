@@ -29,7 +29,8 @@ from kipoi_prism.benchmark.harness import (
     timed,
     trainer_settings,
 )
-from kipoi_prism.config.variants import resolve
+from kipoi_prism.benchmark.variants import resolve
+from kipoi_prism.config import InferenceConfig
 from kipoi_prism.metrics import calibrate_threshold
 
 log = logging.getLogger(__name__)
@@ -69,11 +70,17 @@ def with_pair_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def feature_probabilities(weights, test: pd.DataFrame, seed: int) -> np.ndarray:
-    """Probabilities with ``z_E`` from a support set of 32 of the test cell line's pairs."""
-    from kipoi_prism.training.lightning import score_pairs
+    """Probabilities with ``z_E`` from a support set of 32 of the test cell line's pairs.
 
-    scored = score_pairs(weights, test, None, support_size=32, seed=seed,
-                         feature_columns=FEATURE_INPUTS)  # fmt: skip
+    Scored by the inference engine (:func:`kipoi_prism.inference.score_frame`). The BENGI
+    feature tables list some pairs twice, so repeated names are allowed: rows are matched
+    by position.
+    """
+    from kipoi_prism.inference import score_frame
+
+    scored = score_frame(weights, test, feature_columns=FEATURE_INPUTS,
+                         config=InferenceConfig(support_size=32, seed=seed),
+                         name="held-out pairs", unique_names=False)  # fmt: skip
     return scored["probability"].to_numpy(np.float64)
 
 

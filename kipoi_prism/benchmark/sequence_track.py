@@ -23,9 +23,9 @@ from kipoi_prism.benchmark.harness import (
     timed,
     trainer_settings,
 )
+from kipoi_prism.benchmark.variants import resolve
 from kipoi_prism.config import InferenceConfig
-from kipoi_prism.config.variants import resolve
-from kipoi_prism.inference.engine import resolve_device
+from kipoi_prism.inference import resolve_device, score_frame
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.pairs import read_pairs
@@ -87,16 +87,14 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def predict_frame(weights_path: Path, fasta: Path, frame: pd.DataFrame, seed: int):
-    """Probabilities for ``frame`` through the ordinary inference path, and the threshold."""
-    from kipoi_prism.inference.engine import FramePairSource, Predictor
+    """Probabilities for ``frame`` through the inference engine, and the threshold."""
     from kipoi_prism.model.weights import load_weights
 
     device = resolve_device("auto")  # the GPU where the fits ran on one
     bundle = load_weights(weights_path, map_location=device)
-    predictor = Predictor(bundle, Genome(fasta), InferenceConfig(support_size=32, seed=seed),
-                          device=str(device))  # fmt: skip
-    _, batches = predictor.predict(FramePairSource(frame, name="held-out pairs"))
-    scored = pd.concat(list(batches), ignore_index=True)
+    scored = score_frame(bundle, frame, Genome(fasta), device=str(device),
+                         config=InferenceConfig(support_size=32, seed=seed),
+                         name="held-out pairs")  # fmt: skip
     return scored["probability"].to_numpy(np.float64), bundle.threshold
 
 
