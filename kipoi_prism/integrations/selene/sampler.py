@@ -21,7 +21,7 @@ from kipoi_prism.integrations.selene import workarounds  # noqa: F401
 # isort: split
 from selene_sdk.samplers import Sampler
 
-from kipoi_prism.config import ModelConfig, TrainConfig
+from kipoi_prism.config import ModelConfig, TrainConfig, check_choice, check_positive_int
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.integrations.selene.batches import (
     Batch,
@@ -30,13 +30,7 @@ from kipoi_prism.integrations.selene.batches import (
     pack_rows,
 )
 from kipoi_prism.integrations.selene.packing import plan_layout
-from kipoi_prism.integrations.selene.splits import (
-    check_choice,
-    check_positive,
-    check_sampler_settings,
-    read_splits,
-    save_pairs,
-)
+from kipoi_prism.integrations.selene.splits import check_sampler_settings, read_splits, save_pairs
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 
@@ -181,7 +175,7 @@ class PrismPairSampler(Sampler):
         if mode is not None:
             self.set_mode(mode)
         mode = self.mode
-        check_positive("batch_size", batch_size)
+        check_positive_int("batch_size", batch_size)
         batches = self._build_eval_batches(mode, batch_size, n_samples)
         labels = np.concatenate([targets[:, :1] for _, targets in batches])
         if mode in self._save_datasets:

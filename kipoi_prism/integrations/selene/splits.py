@@ -18,12 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kipoi_prism.config import SPLIT_BY
+from kipoi_prism.config import SPLIT_BY, check_choice, check_positive_int
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.pairs import PAIR_COLUMNS, read_pairs
 from kipoi_prism.training.datasets import check_labelled
+from kipoi_prism.training.split import SPLIT_COLUMNS
 
 MODES = ("train", "validate", "test")
 
@@ -46,7 +47,7 @@ def check_sampler_settings(
     """
     check_choice("sampler.split_by", split_by, SPLIT_BY)
     for name, value in (("blocks_per_batch", blocks_per_batch), ("support_size", support_size)):
-        check_positive(f"sampler.{name}", value)
+        check_positive_int(f"sampler.{name}", value)
     if len(features) != 1:
         raise PrismInputError(f"sampler.features: expected one feature name, got {list(features)}")
     if list(save_datasets) and output_dir is None:
@@ -144,29 +145,27 @@ def read_splits(
 
 def holdout_mask(
     frame: pd.DataFrame, split_by: str, held_out: list[str], option: str, source: str
-) -> pd.Series:
+) -> np.ndarray:
     """Pairs in the held-out cell lines, or with an element on a held-out chromosome.
+
+    The columns are those of :data:`kipoi_prism.training.split.SPLIT_COLUMNS`.
 
     Raises
     ------
     PrismInputError
         A held-out name that no pair has (``option`` names the setting).
     """
-    if split_by == "cell_line":
-        available = set(frame["cell_line"].astype(str))
-        mask = frame["cell_line"].astype(str).isin(held_out)
-    else:
-        available = set(frame["enhancer_chrom"]) | set(frame["promoter_chrom"])
-        mask = frame["enhancer_chrom"].isin(held_out) | frame["promoter_chrom"].isin(held_out)
+    values = [frame[column].astype(str) for column in SPLIT_COLUMNS[split_by]]
+    available = set().union(*(set(v) for v in values))
     missing = sorted(set(held_out) - available)
     if missing:
-        shown = ", ".join(sorted(map(str, available))[:10])
+        shown = ", ".join(sorted(available)[:10])
         raise PrismInputError(
             f"sampler.{option}: {', '.join(missing)} not among the {split_by} values "
             f"of the pairs ({shown})",
             source,
         )
-    return mask
+    return np.logical_or.reduce([v.isin(held_out).to_numpy() for v in values])
 
 
 def cell_vocabulary(
@@ -210,13 +209,3 @@ def bedpe_text(rows: pd.DataFrame) -> str:
 def save_pairs(path: str | os.PathLike, rows: pd.DataFrame) -> None:
     """Write ``rows`` to ``path`` as canonical BEDPE, atomically."""
     write_text(path, bedpe_text(rows))
-
-
-def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> None:
-    if value not in choices:
-        raise PrismInputError(f"{name}: {value!r} is not one of {', '.join(choices)}")
-
-
-def check_positive(name: str, value: Any) -> None:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise PrismInputError(f"{name}: expected a positive integer, got {value!r}")
