@@ -340,6 +340,30 @@ def test_errors_in_the_file_still_name_the_file(yaml_file, tmp_path) -> None:
     assert caught.value.line is not None
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("train:\n  lr: abc\n", "train.lr: expected a number, got 'abc'"),
+        ("train:\n  max_epochs: 2.5\n", "train.max_epochs: expected an integer, got 2.5"),
+        ("train:\n  weights:\n    inv: x\n", "train.weights.inv: expected a number, got 'x'"),
+        ("trainer:\n  progress_bar: 1\n", "trainer.progress_bar: expected true or false, got 1"),
+        ("model:\n  channels: '48'\n", "model.channels: expected an integer, got '48'"),
+    ],
+)  # fmt: skip
+def test_file_values_of_the_wrong_type_name_the_file_and_key(tmp_path, text, message) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text(text)
+    with pytest.raises(PrismInputError, match=f"^{path}: {message}$"):
+        load_config(path)
+
+
+def test_file_numbers_without_a_dot_are_numbers(tmp_path) -> None:
+    path = tmp_path / "run.yaml"
+    path.write_text("train:\n  lr: 3e-4\n  weight_decay: 1e-2\nmodel:\n  t_clamp: null\n")
+    config = load_config(path)
+    assert (config.train.lr, config.train.weight_decay) == (3e-4, 1e-2)
+
+
 def test_bad_override_exits_2_from_the_command_line(yaml_file, capsys) -> None:
     argv = ["train", "--config", str(yaml_file), "--print-config"]
     assert main(argv + ["--set", "train.lr=abc"]) == 2

@@ -60,6 +60,7 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
         raise PrismInputError("expected a mapping of sections (data, model, train, trainer)", path)
     for override in overrides:
         _apply_override(data, override)
+    _check_scalars(data, RunConfig, "", path)
     try:
         return RunConfig.from_dict(data)
     except PrismInputError as error:
@@ -88,7 +89,10 @@ def _apply_override(data: dict, override: str) -> None:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
         raise PrismInputError(f"--set {override}: the value is not valid YAML") from None
-    target[parts[-1]] = _typed(value, _field_type(parts, override), override)
+    value, expected = _typed(value, _field_type(parts, override))
+    if expected is not None:
+        raise PrismInputError(f"--set {override}: expected {expected}")
+    target[parts[-1]] = value
 
 
 def _field_type(parts: list[str], override: str) -> Any:
@@ -120,16 +124,23 @@ _SCALARS = {
 }
 
 
-def _typed(value: Any, hint: Any, override: str) -> Any:
-    """``value`` checked against a bool, int or float setting (other settings: unchanged).
+def _typed(value: Any, hint: Any) -> tuple[Any, str | None]:
+    """``value`` against a bool, int or float setting of type ``hint`` (others: unchecked).
 
     YAML reads ``3e-4`` (no dot) as a string; a number setting takes it as the number.
+
+    Returns
+    -------
+    value : object
+        ``value``, a number where a number setting was given one as text.
+    expected : str or None
+        What the setting takes (``"a number"``), where ``value`` does not fit; else None.
     """
     options = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
     nullable = type(None) in options
     scalars = [t for t in options if t in _SCALARS]
     if len(scalars) != 1 or len(options) - nullable != 1:
-        return value
+        return value, None
     accepts, expected = _SCALARS[scalars[0]]
     if scalars[0] is float and isinstance(value, str):
         try:
@@ -137,8 +148,28 @@ def _typed(value: Any, hint: Any, override: str) -> Any:
         except ValueError:
             pass
     if accepts(value) or (nullable and value is None):
-        return value
-    raise PrismInputError(f"--set {override}: expected {expected}{' or null' if nullable else ''}")
+        return value, None
+    return value, expected + (" or null" if nullable else "")
+
+
+def _check_scalars(data: Any, owner: Any, prefix: str, path: Path) -> None:
+    """Check (and read ``3e-4`` as a number) every bool, int and float setting of ``data``.
+
+    Unknown keys are left to :meth:`RunConfig.from_dict`, which names the valid ones.
+    """
+    if not isinstance(data, dict):
+        return
+    hints = typing.get_type_hints(owner)
+    for key, value in data.items():
+        if key not in hints:
+            continue
+        name = f"{prefix}{key}"
+        if dataclasses.is_dataclass(hints[key]):
+            _check_scalars(value, hints[key], f"{name}.", path)
+            continue
+        data[key], expected = _typed(value, hints[key])
+        if expected is not None:
+            raise PrismInputError(f"{name}: expected {expected}, got {value!r}", path)
 
 
 def _blame_override(problem: str, overrides: list[str]) -> str | None:
