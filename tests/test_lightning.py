@@ -87,27 +87,6 @@ def _same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
     return all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
 
 
-# --------------------------------------------------------------------------- schedule
-
-
-def test_weights_ramp_after_warmup_to_caps():
-    config = tiny_train(warmup_epochs=2)
-    assert [phase_at(config, e).warmup for e in range(4)] == [True, True, False, False]
-    corr = [phase_at(config, e).weights.corr for e in range(14)]
-    assert corr[:3] == [0.1, 0.1, 0.11] and corr[11] == 0.2 and corr[13] == 0.2
-    sparse = [phase_at(config, e).weights.sparse for e in range(5)]
-    assert sparse == [0.01, 0.01, 0.02, 0.02, 0.02]  # cap d = 0.02 after one ramp step
-    assert phase_at(config, 9).weights == LossWeights(0.18, 0.18, 0.1, 0.02, 0.1)
-
-
-def test_zero_weight_stays_off_and_no_curriculum_means_constant():
-    config = tiny_train(weights=LossWeights(corr=0.1, inv=0.0, hcont=0.05, sparse=0.01, proto=0.0))
-    assert phase_at(config, 8).weights.inv == 0.0 and phase_at(config, 8).weights.proto == 0.0
-    flat = tiny_train(curriculum=False)
-    assert not phase_at(flat, 0).warmup
-    assert phase_at(flat, 7).weights == flat.weights
-
-
 # --------------------------------------------------------------------------- the run
 
 

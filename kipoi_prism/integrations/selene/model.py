@@ -12,7 +12,7 @@ Curriculum
 ----------
 The sampler counts epochs (one epoch: every labelled training pair once as a query, as
 :class:`kipoi_prism.training.datasets.CellLineBlockSampler` plans it) and tags each batch
-with it. The model takes the phase from :func:`kipoi_prism.training.lightning.phase_at`:
+with it. The model takes the phase from :func:`kipoi_prism.training.curriculum.phase_at`:
 during warm-up the head runs without environment (``R_E = 0``, ``lam = 0``) and the
 gradients of ``f_E'``, ``g_E``, ``lam`` and ``t`` are dropped before the optimizer step (a
 post-accumulate hook), so they do not move, exactly as in ``kipoi-prism train``; afterwards
@@ -37,14 +37,10 @@ from kipoi_prism.config import ModelConfig, TrainConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.integrations.selene.packing import unpack_inputs, unpack_targets
 from kipoi_prism.integrations.selene.workarounds import as_float_lr
-from kipoi_prism.training.lightning import (
-    AUXILIARY,
-    Phase,
-    PrismLightning,
-    classification_metrics,
-    phase_at,
-)
-from kipoi_prism.training.losses import bce_loss, l0_fraction
+from kipoi_prism.training.curriculum import AUXILIARY, Phase, phase_at
+from kipoi_prism.training.losses import bce_loss
+from kipoi_prism.training.monitors import classification_metrics
+from kipoi_prism.training.objective import PrismObjective
 
 selene_log = logging.getLogger("selene")  # Selene's run log (output_dir/*.log)
 
@@ -69,10 +65,10 @@ class SeleneStep:
 
     Attributes
     ----------
-    objective : PrismLightning
+    objective : PrismObjective
         Owner of the network and the objective's state.
     out : dict of torch.Tensor
-        :meth:`PrismLightning.encode_batch` outputs (``logit``, ``z_I``, ``e``, ``z_E``...).
+        :meth:`PrismObjective.encode_batch` outputs (``logit``, ``z_I``, ``e``, ``z_E``...).
     cells : torch.Tensor of int64, shape=(K,)
         Distinct cell lines of the batch.
     z_e_cells : torch.Tensor, shape=(K, d_E)
@@ -82,7 +78,7 @@ class SeleneStep:
         The model's mode when it produced the predictions.
     """
 
-    objective: PrismLightning
+    objective: PrismObjective
     out: dict[str, torch.Tensor]
     cells: torch.Tensor
     z_e_cells: torch.Tensor
@@ -136,7 +132,7 @@ class PrismSeleneModel(nn.Module):
         train_args = {k: v for k, v in train_config.to_dict().items() if k not in SELENE_OWNED}
         self.class_args = {"cell_lines": [str(c) for c in cell_lines],
                            "model": model_config.to_dict(), "train": train_args}  # fmt: skip
-        self.objective = PrismLightning(model_config, train_config, self.class_args["cell_lines"])
+        self.objective = PrismObjective(model_config, train_config, self.class_args["cell_lines"])
         self.register_buffer("epoch", torch.tensor(0, dtype=torch.int64))
         self._warmup_step = False
         for parameter in self.objective.frozen_during_warmup():
@@ -201,17 +197,18 @@ class PrismSeleneCriterion(nn.Module):
     """The SPEC objective for Selene's loop: ``criterion(predictions, targets)``.
 
     In training, the full ``L = L_task + a L_corr + b L_inv + g L_hcont + d L_sparse +
-    h L_proto`` with the phase's weights, computed by :meth:`PrismLightning.loss_terms`
-    and :meth:`PrismLightning.total_loss` (a non-finite loss sets ``lam`` to its fallback
-    and skips the step, :meth:`PrismLightning.guard`). In evaluation, the task loss only
+    h L_proto`` with the phase's weights, computed by :meth:`PrismObjective.loss_terms`
+    and :meth:`PrismObjective.total_loss` (a non-finite loss sets ``lam`` to its fallback
+    and skips the step, :meth:`PrismObjective.guard`). In evaluation, the task loss only
     (IMMAX margins frozen), which Selene uses to pick ``best_model.pth.tar``. Predictions
     that lost their :class:`SeleneStep` (``EvaluateModel`` indexes the feature columns)
     are scored with binary cross-entropy on the probabilities.
 
     The training monitors (AUPR, AUROC and F1 of the training predictions, every loss
     term, ``L_corr``, domain accuracy and chance, sparsity of ``z_I`` and ``z_E``, ``T``,
-    ``lam``, the weights) are gathered between validations, logged to Selene's log and
-    kept in :attr:`history`; Selene logs the validation AUROC and AUPR itself.
+    ``R_E``, ``U_I``, ``lam``, the weights; as ``kipoi-prism train`` records them) are
+    gathered between validations, logged to Selene's log and kept in :attr:`history`;
+    Selene logs the validation AUROC and AUPR itself.
     """
 
     def __init__(self) -> None:
@@ -219,6 +216,7 @@ class PrismSeleneCriterion(nn.Module):
         self.history: list[dict[str, float]] = []
         self._sums: dict[str, float] = {}
         self._steps = 0
+        self._trained_steps = 0
         self._last: dict[str, float] = {}
         self._predictions: list[np.ndarray] = []
         self._labels: list[np.ndarray] = []
@@ -258,23 +256,21 @@ class PrismSeleneCriterion(nn.Module):
         objective, phase = step.objective, step.phase
         batch = {"label": labels, "cell": cells}
         terms, monitors = objective.loss_terms(step.out, batch, step.cells, step.z_e_cells, phase)
-        loss = objective.guard(objective.total_loss(terms, phase))
+        loss = objective.guard(objective.total_loss(terms, phase), phase.epoch, self._trained_steps)
+        self._trained_steps += 1
         self.record(step, loss, terms, monitors, labels)
         return loss
 
     def record(
         self, step: SeleneStep, loss, terms: dict, monitors: dict, labels: torch.Tensor
     ) -> None:
-        """Add one step's monitors to the running means and keep its predictions."""
-        out, head = step.out, step.objective.model.head
+        """Add one step's monitors (:meth:`PrismObjective.step_values`) to the running means
+        and keep its predictions."""
+        out = step.out
         self._predictions.append(torch.sigmoid(out["logit"].detach()).cpu().numpy())
         self._labels.append(labels.detach().cpu().numpy())
-        lam = head.lam if hasattr(head, "lam") else out["lam"].mean()
-        values = {"loss": loss, **{f"loss_{k}": v for k, v in terms.items()}, **monitors,
-                  "zI_l0": l0_fraction(out["z_I"]), "zE_l0": l0_fraction(out["z_E"]),
-                  "T": out["T"].mean(), "lam": lam}  # fmt: skip
-        for key, value in values.items():
-            self._sums[key] = self._sums.get(key, 0.0) + float(value.detach())
+        for key, value in step.objective.step_values(loss, terms, monitors, out).items():
+            self._sums[key] = self._sums.get(key, 0.0) + value
         self._steps += 1
         self._last = {"epoch": step.phase.epoch + 1, "warmup": int(step.phase.warmup),
                       "domain_chance": 1.0 / len(step.objective.cell_lines),
