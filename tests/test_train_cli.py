@@ -143,6 +143,38 @@ def test_set_overrides_and_print_config(tmp_path, capsys):
     assert "expected SECTION.KEY=VALUE" in capsys.readouterr().err
 
 
+def test_train_resume_continues_from_the_last_checkpoint(trained, tmp_path, capsys):
+    """``--resume`` goes on from ``last.ckpt``: the finished epochs are not run again."""
+    import pandas as pd
+    import torch
+
+    folder, _, config = trained
+    if not (folder / "run" / "checkpoints" / "last.ckpt").is_file():
+        main(["train", "--config", str(config)])  # the same run in one go (3 epochs)
+    out = tmp_path / "resumed"
+    first = ["train", "--config", str(config), "--out", str(out), "--set", "train.max_epochs=2"]
+    assert main(first) == 0
+    two = pd.read_csv(out / "history.csv")
+    saved = torch.load(out / "checkpoints" / "last.ckpt", weights_only=False, map_location="cpu")
+    steps = saved["global_step"]
+    assert len(two) == 2 and steps > 0
+    capsys.readouterr()
+    argv = ["train", "--config", str(config), "--out", str(out), "--set", "train.max_epochs=3",
+            "--resume"]  # fmt: skip
+    assert main(argv) == 0
+    assert capsys.readouterr().out.strip() == str(out / "weights.pt")
+    three = pd.read_csv(out / "history.csv")
+    assert three["epoch"].tolist() == [1, 2, 3]
+    # A restart would run epochs 1-2 again: other measured times, other checkpointed steps.
+    pd.testing.assert_frame_equal(three.iloc[:2], two)
+    final = torch.load(out / "checkpoints" / "last.ckpt", weights_only=False, map_location="cpu")
+    assert final["global_step"] == steps * 3 // 2 and final["epoch"] == 2
+    whole = torch.load(folder / "run" / "checkpoints" / "last.ckpt", weights_only=False,
+                       map_location="cpu")  # fmt: skip
+    for key, value in whole["state_dict"].items():
+        torch.testing.assert_close(final["state_dict"][key], value, rtol=1e-5, atol=1e-6)
+
+
 def test_resume_from_a_missing_checkpoint_is_an_input_error(trained, tmp_path, capsys):
     _, _, config = trained
     argv = ["train", "--config", str(config), "--out", str(tmp_path / "r"), "--resume",

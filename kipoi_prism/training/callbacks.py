@@ -9,16 +9,17 @@ import warnings
 from pathlib import Path
 
 import pytorch_lightning as pl
-from pytorch_lightning.callbacks import Callback
+from pytorch_lightning.callbacks import Checkpoint
 
 from kipoi_prism.io.atomic import atomic_path
 
 
-class RunCheckpoint(Callback):
+class RunCheckpoint(Checkpoint):
     """Writes ``checkpoints/last.ckpt`` at every epoch end and every ``every_n_steps`` steps.
 
     The file is written under a temporary name and renamed, so a run killed while saving
-    leaves the previous checkpoint intact.
+    leaves the previous checkpoint intact. A :class:`Checkpoint`, so Lightning calls it
+    after the other callbacks (their state is saved as they left it).
     """
 
     def __init__(self, dirpath: str | os.PathLike, every_n_steps: int = 0) -> None:

@@ -179,15 +179,19 @@ def build_trainer(
     quiet_lightning()
     checkpoints = run_dir / "checkpoints"
     checkpoints.mkdir(parents=True, exist_ok=True)
+    # Early stopping and the best checkpoint act when validation ends, and last.ckpt is
+    # written after both (Lightning runs checkpoint callbacks last, in this order), so an
+    # end-of-epoch last.ckpt holds their state after that epoch and a run resumed from it
+    # goes on with the next epoch (at the epoch's end the validation metrics are gone).
     every = [
-        RunCheckpoint(checkpoints, trainer_config.checkpoint_every_n_steps),
         ModelCheckpoint(dirpath=checkpoints, filename="best", monitor=MONITOR, mode="max",
                         save_top_k=1, auto_insert_metric_name=False,
-                        enable_version_counter=False),
+                        enable_version_counter=False, save_on_train_epoch_end=False),
+        RunCheckpoint(checkpoints, trainer_config.checkpoint_every_n_steps),
     ]  # fmt: skip
     if train_config.patience:
         every.append(EarlyStopping(monitor=MONITOR, mode="max", patience=train_config.patience,
-                                   check_finite=False))  # fmt: skip
+                                   check_finite=False, check_on_train_epoch_end=False))  # fmt: skip
     return pl.Trainer(
         default_root_dir=run_dir,
         max_epochs=train_config.max_epochs,
