@@ -112,7 +112,7 @@ class PackedBatch:
     epoch: int
 
     def as_dict(self) -> dict[str, Any]:
-        """The batch layout of :meth:`PrismLightning.encode_batch` (labels not included)."""
+        """The batch layout of :meth:`PrismObjective.encode_batch` (labels not included)."""
         return {"enhancer": self.enhancer, "promoter": self.promoter, "n_query": self.n_query,
                 "cell": self.cell, "support_cell": self.support_cell}  # fmt: skip
 
