@@ -28,7 +28,7 @@ from kipoi_prism.training.curriculum import Phase, phase_at
 from kipoi_prism.training.datasets import derived_seed
 from kipoi_prism.training.distributed import gather_objects
 from kipoi_prism.training.monitors import EpochStats, Throughput, epoch_row
-from kipoi_prism.training.objective import PrismObjective, as_config
+from kipoi_prism.training.objective import PrismObjective
 
 _PREFIX = "objective."
 
@@ -54,19 +54,15 @@ class PrismLightning(pl.LightningModule):
         val_cell_lines: Sequence[str] = (),
     ) -> None:
         super().__init__()
-        model_config = as_config(ModelConfig, model_config)
-        train_config = as_config(TrainConfig, train_config)
-        if not cell_lines:
-            raise ValueError("cell_lines: expected at least one training cell line")
+        self.objective = objective = PrismObjective(model_config, train_config, cell_lines)
+        self.model_config, self.train_config = objective.model_config, objective.train_config
+        self.cell_lines, self.val_cell_lines = objective.cell_lines, list(val_cell_lines)
         self.save_hyperparameters({
-            "model_config": model_config.to_dict(),
-            "train_config": train_config.to_dict(),
-            "cell_lines": list(cell_lines),
+            "model_config": self.model_config.to_dict(),
+            "train_config": self.train_config.to_dict(),
+            "cell_lines": list(self.cell_lines),
             "val_cell_lines": list(val_cell_lines),
         })  # fmt: skip
-        self.model_config, self.train_config = model_config, train_config
-        self.cell_lines, self.val_cell_lines = list(cell_lines), list(val_cell_lines)
-        self.objective = PrismObjective(model_config, train_config, cell_lines)
         self.history: list[dict[str, Any]] = []
         self._train_stats = EpochStats()
         self._throughput = Throughput()
