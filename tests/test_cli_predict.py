@@ -432,6 +432,15 @@ def test_register_is_idempotent_and_updates_a_moved_package(kipoi_config):
     assert register_command.register(kipoi_config) == "updated"
 
 
+def test_register_keeps_the_config_files_mode(kipoi_config):
+    kipoi_config.parent.mkdir(parents=True)
+    kipoi_config.write_text(yaml.safe_dump({"model_sources": OTHER_SOURCES}))
+    kipoi_config.chmod(0o600)
+    assert register_command.register(kipoi_config) == "added"
+    assert kipoi_config.stat().st_mode & 0o777 == 0o600
+    assert "prism" in yaml.safe_load(kipoi_config.read_text())["model_sources"]
+
+
 def test_register_creates_kipoi_default_config(kipoi_config):
     assert main(["register"]) == 0
     sources = yaml.safe_load(kipoi_config.read_text())["model_sources"]

@@ -29,13 +29,16 @@ def umask_mode() -> int:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, file_mode: int | None = None) -> Iterator[Path]:
     """A temporary path beside ``path``; renamed onto ``path`` when the block succeeds.
 
     Parameters
     ----------
     path : str or PathLike
         The destination. Its folder must exist (:class:`PrismInputError` otherwise).
+    file_mode : int, optional
+        Permission bits of the finished file (default: :func:`umask_mode`), e.g. an
+        existing file's own mode to keep it.
 
     Yields
     ------
@@ -52,7 +55,7 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
-        os.chmod(temporary, umask_mode())
+        os.chmod(temporary, umask_mode() if file_mode is None else file_mode)
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)

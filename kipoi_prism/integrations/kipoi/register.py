@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io.atomic import write_text
+from kipoi_prism.io.atomic import atomic_path
 
 SOURCE_NAME = "prism"
 MODEL_NAME = "prism-energy"
@@ -82,10 +82,10 @@ def _read_config(path: Path) -> dict[str, Any]:
 
 def _write_config(path: Path, text: str) -> None:
     """Replace ``path`` atomically (creating its folder), keeping an existing file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    write_text(path, text)
-    if mode is not None:
-        os.chmod(path, mode)
+    with atomic_path(path, file_mode=mode) as temporary:
+        temporary.write_text(text)
 
 
 def register(config_path: Path | None = None) -> str:
