@@ -24,14 +24,14 @@ from kipoi_prism.benchmark.harness import (
     held_out_rows,
     history_extra,
     simple_baselines,
-    split_by_chromosome,
     stratified_subsample,
     timed,
     trainer_settings,
 )
-from kipoi_prism.benchmark.variants import resolve
-from kipoi_prism.config import InferenceConfig
+from kipoi_prism.config import InferenceConfig, SplitConfig
+from kipoi_prism.config.variants import resolve
 from kipoi_prism.metrics import calibrate_threshold
+from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def feature_probabilities(weights, test: pd.DataFrame, seed: int) -> np.ndarray:
 def fit_feature_model(train, val, config: BenchmarkConfig, variant, seed: int, folder: Path):
     """Train one variant on feature rows; returns (weights bundle, threshold, extras)."""
     from kipoi_prism.model.weights import load_weights
-    from kipoi_prism.training.lightning import fit
+    from kipoi_prism.training.fit import fit
 
     model_config, train_config = variant.change(*base_configs(config, seed, backbone="features"))
     result, seconds = timed(fit, train, val, None, model_config, train_config, folder,
@@ -119,7 +119,8 @@ def run_feature_track(
         for held in config.held_out:
             test = held_out_rows(frame, held)
             rest = frame[frame["cell_line"] != held].reset_index(drop=True)
-            train, val = split_by_chromosome(rest, "enhancer_chrom", config.val_chromosomes)
+            split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
+            train, val = split_pairs(rest, split, columns=["enhancer_chrom"], require_both=True)
             yield from _rows(config, train, val, test, held, seed, run_dir)
         if config.bengi:
             yield from _bengi(config, frame, data_dir, seed, run_dir)
@@ -153,7 +154,8 @@ def _bengi(config, frame, data_dir: Path, seed: int, run_dir: Path) -> Iterator[
     if not paths:
         log.warning("no BENGI feature tables under %s; skipping TargetFinder -> BENGI", data_dir)
         return
-    train, val = split_by_chromosome(frame, "enhancer_chrom", config.val_chromosomes)
+    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
+    train, val = split_pairs(frame, split, columns=["enhancer_chrom"], require_both=True)
     small_train = stratified_subsample(train, config.feature_pairs_per_cell_line, seed)
     small_val = stratified_subsample(val, config.feature_pairs_per_cell_line, seed)
     models = {}

@@ -18,17 +18,17 @@ from kipoi_prism.benchmark.harness import (
     held_out_rows,
     history_extra,
     simple_baselines,
-    split_by_chromosome,
     stratified_subsample,
     timed,
     trainer_settings,
 )
-from kipoi_prism.benchmark.variants import resolve
-from kipoi_prism.config import InferenceConfig
+from kipoi_prism.config import InferenceConfig, SplitConfig
+from kipoi_prism.config.variants import resolve
 from kipoi_prism.inference import resolve_device, score_frame
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.pairs import read_pairs
+from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def run_sequence_track(
     config: BenchmarkConfig, data_dir: Path, run_dir: Path
 ) -> Iterator[Evaluation]:
     """Every row and baseline, every held-out cell line and seed (yields as it goes)."""
-    from kipoi_prism.training.lightning import fit
+    from kipoi_prism.training.fit import fit
 
     for seed in config.seeds:
         simulated = simulate_pairs(config, data_dir, run_dir / f"sim-seed{seed}", seed)
@@ -113,8 +113,9 @@ def run_sequence_track(
             test = held_out_rows(frame, held)
             rest = frame[frame["cell_line"] != held].reset_index(drop=True)
             rest = stratified_subsample(rest, config.train_pairs_per_cell_line, seed)
-            train, val = split_by_chromosome(
-                rest, "original_enhancer_chrom", config.val_chromosomes
+            split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
+            train, val = split_pairs(
+                rest, split, columns=["original_enhancer_chrom"], require_both=True
             )
             labels = test["label"].to_numpy()
             context = {"oracle_aupr": float(oracle.get(held, {}).get("aupr", np.nan))}
