@@ -13,6 +13,7 @@ import contextlib
 
 import torch
 
+from kipoi_prism.config import check_choice
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.sequence import byte_one_hot_table
 
@@ -26,8 +27,7 @@ _TABLES: dict[torch.device, torch.Tensor] = {}
 
 def resolve_device(device: str) -> torch.device:
     """``"auto"`` -> CUDA when available else CPU; ``"cuda"`` without a GPU is an error."""
-    if device not in DEVICES:
-        raise PrismInputError(f"--device: {device!r} is not one of {', '.join(DEVICES)}")
+    check_choice("--device", device, DEVICES)
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and not torch.cuda.is_available():
@@ -56,8 +56,7 @@ def exact_float32(device: torch.device) -> None:
 
 def check_precision(precision: str) -> None:
     """Raise a :class:`PrismInputError` unless ``precision`` is one of :data:`PRECISIONS`."""
-    if precision not in PRECISIONS:
-        raise PrismInputError(f"--precision: {precision!r} is not one of {', '.join(PRECISIONS)}")
+    check_choice("--precision", precision, PRECISIONS)
 
 
 def autocast(device: torch.device, precision: str):

@@ -35,8 +35,7 @@ import pandas as pd
 import torch
 from torch.utils.data import DataLoader
 
-from kipoi_prism.config import InferenceConfig
-from kipoi_prism.errors import PrismInputError
+from kipoi_prism.config import InferenceConfig, check_non_negative_int, check_positive_int
 from kipoi_prism.inference.batches import BatchStream, identity, in_order
 from kipoi_prism.inference.device import (
     autocast,
@@ -178,10 +177,9 @@ class Predictor:
         check_precision(precision)
         self.precision = precision
         self.config = config or InferenceConfig()
-        _check_positive("--batch-size", self.config.batch_size)
-        _check_positive("--support-size", self.config.support_size)
-        if num_workers < 0:
-            raise PrismInputError(f"--num-workers: expected 0 or more, got {num_workers}")
+        check_positive_int("--batch-size", self.config.batch_size)
+        check_positive_int("--support-size", self.config.support_size)
+        check_non_negative_int("--num-workers", num_workers)
         self.bundle = bundle
         self.device = resolve_device(device)
         exact_float32(self.device)
@@ -407,8 +405,3 @@ def _predictor(weights, genome, feature_columns, config, device: str) -> Predict
     if genome is not None and not isinstance(genome, Genome):
         genome = Genome(genome)
     return Predictor(bundle, genome, config, device=str(resolved), feature_columns=feature_columns)
-
-
-def _check_positive(option: str, value: int) -> None:
-    if value < 1:
-        raise PrismInputError(f"{option}: expected a positive integer, got {value}")
