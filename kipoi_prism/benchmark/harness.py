@@ -35,14 +35,12 @@ from kipoi_prism.benchmark.baselines import DistanceBaseline, PromoterPrior
 from kipoi_prism.config import (
     BenchmarkConfig,
     ModelConfig,
-    SplitConfig,
     TrainConfig,
     TrainerConfig,
 )
 from kipoi_prism.config.variants import VARIANTS
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
-from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -126,15 +124,6 @@ class Evaluation:
 
 
 # ------------------------------------------------------------------ shared steps
-
-
-def split_by_chromosome(frame: pd.DataFrame, column: str, val: tuple[str, ...]):
-    """Training and validation rows: validation = pairs on the ``val`` chromosomes.
-
-    Being replaced by direct calls of :func:`kipoi_prism.training.split.split_pairs`.
-    """
-    split = SplitConfig(by="chromosome", val=list(val))
-    return split_pairs(frame, split, columns=[column], require_both=True)
 
 
 def stratified_subsample(frame: pd.DataFrame, n: int | None, seed: int) -> pd.DataFrame:
