@@ -227,6 +227,8 @@ def test_unique_name_guard_across_chunks(tmp_path):
 def test_space_separated_bedpe_is_a_one_line_error_from_the_cli(tmp_path, capsys):
     from kipoi_prism.cli.main import main
 
+    fasta = tmp_path / "genome.fa"
+    fasta.write_bytes((DATA / "genome.fa").read_bytes())
     pairs = tmp_path / "spaces.bedpe"
     pairs.write_text("#header\nchr1 100 200 chr1 300 400 p1 . . . cellA 1\n")
     out = tmp_path / "scores.tsv"
