@@ -7,26 +7,16 @@ pytorch-lightning. docs/ARCHITECTURE.md draws the same layers.
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import pytest
+from tool_paths import venv_tool
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _lint_imports() -> list[str]:
-    beside = Path(sys.executable).with_name("lint-imports")
-    if beside.exists():
-        return [str(beside)]
-    if shutil.which("lint-imports"):
-        return ["lint-imports"]
-    pytest.skip("import-linter is not installed (pip install -e '.[test]')")
-
-
 def test_import_contracts_are_kept():
     result = subprocess.run(
-        [*_lint_imports(), "--no-cache"], cwd=REPO, capture_output=True, text=True
+        [*venv_tool("lint-imports"), "--no-cache"], cwd=REPO, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
@@ -40,7 +30,7 @@ def test_a_broken_layer_is_caught(tmp_path):
     (package / "io" / "leak.py").write_text("import torch\n")
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
     result = subprocess.run(
-        [*_lint_imports(), "--no-cache"], cwd=tmp_path, capture_output=True, text=True,
+        [*venv_tool("lint-imports"), "--no-cache"], cwd=tmp_path, capture_output=True, text=True,
         env={"PYTHONPATH": str(tmp_path), "PATH": "/usr/bin:/bin"},
     )  # fmt: skip
     assert result.returncode != 0
