@@ -47,7 +47,7 @@ def test_quick_benchmark_writes_its_results(quick_run):
     quick = PROFILES["quick"]
     expected_rows = {
         "sequence": set(quick.rows) | set(quick.baselines),
-        "features": set(quick.feature_rows) | {"gbm", "distance", "promoter_prior"},
+        "features": set(quick.feature_rows) | set(quick.feature_baselines),
     }
     for track, rows in expected_rows.items():
         got = results[results["track"] == track]

@@ -8,6 +8,7 @@ at the enhancer, 8 in the window between, log distance: 17 values) and the promo
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.benchmark import features as tables
-from kipoi_prism.benchmark.baselines import GradientBoosting
+from kipoi_prism.benchmark.baselines import GradientBoosting, abc_scores
 from kipoi_prism.benchmark.harness import (
     BenchmarkConfig,
     Evaluation,
@@ -30,6 +31,7 @@ from kipoi_prism.benchmark.harness import (
 )
 from kipoi_prism.config import InferenceConfig, SplitConfig
 from kipoi_prism.config.variants import resolve
+from kipoi_prism.errors import PrismInputError
 from kipoi_prism.metrics import calibrate_threshold
 from kipoi_prism.training.split import split_pairs
 
@@ -44,13 +46,14 @@ PROMOTER_INPUTS = [f"x_promoter_{i}" for i in range(len(PROMOTER_SIDE))]
 FEATURE_INPUTS = (ENHANCER_INPUTS, PROMOTER_INPUTS)
 
 
-def with_model_inputs(frame: pd.DataFrame) -> pd.DataFrame:
+def with_model_inputs(frame: pd.DataFrame, ranked: bool = False) -> pd.DataFrame:
     """Add the feature backbone's inputs as columns (:data:`FEATURE_INPUTS`).
 
     Enhancer side: transformed marks at the enhancer and in the window, then log distance
-    (17 values); promoter side: transformed marks at the promoter (8 values).
+    (17 values); promoter side: transformed marks at the promoter (8 values). ``ranked``:
+    the marks are within-cell-line ranks (:func:`~kipoi_prism.benchmark.features.rank_marks`).
     """
-    x = tables.feature_matrix(frame)
+    x = tables.feature_matrix(frame, ranked)
     marks, distance = x[:, :-1], x[:, -1:]
     enhancer = np.hstack([marks[:, ENHANCER_SIDE], distance])
     promoter = marks[:, PROMOTER_SIDE]
@@ -85,102 +88,151 @@ def feature_probabilities(weights, test: pd.DataFrame, seed: int) -> np.ndarray:
 
 
 def fit_feature_model(train, val, config: BenchmarkConfig, variant, seed: int, folder: Path):
-    """Train one variant on feature rows; returns (weights bundle, threshold, extras)."""
+    """Train one variant on feature rows; returns (weights bundle, threshold, extras).
+
+    ``config.feature_max_epochs`` and ``config.feature_patience`` (where set) replace the
+    profile's epoch cap and patience.
+    """
     from kipoi_prism.model.weights import load_weights
     from kipoi_prism.training.fit import fit
 
-    model_config, train_config = variant.change(*base_configs(config, seed, backbone="features"))
+    model_config, train_config = base_configs(config, seed, backbone="features")
+    limits = {"max_epochs": config.feature_max_epochs, "patience": config.feature_patience}
+    train_config = dataclasses.replace(
+        train_config, **{k: v for k, v in limits.items() if v is not None}
+    )
+    model_config, train_config = variant.change(model_config, train_config)
     result, seconds = timed(fit, train, val, None, model_config, train_config, folder,
                             trainer_config=trainer_settings(config),
                             feature_columns=FEATURE_INPUTS)  # fmt: skip
     bundle = load_weights(result.weights_path)
-    extra = {**history_extra(result.history), "train_s": seconds}
+    extra = {**history_extra(result.history), "train_s": round(seconds, 1),
+             "train_pairs": len(train), "max_epochs": train_config.max_epochs}  # fmt: skip
     extra["history"] = result.history.assign(row=variant.key, seed=seed)
     return bundle, bundle.threshold, extra
 
 
-def load_targetfinder(config: BenchmarkConfig, data_dir: Path, seed: int) -> pd.DataFrame:
+def read_table(path: str | Path, config: BenchmarkConfig) -> pd.DataFrame:
+    """One feature table, normalised as ``config.normalise`` says, with the model inputs."""
+    frame = with_pair_columns(tables.read_feature_table(path))
+    if config.normalise == "rank":
+        frame = tables.rank_marks(frame)
+    return with_model_inputs(frame, ranked=config.normalise == "rank")
+
+
+def load_targetfinder(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
     """The TargetFinder feature tables of ``config.cell_lines``, named by their file.
 
     (The tables' own ``celltype`` column says ``HeLa`` for ``HeLa-S3``; the file name is
-    the TargetFinder cell-line name the other tracks use.)
+    the TargetFinder cell-line name the other tracks use.) Marks are ranked within each
+    cell line's whole table when ``config.normalise`` is ``rank``.
     """
     paths = tables.targetfinder_feature_paths(data_dir)
     parts = [tables.read_feature_table(paths[c]).assign(cell_line=c) for c in config.cell_lines]
-    return with_model_inputs(with_pair_columns(pd.concat(parts, ignore_index=True)))
+    frame = with_pair_columns(pd.concat(parts, ignore_index=True))
+    if config.normalise == "rank":
+        frame = tables.rank_marks(frame)
+    return with_model_inputs(frame, ranked=config.normalise == "rank")
+
+
+def transfer_tables(config: BenchmarkConfig, data_dir: Path) -> dict[str, pd.DataFrame]:
+    """The tables scored by models trained on every TargetFinder cell line: the BENGI
+    feature tables (``config.bengi``) then ``config.extra_test``, by held-out name.
+
+    Read before any fit, so that a bad extra table fails at once.
+    """
+    paths = []
+    if config.bengi:
+        paths = sorted((data_dir / "bengi" / "features").glob("BENGI.*.tsv.gz"))
+        if not paths:
+            log.warning("no BENGI feature tables under %s; skipping them", data_dir)
+    out: dict[str, pd.DataFrame] = {}
+    for path in [*paths, *map(Path, config.extra_test)]:
+        name = tables.table_name(path)
+        if name in out:
+            raise PrismInputError(f"two test tables named {name!r} (held-out names must differ)",
+                                  path)  # fmt: skip
+        out[name] = read_table(path, config)
+    return out
 
 
 def run_feature_track(
     config: BenchmarkConfig, data_dir: Path, run_dir: Path
 ) -> Iterator[Evaluation]:
-    """Leave-one-cell-line-out on real features, then TargetFinder -> BENGI."""
+    """Leave-one-cell-line-out on real features, then TargetFinder -> BENGI and the extra
+    test tables."""
+    transfer = transfer_tables(config, data_dir)
+    frame = load_targetfinder(config, data_dir)
+    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
     for seed in config.seeds:
-        frame = load_targetfinder(config, data_dir, seed)
         for held in config.held_out:
             test = held_out_rows(frame, held)
             rest = frame[frame["cell_line"] != held].reset_index(drop=True)
-            split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
             train, val = split_pairs(rest, split, columns=["enhancer_chrom"], require_both=True)
-            yield from _rows(config, train, val, test, held, seed, run_dir)
-        if config.bengi:
-            yield from _bengi(config, frame, data_dir, seed, run_dir)
+            yield from _rows("features", config, train, val, {held: test}, seed,
+                             run_dir / "runs", f"{held}-seed{seed}")  # fmt: skip
+        if transfer:
+            train, val = split_pairs(frame, split, columns=["enhancer_chrom"], require_both=True)
+            yield from _rows("features-bengi", config, train, val, transfer, seed,
+                             run_dir / "runs", f"seed{seed}")  # fmt: skip
 
 
-def _rows(config, train, val, test, held, seed, run_dir) -> Iterator[Evaluation]:
-    labels = test["label"].to_numpy()
+def _rows(track, config, train, val, tests: dict, seed: int, runs: Path, tag: str):
+    """Every row trained once on ``train`` (``val`` for early stopping, tuning and the
+    threshold), then scored on each table of ``tests``. A fit's run folder is
+    ``runs/feat-<row>-<tag>`` (``bengi-<row>-<tag>`` for the transfer tables)."""
+    prefix = "feat" if track == "features" else "bengi"
     small_train = stratified_subsample(train, config.feature_pairs_per_cell_line, seed)
     small_val = stratified_subsample(val, config.feature_pairs_per_cell_line, seed)
     for variant in resolve(list(config.feature_rows)):
-        log.info("feature track: %s, held out %s, seed %d", variant.label, held, seed)
-        folder = run_dir / "runs" / f"feat-{variant.key}-{held}-seed{seed}"
-        model, threshold, extra = fit_feature_model(small_train, small_val, config, variant,
-                                                     seed, folder)  # fmt: skip
-        extra["history"] = extra["history"].assign(held_out=held)
-        yield Evaluation("features", variant.key, held, seed, labels,
-                         feature_probabilities(model, test, seed), threshold, extra)  # fmt: skip
-    x_train, x_val, x_test = (tables.feature_matrix(f) for f in (train, val, test))
-    gbm = GradientBoosting(seed).fit(x_train, train["label"].to_numpy())
-    threshold = calibrate_threshold(val["label"].to_numpy(), gbm.predict_proba(x_val))
-    yield Evaluation("features", "gbm", held, seed, labels, gbm.predict_proba(x_test), threshold)
-    for name, (probabilities, threshold) in simple_baselines(
-        train, val, test, ("distance", "promoter_prior"), lambda f: f["promoter"]
-    ).items():
-        yield Evaluation("features", name, held, seed, labels, probabilities, threshold)
-
-
-def _bengi(config, frame, data_dir: Path, seed: int, run_dir: Path) -> Iterator[Evaluation]:
-    """Train once on every TargetFinder cell line; test on each BENGI feature table."""
-    paths = sorted((data_dir / "bengi" / "features").glob("BENGI.*.tsv.gz"))
-    if not paths:
-        log.warning("no BENGI feature tables under %s; skipping TargetFinder -> BENGI", data_dir)
-        return
-    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
-    train, val = split_pairs(frame, split, columns=["enhancer_chrom"], require_both=True)
-    small_train = stratified_subsample(train, config.feature_pairs_per_cell_line, seed)
-    small_val = stratified_subsample(val, config.feature_pairs_per_cell_line, seed)
-    models = {}
-    for variant in resolve(list(config.feature_rows)):
-        log.info("TargetFinder -> BENGI: %s, seed %d", variant.label, seed)
-        folder = run_dir / "runs" / f"bengi-{variant.key}-seed{seed}"
-        models[variant.key] = fit_feature_model(
-            small_train, small_val, config, variant, seed, folder
+        log.info("%s: %s on %d training pairs, seed %d (tests: %s)", track, variant.label,
+                 len(small_train), seed, ", ".join(tests))  # fmt: skip
+        model, threshold, extra = fit_feature_model(
+            small_train, small_val, config, variant, seed, runs / f"{prefix}-{variant.key}-{tag}"
         )
-    gbm = GradientBoosting(seed).fit(tables.feature_matrix(train), train["label"].to_numpy())
-    gbm_threshold = calibrate_threshold(val["label"].to_numpy(),
-                                        gbm.predict_proba(tables.feature_matrix(val)))  # fmt: skip
-    for path in paths:
-        test = with_model_inputs(with_pair_columns(tables.read_feature_table(path)))
-        held = "BENGI " + ".".join(path.name.split(".")[1:3])
-        labels = test["label"].to_numpy()
-        for key, (model, threshold, extra) in models.items():
-            extra = {k: v for k, v in extra.items() if k != "history"}
+        history = extra.pop("history")
+        for held, test in tests.items():
             probabilities = feature_probabilities(model, test, seed)
-            yield Evaluation(
-                "features-bengi", key, held, seed, labels, probabilities, threshold, extra
-            )
-        yield Evaluation("features-bengi", "gbm", held, seed, labels,
-                         gbm.predict_proba(tables.feature_matrix(test)), gbm_threshold)  # fmt: skip
+            more = {"history": history.assign(held_out=held)} if track == "features" else {}
+            yield Evaluation(track, variant.key, held, seed, test["label"].to_numpy(),
+                             probabilities, threshold, {**extra, **more})  # fmt: skip
+    yield from _baselines(track, config, train, val, tests, seed)
+
+
+def _baselines(track, config, train, val, tests: dict, seed: int) -> Iterator[Evaluation]:
+    """The feature baselines of ``config``, each on every training pair."""
+    ranked = config.normalise == "rank"
+    y_val = val["label"].to_numpy()
+    if "gbm" in config.feature_baselines:
+        log.info("%s: tuning gradient boosting on %d training pairs", track, len(train))
+        x_val = tables.feature_matrix(val, ranked)
+        gbm, seconds = timed(GradientBoosting(config.gbm_grid, seed).fit,
+                             tables.feature_matrix(train, ranked), train["label"].to_numpy(),
+                             x_val, y_val)  # fmt: skip
+        threshold = calibrate_threshold(y_val, gbm.predict_proba(x_val))
+        extra = {**{f"gbm_{k}": v for k, v in gbm.setting.items()}, "train_s": round(seconds, 1),
+                 "train_pairs": len(train)}  # fmt: skip
+        for held, test in tests.items():
+            probabilities = gbm.predict_proba(tables.feature_matrix(test, ranked))
+            yield Evaluation(track, "gbm", held, seed, test["label"].to_numpy(), probabilities,
+                             threshold, extra)  # fmt: skip
+    if "abc" in config.feature_baselines:
+        threshold = calibrate_threshold(y_val, abc(val))
+        for held, test in tests.items():
+            yield Evaluation(track, "abc", held, seed, test["label"].to_numpy(), abc(test),
+                             threshold)  # fmt: skip
+    simple = [b for b in ("distance", "promoter_prior") if b in config.feature_baselines]
+    for held, test in tests.items():
         for name, (probabilities, threshold) in simple_baselines(
-            train, val, test, ("distance", "promoter_prior"), lambda f: f["promoter"]
+            train, val, test, simple, lambda f: f["promoter"]
         ).items():
-            yield Evaluation("features-bengi", name, held, seed, labels, probabilities, threshold)
+            yield Evaluation(track, name, held, seed, test["label"].to_numpy(), probabilities,
+                             threshold)  # fmt: skip
+
+
+def abc(frame: pd.DataFrame) -> np.ndarray:
+    """:func:`~kipoi_prism.benchmark.baselines.abc_scores` of a feature frame, normalised
+    over each (cell line, promoter)'s candidate enhancers in ``frame``."""
+    promoters = frame["cell_line"].astype(str) + "|" + frame["promoter"].astype(str)
+    return abc_scores(frame["DNase (enhancer)"], frame["H3K27ac (enhancer)"],
+                      frame["distance"], promoters)  # fmt: skip

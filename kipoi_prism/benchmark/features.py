@@ -64,13 +64,41 @@ def targetfinder_feature_paths(data_dir: str | Path) -> dict[str, Path]:
     return paths
 
 
-def feature_matrix(frame: pd.DataFrame) -> np.ndarray:
-    """Model input: ``log1p(1e3 * feature)`` for the 24 marks plus ``log10(distance)``.
+def rank_marks(frame: pd.DataFrame) -> pd.DataFrame:
+    """The 24 marks replaced by their rank within the row's cell line, scaled to (0, 1].
+
+    A cell line's assays differ in depth and scale; ranks within its candidate set (the
+    cell line's whole table, labels unused) put every cell line on one scale. Ties share
+    their average rank.
+    """
+    ranks = frame.groupby("cell_line", sort=False)[FEATURE_COLUMNS].rank(pct=True)
+    return frame.assign(**{c: ranks[c].astype(np.float32) for c in FEATURE_COLUMNS})
+
+
+def table_name(path: str | Path) -> str:
+    """A feature table's held-out name: ``BENGI HMEC.HiC-Benchmark`` for
+    ``BENGI.HMEC.HiC-Benchmark.v3.targetfinder_features.tsv.gz``, else the file name
+    without its ``.gz``/``.tsv``/``.csv``/``.txt`` endings."""
+    name = Path(path).name
+    if name.startswith("BENGI.") and name.count(".") >= 3:
+        return "BENGI " + ".".join(name.split(".")[1:3])
+    while Path(name).suffix in (".gz", ".tsv", ".csv", ".txt"):
+        name = Path(name).stem
+    return name
+
+
+def feature_matrix(frame: pd.DataFrame, ranked: bool = False) -> np.ndarray:
+    """Model input: the 24 marks plus ``log10(distance + 1)``.
+
+    The marks enter as ``log1p(1e3 * feature)``, or as they are when ``ranked`` (the frame
+    went through :func:`rank_marks`: values in (0, 1]).
 
     Returns
     -------
     numpy.ndarray of float32, shape=(N, 25)
     """
-    marks = np.log1p(1e3 * np.clip(frame[FEATURE_COLUMNS].to_numpy(np.float64), 0, None))
+    marks = np.clip(frame[FEATURE_COLUMNS].to_numpy(np.float64), 0, None)
+    if not ranked:
+        marks = np.log1p(1e3 * marks)
     distance = np.log10(frame["distance"].to_numpy(np.float64) + 1.0)[:, None]
     return np.hstack([marks, distance]).astype(np.float32)

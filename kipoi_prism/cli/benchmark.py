@@ -37,17 +37,88 @@ def add_parser(subparsers) -> None:
         help="the shared data folder (default: ../shared/data)",
     )
     parser.add_argument("--out", type=Path, required=True, help="results directory")
-    parser.add_argument("--tracks", help="comma-separated: sequence,features")
-    parser.add_argument("--seeds", help="comma-separated seeds")
-    parser.add_argument("--held-out", help="comma-separated cell lines to hold out in turn")
-    parser.add_argument("--rows", help="comma-separated sequence-track variants")
-    parser.add_argument("--feature-rows", help="comma-separated feature-track variants")
-    parser.add_argument("--baselines", help="comma-separated sequence-track baselines")
-    parser.add_argument("--pairs-per-cell-line", type=int)
-    parser.add_argument("--train-pairs-per-cell-line", type=int)
-    parser.add_argument("--max-epochs", type=int)
+    parser.add_argument(
+        "--tracks", metavar="LIST", help="comma-separated: sequence,features (default: both)"
+    )
+    parser.add_argument("--seeds", metavar="LIST", help="comma-separated seeds (e.g. 0,1,2)")
+    parser.add_argument(
+        "--held-out",
+        metavar="LIST",
+        help="comma-separated cell lines to hold out in turn (default: every TargetFinder one)",
+    )
+    parser.add_argument(
+        "--rows", metavar="LIST", help="comma-separated sequence-track variants (e.g. full,lam0)"
+    )
+    parser.add_argument(
+        "--feature-rows", metavar="LIST", help="comma-separated feature-track variants"
+    )
+    parser.add_argument(
+        "--baselines",
+        metavar="LIST",
+        help="comma-separated sequence-track baselines: speid,distance,promoter_prior "
+        "('' for none)",
+    )
+    parser.add_argument(
+        "--feature-baselines",
+        metavar="LIST",
+        help="comma-separated feature-track baselines: gbm (tuned on validation),abc,"
+        "distance,promoter_prior ('' for none)",
+    )
+    parser.add_argument(
+        "--pairs-per-cell-line",
+        type=int,
+        metavar="N",
+        help="sequence track: simulated pairs per cell line",
+    )
+    parser.add_argument(
+        "--train-pairs-per-cell-line",
+        type=int,
+        metavar="N",
+        help="sequence track: subsample of each training cell line's pairs",
+    )
+    parser.add_argument(
+        "--feature-pairs-per-cell-line",
+        type=_count_or_all,
+        metavar="N|all",
+        help="feature track: training (and validation) pairs per cell line for the network "
+        "rows; 'all' (the --full default) trains on every pair, as the baselines do",
+    )
+    parser.add_argument("--max-epochs", type=int, metavar="N", help="epoch cap of the trained rows")
+    parser.add_argument(
+        "--feature-max-epochs",
+        type=int,
+        metavar="N",
+        help="feature track: epoch cap of the network rows (default: --max-epochs; --full: 20)",
+    )
+    parser.add_argument(
+        "--feature-patience",
+        type=int,
+        metavar="N",
+        help="feature track: epochs without a better validation AUPR before stopping (--full: 3)",
+    )
+    parser.add_argument(
+        "--normalise",
+        choices=("none", "rank"),
+        help="feature track: 'rank' replaces every mark by its rank within its cell line's "
+        "table, for every model (default: none)",
+    )
+    parser.add_argument(
+        "--extra-test",
+        nargs="+",
+        type=Path,
+        metavar="TABLE",
+        help="feature track: further feature tables (TargetFinder/BENGI columns) scored by the "
+        "models trained on every TargetFinder cell line, reported like the BENGI tables",
+    )
     parser.add_argument("--no-bengi", action="store_true", help="skip TargetFinder -> BENGI")
-    parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        metavar="N",
+        help="torch threads (default 0: torch's choice); results repeat exactly only at the "
+        "same thread count",
+    )
     parser.add_argument(
         "--stem-motifs",
         choices=("init", "frozen"),
@@ -55,6 +126,17 @@ def add_parser(subparsers) -> None:
         "(privileged; 'frozen' keeps it fixed)",
     )
     parser.set_defaults(run=run)
+
+
+def _count_or_all(text: str) -> int | str:
+    if text == "all":
+        return "all"
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer or 'all', got {text!r}"
+        ) from None
 
 
 def _split(text: str | None, cast=str):
@@ -73,9 +155,17 @@ def build_config(args: argparse.Namespace):
         "threads": args.threads,
         "train_pairs_per_cell_line": args.train_pairs_per_cell_line,
         "bengi": False if args.no_bengi else None, "stem_motifs": args.stem_motifs,
+        "feature_baselines": _split(args.feature_baselines),
+        "feature_max_epochs": args.feature_max_epochs, "feature_patience": args.feature_patience,
+        "normalise": args.normalise,
+        "extra_test": None if args.extra_test is None else tuple(map(str, args.extra_test)),
     }  # fmt: skip
+    given = {k: v for k, v in changes.items() if v is not None}
+    if args.feature_pairs_per_cell_line is not None:  # 'all' is None: every pair
+        pairs = args.feature_pairs_per_cell_line
+        given["feature_pairs_per_cell_line"] = None if pairs == "all" else pairs
     try:
-        return dataclasses.replace(base, **{k: v for k, v in changes.items() if v is not None})
+        return dataclasses.replace(base, **given)
     except ValueError as error:
         raise PrismInputError(str(error)) from None
 

@@ -9,10 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kipoi_prism.config.checks import check, check_choice, check_positive_int
 from kipoi_prism.config.variants import BASELINES, resolve
 from kipoi_prism.errors import PrismInputError
 
 TRACKS = ("sequence", "features")
+# Baselines of the feature track (trained on every training pair, or none to train: abc).
+FEATURE_BASELINES = ("gbm", "abc", "distance", "promoter_prior")
+NORMALISATIONS = ("none", "rank")
+# Gradient boosting's search: every combination of the listed values; ``max_iter`` is the
+# most trees, the number kept is chosen on validation too.
+GBM_GRID = {"learning_rate": (0.03, 0.1), "max_leaf_nodes": (7, 31, 127), "max_iter": 600}
 # The cell lines of the TargetFinder tables.
 TARGETFINDER_CELL_LINES = ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK")
 
@@ -48,7 +55,25 @@ class BenchmarkConfig:
     feature_rows : tuple of str
         Variant keys run on the feature track.
     feature_pairs_per_cell_line : int or None
-        Subsample of each real feature table for the energy model (None: all pairs).
+        Subsample of each real feature table's training and validation pairs for the
+        energy model (None: every pair, as the baselines use).
+    feature_max_epochs, feature_patience : int or None
+        The feature rows' epoch cap and early-stopping patience (None: ``max_epochs``,
+        ``patience``).
+    feature_baselines : tuple of str
+        Feature-track baselines (:data:`FEATURE_BASELINES`): ``gbm`` (gradient boosting,
+        tuned on the validation split over ``gbm_grid``), ``abc`` (ABC-style activity x
+        contact, normalised per promoter), ``distance``, ``promoter_prior``.
+    gbm_grid : dict
+        ``learning_rate`` and ``max_leaf_nodes`` (sequences of values: every combination is
+        tried) and ``max_iter`` (the most trees); the setting and tree count with the best
+        validation AUPR is kept.
+    normalise : {"none", "rank"}
+        Feature track: ``rank`` replaces each of the 24 marks by its rank (0-1) within its
+        cell line's table, for every model of the run (training, validation and test).
+    extra_test : tuple of str
+        Further feature tables (TargetFinder/BENGI columns) scored by the models trained on
+        every TargetFinder cell line, reported like the BENGI tables.
     val_chromosomes : tuple of str
         Original chromosomes whose pairs form the validation split.
     speid : dict
@@ -83,7 +108,13 @@ class BenchmarkConfig:
     rows: tuple[str, ...] = ("full", "lam0", "film")
     baselines: tuple[str, ...] = ("speid", "distance", "promoter_prior")
     feature_rows: tuple[str, ...] = ("full", "lam0")
-    feature_pairs_per_cell_line: int | None = 3000
+    feature_pairs_per_cell_line: int | None = None
+    feature_max_epochs: int | None = None
+    feature_patience: int | None = None
+    feature_baselines: tuple[str, ...] = FEATURE_BASELINES
+    gbm_grid: dict = field(default_factory=lambda: dict(GBM_GRID))
+    normalise: str = "none"
+    extra_test: tuple[str, ...] = ()
     val_chromosomes: tuple[str, ...] = ("chr1", "chr2", "chr3")
     speid: dict = field(default_factory=lambda: {"filters": 1024, "kernel": 40, "pool": 20,
                                                  "lstm_units": 100, "dense_units": 925,
@@ -98,11 +129,24 @@ class BenchmarkConfig:
         if unknown:
             raise PrismInputError(f"tracks: unknown {unknown}; valid: sequence, features")
         resolve(list(self.rows) + list(self.feature_rows))
-        bad = sorted(set(self.baselines) - (set(BASELINES) - {"gbm"}))
+        bad = sorted(set(self.baselines) - (set(BASELINES) - set(FEATURE_BASELINES[:2])))
         if bad:
             raise PrismInputError(
                 f"baselines: unknown {bad}; valid: speid, distance, promoter_prior"
             )
+        bad = sorted(set(self.feature_baselines) - set(FEATURE_BASELINES))
+        if bad:
+            raise PrismInputError(
+                f"feature baselines: unknown {bad}; valid: {', '.join(FEATURE_BASELINES)}"
+            )
+        for name in ("feature_pairs_per_cell_line", "feature_max_epochs", "feature_patience"):
+            if getattr(self, name) is not None:
+                check_positive_int(name, getattr(self, name))
+        check_choice("normalise", self.normalise, NORMALISATIONS)
+        grid = self.gbm_grid
+        check(set(grid) == {"learning_rate", "max_leaf_nodes", "max_iter"}, "gbm_grid", grid,
+              "learning_rate, max_leaf_nodes and max_iter")  # fmt: skip
+        check_positive_int("gbm_grid max_iter", grid["max_iter"])
         if self.stem_motifs not in ("", "init", "frozen"):
             raise PrismInputError(f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen")
         if not self.held_out:

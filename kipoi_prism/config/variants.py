@@ -74,7 +74,8 @@ VARIANTS: dict[str, Variant] = {
 
 BASELINES = {
     "speid": "SPEID-style CNN-LSTM",
-    "gbm": "gradient boosting (TargetFinder)",
+    "gbm": "gradient boosting (TargetFinder; tuned on validation)",
+    "abc": "ABC-style (activity x contact, per promoter)",
     "distance": "distance only",
     "promoter_prior": "promoter prior",
 }
