@@ -300,3 +300,35 @@ def test_region_past_chromosome_end(tmp_path, small_genome):
     with pytest.raises(PrismInputError, match="starts past the end of chr2") as caught:
         CandidatePairSource(enhancers, promoters, "K562", 1000, genome=Genome(small_genome))
     assert (caught.value.path, caught.value.line) == (str(enhancers), 1)
+
+
+def test_beds_sharing_no_chromosome_are_refused_with_a_few_names_of_each(tmp_path):
+    chroms = [f"chr{k}" for k in range(1, 6)]
+    enhancers = write_bed(tmp_path / "e.bed", [(c, 100, 200, f"e{c}") for c in chroms])
+    promoters = write_bed(tmp_path / "p.bed", [("scaffold_7", 100, 200, "p")])
+    with pytest.raises(PrismInputError) as caught:
+        CandidatePairSource(enhancers, promoters, "K562", 1000)
+    assert caught.value.path == str(enhancers)
+    assert caught.value.problem == (
+        "enhancers and promoters share no chromosome: enhancers on chr1, chr2, chr3, ... "
+        "(5 in all), promoters (p.bed) on scaffold_7; check that both files name "
+        "chromosomes alike (chr1 or 1)"
+    )
+
+
+def test_a_chr_prefix_on_one_side_only_is_pointed_out(tmp_path, small_genome):
+    enhancers = write_bed(tmp_path / "e.bed", [("1", 100, 200, "e"), ("2", 100, 200, "f")])
+    promoters = write_bed(tmp_path / "p.bed", [("chr1", 900, 1000, "p")])
+    for genome in (None, Genome(small_genome)):  # before the FASTA check: both sides named
+        with pytest.raises(PrismInputError, match=r"enhancers on 1, 2, promoters \(p\.bed\) "
+                           r"on chr1; likely a 'chr' prefix on one side only"):  # fmt: skip
+            CandidatePairSource(enhancers, promoters, "K562", 1000, genome=genome)
+
+
+def test_an_empty_bed_is_refused(tmp_path):
+    enhancers = write_bed(tmp_path / "e.bed", [("chr1", 100, 200, "e")])
+    promoters = tmp_path / "p.bed"
+    promoters.write_text("# no regions\n")
+    with pytest.raises(PrismInputError, match="no regions in the file") as caught:
+        CandidatePairSource(enhancers, promoters, "K562", 1000)
+    assert caught.value.path == str(promoters)

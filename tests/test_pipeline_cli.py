@@ -89,6 +89,49 @@ def test_empty_candidate_set_exits_0_with_header_only(inputs):
     assert "no candidate pairs" in result.stderr
 
 
+def unprefixed(inputs: dict[str, Path], side: str) -> None:
+    """Rewrite one BED of ``inputs`` with Ensembl names (``1`` for ``chr1``)."""
+    path = inputs[side]
+    path.write_text(path.read_text().replace("chr", ""))
+
+
+@pytest.mark.parametrize("side", ["enhancers", "promoters"])
+def test_beds_sharing_no_chromosome_exit_2_naming_both_sides(inputs, side):
+    unprefixed(inputs, side)
+    args = pairs_args(inputs, "--max-distance", "6000", "--out", "-")
+    args = args[: args.index("--fasta")] + args[args.index("--fasta") + 2 :]  # no FASTA check
+    result = kipoi_prism(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    e_names, p_names = ("1, 2", "chr1, chr2") if side == "enhancers" else ("chr1, chr2", "1, 2")
+    assert line == (
+        f"kipoi-prism: error: {inputs['enhancers']}: enhancers and promoters share no "
+        f"chromosome: enhancers on {e_names}, promoters (promoters.bed) on {p_names}; likely "
+        "a 'chr' prefix on one side only (chr1 against 1)"
+    )
+
+
+def test_beds_sharing_a_chromosome_but_no_pair_in_range_stay_a_valid_empty_result(inputs):
+    write_bed(inputs["promoters"], [("chr2", 19000, 19500, "P9")])  # chr2, 10 kb from e5
+    result = kipoi_prism(*pairs_args(inputs, "--max-distance", "1000", "--out", "-"))
+    assert result.returncode == 0
+    assert result.stdout == HEADER
+    assert "no candidate pairs" in result.stderr
+
+
+def test_pairs_logs_progress_when_stderr_is_not_a_terminal(inputs, monkeypatch):
+    monkeypatch.setenv("KIPOI_PRISM_PROGRESS_SECONDS", "0")
+    result = kipoi_prism(*pairs_args(inputs, "--max-distance", "6000", "--out", "-"))
+    assert result.returncode == 0
+    progress = [line for line in result.stderr.splitlines() if "candidate pairs:" in line]
+    assert progress[0].startswith("kipoi-prism: candidate pairs: ")
+    assert re.search(r": \d of 6 pairs \(\d+%\), \d+ pairs/s", progress[0])
+    assert progress[-1].startswith("kipoi-prism: candidate pairs: done, 6 pairs in ")
+    quiet = kipoi_prism("-q", *pairs_args(inputs, "--max-distance", "6000", "--out", "-"))
+    assert quiet.stderr == ""
+
+
 def test_reader_stopping_early_is_not_an_error(inputs):
     enhancers = [("chr1", 10 * i, 10 * i + 5, f"enh{i}") for i in range(1000)]
     promoters = [("chr1", 15 * i, 15 * i + 5, f"prom{i}") for i in range(100)]
@@ -219,6 +262,56 @@ def test_pairs_piped_into_predict_equals_predict_from_beds(inputs, weights):
         assert r[3] == str(int(float(r[2]) >= 0.5))  # the random weights' threshold is 0.5
 
 
+def test_predict_keeps_the_distance_and_gives_coordinates(inputs, weights):
+    out = inputs["dir"] / "scores.tsv"
+    result = kipoi_prism(*predict_args(inputs, weights, *candidate_args(inputs), "--out", str(out)))
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("\t") for line in out.read_text().splitlines()]
+    assert rows[0] == [
+        "name", "cell_line", "probability", "call", "U_I", "R_E", "lam", "T", "enhancer_chrom",
+        "enhancer_start", "enhancer_end", "promoter_chrom", "promoter_start", "promoter_end",
+        "padded", "distance",
+    ]  # fmt: skip
+    assert rows[1][0] == "e2~P1" and rows[1][8:] == ["chr1", "7000", "7300", "chr1", "9000",
+                                                     "10000", "0", "2350"]  # fmt: skip
+
+
+def test_predict_threshold_overrides_the_calibrated_one(inputs, weights):
+    base = [*predict_args(inputs, weights, *candidate_args(inputs)), "--out", "-"]
+    default = [line.split("\t") for line in kipoi_prism(*base).stdout.splitlines()[1:]]
+    for threshold in ("0", "1"):
+        result = kipoi_prism(*base, "--threshold", threshold)
+        assert result.returncode == 0, result.stderr
+        rows = [line.split("\t") for line in result.stdout.splitlines()[1:]]
+        assert [r[2] for r in rows] == [r[2] for r in default]  # the same probabilities
+        assert {r[3] for r in rows} == {"1" if threshold == "0" else "0"}
+        assert f"call: probability >= {threshold} (--threshold" in result.stderr
+    bad = kipoi_prism(*base, "--threshold", "2")
+    assert bad.returncode == 2
+    assert "--threshold: expected a probability in [0, 1], got 2.0" in bad.stderr
+
+
+def test_predict_logs_progress_when_stderr_is_not_a_terminal(inputs, weights, monkeypatch):
+    monkeypatch.setenv("KIPOI_PRISM_PROGRESS_SECONDS", "0")
+    result = kipoi_prism(*predict_args(inputs, weights, *candidate_args(inputs), "--out", "-"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("kipoi-prism: checking pairs: 6 pairs, ") for line in lines)
+    scoring = [line for line in lines if line.startswith("kipoi-prism: scoring pairs: ")]
+    assert re.search(r"scoring pairs: 6 of 6 pairs \(100%\), \d+ pairs/s", scoring[0])
+    assert scoring[-1].startswith("kipoi-prism: scoring pairs: done, 6 pairs in ")
+
+
+def test_predict_from_beds_sharing_no_chromosome_exits_2(inputs, weights):
+    unprefixed(inputs, "promoters")
+    result = kipoi_prism(*predict_args(inputs, weights, *candidate_args(inputs), "--out", "-"))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert "enhancers and promoters share no chromosome: enhancers on chr1, chr2, " in line
+    assert "likely a 'chr' prefix on one side only" in line
+
+
 def test_predict_writes_a_sorted_interact_file(inputs, weights):
     out = inputs["dir"] / "scores.interact.bed"
     result = kipoi_prism(*predict_args(inputs, weights, *candidate_args(inputs), "--out", str(out)))
@@ -242,7 +335,10 @@ def test_predict_with_no_candidates_writes_the_header_only(inputs, weights):
         *predict_args(inputs, weights, *candidate_args(inputs, "100"), "--out", "-")
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["name\tcell_line\tprobability\tcall\tU_I\tR_E\tlam\tT"]
+    assert result.stdout.splitlines() == [
+        "name\tcell_line\tprobability\tcall\tU_I\tR_E\tlam\tT\tenhancer_chrom\tenhancer_start"
+        "\tenhancer_end\tpromoter_chrom\tpromoter_start\tpromoter_end\tpadded\tdistance"
+    ]
     assert "no candidate pairs" in result.stderr
 
 

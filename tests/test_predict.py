@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 
@@ -137,18 +138,56 @@ def test_call_uses_the_saved_threshold(tmp_path, pairs_file, small_genome):
     assert frame["call"].dtype == np.int8
 
 
+EDGE_PAIRS = {  # on the conftest genome (chr1 20 kb, chr2 12 kb)
+    "edge1": "chr1\t0\t50\tchr1\t1000\t1100\tedge1\t.\t.\t.\tcellA\t1\n",  # 1 padded
+    "edge2": "chr2\t11990\t12000\tchr2\t11950\t12000\tedge2\t.\t.\t.\tcellA\t0\n",  # 2
+    "inside": "chr1\t5000\t5100\tchr1\t6000\t6100\tinside\t.\t.\t.\tcellA\t0\n",
+}
+
+
+def edge_pairs(path, *names: str):
+    path.write_text("".join(EDGE_PAIRS[name] for name in names))
+    return path
+
+
 def test_padding_is_counted_in_one_warning(tmp_path, small_genome, weights, caplog):
-    path = tmp_path / "edge.bedpe"
-    path.write_text(
-        "chr1\t0\t50\tchr1\t1000\t1100\tedge1\t.\t.\t.\tcellA\t1\n"
-        "chr2\t11990\t12000\tchr2\t11950\t12000\tedge2\t.\t.\t.\tcellA\t0\n"
-        "chr1\t5000\t5100\tchr1\t6000\t6100\tinside\t.\t.\t.\tcellA\t0\n"
-    )
+    path = edge_pairs(tmp_path / "edge.bedpe", "edge1", "edge2", "inside")
     with caplog.at_level(logging.WARNING, logger="kipoi_prism.inference"):
         frame = scored(path, small_genome, weights)
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert warnings == [f"{path}: 3 window(s) run off a chromosome end and were padded with N"]
+    warnings = [r.getMessage() for r in caplog.records if "padded" in r.getMessage()]
+    assert warnings == [
+        f"{path}: 3 window(s) of 2 pair(s) run off a chromosome end and were padded with N: "
+        "edge1 (line 1), edge2 (line 2) (the output's padded column marks every one)"
+    ]
     assert len(frame) == 3
+    assert frame["padded"].tolist() == [1, 2, 0]  # which pairs, and how many of their windows
+
+
+def test_padding_warning_names_the_first_few_and_counts_the_rest(
+    tmp_path, small_genome, weights, caplog, monkeypatch
+):
+    scan_module = importlib.import_module("kipoi_prism.inference.scan")  # not the function
+    monkeypatch.setattr(scan_module, "NAMED_PADDED", 1)
+    path = edge_pairs(tmp_path / "edge.bedpe", "inside", "edge1", "edge2")
+    with caplog.at_level(logging.WARNING, logger="kipoi_prism.inference"):
+        scored(path, small_genome, weights, chunk_size=1)
+    (warning,) = [r.getMessage() for r in caplog.records if "padded" in r.getMessage()]
+    assert ": edge1 (line 2) and 1 more (the output's padded column" in warning
+
+
+def test_a_small_support_set_is_named_with_its_count(tmp_path, small_genome, weights, caplog):
+    path = make_pairs(tmp_path / "few.bedpe", n=7)  # cellA 3 pairs, cellB and cellC 2
+    with caplog.at_level(logging.WARNING, logger="kipoi_prism.inference"):
+        scored(path, small_genome, weights, support_size=2)
+    assert not [r for r in caplog.records if "rests on" in r.getMessage()]
+    with caplog.at_level(logging.WARNING, logger="kipoi_prism.inference"):
+        scored(path, small_genome, weights, support_size=3)
+    messages = [r.getMessage() for r in caplog.records if "rests on" in r.getMessage()]
+    assert messages == [
+        f"cell line {cell}: its environment rests on 2 pairs, fewer than the support set's 3 "
+        "(--support-size): its scores are less certain"
+        for cell in ("cellB", "cellC")
+    ]
 
 
 def test_duplicate_names_across_chunks_are_found(tmp_path, pairs_file, small_genome, weights):
@@ -188,6 +227,46 @@ def test_predict_pairs_api(pairs_file, small_genome, weights):
     assert len(frame) == 45 and frame["name"].iloc[0] == "pair000"
 
 
+def test_predict_pairs_accepts_a_dataframe(pairs_file, small_genome, weights):
+    from_file = predict_pairs(pairs_file, small_genome, weights)
+    table = read_pairs(pairs_file).assign(note="kept")
+    from_frame = predict_pairs(table, small_genome, weights)
+    assert from_frame["name"].tolist() == from_file["name"].tolist()
+    np.testing.assert_array_equal(from_frame["probability"], from_file["probability"])
+    assert (from_frame["note"] == "kept").all()
+    with pytest.raises(PrismInputError, match="lacks column"):
+        predict_pairs(table.drop(columns="cell_line"), small_genome, weights)
+    with pytest.raises(PrismInputError, match="format: only for a pair-table file"):
+        predict_pairs(table, small_genome, weights, format="bedpe")
+
+
+def test_threshold_overrides_the_calibrated_one(pairs_file, small_genome, weights):
+    bundle = load_weights(weights)
+    calibrated = Predictor(bundle, Genome(small_genome)).predict_all(FilePairSource(pairs_file))
+    threshold = float(np.median(calibrated["probability"]))
+    predictor = Predictor(bundle, Genome(small_genome), threshold=threshold)
+    result, batches = predictor.predict(FilePairSource(pairs_file))
+    frame = pd.concat(list(batches), ignore_index=True)
+    assert (frame["call"] == (frame["probability"] >= threshold)).all()
+    assert (frame["call"] != calibrated["call"]).any()  # the override really moved calls
+    np.testing.assert_array_equal(frame["probability"], calibrated["probability"])
+    attributes = predictor.output_context(result).attributes
+    assert attributes["threshold"] == threshold
+    assert attributes["threshold_source"] == "--threshold"
+    assert attributes["calibrated_threshold"] == pytest.approx(bundle.threshold)
+    for bad in (-0.1, 1.5, float("nan")):
+        with pytest.raises(PrismInputError, match="--threshold: expected a probability"):
+            Predictor(bundle, Genome(small_genome), threshold=bad)
+
+
+def test_an_input_column_named_like_an_output_column_is_kept(pairs_file, small_genome, weights):
+    table = read_pairs(pairs_file).assign(probability="mine", padded="also mine")
+    frame = predict_pairs(table, small_genome, weights)
+    assert (frame["input_probability"] == "mine").all()
+    assert (frame["input_padded"] == "also mine").all()
+    assert frame["probability"].dtype == np.float32
+
+
 def test_predictor_option_checks(small_genome, weights):
     bundle, genome = load_weights(weights), Genome(small_genome)
     with pytest.raises(PrismInputError, match="--batch-size"):
@@ -215,7 +294,11 @@ def test_tsv_output(tmp_path, pairs_file, small_genome, weights):
     out = tmp_path / "out.tsv"
     write(out, pairs_file, small_genome, weights)
     table = pd.read_csv(out, sep="\t")
-    assert list(table.columns) == ["name", "cell_line", *SCORE_COLUMNS, "label"]
+    assert list(table.columns) == [
+        "name", "cell_line", *SCORE_COLUMNS, "label", "enhancer_chrom", "enhancer_start",
+        "enhancer_end", "promoter_chrom", "promoter_start", "promoter_end", "padded",
+    ]  # fmt: skip
+    assert table["enhancer_start"].tolist() == read_pairs(pairs_file)["enhancer_start"].tolist()
     reference = scored(pairs_file, small_genome, weights)
     assert table["name"].tolist() == reference["name"].tolist()
     np.testing.assert_allclose(table["probability"], reference["probability"], atol=1e-6)
@@ -266,8 +349,10 @@ def test_failed_run_leaves_no_output_file(tmp_path):
     out = tmp_path / "out.tsv"
 
     def failing_batches():
-        yield pd.DataFrame({"name": ["a"], "cell_line": ["c"], "label": [1],
-                            **{c: [0.5] for c in SCORE_COLUMNS}})  # fmt: skip
+        yield pd.DataFrame({"name": ["a"], "cell_line": ["c"], "label": [1], "padded": [0],
+                            "enhancer_chrom": ["chr1"], "enhancer_start": [0], "enhancer_end": [9],
+                            "promoter_chrom": ["chr1"], "promoter_start": [20],
+                            "promoter_end": [29], **{c: [0.5] for c in SCORE_COLUMNS}})  # fmt: skip
         raise PrismInputError("simulated failure half-way")
 
     with pytest.raises(PrismInputError, match="half-way"):

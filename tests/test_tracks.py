@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 from pathlib import Path
@@ -161,6 +162,17 @@ def test_dash_writes_to_standard_output(capsys, tmp_path):
     assert write_pair_table([frame], "-", ["distance"]) == 4
     assert capsys.readouterr().out.splitlines()[0] == "#" + "\t".join(PAIR_COLUMNS) + "\tdistance"
     assert [p.name for p in tmp_path.iterdir()] == ["file.bed"]
+
+
+def test_interact_says_which_input_columns_it_cannot_hold(tmp_path, caplog):
+    frame = predictions(4).assign(padded=np.int8(0))
+    with caplog.at_level(logging.INFO, logger="kipoi_prism.io.tracks"):
+        write_interact([frame], tmp_path / "t.interact.bed")
+    assert [r.getMessage() for r in caplog.records] == [
+        "interact tracks have a fixed set of columns (BED5+13): distance, padded not written; "
+        "the .tsv, .bedpe and .h5 outputs keep them"
+    ]
+    assert all(len(line.split("\t")) == 18 for line in open(tmp_path / "t.interact.bed"))
 
 
 def test_missing_score_column_is_named():

@@ -27,6 +27,8 @@ from kipoi_prism.io.writers import (
 )
 
 TSV_COLUMNS = ["name", "cell_line", "probability", "call", "U_I", "R_E", "lam", "T"]
+PLACE_COLUMNS = ["enhancer_chrom", "enhancer_start", "enhancer_end",
+                 "promoter_chrom", "promoter_start", "promoter_end", "padded"]  # fmt: skip
 
 
 def scored(n: int = 3, start: int = 0) -> pd.DataFrame:
@@ -40,7 +42,7 @@ def scored(n: int = 3, start: int = 0) -> pd.DataFrame:
         "label": np.array([1, 0, -1])[i % 3].astype(np.int8), "line": i + 2,
         "probability": (0.125 + 0.25 * (i % 4)).astype(np.float32), "call": (i % 2).astype(np.int8),
         "U_I": np.float32(1.5), "R_E": np.float32(0.25), "lam": np.float32(0.1),
-        "T": np.float32(1.0),
+        "T": np.float32(1.0), "padded": (i % 3 == 2).astype(np.int8),
     })  # fmt: skip
 
 
@@ -63,18 +65,18 @@ def _umask() -> int:
 def test_tsv_columns_order_and_values(tmp_path):
     out = write(tmp_path / "s.tsv", scored(2), scored(2, start=2))
     lines = out.read_text().splitlines()
-    assert lines[0].split("\t") == [*TSV_COLUMNS, "label"]  # one header for two writes
+    assert lines[0].split("\t") == [*TSV_COLUMNS, "label", *PLACE_COLUMNS]  # one header
     assert lines[1:] == [
-        "pair0\tK562\t0.125\t0\t1.5\t0.25\t0.1\t1\t1",
-        "pair1\tK562\t0.375\t1\t1.5\t0.25\t0.1\t1\t0",
-        "pair2\tK562\t0.625\t0\t1.5\t0.25\t0.1\t1\t.",
-        "pair3\tK562\t0.875\t1\t1.5\t0.25\t0.1\t1\t1",
+        "pair0\tK562\t0.125\t0\t1.5\t0.25\t0.1\t1\t1\tchr1\t1000\t1200\tchr1\t5000\t5100\t0",
+        "pair1\tK562\t0.375\t1\t1.5\t0.25\t0.1\t1\t0\tchr1\t1001\t1201\tchr2\t5001\t5101\t0",
+        "pair2\tK562\t0.625\t0\t1.5\t0.25\t0.1\t1\t.\tchr1\t1002\t1202\tchr1\t5002\t5102\t1",
+        "pair3\tK562\t0.875\t1\t1.5\t0.25\t0.1\t1\t1\tchr1\t1003\t1203\tchr2\t5003\t5103\t0",
     ]
 
 
 def test_tsv_without_labels_has_no_label_column(tmp_path):
     out = write(tmp_path / "s.tsv", scored(1), context=OutputContext(has_labels=False))
-    assert out.read_text().splitlines()[0].split("\t") == TSV_COLUMNS
+    assert out.read_text().splitlines()[0].split("\t") == TSV_COLUMNS + PLACE_COLUMNS
 
 
 def test_bedpe_columns_and_reads_back_as_a_labelled_bedpe(tmp_path):
@@ -83,7 +85,7 @@ def test_bedpe_columns_and_reads_back_as_a_labelled_bedpe(tmp_path):
     assert lines[0] == "#" + "\t".join(BEDPE_OUTPUT_COLUMNS)
     assert lines[2].split("\t") == ["chr1", "1001", "1201", "chr2", "5001", "5101", "pair1",
                                     "0.375", "+", "-", "K562", "0", "1", "1.5", "0.25", "0.1",
-                                    "1"]  # fmt: skip
+                                    "1", "0"]  # fmt: skip
     assert lines[3].split("\t")[11] == "."  # unknown label
     back = read_pairs(out)
     assert back["name"].tolist() == ["pair0", "pair1", "pair2"]
@@ -106,6 +108,38 @@ def test_h5_datasets_dtypes_values_and_attributes(tmp_path):
                 assert values.dtype == dtype, column
                 np.testing.assert_array_equal(values[:], frame[column].to_numpy(dtype))
         assert handle["label"][:].tolist() == [1, 0, -1]
+
+
+def with_extras(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with two extra input columns: a number (``distance``) and text."""
+    return frame.assign(distance=np.arange(len(frame), dtype=np.int64) * 1000 + 7,
+                        note=[f"n{k}" for k in range(len(frame))])  # fmt: skip
+
+
+def test_tsv_keeps_extra_columns_after_the_fixed_ones(tmp_path):
+    out = write(tmp_path / "s.tsv", with_extras(scored(2)))
+    table = pd.read_csv(out, sep="\t")
+    assert list(table.columns) == [*TSV_COLUMNS, "label", *PLACE_COLUMNS, "distance", "note"]
+    assert table["distance"].tolist() == [7, 1007]
+    assert table["note"].tolist() == ["n0", "n1"]
+
+
+def test_bedpe_keeps_extra_columns_and_reads_them_back(tmp_path):
+    out = write(tmp_path / "s.bedpe", with_extras(scored(3)))
+    assert out.read_text().splitlines()[0].split("\t")[-3:] == ["padded", "distance", "note"]
+    back = read_pairs(out)
+    assert back["distance"].astype(int).tolist() == [7, 1007, 2007]
+    assert back["note"].tolist() == ["n0", "n1", "n2"]
+    assert back["padded"].astype(int).tolist() == [0, 0, 1]
+
+
+def test_h5_keeps_extra_columns_numeric_where_they_are(tmp_path):
+    out = write(tmp_path / "s.h5", with_extras(scored(2)), with_extras(scored(1)))
+    with h5py.File(out) as handle:
+        assert handle["distance"].dtype == np.int64
+        assert handle["distance"][:].tolist() == [7, 1007, 7]
+        assert handle["note"].asstr()[:].tolist() == ["n0", "n1", "n0"]
+        assert handle["padded"][:].tolist() == [0, 0, 0]
 
 
 def test_interact_output_is_dispatched_by_its_suffix(tmp_path):
@@ -140,11 +174,12 @@ def test_empty_output_has_the_formats_header(tmp_path, suffix):
     write_empty(out)
     if suffix == ".h5":
         with h5py.File(out) as handle:
-            assert sorted(handle) == sorted(H5_COLUMNS) and len(handle["name"]) == 0
+            assert sorted(handle) == sorted([*H5_COLUMNS, "distance"])
+            assert len(handle["name"]) == 0
     else:
-        header = {
-            ".tsv": "\t".join(TSV_COLUMNS) + "\n",
-            ".bedpe": "#" + "\t".join(BEDPE_OUTPUT_COLUMNS) + "\n",
+        header = {  # an empty candidate set: its distance column is kept too
+            ".tsv": "\t".join(TSV_COLUMNS + PLACE_COLUMNS + ["distance"]) + "\n",
+            ".bedpe": "#" + "\t".join(BEDPE_OUTPUT_COLUMNS + ["distance"]) + "\n",
             ".interact.bed": "",
         }
         assert out.read_text() == header[suffix]  # fmt: skip
@@ -156,7 +191,7 @@ def test_empty_output_has_the_formats_header(tmp_path, suffix):
 def test_stdout_is_tsv(capsys):
     write("-", scored(2))
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split("\t") == [*TSV_COLUMNS, "label"] and len(out) == 3
+    assert out[0].split("\t") == [*TSV_COLUMNS, "label", *PLACE_COLUMNS] and len(out) == 3
     assert out[1].startswith("pair0\tK562\t0.125\t")
 
 

@@ -131,12 +131,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Generate and write the candidates; returns the exit status."""
+    from kipoi_prism.io.progress import counted, progress
     from kipoi_prism.io.tracks import silence_stdout, write_pair_table
 
     source = candidate_source(args)
     began = time.perf_counter()
     try:
-        rows = write_pair_table(source.chunks(), args.out, ["distance"])
+        with progress(not args.quiet, "candidate pairs", source.count()) as reporter:
+            rows = write_pair_table(counted(source.chunks(), reporter), args.out, ["distance"])
     except BrokenPipeError:
         silence_stdout()
         log.info("the reader of standard output stopped early; stopping")

@@ -134,7 +134,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
             default=value,
             help=f"{_HELP.get(item.name, item.name)} (default %(default)s)",
         )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (nor, when stderr is not a terminal, progress log lines)",
+    )
     parser.set_defaults(run=run)
     return parser
 
@@ -191,7 +195,12 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     began = time.perf_counter()
     result = simulate(
-        args.pairs, args.motifs, args.background, args.out, config, progress=not args.no_progress
+        args.pairs,
+        args.motifs,
+        args.background,
+        args.out,
+        config,
+        progress=not (args.no_progress or args.quiet),
     )
     log.info(
         "simulate: wrote %s, %s, %s in %.1f s",

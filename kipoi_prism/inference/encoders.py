@@ -55,6 +55,10 @@ class FeatureEncoder:
         self._source(frame, source)
         return 0
 
+    def padded(self, frame: pd.DataFrame) -> np.ndarray:
+        """Per row 0: feature rows have no windows to pad."""
+        return np.zeros(len(frame), np.int8)
+
     def encode(self, frame: pd.DataFrame) -> EncodedPairs:
         """Feature rows of every row of ``frame``: ``(B, n_enhancer)``, ``(B, n_promoter)``."""
         return self._source(frame).encode(np.arange(len(frame)))

@@ -36,6 +36,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from kipoi_prism.config import InferenceConfig, check_non_negative_int, check_positive_int
+from kipoi_prism.errors import PrismInputError
 from kipoi_prism.inference.batches import BatchStream, identity, in_order
 from kipoi_prism.inference.device import (
     autocast,
@@ -46,7 +47,7 @@ from kipoi_prism.inference.device import (
     resolve_device,
 )
 from kipoi_prism.inference.encoders import FeatureColumns, FeatureEncoder, make_encoder
-from kipoi_prism.inference.scan import ScanResult, progress_bar, scan
+from kipoi_prism.inference.scan import ScanResult, scan
 from kipoi_prism.inference.sources import (
     FEATURE_PAIR_COLUMNS,
     FilePairSource,
@@ -55,7 +56,8 @@ from kipoi_prism.inference.sources import (
 )
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.pairs import PAIR_COLUMNS
-from kipoi_prism.io.writers import SCORE_COLUMNS, OutputContext, PairWriter
+from kipoi_prism.io.progress import progress
+from kipoi_prism.io.writers import PADDED_COLUMN, SCORE_COLUMNS, OutputContext, PairWriter
 from kipoi_prism.model.weights import WeightsBundle
 
 log = logging.getLogger(__name__)
@@ -148,7 +150,8 @@ class Predictor:
     device : str
         ``"auto"``, ``"cpu"`` or ``"cuda"``.
     progress : bool
-        Show tqdm progress bars on stderr.
+        Report progress on stderr (:func:`kipoi_prism.io.progress.progress`: a tqdm bar on
+        a terminal, a log line every 30 s elsewhere).
     precision : {"fp32", "bf16", "fp16"}
         Precision of the scoring forward passes (:func:`autocast`); support-set
         environments ``z_E`` are always computed in float32.
@@ -160,6 +163,9 @@ class Predictor:
         feature backbone.
     feature_columns : (list of str, list of str), optional
         The feature backbone's enhancer-side and promoter-side columns.
+    threshold : float, optional
+        Decision threshold of the ``call`` column, in [0, 1] (default: the calibrated
+        threshold saved with the weights).
     """
 
     def __init__(
@@ -173,8 +179,13 @@ class Predictor:
         precision: str = "fp32",
         encode_on_device: bool | None = None,
         feature_columns: FeatureColumns | None = None,
+        threshold: float | None = None,
     ) -> None:
         check_precision(precision)
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise PrismInputError(f"--threshold: expected a probability in [0, 1], got {threshold}")
+        self.threshold = float(bundle.threshold if threshold is None else threshold)
+        self.threshold_source = "calibrated" if threshold is None else "--threshold"
         self.precision = precision
         self.config = config or InferenceConfig()
         check_positive_int("--batch-size", self.config.batch_size)
@@ -213,6 +224,7 @@ class Predictor:
     def environments(self, support: dict[str, pd.DataFrame]) -> dict[str, torch.Tensor]:
         """``z_E`` per cell line, shape (d_E,), from its support rows or its saved prototype."""
         z_e = {}
+        size = self.config.support_size
         for cell, rows in support.items():
             prototype = self.bundle.prototypes.get(cell) if self.config.use_prototypes else None
             if prototype is not None:
@@ -221,6 +233,12 @@ class Predictor:
                 continue
             if self.config.use_prototypes:
                 log.info("%s: no saved prototype; using a support set of %d pairs", cell, len(rows))
+            if len(rows) < size:
+                log.warning(
+                    "cell line %s: its environment rests on %d pair%s, fewer than the support "
+                    "set's %d (--support-size): its scores are less certain",
+                    cell, len(rows), "" if len(rows) == 1 else "s", size,
+                )  # fmt: skip
             encoded = self.encoder.encode(rows)
             z_e[cell] = environment_of(self.model, encoded.enhancer, encoded.promoter)
         return z_e
@@ -234,13 +252,13 @@ class Predictor:
         cells = list(z_e)
         table = torch.stack([z_e[c] for c in cells]).to(self.device)
         index = {c: i for i, c in enumerate(cells)}
-        with progress_bar(self.progress, "scoring pairs", total) as bar:
+        with progress(self.progress, "scoring pairs", total) as bar:
             for _, rows, enhancer, promoter in in_order(self._loader(source)):
                 # pandas 3 hands out read-only arrays; torch indexing wants a writable one.
                 codes = torch.from_numpy(np.array(rows["cell_line"].map(index), dtype=np.int64))
-                yield rows.assign(
-                    **self._score_batch(enhancer, promoter, table[codes.to(table.device)])
-                )
+                scores = self._score_batch(enhancer, promoter, table[codes.to(table.device)])
+                scores[PADDED_COLUMN] = self.encoder.padded(rows)
+                yield _keep_input_columns(rows, scores).assign(**scores)
                 bar.update(len(rows))
 
     def _loader(self, source: PairSource) -> Iterator[tuple]:
@@ -263,9 +281,7 @@ class Predictor:
         if self.encode_on_device:
             enhancer = one_hot_on(self.device, enhancer)
             promoter = one_hot_on(self.device, promoter)
-        return score_arrays(
-            self.model, enhancer, promoter, z_e, self.bundle.threshold, self.precision
-        )
+        return score_arrays(self.model, enhancer, promoter, z_e, self.threshold, self.precision)
 
     # ---------------------------------------------------------------- both
 
@@ -289,13 +305,22 @@ class Predictor:
             attributes={
                 "kipoi_prism_version": __version__,
                 "weights_sha256": self.bundle.digest,
-                "threshold": float(self.bundle.threshold),
+                "threshold": self.threshold,
+                "threshold_source": self.threshold_source,
+                "calibrated_threshold": float(self.bundle.threshold),
                 "support_size": int(self.config.support_size),
                 "seed": int(self.config.seed),
                 "use_prototypes": bool(self.config.use_prototypes),
                 "precision": self.precision,
             },
         )
+
+
+def _keep_input_columns(rows: pd.DataFrame, scores: dict) -> pd.DataFrame:
+    """``rows`` with any input column named like an output column renamed ``input_<name>``
+    (a scored table read back in), so the scores do not overwrite what the user gave."""
+    clashes = {c: f"input_{c}" for c in scores if c in rows.columns}
+    return rows.rename(columns=clashes) if clashes else rows
 
 
 def write_all(writer: PairWriter, batches: Iterator[pd.DataFrame], rows: int = 8192) -> None:
@@ -313,34 +338,45 @@ def write_all(writer: PairWriter, batches: Iterator[pd.DataFrame], rows: int = 8
 
 
 def predict_pairs(
-    pairs: str | os.PathLike,
+    pairs: str | os.PathLike | pd.DataFrame,
     fasta: str | os.PathLike,
     weights: str | os.PathLike | None = None,
     format: str | None = None,
     config: InferenceConfig | None = None,
     device: str = "cpu",
+    threshold: float | None = None,
 ) -> pd.DataFrame:
     """Score a whole pair table in memory (convenience for small inputs).
 
     Parameters
     ----------
-    pairs : str or PathLike
-        Pair table (BEDPE, TargetFinder CSV or BENGI TSV).
+    pairs : str, PathLike or pandas.DataFrame
+        Pair table file (BEDPE, TargetFinder CSV or BENGI TSV), or a canonical pair table
+        in a DataFrame (:data:`kipoi_prism.io.pairs.PAIR_COLUMNS`, as
+        :func:`kipoi_prism.io.pairs.read_pairs` returns; rows numbered from 1 in messages
+        when it has no ``line`` column).
     fasta : str or PathLike
         Genome FASTA.
     weights : str or PathLike, optional
         Default: the weights shipped with the package.
     format : str, optional
+        File format (files only).
     config : InferenceConfig, optional
     device : str
+    threshold : float, optional
+        Decision threshold of ``call`` (default: the calibrated one saved with the weights).
 
     Returns
     -------
     pandas.DataFrame
-        One row per pair, input order: the canonical pair columns, ``line`` and
-        :data:`kipoi_prism.io.writers.SCORE_COLUMNS`.
+        One row per pair, input order: the input's columns, ``line``,
+        :data:`kipoi_prism.io.writers.SCORE_COLUMNS` and ``padded``.
     """
-    predictor = _predictor(weights, fasta, None, config, device)
+    predictor = _predictor(weights, fasta, None, config, device, threshold)
+    if isinstance(pairs, pd.DataFrame):
+        if format is not None:
+            raise PrismInputError("format: only for a pair-table file, not a DataFrame")
+        return predictor.predict_all(predictor.frame_source(pairs))
     return predictor.predict_all(FilePairSource(pairs, format))
 
 
@@ -393,7 +429,9 @@ def score_frame(
     return predictor.predict_all(predictor.frame_source(frame, name, unique_names))
 
 
-def _predictor(weights, genome, feature_columns, config, device: str) -> Predictor:
+def _predictor(
+    weights, genome, feature_columns, config, device: str, threshold: float | None = None
+) -> Predictor:
     """A :class:`Predictor` for weights given as a file, a bundle or nothing (the default)."""
     from kipoi_prism.model.weights import load_weights
 
@@ -404,4 +442,7 @@ def _predictor(weights, genome, feature_columns, config, device: str) -> Predict
         bundle = load_weights(weights, map_location=resolved)
     if genome is not None and not isinstance(genome, Genome):
         genome = Genome(genome)
-    return Predictor(bundle, genome, config, device=str(resolved), feature_columns=feature_columns)
+    return Predictor(
+        bundle, genome, config, device=str(resolved), feature_columns=feature_columns,
+        threshold=threshold,
+    )  # fmt: skip

@@ -118,7 +118,8 @@ def read_regions(path: str | os.PathLike) -> pd.DataFrame:
     Raises
     ------
     PrismInputError
-        A malformed record or a duplicate name, naming file and line.
+        A malformed record or a duplicate name, naming file and line; a file with no
+        region.
     """
     import pybedtools
 
@@ -129,6 +130,8 @@ def read_regions(path: str | os.PathLike) -> pd.DataFrame:
             _add_region(rows, interval, state["line"])
     except pybedtools.MalformedBedLineError as error:
         raise PrismInputError(f"malformed BED line ({error})", path, state["line"]) from None
+    if not rows["chrom"]:
+        raise PrismInputError("no regions in the file (only comments or blank lines)", path)
     frame = pd.DataFrame(rows)
     frame[["start", "end", "line"]] = frame[["start", "end", "line"]].astype(np.int64)
     check_region_names(frame, path)
@@ -199,6 +202,41 @@ def check_regions_in_genome(regions: pd.DataFrame, genome, path) -> None:
             path,
             int(row["line"]),
         )
+
+
+def _some(chroms, few: int = 3) -> str:
+    names = sorted(set(chroms), key=natural_key)
+    more = f", ... ({len(names)} in all)" if len(names) > few else ""
+    return ", ".join(names[:few]) + more
+
+
+def check_shared_chromosomes(enhancers: pd.DataFrame, promoters: pd.DataFrame,
+                             enhancer_path, promoter_path) -> None:  # fmt: skip
+    """Raise when the two BED files share no chromosome (no pair could ever be formed).
+
+    The usual cause is a ``chr`` prefix on one side only (``1`` against ``chr1``), which the
+    message points out; an empty result in a pipeline would hide it.
+
+    Raises
+    ------
+    PrismInputError
+        Naming both files and a few of each side's chromosome names.
+    """
+    e_chroms, p_chroms = set(enhancers["chrom"]), set(promoters["chrom"])
+    if e_chroms & p_chroms:
+        return
+    hint = "; check that both files name chromosomes alike (chr1 or 1)"
+    if {_unprefixed(c) for c in e_chroms} & {_unprefixed(c) for c in p_chroms}:
+        hint = "; likely a 'chr' prefix on one side only (chr1 against 1)"
+    raise PrismInputError(
+        f"enhancers and promoters share no chromosome: enhancers on {_some(e_chroms)}, "
+        f"promoters ({Path(promoter_path).name}) on {_some(p_chroms)}{hint}",
+        enhancer_path,
+    )
+
+
+def _unprefixed(chrom: str) -> str:
+    return chrom[3:] if chrom.lower().startswith("chr") else chrom
 
 
 def natural_key(chrom: str) -> tuple:
@@ -440,6 +478,7 @@ class CandidatePairSource:
         self.paths = (Path(enhancers), Path(promoters))
         self.enhancers = read_regions(enhancers)
         self.promoters = read_regions(promoters)
+        check_shared_chromosomes(self.enhancers, self.promoters, enhancers, promoters)
         if genome is not None:
             check_regions_in_genome(self.enhancers, genome, enhancers)
             check_regions_in_genome(self.promoters, genome, promoters)

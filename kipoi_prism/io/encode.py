@@ -89,7 +89,6 @@ class PairEncoder:
             Number of windows running off a chromosome end (padded with N).
         """
         sizes = self.genome.chrom_sizes
-        padded = 0
         for element in ELEMENTS:
             chroms = frame[f"{element}_chrom"]
             lengths = chroms.map(sizes)
@@ -109,8 +108,24 @@ class PairEncoder:
                     source,
                     _line(row),
                 )
-            padded += int(((starts < 0) | (ends > lengths)).sum())
-        return padded
+        return int(self.padded(frame).sum())
+
+    def padded(self, frame: pd.DataFrame) -> np.ndarray:
+        """Per row, how many of its two windows run off a chromosome end (0, 1 or 2).
+
+        Rows must have been validated (:meth:`validate`): every chromosome in the FASTA.
+
+        Returns
+        -------
+        numpy.ndarray of int8, shape=(N,)
+        """
+        sizes = self.genome.chrom_sizes
+        count = np.zeros(len(frame), np.int8)
+        for element in ELEMENTS:
+            lengths = frame[f"{element}_chrom"].map(sizes).to_numpy(np.int64)
+            starts, ends = self.windows(frame, element)
+            count += (starts < 0) | (ends > lengths)
+        return count
 
     def fetch(self, frame: pd.DataFrame, element: str) -> list[bytes]:
         """Window bases (canonical ACGTN, N-padded) of one element for every row."""

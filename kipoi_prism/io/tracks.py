@@ -14,7 +14,10 @@ interact
     ``LC_ALL=C sort``), start, end, name: the order ``bedToBigBed`` checks. The enhancer is
     the source, the promoter the target, ``score`` is ``round(1000 * probability)``
     (0-1000), ``value`` the probability, ``exp`` the cell line. ``kipoi-prism predict``
-    writes it for an output named ``*.interact.bed`` (:class:`InteractWriter`).
+    writes it for an output named ``*.interact.bed`` (:class:`InteractWriter`). The
+    format's columns are fixed (``bedToBigBed -type=bed5+13`` with the standard autoSql), so
+    the input's extra columns and the ``padded`` flag are not written (a log line names
+    them); the ``.tsv``, ``.bedpe`` and ``.h5`` outputs keep them.
 
 The BEDPE with the probability as score is the ``.bedpe`` output of
 :mod:`kipoi_prism.io.writers`.
@@ -29,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import io
+import logging
 import os
 import sys
 import tempfile
@@ -41,6 +45,8 @@ import pandas as pd
 
 from kipoi_prism.io.atomic import atomic_open
 from kipoi_prism.io.pairs import PAIR_COLUMNS
+
+log = logging.getLogger(__name__)
 
 INTERACT_AS = Path(__file__).parents[1] / "data" / "interact.as"
 INTERACT_COLUMNS = [
@@ -306,6 +312,8 @@ class InteractWriter:
 
     def write(self, frame: pd.DataFrame) -> None:
         """Add scored rows (any order)."""
+        if self.rows == 0:
+            _note_dropped_columns(frame)
         self.sorter.add(interact_frame(frame, self.score_column, self.color))
         self.rows += len(frame)
 
@@ -320,6 +328,19 @@ class InteractWriter:
         else:
             self.target.writelines(self.sorter.lines())
             self.target.flush()
+
+
+def _note_dropped_columns(frame: pd.DataFrame) -> None:
+    """Log which input columns an interact file cannot hold (its 18 columns are fixed)."""
+    from kipoi_prism.io.writers import PADDED_COLUMN, extra_columns  # writers imports this
+
+    dropped = extra_columns(frame) + ([PADDED_COLUMN] if PADDED_COLUMN in frame.columns else [])
+    if dropped:
+        log.info(
+            "interact tracks have a fixed set of columns (BED5+13): %s not written; the .tsv, "
+            ".bedpe and .h5 outputs keep them",
+            ", ".join(dropped),
+        )
 
 
 def write_interact(

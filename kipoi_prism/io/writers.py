@@ -10,16 +10,24 @@ Formats
 -------
 ``.tsv``
     Header row, then one row per pair: ``name, cell_line, probability, call, U_I, R_E,
-    lam, T`` and, when the input carries labels, ``label`` (``0``/``1``, ``.`` unknown).
+    lam, T``; ``label`` (``0``/``1``, ``.`` unknown) when the input carries labels; the
+    coordinates ``enhancer_chrom, enhancer_start, enhancer_end, promoter_chrom,
+    promoter_start, promoter_end``; ``padded`` (how many of the pair's two windows ran off a
+    chromosome end and were padded with N: 0, 1 or 2); then the input's extra columns
+    (e.g. the ``distance`` of ``kipoi-prism pairs``), in input order.
 ``.bedpe``
     A ``#`` header line naming the columns, then the input's BEDPE columns 1-11 with
     column 8 (score) replaced by the probability, column 12 the label (``.`` unknown),
-    then ``call, U_I, R_E, lam, T``. The file reads back as a labelled BEDPE.
+    then ``call, U_I, R_E, lam, T, padded`` and the input's extra columns. The file reads
+    back as a labelled BEDPE (the columns after 12 as named extras).
 ``.h5``
-    One dataset per column (strings as variable-length UTF-8), root attributes holding the
-    run's metadata (threshold, weights hash, support-set size, seed).
+    One dataset per column of the TSV plus ``label`` (-1 unknown; strings as
+    variable-length UTF-8, an extra column numeric when the input's is), root attributes
+    holding the run's metadata (threshold and where it came from, weights hash,
+    support-set size, seed).
 ``.interact.bed``
     UCSC ``interact`` (BED5+13), sorted for ``bedToBigBed``: see :mod:`kipoi_prism.io.tracks`.
+    Its columns are fixed by the format, so extra columns and ``padded`` are not written.
 
 New formats register a :class:`PairWriter` subclass in :data:`WRITERS` (longest matching
 suffix wins, so ``.interact.bed`` can sit beside ``.bed``).
@@ -41,9 +49,18 @@ import pandas as pd
 
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import atomic_path
+from kipoi_prism.io.pairs import PAIR_COLUMNS
 from kipoi_prism.io.tracks import InteractWriter
 
 SCORE_COLUMNS = ["probability", "call", "U_I", "R_E", "lam", "T"]
+#: Per pair: how many of its two windows ran off a chromosome end (padded with N).
+PADDED_COLUMN = "padded"
+COORDINATE_COLUMNS = [
+    "enhancer_chrom", "enhancer_start", "enhancer_end",
+    "promoter_chrom", "promoter_start", "promoter_end",
+]  # fmt: skip
+#: Columns of a scored chunk that are not the input's extras.
+_KNOWN_COLUMNS = frozenset(PAIR_COLUMNS + ["line", *SCORE_COLUMNS, PADDED_COLUMN])
 STDOUT = "-"
 FLOAT_FORMAT = "%.7g"
 
@@ -62,6 +79,11 @@ class OutputContext:
 
     has_labels: bool = False
     attributes: dict[str, Any] = field(default_factory=dict)
+
+
+def extra_columns(frame: pd.DataFrame) -> list[str]:
+    """The input's extra columns in a scored chunk (BEDPE columns 13+, ``distance``, ...)."""
+    return [column for column in frame.columns if column not in _KNOWN_COLUMNS]
 
 
 def _label_text(labels: pd.Series) -> np.ndarray:
@@ -118,6 +140,8 @@ class TsvWriter(PairWriter):
         table = frame[["name", "cell_line", *SCORE_COLUMNS]]
         if self.context.has_labels:
             table = table.assign(label=_label_text(frame["label"]))
+        columns = [*COORDINATE_COLUMNS, PADDED_COLUMN, *extra_columns(frame)]
+        table = pd.concat([table, frame[columns]], axis=1)
         table.to_csv(
             self.stream, sep="\t", index=False, header=self.rows == 0, float_format=FLOAT_FORMAT,
             lineterminator="\n",
@@ -128,7 +152,7 @@ BEDPE_OUTPUT_COLUMNS = [
     "enhancer_chrom", "enhancer_start", "enhancer_end",
     "promoter_chrom", "promoter_start", "promoter_end",
     "name", "probability", "enhancer_strand", "promoter_strand", "cell_line", "label",
-    "call", "U_I", "R_E", "lam", "T",
+    "call", "U_I", "R_E", "lam", "T", PADDED_COLUMN,
 ]  # fmt: skip
 
 
@@ -138,9 +162,10 @@ class BedpeWriter(PairWriter):
     suffix = ".bedpe"
 
     def _write(self, frame: pd.DataFrame) -> None:
+        columns = BEDPE_OUTPUT_COLUMNS + extra_columns(frame)
         if self.rows == 0:
-            self.stream.write("#" + "\t".join(BEDPE_OUTPUT_COLUMNS) + "\n")
-        table = frame.assign(label=_label_text(frame["label"]))[BEDPE_OUTPUT_COLUMNS]
+            self.stream.write("#" + "\t".join(columns) + "\n")
+        table = frame.assign(label=_label_text(frame["label"]))[columns]
         table.to_csv(
             self.stream, sep="\t", index=False, header=False, float_format=FLOAT_FORMAT,
             lineterminator="\n",
@@ -153,11 +178,13 @@ H5_COLUMNS = {
     "promoter_chrom": "str", "promoter_start": np.int64, "promoter_end": np.int64,
     "label": np.int8, "probability": np.float32, "call": np.int8,
     "U_I": np.float32, "R_E": np.float32, "lam": np.float32, "T": np.float32,
+    PADDED_COLUMN: np.int8,
 }  # fmt: skip
 
 
 class Hdf5Writer(PairWriter):
-    """HDF5: one resizable dataset per column in :data:`H5_COLUMNS`; label -1 = unknown."""
+    """HDF5: one resizable dataset per column in :data:`H5_COLUMNS` and per extra column of
+    the input (numeric when the input's column is, else strings); label -1 = unknown."""
 
     suffix = ".h5"
     text = False
@@ -171,16 +198,27 @@ class Hdf5Writer(PairWriter):
         self.file = h5py.File(target, "w")
         for key, value in context.attributes.items():
             self.file.attrs[key] = value
-        string = h5py.string_dtype()
+        self.columns = dict(H5_COLUMNS)
         for column, dtype in H5_COLUMNS.items():
-            self.file.create_dataset(
-                column, shape=(0,), maxshape=(None,), chunks=(4096,), compression="gzip",
-                dtype=string if dtype == "str" else dtype,
-            )  # fmt: skip
+            self._create(column, dtype)
+
+    def _create(self, column: str, dtype) -> None:
+        import h5py
+
+        self.file.create_dataset(
+            column, shape=(0,), maxshape=(None,), chunks=(4096,), compression="gzip",
+            dtype=h5py.string_dtype() if dtype == "str" else dtype,
+        )  # fmt: skip
 
     def _write(self, frame: pd.DataFrame) -> None:
+        if self.rows == 0:
+            for column in extra_columns(frame):
+                kind = frame[column].dtype
+                dtype = kind if kind.kind in "biuf" else "str"
+                self.columns[column] = dtype
+                self._create(column, dtype)
         start, stop = self.rows, self.rows + len(frame)
-        for column, dtype in H5_COLUMNS.items():
+        for column, dtype in self.columns.items():
             values = frame[column].to_numpy(object if dtype == "str" else dtype)
             dataset = self.file[column]
             dataset.resize((stop,))
@@ -269,6 +307,7 @@ def write_empty(path: str | os.PathLike) -> None:
     from kipoi_prism.io.candidates import empty_candidates
 
     frame = empty_candidates().assign(**{c: np.empty(0, np.float32) for c in SCORE_COLUMNS})
+    frame[PADDED_COLUMN] = np.empty(0, np.int8)
     with open_output(path, OutputContext()) as writer:
         writer.write(frame)
 

@@ -24,7 +24,6 @@ table's windows never run off a stored sequence.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +33,7 @@ import numpy as np
 from kipoi_prism.config import SimulationConfig
 from kipoi_prism.io.atomic import atomic_open
 from kipoi_prism.io.motifs import reverse_complement_codes, sample_sites
+from kipoi_prism.io.progress import progress
 from kipoi_prism.simulation.background import MarkovBackground
 from kipoi_prism.simulation.randomness import region_rng
 
@@ -203,7 +203,7 @@ def fasta_record(name: str, codes: np.ndarray, width: int = FASTA_LINE_WIDTH) ->
 
 
 def write_genome(
-    generator: SequenceGenerator, fasta: Path, progress: bool
+    generator: SequenceGenerator, fasta: Path, show_progress: bool
 ) -> dict[str, dict[str, float]]:
     """Generate every region and write the FASTA and its ``.fai``, each atomically.
 
@@ -216,20 +216,12 @@ def write_genome(
         ``{"enhancer": composition, "promoter": composition}`` of all stored sequences of
         each role (see :func:`kipoi_prism.simulation.background.composition`).
     """
-    from tqdm import tqdm
-
     regions = generator.regions
     lengths, names = regions["length"].to_numpy(), regions["record"].to_numpy()
     index_rows: list[str] = []
     tallies = {"enhancer": _Tally(), "promoter": _Tally()}
-    bar = tqdm(
-        total=len(regions),
-        desc="simulate: sequences",
-        unit="region",
-        file=sys.stderr,
-        disable=not progress,
-    )
-    with atomic_open(fasta.with_name(fasta.name + ".fai")) as fai:
+    bar = progress(show_progress, "simulate: sequences", len(regions), unit="regions")
+    with bar, atomic_open(fasta.with_name(fasta.name + ".fai")) as fai:
         with atomic_open(fasta, "wb") as handle:
             for batch in generator.batches():
                 codes = generator.generate(batch)
@@ -245,7 +237,6 @@ def write_genome(
                     handle.write(record)
                 bar.update(len(batch))
         fai.write("".join(index_rows))  # renamed into place after the FASTA
-    bar.close()
     return {role: tally.composition() for role, tally in tallies.items() if tally.bases}
 
 
