@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import configparser
 import fnmatch
+import logging
 import os
 import shutil
 import subprocess
@@ -101,6 +102,18 @@ def test_dataloader_batches_hold_one_cell_line_and_its_support_set(tiny, dataloa
         assert set(metadata["enhancer_range"]) == {"chr", "start", "end", "id", "strand"}
     cells = [b["metadata"]["cell_line"][0] for b in batches]
     assert cells == sorted(cells)
+
+
+def test_dataloader_names_a_cell_line_whose_support_set_is_small(tiny, dataloader_class, caplog):
+    common = dict(pairs=str(tiny["pairs"]), fasta=str(tiny["fasta"]),
+                  weights=str(tiny["weights"]))  # fmt: skip
+    with caplog.at_level(logging.WARNING, logger="kipoi_prism.inference"):
+        dataloader_class(**common, support_size=10)  # 10 pairs per cell line: enough
+        assert not [r for r in caplog.records if "rests on" in r.getMessage()]
+        dataloader_class(**common, support_size=11)
+    messages = [r.getMessage() for r in caplog.records if "rests on" in r.getMessage()]
+    assert [m.split(":")[0] for m in messages] == [f"cell line cell{c}" for c in "ABC"]
+    assert "rests on 10 pairs, fewer than the support set's 11 (--support-size)" in messages[0]
 
 
 def test_dataloader_integer_arguments(tiny, dataloader_class):

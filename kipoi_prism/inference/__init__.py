@@ -28,7 +28,7 @@ from kipoi_prism.inference.engine import (
     score_frame,
     write_all,
 )
-from kipoi_prism.inference.scan import ScanResult, scan
+from kipoi_prism.inference.scan import ScanResult, scan, warn_small_support
 from kipoi_prism.inference.sources import (
     FilePairSource,
     FramePairSource,
@@ -58,5 +58,6 @@ __all__ = [
     "scan",
     "score_arrays",
     "score_frame",
+    "warn_small_support",
     "write_all",
 ]

@@ -47,7 +47,7 @@ from kipoi_prism.inference.device import (
     resolve_device,
 )
 from kipoi_prism.inference.encoders import FeatureColumns, FeatureEncoder, make_encoder
-from kipoi_prism.inference.scan import ScanResult, scan
+from kipoi_prism.inference.scan import ScanResult, scan, warn_small_support
 from kipoi_prism.inference.sources import (
     FEATURE_PAIR_COLUMNS,
     FilePairSource,
@@ -224,7 +224,6 @@ class Predictor:
     def environments(self, support: dict[str, pd.DataFrame]) -> dict[str, torch.Tensor]:
         """``z_E`` per cell line, shape (d_E,), from its support rows or its saved prototype."""
         z_e = {}
-        size = self.config.support_size
         for cell, rows in support.items():
             prototype = self.bundle.prototypes.get(cell) if self.config.use_prototypes else None
             if prototype is not None:
@@ -233,14 +232,12 @@ class Predictor:
                 continue
             if self.config.use_prototypes:
                 log.info("%s: no saved prototype; using a support set of %d pairs", cell, len(rows))
-            if len(rows) < size:
-                log.warning(
-                    "cell line %s: its environment rests on %d pair%s, fewer than the support "
-                    "set's %d (--support-size): its scores are less certain",
-                    cell, len(rows), "" if len(rows) == 1 else "s", size,
-                )  # fmt: skip
             encoded = self.encoder.encode(rows)
             z_e[cell] = environment_of(self.model, encoded.enhancer, encoded.promoter)
+        prototypes = {cell for cell in support if cell in self.bundle.prototypes}
+        warn_small_support(
+            support, self.config.support_size, prototypes if self.config.use_prototypes else ()
+        )
         return z_e
 
     # ---------------------------------------------------------------- pass 2

@@ -125,6 +125,29 @@ def scan(
     return result
 
 
+def warn_small_support(support: dict[str, pd.DataFrame], size: int, skip=frozenset()) -> None:
+    """Warn, per cell line, when its support set holds fewer than ``size`` pairs.
+
+    Its environment is then the mean over those few pairs (one pair's, if it has one).
+
+    Parameters
+    ----------
+    support : dict
+        ``{cell line: its support rows}`` (:attr:`ScanResult.support`).
+    size : int
+        ``--support-size``.
+    skip : collection of str
+        Cell lines whose environment does not come from the support set (a saved prototype).
+    """
+    for cell, rows in support.items():
+        if len(rows) < size and cell not in skip:
+            log.warning(
+                "cell line %s: its environment rests on %d pair%s, fewer than the support "
+                "set's %d (--support-size): its scores are less certain",
+                cell, len(rows), "" if len(rows) == 1 else "s", size,
+            )  # fmt: skip
+
+
 def _count_padded(result: ScanResult, chunk: pd.DataFrame, padded: np.ndarray) -> None:
     """Add a chunk's padded windows and pairs to ``result``, naming the first few pairs."""
     result.padded_windows += int(padded.sum())

@@ -33,7 +33,7 @@ from kipoi.data import BatchDataset
 
 from kipoi_prism.config import InferenceConfig, ModelConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.inference import FilePairSource, FramePairSource, scan
+from kipoi_prism.inference import FilePairSource, FramePairSource, scan, warn_small_support
 from kipoi_prism.integrations.kipoi.compat import ensure_kipoi_compat
 from kipoi_prism.io.encode import EncodedPairs, PairEncoder
 from kipoi_prism.io.genome import Genome
@@ -90,9 +90,9 @@ class PrismPairDataLoader(BatchDataset):
         self.encoder = PairEncoder(Genome(fasta), *window_lengths(weights))
         self.table = pd.concat(list(FilePairSource(pairs, format).chunks()), ignore_index=True)
         source = FramePairSource(self.table, str(pairs))
-        scanned = scan(
-            source, self.encoder, _integer("support_size", support_size), _integer("seed", seed)
-        )
+        size = _integer("support_size", support_size)
+        scanned = scan(source, self.encoder, size, _integer("seed", seed))
+        warn_small_support(scanned.support, size)
         self.support_rows = scanned.support
         self._support_cache: dict[str, EncodedPairs] = {}
         self.set_batch_size(DEFAULT_BATCH_SIZE)
