@@ -245,7 +245,9 @@ class Predictor:
     def score(
         self, source: PairSource, z_e: dict[str, torch.Tensor], total: int | None = None
     ) -> Iterator[pd.DataFrame]:
-        """Pass 2: scored batches in input order (rows plus :data:`SCORE_COLUMNS`)."""
+        """Pass 2: scored batches in input order: the rows (an input column named like an
+        output column renamed ``input_<name>``) plus :data:`SCORE_COLUMNS` and ``padded``
+        (windows of the pair padded with N: 0, 1 or 2)."""
         cells = list(z_e)
         table = torch.stack([z_e[c] for c in cells]).to(self.device)
         index = {c: i for i, c in enumerate(cells)}
@@ -420,7 +422,7 @@ def score_frame(
     pandas.DataFrame
         One row per pair, input order: ``frame``'s columns and
         :data:`kipoi_prism.io.writers.SCORE_COLUMNS` (``probability`` float32, ``call`` int8,
-        the energy terms float32).
+        the energy terms float32) and ``padded`` (int8, 0 for the feature backbone).
     """
     predictor = _predictor(weights, genome, feature_columns, config, device)
     return predictor.predict_all(predictor.frame_source(frame, name, unique_names))
