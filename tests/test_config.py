@@ -164,6 +164,28 @@ def test_train_validation_names_the_key(change, message) -> None:
         TrainConfig.from_dict(change)
 
 
+@pytest.mark.parametrize(("max_epochs", "warmup_epochs"), [(2, 2), (1, 2), (1, 1)])
+def test_a_run_that_would_end_inside_the_warmup_is_refused(max_epochs, warmup_epochs) -> None:
+    config = TrainConfig(max_epochs=max_epochs, warmup_epochs=warmup_epochs)
+    message = (
+        rf"^train.yaml: train.max_epochs \({max_epochs}\) must be larger than "
+        rf"train.warmup_epochs \({warmup_epochs}\): every epoch would be warm-up and the "
+        r"environment stream \(f_E', g_E, lam, T\) would never train; raise train.max_epochs, "
+        r"or set train.warmup_epochs=0 \(or train.curriculum=false\)"
+    )
+    with pytest.raises(PrismInputError, match=message):
+        config.check_leaves_warmup("train.yaml")
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{"max_epochs": 3, "warmup_epochs": 2}, {"max_epochs": 1, "warmup_epochs": 0},
+     {"max_epochs": 1, "warmup_epochs": 2, "curriculum": False}],
+)  # fmt: skip
+def test_runs_that_leave_or_have_no_warmup_pass(values) -> None:
+    TrainConfig(**values).check_leaves_warmup("train.yaml")
+
+
 def test_split_and_data_sections() -> None:
     split = SplitConfig(val="K562", exclude=("chr1", 2))
     assert split.val == ["K562"] and split.exclude == ["chr1", "2"]
@@ -271,7 +293,7 @@ def test_variants_change_only_their_row() -> None:
     assert not task_only.curriculum and dataclasses.asdict(task_only.caps) == dict.fromkeys(
         ("corr", "inv", "hcont", "sparse", "proto"), 0.0
     )
-    assert set(BASELINES) == {"speid", "gbm", "distance", "promoter_prior"}
+    assert set(BASELINES) == {"speid", "gbm", "abc", "distance", "promoter_prior"}
 
 
 # ---------------------------------------------------------------------- loading

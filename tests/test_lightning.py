@@ -13,6 +13,7 @@ from toy_training import make_toy, quiet_trainer, split_toy, tiny_model, tiny_tr
 
 from kipoi_prism import metrics
 from kipoi_prism.config import InferenceConfig, LossWeights
+from kipoi_prism.errors import PrismInputError
 from kipoi_prism.inference import score_frame
 from kipoi_prism.model.weights import load_weights
 from kipoi_prism.training.curriculum import AUXILIARY, phase_at
@@ -103,7 +104,7 @@ def test_environment_frozen_during_warmup_and_learning_after(run):
     assert (history.loc[history["warmup"] == 0, "R_E"] > 0).all()
 
 
-def test_history_follows_the_ramp_and_holds_every_monitor(run):
+def test_history_follows_the_ramp_and_holds_every_monitor(run, toy):
     result, _ = run
     history = result.history
     config = tiny_train()
@@ -116,6 +117,11 @@ def test_history_follows_the_ramp_and_holds_every_monitor(run):
                    "train_loss_sparse", "train_loss_proto", "train_pairs_per_s"):  # fmt: skip
         assert history[column].notna().all(), column
     assert (history["domain_chance"] == 0.5).all()
+    # The chance level of AUPR and F1 at the calibrated threshold, as the report draws them.
+    assert (history["val_prevalence"] == toy[3]["label"].mean()).all()
+    p, r = history["val_precision"], history["val_recall"]
+    np.testing.assert_allclose(history["val_f1_calibrated"], 2 * p * r / (p + r))
+    assert history["train_f1_calibrated"].between(0, 1).all()
     assert (result.run_dir / "history.csv").is_file()
     assert list((result.run_dir / "logs").glob("version_*/metrics.csv"))
 
@@ -130,6 +136,9 @@ def test_export_has_prototypes_threshold_and_scores_like_validation(run, toy):
     assert result.best_val_aupr == pytest.approx(result.history["val_aupr"].max())
     assert bundle.threshold == pytest.approx(best["val_threshold"])
     assert bundle.metadata["fit"]["best_epoch"] == result.best_epoch
+    trained = result.best_epoch > tiny_train().warmup_epochs
+    assert bundle.metadata["fit"]["environment_trained"] is trained is result.environment_trained
+    assert bundle.metadata["fit"]["ended_by"] == result.ended_by == "max_epochs"
     scores = score_frame(bundle, val, genome, config=InferenceConfig(support_size=8, seed=0))
     assert scores["name"].tolist() == val["name"].tolist()
     aupr = metrics.aupr(scores["label"].to_numpy(), scores["probability"].to_numpy())
@@ -205,6 +214,37 @@ def test_early_stopping_fires_on_a_plateau(toy, monkeypatch):
                  folder / "plateau", trainer_config=quiet_trainer())  # fmt: skip
     assert result.epochs_run == 4  # best at epoch 1, then 3 epochs without improvement
     assert result.best_epoch == 1
+
+
+def test_early_stopping_waits_for_the_warmup_and_says_the_export_is_untrained(
+    toy, monkeypatch, caplog
+):
+    """A plateau from epoch 1 with patience 1 would stop at epoch 2, inside the warm-up; the
+    run goes on to epoch 3, exports epoch 1 and says that its environment never trained."""
+    folder, genome, train, val = toy
+    labels = np.array([0, 1, 0, 1])
+    flat = np.array([0.2, 0.6, 0.4, 0.3])
+    monkeypatch.setattr(PrismLightning, "validation_predictions", lambda self: (labels, flat))
+    with caplog.at_level("WARNING", logger="kipoi_prism.training.fit"):
+        result = fit(train, val, genome, tiny_model(), tiny_train(max_epochs=10, patience=1),
+                     folder / "warmup-plateau", trainer_config=quiet_trainer())  # fmt: skip
+    assert result.history["warmup"].tolist() == [1, 1, 0]
+    assert (result.epochs_run, result.ended_by, result.best_epoch) == (3, "early_stopping", 1)
+    assert result.environment_trained is False
+    fit_meta = load_weights(result.weights_path).metadata["fit"]
+    assert fit_meta["environment_trained"] is False and fit_meta["ended_by"] == "early_stopping"
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("the exported epoch 1 lies inside the warm-up (epochs 1-2)" in w
+               and "untrained environment stream" in w for w in warnings), warnings  # fmt: skip
+
+
+def test_a_run_inside_the_warmup_is_refused_before_training(toy):
+    folder, genome, train, val = toy
+    with pytest.raises(PrismInputError, match=r"train.max_epochs \(2\) must be larger than "
+                       r"train.warmup_epochs \(2\)"):  # fmt: skip
+        fit(train, val, genome, tiny_model(), tiny_train(max_epochs=2), folder / "refused",
+            trainer_config=quiet_trainer())  # fmt: skip
+    assert not (folder / "refused").exists()
 
 
 def test_feature_backbone_trains_on_table_columns(toy):

@@ -35,8 +35,10 @@ def run(args: argparse.Namespace) -> int:
 
     history = report.read_history(args.run_dir)
     out = Path(args.out) if args.out else Path(args.run_dir) / "report.png"
-    report.draw(history, out)
+    marks = report.figure_marks(history, report.read_summary(args.run_dir))
+    report.draw(history, out, marks)
     row = report.best_epoch(history)
     print(report.format_signs(report.success_signs(row), row))
+    print(marks.title())
     print(f"figure: {out}")
     return 0

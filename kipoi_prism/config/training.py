@@ -157,6 +157,29 @@ class TrainConfig:
         mu = self.proto_momentum
         check(0 <= mu < 1, "train.proto_momentum", mu, "0 <= mu < 1")
 
+    def check_leaves_warmup(self, source: str | None = None) -> None:
+        """Refuse a Lightning run that would end inside the warm-up.
+
+        With the curriculum on and ``max_epochs <= warmup_epochs`` every epoch is warm-up:
+        the environment stream (``f_E'``, ``g_E``, ``lam``, ``t``) would never train, yet
+        weights would be exported and scored with it. Nothing to refuse without a
+        curriculum or a warm-up (``curriculum: false`` or ``warmup_epochs: 0``).
+
+        Raises
+        ------
+        PrismInputError
+            Naming both keys and the two ways out; ``source`` is the config file.
+        """
+        if self.curriculum and self.warmup_epochs and self.max_epochs <= self.warmup_epochs:
+            raise PrismInputError(
+                f"train.max_epochs ({self.max_epochs}) must be larger than "
+                f"train.warmup_epochs ({self.warmup_epochs}): every epoch would be warm-up "
+                "and the environment stream (f_E', g_E, lam, T) would never train; raise "
+                "train.max_epochs, or set train.warmup_epochs=0 (or train.curriculum=false) "
+                "to train everything from epoch 1",
+                source,
+            )
+
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 

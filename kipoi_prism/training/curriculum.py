@@ -12,7 +12,9 @@ keep their start weights and reach ``f_I`` (and the domain classifier). From epo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 
@@ -55,6 +57,16 @@ def phase_at(config: TrainConfig, epoch: int) -> Phase:
         grown = min(max(cap, start), start + config.ramp_per_epoch * steps)
         values[name] = round(grown, 10) if start > 0 else 0.0
     return Phase(epoch, epoch < config.warmup_epochs, LossWeights(**values))
+
+
+def environment_trained(row: Mapping[str, Any]) -> bool:
+    """Whether the environment stream had trained by the end of an epoch.
+
+    ``row`` is the epoch's row of ``history.csv``: ``False`` for a warm-up epoch (its
+    ``f_E'``, ``g_E``, ``lam`` and ``t`` are still as initialised), ``True`` otherwise,
+    also without a curriculum. An empty row (no epoch) counts as not trained.
+    """
+    return bool(row) and not int(row.get("warmup", 0))
 
 
 def frozen_during_warmup(model) -> list[torch.nn.Parameter]:

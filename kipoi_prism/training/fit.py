@@ -27,14 +27,20 @@ from pathlib import Path
 import pandas as pd
 import pytorch_lightning as pl
 import torch
-from pytorch_lightning.callbacks import Callback, EarlyStopping, ModelCheckpoint
+from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 
 from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.model.weights import save_weights
-from kipoi_prism.training.callbacks import RunCheckpoint, quiet_lightning
+from kipoi_prism.training.callbacks import (
+    EpochProgress,
+    RunCheckpoint,
+    WarmupEarlyStopping,
+    quiet_lightning,
+)
+from kipoi_prism.training.curriculum import environment_trained
 from kipoi_prism.training.datamodule import PrismDataModule
 from kipoi_prism.training.datasets import check_labelled
 from kipoi_prism.training.module import PrismLightning
@@ -57,6 +63,11 @@ class FitResult:
     best_checkpoint, last_checkpoint : Path or None
     best_epoch : int or None
         1-based epoch of the best validation AUPR.
+    environment_trained : bool
+        Whether the exported epoch comes after the warm-up (``False``: its environment
+        stream, ``f_E'``, ``g_E``, ``lam`` and ``t``, never trained; a warning says so).
+    ended_by : str
+        ``"max_epochs"``, ``"early_stopping"`` or ``"interrupted"``.
     best_val_aupr : float
     threshold : float
         Decision threshold calibrated on validation at the best epoch.
@@ -74,6 +85,8 @@ class FitResult:
     threshold: float
     epochs_run: int
     history: pd.DataFrame = field(repr=False)
+    environment_trained: bool = True
+    ended_by: str = "max_epochs"
 
 
 def fit(
@@ -124,9 +137,16 @@ def fit(
     Returns
     -------
     FitResult
+
+    Raises
+    ------
+    PrismInputError
+        ``train_config.max_epochs <= train_config.warmup_epochs`` with the curriculum on
+        (:meth:`~kipoi_prism.config.TrainConfig.check_leaves_warmup`).
     """
     model_config = model_config or ModelConfig()
     train_config = train_config or TrainConfig()
+    train_config.check_leaves_warmup()
     trainer_config = trainer_config or TrainerConfig()
     run_dir = Path(out_dir if out_dir is not None else trainer_config.out_dir)
     check_labelled(train_pairs, "training")
@@ -146,7 +166,7 @@ def fit(
         _write_run_config(run_dir, run_config, model_config, train_config, trainer_config)
     trainer.fit(module, datamodule=data, ckpt_path=_resume_path(run_dir, resume),
                 weights_only=False)  # fmt: skip
-    return _finish(trainer, run_dir, len(train_pairs), len(val_pairs))
+    return _finish(trainer, run_dir, train_config, len(train_pairs), len(val_pairs))
 
 
 def _initialise_stem(model, model_config: ModelConfig, train_config: TrainConfig) -> None:
@@ -190,8 +210,10 @@ def build_trainer(
         RunCheckpoint(checkpoints, trainer_config.checkpoint_every_n_steps),
     ]  # fmt: skip
     if train_config.patience:
-        every.append(EarlyStopping(monitor=MONITOR, mode="max", patience=train_config.patience,
-                                   check_finite=False, check_on_train_epoch_end=False))  # fmt: skip
+        every.append(WarmupEarlyStopping(monitor=MONITOR, mode="max", check_finite=False,
+                                         patience=train_config.patience,
+                                         check_on_train_epoch_end=False))  # fmt: skip
+    every.append(EpochProgress(bar=trainer_config.progress_bar))
     return pl.Trainer(
         default_root_dir=run_dir,
         max_epochs=train_config.max_epochs,
@@ -202,7 +224,7 @@ def build_trainer(
         precision=trainer_config.precision,
         logger=_logger(run_dir, trainer_config.logger),
         callbacks=[*every, *callbacks],
-        enable_progress_bar=trainer_config.progress_bar,
+        enable_progress_bar=True,  # EpochProgress: the bar where there is a terminal, log lines
         enable_model_summary=False,
         log_every_n_steps=trainer_config.log_every_n_steps,
         num_sanity_val_steps=0,
@@ -252,7 +274,9 @@ def _resume_path(run_dir: Path, resume) -> str | None:
     return str(resume)
 
 
-def _finish(trainer: pl.Trainer, run_dir: Path, n_train: int, n_val: int) -> FitResult:
+def _finish(
+    trainer: pl.Trainer, run_dir: Path, train_config: TrainConfig, n_train: int, n_val: int
+) -> FitResult:
     checkpoints = run_dir / "checkpoints"
     last, best = checkpoints / "last.ckpt", checkpoints / "best.ckpt"
     best = best if best.is_file() else last
@@ -261,9 +285,12 @@ def _finish(trainer: pl.Trainer, run_dir: Path, n_train: int, n_val: int) -> Fit
     history = pd.DataFrame(final.history)
     chosen = PrismLightning.load_from_checkpoint(best, map_location="cpu", weights_only=False)
     best_row = chosen.history[-1] if chosen.history else {}
+    ended_by = _ended_by(trainer, len(history), train_config.max_epochs)
     weights_path = None
     if trainer.is_global_zero:
         metadata = _metadata(chosen, best_row, n_train, n_val)
+        metadata["fit"].update(epochs_run=len(history), ended_by=ended_by)
+        _warn_about_warmup(final.history, best_row, train_config)
         weights_path = export_weights(chosen.objective, run_dir / "weights.pt", metadata)
         write_text(run_dir / "history.csv", history.to_csv(index=False))
         summary = {"weights": str(weights_path), "best_checkpoint": str(best), **metadata["fit"]}
@@ -278,13 +305,46 @@ def _finish(trainer: pl.Trainer, run_dir: Path, n_train: int, n_val: int) -> Fit
         threshold=float(chosen.threshold),
         epochs_run=len(history),
         history=history,
+        environment_trained=environment_trained(best_row),
+        ended_by=ended_by,
     )
+
+
+def _ended_by(trainer: pl.Trainer, epochs_run: int, max_epochs: int) -> str:
+    """What ended the run: the epoch cap, early stopping or an interruption."""
+    if epochs_run >= max_epochs:
+        return "max_epochs"
+    return "interrupted" if trainer.interrupted else "early_stopping"
+
+
+def _warn_about_warmup(history: list[dict], best_row: dict, train_config: TrainConfig) -> None:
+    """Say so when the run ended, or its exported epoch lies, inside the warm-up."""
+    warmup = f"the warm-up (epochs 1-{train_config.warmup_epochs})"
+    if history and not environment_trained(history[-1]):
+        log.warning("the run ended inside %s at epoch %d: the environment stream (f_E', g_E, "
+                    "lam, T) never trained", warmup, int(history[-1]["epoch"]))  # fmt: skip
+    if best_row and not environment_trained(best_row):
+        log.warning(
+            "the exported epoch %d lies inside %s: weights.pt carries an untrained "
+            "environment stream (f_E', g_E, lam, T), so its R_E comes from untrained "
+            "layers (metadata fit.environment_trained = false); validation AUPR was best "
+            "before the environment trained", int(best_row["epoch"]), warmup,
+        )  # fmt: skip
 
 
 def _metadata(module: PrismLightning, best_row: dict, n_train: int, n_val: int) -> dict:
     from kipoi_prism import __version__
 
-    keys = ("val_aupr", "val_auroc", "val_f1", "val_precision", "val_recall", "train_aupr")
+    keys = (
+        "val_aupr",
+        "val_auroc",
+        "val_f1",
+        "val_precision",
+        "val_recall",
+        "val_f1_calibrated",
+        "val_prevalence",
+        "train_aupr",
+    )
     return {
         "package_version": __version__,
         "trained_on": {
@@ -297,6 +357,7 @@ def _metadata(module: PrismLightning, best_row: dict, n_train: int, n_val: int) 
         "threshold_rule": "precision = recall on the validation split (kipoi_prism.metrics)",
         "fit": {
             "best_epoch": int(best_row.get("epoch", 0)),
+            "environment_trained": environment_trained(best_row),
             **{k: float(best_row.get(k, math.nan)) for k in keys},
         },  # fmt: skip
     }

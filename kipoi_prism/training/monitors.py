@@ -125,15 +125,19 @@ class Throughput:
 
 
 def validation_measures(labels: np.ndarray, probabilities: np.ndarray) -> dict[str, float]:
-    """``val_aupr/auroc/f1``, the calibrated threshold, precision and recall at it, pairs."""
+    """``val_aupr/auroc/f1``, the calibrated threshold, precision, recall and F1 at it,
+    the positive share (``val_prevalence``: a random ranking's AUPR) and the pair count."""
     row = {f"val_{k}": v for k, v in classification_metrics(labels, probabilities).items()}
     threshold = metrics.calibrate_threshold(labels, probabilities) if len(labels) else 0.5
-    precision, recall = (
-        metrics.precision_recall_at(labels, probabilities, threshold) if len(labels)
-        else (math.nan, math.nan)
+    precision, recall, f1 = (
+        (*metrics.precision_recall_at(labels, probabilities, threshold),
+         metrics.f1_at(labels, probabilities, threshold)) if len(labels)
+        else (math.nan, math.nan, math.nan)
     )  # fmt: skip
     row.update({"val_threshold": threshold, "val_precision": precision,
-                "val_recall": recall, "val_pairs": len(labels)})  # fmt: skip
+                "val_recall": recall, "val_f1_calibrated": f1,
+                "val_prevalence": float(np.mean(labels == 1)) if len(labels) else math.nan,
+                "val_pairs": len(labels)})  # fmt: skip
     return row
 
 
@@ -169,5 +173,9 @@ def epoch_row(
     row.update(throughput)
     row["immax_rho_neg"], row["immax_rho_pos"] = objective.task_loss.margins.tolist()
     row.update(validation_measures(labels, probabilities))
+    threshold = row["val_threshold"]
+    row["train_f1_calibrated"] = (
+        metrics.f1_at(train_y, train_p, threshold) if len(train_y) else math.nan
+    )  # the training queries at the threshold calibrated on validation
     row["divergences"] = int(objective.divergences)
     return row

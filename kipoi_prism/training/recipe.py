@@ -18,7 +18,7 @@ from kipoi_prism.config import RunConfig, SplitConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.pairs import check_unique_names, read_pairs
 from kipoi_prism.training.fit import FitResult, fit
-from kipoi_prism.training.split import split_pairs
+from kipoi_prism.training.split import SPLIT_COLUMNS, split_columns, split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ def read_training_pairs(
     ``source`` (the config file) is named in errors about the config's own keys.
     """
     data = config.data
+    config.train.check_leaves_warmup(source)
     if not data.pairs:
         raise PrismInputError(
             "data.pairs: required (the labelled pair table or a list of them)", source
@@ -51,6 +52,10 @@ def read_training_pairs(
             "validation (splits are never by random pair), or give data.val_pairs",
             source,
         )
+    columns = split_columns(frame, data.split.by)
+    if columns != SPLIT_COLUMNS[data.split.by]:
+        log.info("splitting by the pairs' original chromosomes (%s: the sequence names of "
+                 "simulated pairs are regions)", ", ".join(columns))  # fmt: skip
     return split_pairs(frame, data.split, _first(data.pairs))
 
 

@@ -6,6 +6,11 @@ chromosomes). Never by random pair: pairs sharing a promoter would leak labels a
 split. A row goes to validation when any of the split's columns holds a validation value
 and is dropped when any holds an excluded value; so with ``by="chromosome"`` a pair is in
 validation when its enhancer or its promoter lies on a validation chromosome.
+
+Simulated pairs (``kipoi-prism simulate``) lie on sequences named by region
+(``chr8_12345_13345``) and carry their real chromosomes in ``original_enhancer_chrom`` and
+``original_promoter_chrom``: a chromosome split of such a table looks at those
+(:func:`split_columns`), so ``data.split.val: [chr8, chr9]`` works on simulated data too.
 """
 
 from __future__ import annotations
@@ -23,6 +28,20 @@ SPLIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "cell_line": ("cell_line",),
     "chromosome": ("enhancer_chrom", "promoter_chrom"),
 }
+# A chromosome split looks at these instead when the table has both (simulated pairs).
+ORIGINAL_CHROMOSOME_COLUMNS = ("original_enhancer_chrom", "original_promoter_chrom")
+
+
+def split_columns(frame: pd.DataFrame, by: str) -> tuple[str, ...]:
+    """The columns a ``by`` split of ``frame`` looks at.
+
+    :data:`SPLIT_COLUMNS` of ``by``, except a chromosome split of a table holding both
+    :data:`ORIGINAL_CHROMOSOME_COLUMNS` (pairs of ``kipoi-prism simulate``, whose sequence
+    names are regions, not chromosomes): those.
+    """
+    if by == "chromosome" and set(ORIGINAL_CHROMOSOME_COLUMNS) <= set(frame.columns):
+        return ORIGINAL_CHROMOSOME_COLUMNS
+    return SPLIT_COLUMNS[by]
 
 
 def split_pairs(
@@ -45,8 +64,8 @@ def split_pairs(
     source : str, optional
         The table's file name, for error messages.
     columns : sequence of str, optional
-        The column(s) to split on (default: :data:`SPLIT_COLUMNS` of ``split.by``), e.g.
-        ``["original_enhancer_chrom"]`` for simulated pairs that keep their real chromosome.
+        The column(s) to split on (default: :func:`split_columns`), e.g.
+        ``["original_enhancer_chrom"]`` to look at simulated enhancers' chromosomes only.
     require_both : bool
         Raise :class:`ValueError` when every row or no row is a validation row.
 
@@ -62,7 +81,7 @@ def split_pairs(
     ValueError
         With ``require_both``, an empty training or validation split.
     """
-    values = [frame[c].astype(str) for c in (columns or SPLIT_COLUMNS[split.by])]
+    values = [frame[c].astype(str) for c in (columns or split_columns(frame, split.by))]
     in_val = _any_in(values, split.val)
     if require_both and (in_val.all() or not in_val.any()):
         kind = "chromosomes" if split.by == "chromosome" else "cell lines"

@@ -24,7 +24,7 @@ from kipoi_prism.io.atomic import write_text
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.pairs import PAIR_COLUMNS, read_pairs
 from kipoi_prism.training.datasets import check_labelled
-from kipoi_prism.training.split import SPLIT_COLUMNS
+from kipoi_prism.training.split import split_columns
 
 MODES = ("train", "validate", "test")
 
@@ -148,14 +148,15 @@ def holdout_mask(
 ) -> np.ndarray:
     """Pairs in the held-out cell lines, or with an element on a held-out chromosome.
 
-    The columns are those of :data:`kipoi_prism.training.split.SPLIT_COLUMNS`.
+    The columns are those of :func:`kipoi_prism.training.split.split_columns` (a simulated
+    table's original chromosomes for ``split_by: chromosome``).
 
     Raises
     ------
     PrismInputError
         A held-out name that no pair has (``option`` names the setting).
     """
-    values = [frame[column].astype(str) for column in SPLIT_COLUMNS[split_by]]
+    values = [frame[column].astype(str) for column in split_columns(frame, split_by)]
     available = set().union(*(set(v) for v in values))
     missing = sorted(set(held_out) - available)
     if missing:
