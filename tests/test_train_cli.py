@@ -192,3 +192,118 @@ def test_shipped_config_holds_every_knob_at_its_default():
     for section, cls in (("data", DataConfig), ("model", ModelConfig), ("train", TrainConfig),
                          ("trainer", TrainerConfig)):  # fmt: skip
         assert set(raw[section]) == {f.name for f in dataclasses.fields(cls)}, section
+
+
+def test_a_run_inside_the_warmup_is_refused_naming_both_keys(trained, tmp_path, capsys):
+    _, _, config = trained
+    argv = ["train", "--config", str(config), "--out", str(tmp_path / "r"),
+            "--set", "train.max_epochs=1"]  # fmt: skip
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"{config}: train.max_epochs (1) must be larger than train.warmup_epochs (1)" in err
+    assert not (tmp_path / "r").exists()
+    assert main(argv + ["--set", "train.warmup_epochs=0"]) == 0  # nothing to warm up
+
+
+def test_progress_goes_to_stderr_counting_epochs_from_one(trained, tmp_path, capsys, monkeypatch,
+                                                          recwarn):  # fmt: skip
+    """On a terminal the bar reads "Epoch 1/3" .. "Epoch 3/3" on stderr; every epoch also
+    logs a line; stdout holds only the weights path; Lightning's warning that an epoch has
+    fewer batches than the logging interval (3 < 10 here) is not shown."""
+    import sys
+
+    _, _, config = trained
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    out = tmp_path / "bar"
+    argv = ["train", "--config", str(config), "--out", str(out),
+            "--set", "trainer.progress_bar=true",
+            "--set", "trainer.log_every_n_steps=10"]  # fmt: skip
+    assert main(argv) == 0
+    printed = capsys.readouterr()
+    assert printed.out == f"{out / 'weights.pt'}\n"
+    for epoch in (1, 2, 3):
+        assert f"Epoch {epoch}/3" in printed.err
+        assert f"kipoi-prism: epoch {epoch}/3" in printed.err
+    assert "Epoch 0" not in printed.err and "Epoch 3/2" not in printed.err
+    assert "epoch 1/3 (warm-up: environment stream frozen)" in printed.err
+    assert not [w for w in recwarn if "logging interval" in str(w.message)]
+    assert "logging interval" not in printed.err
+
+
+def test_report_marks_the_exported_epoch_the_warmup_and_the_end(trained, capsys):
+    import pandas as pd
+
+    from kipoi_prism.training.report import figure_marks, merge_identical, read_summary
+
+    folder, _, _ = trained
+    run = folder / "run"
+    if not (run / "history.csv").is_file():
+        main(["train", "--config", str(folder / "train.yaml")])
+    history, summary = read_history(run), read_summary(run)
+    marks = figure_marks(history, summary)
+    assert marks.exported_epoch == summary["best_epoch"] == int(best_epoch(history)["epoch"])
+    assert marks.warmup_epochs == [1] and marks.last_epoch == 3
+    assert marks.ended_by == "epoch cap (train.max_epochs)"
+    early = figure_marks(history.iloc[:2], {"ended_by": "early_stopping"})
+    assert early.last_epoch == 2 and early.ended_by == "early stopping (train.patience)"
+    assert "environment untrained" in figure_marks(history.iloc[:1]).title()
+    assert figure_marks(history, {}).ended_by is None  # an older run folder does not say
+    capsys.readouterr()
+    assert main(["report", str(run)]) == 0
+    assert marks.title() in capsys.readouterr().out
+    # Curves with equal values are drawn once, labelled together; absent columns skipped.
+    frame = pd.DataFrame({"a": [0.1, 0.2], "b": [0.1, 0.2], "c": [0.1, 0.3], "d": [None, None]})
+    series = [("a", "a"), ("b", "b"), ("c", "c"), ("d", "d"), ("e", "e")]
+    assert merge_identical(frame, series) == [("a", "a = b"), ("c", "c")]
+
+
+# The documented recipe on simulated data (README), as typed from the repository root with
+# D=../shared/data; only the sizes are small (two cell lines, short windows, a tiny network,
+# two epochs), so that it runs in seconds.
+SIMULATE = (
+    "simulate --pairs {D}/targetfinder/pairs/K562.pairs.csv "
+    "{D}/targetfinder/pairs/GM12878.pairs.csv "
+    "--motifs {D}/motifs/jaspar2024_core_vertebrates.meme "
+    "--background {D}/human-sequence/human_200bp_regions.fa --out sim "
+    "--max-pairs-per-cell-line 120 --prevalence 0.3 --enhancer-length 400 "
+    "--promoter-length 300 --enhancer-motif-span 400 --promoter-motif-span 300"
+)
+TRAIN = (
+    "train --config configs/train.yaml --out runs/sim --set data.pairs=sim/pairs.bedpe "
+    "--set data.genome=sim/genome.fa --set data.split.by=chromosome "
+    "--set data.split.val=[chr8,chr9] --set train.max_epochs=2 --set train.warmup_epochs=1 "
+    "--set model.enhancer_length=400 --set model.promoter_length=300 "
+    "--set model.channels=8 --set model.res_blocks=1 --set model.element_dim=8 "
+    "--set train.support_size=8"
+)
+REPORT = "report runs/sim"
+PREDICT = ("predict --weights runs/sim/weights.pt --pairs sim/pairs.bedpe --fasta sim/genome.fa "
+           "--out runs/sim/scores.tsv")  # fmt: skip
+
+
+def test_the_documented_recipe_runs_on_simulated_data(shared_data, tmp_path, monkeypatch, capsys):
+    """simulate -> train (split by the simulated pairs' original chromosomes) -> report ->
+    predict, through the command line in a temporary folder."""
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "configs").symlink_to(REPO / "configs")
+    assert main(SIMULATE.format(D=shared_data).split()) == 0
+    pairs = pd.read_csv("sim/pairs.bedpe", sep="\t")
+    held_out = pairs[["original_enhancer_chrom", "original_promoter_chrom"]].isin(["chr8", "chr9"])
+    capsys.readouterr()
+    assert main(TRAIN.split()) == 0
+    printed = capsys.readouterr()
+    assert printed.out == "runs/sim/weights.pt\n"
+    assert "splitting by the pairs' original chromosomes (original_enhancer_chrom, " in printed.err
+    history = read_history("runs/sim")
+    assert (history["val_pairs"] == held_out.any(axis=1).sum()).all() and len(history) == 2
+    fit_meta = load_weights("runs/sim/weights.pt").metadata["fit"]
+    assert fit_meta["environment_trained"] == (fit_meta["best_epoch"] == 2)
+    assert main(REPORT.split()) == 0
+    assert "figure: runs/sim/report.png" in capsys.readouterr().out
+    assert Path("runs/sim/report.png").read_bytes()[:4] == b"\x89PNG"
+    assert main(PREDICT.split()) == 0
+    scores = pd.read_csv("runs/sim/scores.tsv", sep="\t")
+    assert scores["name"].tolist() == pairs["name"].tolist()
+    assert scores["probability"].between(0, 1).all()
