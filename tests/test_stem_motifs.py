@@ -124,7 +124,9 @@ def test_an_unknown_motif_names_the_file(tmp_path):
     genome, frame = make_toy(tmp_path, per_cell=12)
     train, val = split_toy(frame)
     meme = _meme(tmp_path / "motifs.meme", [_motif("ACGTACGTA", "ONE")])
-    config = tiny_train(max_epochs=1, stem_motifs=str(meme), stem_motif_ids=["GATA1"])
+    config = tiny_train(
+        max_epochs=1, warmup_epochs=0, stem_motifs=str(meme), stem_motif_ids=["GATA1"]
+    )
     with pytest.raises(PrismInputError, match=r"motifs\.meme.*GATA1|GATA1.*motifs\.meme"):
         fit(train, val, genome, tiny_model(), config, tmp_path / "run",
             trainer_config=quiet_trainer(logger="none"))  # fmt: skip
