@@ -286,6 +286,24 @@ def test_export_without_a_config_asks_for_one(tmp_path):
 # --------------------------------------------------------------------------- workarounds
 
 
+def test_kipoi_prism_export_selene_keeps_the_pkg_resources_warning_off_the_terminal(tmp_path):
+    """Selene imports setuptools' deprecated pkg_resources; a user of kipoi-prism sees none of
+    it (a fresh process: the warning comes once, on the first import). Other warnings stay."""
+    import os
+    import subprocess
+    import sys
+
+    command = "main(['export-selene', 'missing.pth.tar', '--out', 'w.pt'])"
+    code = (f"import warnings; from kipoi_prism.cli.main import main; "
+            f"warnings.warn('another warning'); raise SystemExit({command})")  # fmt: skip
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, env=environment)  # fmt: skip
+    assert done.returncode == 2 and "missing.pth.tar: checkpoint not found" in done.stderr
+    assert "another warning" in done.stderr
+    assert "pkg_resources" not in done.stderr
+
+
 def test_plateau_scheduler_takes_verbose_and_torch_is_left_alone():
     def optimizer():
         return torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)

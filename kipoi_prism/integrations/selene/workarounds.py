@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -30,11 +31,17 @@ import numpy as np
 import torch
 
 try:
-    import selene_sdk.evaluate_model
-    import selene_sdk.train_model
-    import selene_sdk.utils
-    import selene_sdk.utils.config_utils
-    import selene_sdk.utils.performance_metrics
+    with warnings.catch_warnings():
+        # Selene imports setuptools' pkg_resources, which warns that it is deprecated on
+        # import: nothing a kipoi-prism user can act on (only this warning is dropped).
+        warnings.filterwarnings(
+            "ignore", message="pkg_resources is deprecated", category=UserWarning
+        )
+        import selene_sdk.evaluate_model
+        import selene_sdk.train_model
+        import selene_sdk.utils
+        import selene_sdk.utils.config_utils
+        import selene_sdk.utils.performance_metrics
 except ModuleNotFoundError as error:  # pragma: no cover - depends on the installation
     raise ModuleNotFoundError(
         f"kipoi_prism.integrations.selene needs selene-sdk 0.6.0 ({error}); install it with "
