@@ -1,0 +1,217 @@
+"""The feature track's pieces: equal-data options, tuned gradient boosting, the ABC-style
+row, per-cell-line rank normalisation and extra test tables."""
+
+import argparse
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kipoi_prism.benchmark import features as tables
+from kipoi_prism.benchmark.baselines import GradientBoosting, abc_scores
+from kipoi_prism.benchmark.harness import PROFILES
+from kipoi_prism.cli.benchmark import build_config
+from kipoi_prism.cli.main import main
+from kipoi_prism.config import BenchmarkConfig
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.metrics import aupr
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    from kipoi_prism.cli.benchmark import add_parser
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    return parser.parse_args(["benchmark", "--out", "x", *argv])
+
+
+def test_full_profile_trains_the_feature_networks_on_every_pair():
+    full = PROFILES["full"]
+    assert full.feature_pairs_per_cell_line is None
+    assert full.feature_max_epochs > full.max_epochs and full.feature_patience
+    assert BenchmarkConfig().feature_pairs_per_cell_line is None
+
+
+def test_feature_size_and_epoch_options_reach_the_config():
+    config = build_config(_args("--feature-pairs-per-cell-line", "all", "--feature-max-epochs",
+                                "9", "--feature-patience", "2"))  # fmt: skip
+    assert PROFILES["quick"].feature_pairs_per_cell_line == 300  # 'all' replaced it
+    assert config.feature_pairs_per_cell_line is None
+    assert (config.feature_max_epochs, config.feature_patience) == (9, 2)
+    config = build_config(_args("--full", "--feature-pairs-per-cell-line", "500"))
+    assert config.feature_pairs_per_cell_line == 500
+    config = build_config(_args("--feature-baselines", "", "--normalise", "rank"))
+    assert config.feature_baselines == () and config.normalise == "rank"
+
+
+def test_bad_feature_options_are_named(capsys):
+    with pytest.raises(SystemExit):
+        _args("--feature-pairs-per-cell-line", "many")
+    assert "expected a positive integer or 'all', got 'many'" in capsys.readouterr().err
+    with pytest.raises(PrismInputError, match="feature_max_epochs: expected a positive"):
+        build_config(_args("--feature-max-epochs", "0"))
+    with pytest.raises(PrismInputError, match="feature baselines: unknown \\['speid'\\]"):
+        build_config(_args("--feature-baselines", "gbm,speid"))
+    with pytest.raises(PrismInputError, match="baselines: unknown \\['abc'\\]"):
+        build_config(_args("--baselines", "abc"))  # a feature-track row only
+
+
+def test_every_benchmark_option_has_help():
+    from kipoi_prism.cli.benchmark import add_parser
+
+    parser = argparse.ArgumentParser()
+    subparsers = parser.add_subparsers()
+    add_parser(subparsers)
+    benchmark = subparsers.choices["benchmark"]
+    missing = [a.dest for a in benchmark._actions if not a.help]
+    assert not missing
+
+
+def test_feature_epoch_cap_and_patience_reach_the_fit(monkeypatch, tmp_path):
+    from kipoi_prism.benchmark import feature_track
+    from kipoi_prism.config.variants import VARIANTS
+
+    seen = {}
+
+    def fake_fit(train, val, genome, model_config, train_config, *args, **kwargs):
+        seen["train"] = train_config
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr("kipoi_prism.training.fit.fit", fake_fit)
+    config = BenchmarkConfig(max_epochs=6, patience=3, feature_max_epochs=17, feature_patience=5)
+    with pytest.raises(RuntimeError, match="stop here"):
+        feature_track.fit_feature_model(None, None, config, VARIANTS["task_only"], 0, tmp_path)
+    assert (seen["train"].max_epochs, seen["train"].patience) == (17, 5)
+    assert seen["train"].curriculum is False  # the variant still applies on top
+    with pytest.raises(RuntimeError, match="stop here"):
+        feature_track.fit_feature_model(None, None, BenchmarkConfig(max_epochs=6, patience=3),
+                                        VARIANTS["full"], 0, tmp_path)  # fmt: skip
+    assert (seen["train"].max_epochs, seen["train"].patience) == (6, 3)
+
+
+def _toy(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 4))
+    logit = 2 * x[:, 0] * x[:, 1] + x[:, 2] - 2.5
+    return x, (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+
+
+def test_gradient_boosting_keeps_the_setting_best_on_validation():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    x, y = _toy(1500, 0)
+    x_val, y_val = _toy(800, 1)
+    grid = {"learning_rate": (0.05, 0.5), "max_leaf_nodes": (2, 15), "max_iter": 40}
+    gbm = GradientBoosting(grid, seed=0).fit(x, y, x_val, y_val)
+    scores = {}
+    for rate in grid["learning_rate"]:
+        for leaves in grid["max_leaf_nodes"]:
+            model = HistGradientBoostingClassifier(max_iter=40, learning_rate=rate,
+                                                   max_leaf_nodes=leaves, early_stopping=False,
+                                                   random_state=0).fit(x, y)  # fmt: skip
+            for trees, p in enumerate(model.staged_predict_proba(x_val), start=1):
+                if trees % 10 == 0:
+                    scores[(rate, leaves, trees)] = aupr(y_val, p[:, 1])
+    best = max(scores, key=scores.get)
+    setting = gbm.setting
+    assert (setting["learning_rate"], setting["max_leaf_nodes"], setting["trees"]) == best
+    assert setting["val_aupr"] == pytest.approx(scores[best])
+    assert aupr(y_val, gbm.predict_proba(x_val)) == pytest.approx(scores[best])
+    assert len(set(scores.values())) > 1  # the grid's settings do differ
+
+
+def test_abc_scores_are_activity_by_contact_shares_per_promoter():
+    dnase = np.array([4.0, 1.0, 9.0, 0.0, 2.0])
+    h3k27ac = np.array([1.0, 4.0, 1.0, 5.0, 0.0])
+    distance = np.array([10_000.0, 20_000.0, 1_000.0, 50_000.0, 50_000.0])
+    promoters = pd.Series(["p1", "p1", "p2", "p2", "p3"])
+    scores = abc_scores(dnase, h3k27ac, distance, promoters)
+    gamma = 1.024238616787792
+    first, second = 2 * 10_000.0**-gamma, 2 * 20_000.0**-gamma  # sqrt(4 * 1) = sqrt(1 * 4) = 2
+    np.testing.assert_allclose(scores[:2], [first / (first + second), second / (first + second)])
+    # Contact below 5 kb is taken as at 5 kb; a candidate with no activity scores 0; a
+    # promoter whose candidates all lack activity scores 0, not NaN.
+    np.testing.assert_allclose(scores[2:], [1.0, 0.0, 0.0])
+
+
+def _feature_frame(rows: int, seed: int, cell_line: str) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(rng.gamma(1.0, 0.01, size=(rows, 24)), columns=tables.FEATURE_COLUMNS)
+    return frame.assign(cell_line=cell_line, distance=rng.uniform(3e4, 1e6, rows))
+
+
+def test_rank_marks_puts_every_cell_line_on_one_scale():
+    a = _feature_frame(50, 0, "A")
+    b = a.assign(cell_line="B", **{c: 10 * a[c] + 1 for c in tables.FEATURE_COLUMNS})
+    ranked = tables.rank_marks(pd.concat([a, b], ignore_index=True))
+    marks = ranked[tables.FEATURE_COLUMNS].to_numpy()
+    np.testing.assert_array_equal(marks[:50], marks[50:])  # the scale of a cell line is gone
+    assert marks.min() == pytest.approx(1 / 50) and marks.max() == 1.0
+    x = tables.feature_matrix(ranked, ranked=True)
+    np.testing.assert_allclose(x[:, :24], marks, rtol=1e-6)  # ranks enter as they are
+    np.testing.assert_allclose(x[:, 24], np.log10(ranked["distance"] + 1), rtol=1e-6)
+
+
+def test_table_names():
+    bengi = "BENGI.HMEC.HiC-Benchmark.v3.targetfinder_features.tsv.gz"
+    assert tables.table_name(f"/data/{bengi}") == "BENGI HMEC.HiC-Benchmark"
+    assert tables.table_name("/data/my_cells.tsv.gz") == "my_cells"
+    assert tables.table_name("other.csv") == "other"
+
+
+@pytest.fixture
+def extra_table(shared_data, tmp_path):
+    """300 rows of a BENGI feature table under another cell line's name."""
+    source = shared_data / "bengi" / "features"
+    frame = pd.read_csv(source / "BENGI.NHEK.HiC-Benchmark.v3.targetfinder_features.tsv.gz",
+                        sep="\t", nrows=300)  # fmt: skip
+    path = tmp_path / "BENGI.HMEC.HiC-Benchmark.v3.targetfinder_features.tsv.gz"
+    frame.to_csv(path, sep="\t", index=False)
+    return path
+
+
+def test_extra_test_tables_are_scored_by_the_models_trained_on_every_cell_line(
+    shared_data, extra_table, tmp_path
+):
+    out = tmp_path / "bench"
+    status = main(["--quiet", "benchmark", "--tracks", "features", "--held-out", "K562",
+                   "--feature-rows", "task_only", "--feature-pairs-per-cell-line", "60",
+                   "--feature-max-epochs", "1", "--no-bengi", "--extra-test", str(extra_table),
+                   "--data-dir", str(shared_data), "--out", str(out),
+                   "--threads", "1"])  # fmt: skip
+    assert status == 0
+    results = pd.read_csv(out / "results.csv")
+    extra = results[results["track"] == "features-bengi"]
+    assert set(extra["held_out"]) == {"BENGI HMEC.HiC-Benchmark"}
+    assert set(extra["row"]) == {"task_only", *PROFILES["quick"].feature_baselines}
+    assert (extra["n"] == 300).all()
+    network = extra[extra["row"] == "task_only"].iloc[0]
+    assert network["train_pairs"] == 3 * 60 and network["max_epochs"] == 1
+    gbm = results[results["row"] == "gbm"]
+    assert gbm["gbm_max_leaf_nodes"].isin([7, 31]).all() and (gbm["gbm_trees"] > 0).all()
+    assert "BENGI HMEC.HiC-Benchmark" in (out / "results.md").read_text()
+
+
+def test_a_bad_extra_table_fails_before_any_training(shared_data, tmp_path, capsys):
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("label\tdistance\n1\t5000\n")
+    out = tmp_path / "bench"
+    status = main(["benchmark", "--tracks", "features", "--extra-test", str(bad),
+                   "--data-dir", str(shared_data), "--out", str(out)])  # fmt: skip
+    assert status == 2
+    error = capsys.readouterr().err
+    assert str(bad) in error and "lacks columns" in error
+    assert not (out / "runs").exists()
+
+
+def test_normalise_rank_ranks_a_test_table_within_its_cell_line(extra_table):
+    from kipoi_prism.benchmark.feature_track import ENHANCER_INPUTS, ENHANCER_SIDE, read_table
+
+    plain = read_table(extra_table, BenchmarkConfig())
+    ranked = read_table(extra_table, BenchmarkConfig(normalise="rank"))
+    dnase = "DNase (enhancer)"
+    expected = plain[dnase].rank(pct=True).to_numpy()  # one cell line in the table
+    np.testing.assert_allclose(ranked[dnase], expected, rtol=1e-6)
+    column = ENHANCER_INPUTS[ENHANCER_SIDE.index(tables.FEATURE_COLUMNS.index(dnase))]
+    np.testing.assert_allclose(ranked[column], expected, rtol=1e-6)  # the network reads ranks
+    np.testing.assert_allclose(plain[column], np.log1p(1e3 * plain[dnase]), rtol=1e-5)
