@@ -215,3 +215,31 @@ def test_normalise_rank_ranks_a_test_table_within_its_cell_line(extra_table):
     column = ENHANCER_INPUTS[ENHANCER_SIDE.index(tables.FEATURE_COLUMNS.index(dnase))]
     np.testing.assert_allclose(ranked[column], expected, rtol=1e-6)  # the network reads ranks
     np.testing.assert_allclose(plain[column], np.log1p(1e3 * plain[dnase]), rtol=1e-5)
+
+
+def test_learning_curve_table_orders_runs_by_training_pairs(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "learning_curve.py"
+    runs = []
+    for name, pairs, value in (("big", 9000, 0.3), ("small", 600, 0.1)):
+        run = tmp_path / name
+        run.mkdir()
+        results = pd.DataFrame({"track": "features", "row": ["task_only", "gbm"],
+                                "held_out": "K562", "seed": 0, "train_pairs": [pairs, 9000],
+                                "epochs": [4, None], "aupr": [value, 0.2], "aupr_ci_low": 0.0,
+                                "aupr_ci_high": 1.0, "auroc": 0.7, "train_s": 12.0})  # fmt: skip
+        results.to_csv(run / "results.csv", index=False)
+        (run / "run.json").write_text(json.dumps({"wall_s": 30.0}))
+        runs.append(str(run))
+    done = subprocess.run([sys.executable, str(script), *runs, "--row", "task_only",
+                           "--out", str(tmp_path / "curve.md")],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert len(lines) == 4 and "gbm" not in done.stdout
+    assert lines[2].startswith("| features | task_only | K562 | 0 | 600 | 4 | 0.100 |")
+    assert "| 9000 | 4 | 0.300 |" in lines[3] and lines[3].endswith("| 12 | big | 30 |")
+    assert (tmp_path / "curve.md").read_text() == done.stdout
