@@ -79,6 +79,13 @@ def test_quick_benchmark_writes_its_results(quick_run):
     assert (out / "lam_T_trajectories.png").is_file()
     history = pd.read_csv(out / "training_history.csv")
     assert {"lam", "T", "row", "held_out"} <= set(history.columns)
+    # Every trained row leaves the warm-up and trains its environment stream for more than
+    # one epoch, so the lam = 0 row is not the full row under another name (both rank the
+    # pairs of one held-out cell line by U_I alone: R_E is one value per cell line).
+    trained = history.groupby(["track", "row"])["warmup"].agg(lambda w: int((w == 0).sum()))
+    assert (trained >= 2).all(), trained
+    by_row = sequence.set_index("row")["aupr"]
+    assert by_row["full"] != by_row["lam0"]
 
 
 def _one_track(run: Path, track: str, into: Path) -> Path:
