@@ -236,6 +236,13 @@ def test_early_stopping_waits_for_the_warmup_and_says_the_export_is_untrained(
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("the exported epoch 1 lies inside the warm-up (epochs 1-2)" in w
                and "untrained environment stream" in w for w in warnings), warnings  # fmt: skip
+    # kipoi-prism export of that checkpoint says the same.
+    from kipoi_prism.training.export import export_checkpoint
+
+    caplog.clear()
+    exported = export_checkpoint(result.best_checkpoint, folder / "warmup-plateau" / "w1.pt")
+    assert load_weights(exported).metadata["fit"] == {"environment_trained": False}
+    assert "epoch 1 lies inside the warm-up" in caplog.text
 
 
 def test_a_run_inside_the_warmup_is_refused_before_training(toy):

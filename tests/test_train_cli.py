@@ -92,6 +92,7 @@ def test_export_a_checkpoint(trained, tmp_path, capsys):
     assert main(["export", str(checkpoint), "-o", str(tmp_path / "w.pt")]) == 0
     bundle = load_weights(tmp_path / "w.pt")
     assert bundle.metadata["epoch"] == 3 and 0 < bundle.threshold < 1
+    assert bundle.metadata["fit"] == {"environment_trained": True}  # epoch 3 > warm-up 1
 
 
 def test_report_on_a_folder_without_history_is_an_input_error(tmp_path, capsys):

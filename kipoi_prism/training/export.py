@@ -3,17 +3,21 @@
 ``kipoi-prism train`` already exports its best epoch to ``RUN_DIR/weights.pt``;
 :func:`export_checkpoint` exports any other checkpoint of a run: the network, the momentum
 prototypes of the training cell lines and the decision threshold calibrated on validation
-data at that checkpoint's epoch, with metadata naming where they came from.
+data at that checkpoint's epoch, with metadata naming where they came from and whether the
+epoch's environment stream had trained (``fit.environment_trained``; a warning when not).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import zipfile
 from pathlib import Path
 
 from kipoi_prism.errors import PrismInputError
+
+log = logging.getLogger(__name__)
 
 
 def export_checkpoint(checkpoint: str | os.PathLike, out: str | os.PathLike) -> Path:
@@ -36,6 +40,7 @@ def export_checkpoint(checkpoint: str | os.PathLike, out: str | os.PathLike) -> 
     PrismInputError
         The checkpoint is missing or is not a kipoi-prism training checkpoint.
     """
+    from kipoi_prism.training.curriculum import environment_trained
     from kipoi_prism.training.fit import export_weights
     from kipoi_prism.training.module import PrismLightning
 
@@ -48,9 +53,14 @@ def export_checkpoint(checkpoint: str | os.PathLike, out: str | os.PathLike) -> 
             zipfile.BadZipFile) as error:  # fmt: skip
         raise PrismInputError(f"not a kipoi-prism training checkpoint ({error})", path) from None
     row = module.history[-1] if module.history else {}
+    trained = environment_trained(row)
+    if not trained:
+        log.warning("%s: epoch %s lies inside the warm-up: the exported environment stream "
+                    "(f_E', g_E, lam, T) never trained", path, row.get("epoch", 0))  # fmt: skip
     metadata = {"exported_from": str(path), "epoch": int(row.get("epoch", 0)),
                 "val_aupr": float(row.get("val_aupr", float("nan"))),
                 "trained_on": {"cell_lines": module.cell_lines,
                                "val_cell_lines": module.val_cell_lines},
-                "train_config": module.train_config.to_dict()}  # fmt: skip
+                "train_config": module.train_config.to_dict(),
+                "fit": {"environment_trained": trained}}  # fmt: skip
     return export_weights(module.objective, out, metadata)
