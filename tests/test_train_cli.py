@@ -308,3 +308,14 @@ def test_the_documented_recipe_runs_on_simulated_data(shared_data, tmp_path, mon
     scores = pd.read_csv("runs/sim/scores.tsv", sep="\t")
     assert scores["name"].tolist() == pairs["name"].tolist()
     assert scores["probability"].between(0, 1).all()
+
+
+def test_quiet_keeps_lightning_and_epoch_lines_out(trained, tmp_path, capsys):
+    """``kipoi-prism -q`` logs warnings only, Lightning's own INFO lines included."""
+    _, _, config = trained
+    out = tmp_path / "quiet"
+    assert main(["-q", "train", "--config", str(config), "--out", str(out)]) == 0
+    printed = capsys.readouterr()
+    assert printed.out == f"{out / 'weights.pt'}\n"
+    for line in ("GPU available", "epoch 1/3", "training on"):
+        assert line not in printed.err, printed.err

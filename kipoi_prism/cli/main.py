@@ -72,8 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _configure_logging(args: argparse.Namespace) -> None:
     level = logging.DEBUG if args.verbose else logging.WARNING if args.quiet else logging.INFO
+    # The level is the handler's too: a library that sets its own logger's level (Lightning
+    # sets INFO, "GPU available: ...") still obeys --quiet.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(level)
     logging.basicConfig(
-        level=level, stream=sys.stderr, format="kipoi-prism: %(message)s", force=True
+        level=level, handlers=[handler], format="kipoi-prism: %(message)s", force=True
     )
 
 
