@@ -538,6 +538,13 @@ def test_splits_hold_out_a_pair_by_either_element_and_number_training_cell_lines
     assert splits.cell_vocabulary(frames, None, "t") == ["a", "b", "c"]
     assert splits.cell_vocabulary(frames, ["b", "a"], "t") == ["b", "a", "c"]
     assert splits.names("chr1") == ["chr1"] and splits.names(None) == []
+    # Simulated pairs lie on sequences named by region; their real chromosomes decide.
+    simulated = frame.assign(enhancer_chrom=["chr1_5_9", "chr2_5_9", "chr3_5_9"],
+                             promoter_chrom=["chr2_1_4", "chr3_1_4", "chr3_2_4"],
+                             original_enhancer_chrom=["chr1", "chr2", "chr3"],
+                             original_promoter_chrom=["chr2", "chr3", "chr3"])  # fmt: skip
+    by_original = splits.holdout_mask(simulated, "chromosome", ["chr2"], "test_holdout", "t")
+    assert by_original.tolist() == [True, True, False]
 
 
 def test_sampler_refuses_a_batch_it_cannot_split_and_a_missing_test_split():
