@@ -27,14 +27,16 @@ COLUMNS = ["track", "row", "held_out", "seed", "train_pairs", "epochs", "aupr", 
            "aupr_ci_high", "auroc", "train_s"]  # fmt: skip
 
 
-def curve(folders: list[Path], row: str | None = None) -> pd.DataFrame:
-    """The evaluations of ``folders`` (of ``row`` only, if given) that record their training
-    pairs, with the run they come from, ordered by training pairs."""
+def curve(folders: list[Path], row: str | None = None, held_out: str | None = None) -> pd.DataFrame:
+    """The evaluations of ``folders`` (of ``row`` and ``held_out`` only, if given) that
+    record their training pairs, with the run they come from, ordered by training pairs."""
     parts = []
     for folder in folders:
         results = pd.read_csv(folder / "results.csv")
         if row is not None:
             results = results[results["row"] == row]
+        if held_out is not None:
+            results = results[results["held_out"] == held_out]
         results = results[results.get("train_pairs", pd.Series(dtype=float)).notna()]
         meta = json.loads((folder / "run.json").read_text())
         parts.append(results[COLUMNS].assign(run=folder.name, wall_s=meta.get("wall_s")))
@@ -63,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("runs", nargs="+", type=Path, help="benchmark results directories")
     parser.add_argument("--row", help="only this row (e.g. task_only)")
+    parser.add_argument("--held-out", help="only this held-out cell line (e.g. K562)")
     parser.add_argument("--out", type=Path, help="also write the table here")
     args = parser.parse_args(argv)
-    text = markdown(curve(args.runs, args.row))
+    text = markdown(curve(args.runs, args.row, args.held_out))
     print(text, end="")
     if args.out:
         write_text(args.out, text)

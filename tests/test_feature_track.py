@@ -236,7 +236,7 @@ def test_learning_curve_table_orders_runs_by_training_pairs(tmp_path):
         (run / "run.json").write_text(json.dumps({"wall_s": 30.0}))
         runs.append(str(run))
     done = subprocess.run([sys.executable, str(script), *runs, "--row", "task_only",
-                           "--out", str(tmp_path / "curve.md")],
+                           "--held-out", "K562", "--out", str(tmp_path / "curve.md")],
                           capture_output=True, text=True, check=True)  # fmt: skip
     lines = done.stdout.splitlines()
     assert len(lines) == 4 and "gbm" not in done.stdout

@@ -1,0 +1,34 @@
+#!/bin/bash
+# Sequential queue of the equal-data experiment (one process at a time, nice 10).
+cd /tmp/p3/clone
+PY="nice -n 10 /work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data"
+while kill -0 $(cat /tmp/p3/runs/net-K562.pid) 2>/dev/null; do sleep 10; done
+export PYTHONPATH=/tmp/p3/clone
+start=$(date +%s); $PY $COMMON --held-out K562,HeLa-S3,GM12878 --feature-rows "" --out /tmp/p3/runs/baselines > /tmp/p3/runs/baselines.log 2>&1; echo "baselines $(( $(date +%s) - start )) s rc $?" >> /tmp/p3/runs/queue.log
+for cell in HeLa-S3 GM12878; do
+  start=$(date +%s); $PY $COMMON --held-out $cell --feature-rows task_only --feature-baselines "" --out /tmp/p3/runs/net-$cell > /tmp/p3/runs/net-$cell.log 2>&1; echo "net-$cell $(( $(date +%s) - start )) s" >> /tmp/p3/runs/queue.log
+done
+#!/bin/bash
+# Learning curve of the recommended network on held-out K562 (seed 0), after queue.sh.
+cd /tmp/p3/clone
+while kill -0 $(cat /tmp/p3/runs/queue.pid) 2>/dev/null; do sleep 10; done
+export PYTHONPATH=/tmp/p3/clone
+PY="nice -n 10 /work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data --held-out K562 --feature-rows task_only --feature-baselines"
+for n in 1500 6000; do
+  start=$(date +%s); $PY $COMMON "" --feature-pairs-per-cell-line $n --out /tmp/p3/runs/curve-$n > /tmp/p3/runs/curve-$n.log 2>&1; echo "curve-$n $(( $(date +%s) - start )) s" >> /tmp/p3/runs/queue.log
+done
+#!/bin/bash
+# Patience sensitivity: the HeLa-S3 fit stopped at epoch 7 on a noisy validation AUPR.
+cd /tmp/p3/clone
+while kill -0 $(cat /tmp/p3/runs/queue2.pid) 2>/dev/null; do sleep 10; done
+export PYTHONPATH=/tmp/p3/clone
+PY="nice -n 10 /work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data --feature-rows task_only --feature-baselines "
+for cell in HeLa-S3 K562; do
+  start=$(date +%s); $PY $COMMON "" --held-out $cell --feature-max-epochs 30 --feature-patience 6 --out /tmp/p3/runs/patience6-$cell > /tmp/p3/runs/patience6-$cell.log 2>&1; echo "patience6-$cell $(( $(date +%s) - start )) s" >> /tmp/p3/runs/queue.log
+done
+# Then, from /work/main (the merge reads the four finished runs):
+# kipoi-prism benchmark --merge /tmp/p3/runs/baselines /tmp/p3/runs/net-K562 /tmp/p3/runs/net-HeLa-S3 /tmp/p3/runs/net-GM12878 --out /tmp/p3/runs/merged
+# python benchmarks/learning_curve.py docs/benchmark-runs/features-equal-data/learning-curve/pairs-1500 docs/benchmark-runs/features-equal-data/learning-curve/pairs-6000 docs/benchmark-runs/features-equal-data --row task_only --held-out K562 --out docs/benchmark-runs/features-equal-data/learning-curve/learning_curve.md
