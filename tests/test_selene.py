@@ -508,8 +508,8 @@ def test_save_dataset_writes_the_sampled_pairs(tmp_path):
     "changes, message",
     [
         ({"validation_holdout": []}, "sampler.validation_holdout: name the held-out chromosome"),
-        ({"validation_holdout": ["chr9"]}, "sampler.validation_holdout: chr9 not among"),
-        ({"split_by": "cell_line", "validation_holdout": ["cellD"]}, "cellD not among"),
+        ({"validation_holdout": ["chr9"]}, "sampler.validation_holdout: chr9 not found among"),
+        ({"split_by": "cell_line", "validation_holdout": ["cellD"]}, "cellD not found among"),
         ({"split_by": "random"}, "sampler.split_by: 'random' is not one of"),
         ({"train_cell_lines": ["cellA", "cellB"]}, "the training split holds the cell lines"),
         ({"blocks_per_batch": 0}, "sampler.blocks_per_batch: expected a positive integer"),

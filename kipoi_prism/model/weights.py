@@ -13,7 +13,6 @@ Contents (all plain types and tensors, so it loads with ``weights_only=True``)::
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ import torch
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import atomic_path
+from kipoi_prism.io.checksums import file_sha256
 from kipoi_prism.model.network import PrismEnergy
 
 WEIGHTS_FORMAT = "kipoi-prism-weights"
@@ -49,11 +49,7 @@ class WeightsBundle:
 
 def file_digest(path: str | os.PathLike, length: int = 12) -> str:
     """First ``length`` hex digits of a file's SHA-256."""
-    sha = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()[:length]
+    return file_sha256(path)[:length]
 
 
 def save_weights(

@@ -16,16 +16,15 @@ Files (in ``out_dir``, each written to a temporary file and renamed onto its nam
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kipoi_prism.io.atomic import atomic_open, write_text
+from kipoi_prism.io.checksums import file_sha256
 from kipoi_prism.io.pairs import PAIR_COLUMNS
 
 TRUTH_FORMAT = "kipoi-prism-simulation/1"
@@ -103,15 +102,6 @@ def json_ready(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def file_sha256(path: str | os.PathLike) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def truth_document(config, env, parameters, metrics, compositions, regions, inputs) -> dict:

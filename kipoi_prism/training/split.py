@@ -81,30 +81,54 @@ def split_pairs(
     ValueError
         With ``require_both``, an empty training or validation split.
     """
-    values = [frame[c].astype(str) for c in (columns or split_columns(frame, split.by))]
-    in_val = _any_in(values, split.val)
+    columns = columns or split_columns(frame, split.by)
+    in_val = held_out_mask(frame, split.by, split.val, "data.split.val", source, columns)
     if require_both and (in_val.all() or not in_val.any()):
         kind = "chromosomes" if split.by == "chromosome" else "cell lines"
         raise ValueError(f"validation {kind} {tuple(split.val)} leave an empty split")
-    _check_present(split, set().union(*(set(v) for v in values)), source)
-    excluded = _any_in(values, split.exclude)
+    excluded = held_out_mask(frame, split.by, split.exclude, "data.split.exclude", source,
+                             columns)  # fmt: skip
     train = frame[~in_val & ~excluded].reset_index(drop=True)
     val = frame[in_val & ~excluded].reset_index(drop=True)
     return train, val
 
 
-def _any_in(values: list[pd.Series], names: list[str]) -> np.ndarray:
-    """Rows where any of the columns' values is one of ``names``."""
-    return np.logical_or.reduce([v.isin(names).to_numpy() for v in values])
+def held_out_mask(
+    frame: pd.DataFrame,
+    by: str,
+    names: Sequence[str],
+    setting: str,
+    source: str | None = None,
+    columns: Sequence[str] | None = None,
+) -> np.ndarray:
+    """Rows with any of ``names`` in any split column (a pair with either element there).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    by : {"cell_line", "chromosome"}
+    names : sequence of str
+        Held-out cell lines or chromosomes.
+    setting : str
+        The option that named them, for the error message (e.g. ``data.split.val``).
+    source : str, optional
+        The table's file name, for the error message.
+    columns : sequence of str, optional
+        Default: :func:`split_columns`.
 
-def _check_present(split: SplitConfig, available: set[str], source: str | None) -> None:
-    for name in ("val", "exclude"):
-        missing = sorted(set(getattr(split, name)) - available)
-        if missing:
-            shown = ", ".join(sorted(available)[:10])
-            raise PrismInputError(
-                f"data.split.{name}: {', '.join(missing)} not found among the {split.by} "
-                f"values of the pairs ({shown})",
-                source,
-            )
+    Raises
+    ------
+    PrismInputError
+        A name that no pair has.
+    """
+    values = [frame[c].astype(str) for c in (columns or split_columns(frame, by))]
+    available = set().union(*(set(v) for v in values))
+    missing = sorted(set(names) - available)
+    if missing:
+        shown = ", ".join(sorted(available)[:10])
+        raise PrismInputError(
+            f"{setting}: {', '.join(missing)} not found among the {by} values of the pairs "
+            f"({shown})",
+            source,
+        )
+    return np.logical_or.reduce([v.isin(list(names)).to_numpy() for v in values])

@@ -24,7 +24,7 @@ from kipoi_prism.io.atomic import write_text
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.pairs import PAIR_COLUMNS, read_pairs
 from kipoi_prism.training.datasets import check_labelled
-from kipoi_prism.training.split import split_columns
+from kipoi_prism.training.split import held_out_mask
 
 MODES = ("train", "validate", "test")
 
@@ -156,17 +156,7 @@ def holdout_mask(
     PrismInputError
         A held-out name that no pair has (``option`` names the setting).
     """
-    values = [frame[column].astype(str) for column in split_columns(frame, split_by)]
-    available = set().union(*(set(v) for v in values))
-    missing = sorted(set(held_out) - available)
-    if missing:
-        shown = ", ".join(sorted(available)[:10])
-        raise PrismInputError(
-            f"sampler.{option}: {', '.join(missing)} not among the {split_by} values "
-            f"of the pairs ({shown})",
-            source,
-        )
-    return np.logical_or.reduce([v.isin(held_out).to_numpy() for v in values])
+    return held_out_mask(frame, split_by, held_out, f"sampler.{option}", source)
 
 
 def cell_vocabulary(
