@@ -71,8 +71,9 @@ def calibrate_threshold(labels: np.ndarray, probabilities: np.ndarray) -> float:
     """Decision threshold that balances precision and recall on validation data.
 
     Among the thresholds of the precision-recall curve, picks the one where
-    ``|precision - recall|`` is smallest (ties: the higher F1). With a single class,
-    returns 0.5.
+    ``|precision - recall|`` is smallest (ties: the higher F1), among the thresholds that
+    call at least one true pair (a threshold calling only negatives has precision = recall
+    = 0, balanced but useless). With a single class, returns 0.5.
 
     Parameters
     ----------
@@ -89,7 +90,9 @@ def calibrate_threshold(labels: np.ndarray, probabilities: np.ndarray) -> float:
     precision, recall, thresholds = precision_recall_curve(labels, probabilities)
     precision, recall = precision[:-1], recall[:-1]
     f1 = np.where(precision + recall > 0, 2 * precision * recall / (precision + recall + 1e-12), 0)
-    order = np.lexsort((-f1, np.abs(precision - recall)))
+    # Thresholds that call no true pair (precision = recall = 0, "balanced") rank last.
+    imbalance = np.where(f1 > 0, np.abs(precision - recall), np.inf)
+    order = np.lexsort((-f1, imbalance))
     return float(thresholds[order[0]])
 
 

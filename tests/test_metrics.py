@@ -81,3 +81,11 @@ def test_bootstrap_interval_is_seeded_and_follows_the_level():
     low, high = bootstrap_interval(labels, scores, n_boot=50, seed=4, level=0.5)
     assert first[0] < low < high < first[1]
     assert np.isnan(bootstrap_interval(np.zeros(5), np.ones(5), n_boot=5)).all()
+
+
+def test_calibration_never_picks_a_threshold_that_calls_only_negatives():
+    # The top two scores are negatives: at 0.9 and 0.8 precision = recall = 0 (balanced but
+    # useless). Among the others, 0.5 is the most balanced (P 1/3, R 1/2).
+    labels = np.array([0, 0, 1, 1, 0])
+    probabilities = np.array([0.9, 0.8, 0.5, 0.4, 0.1])
+    assert calibrate_threshold(labels, probabilities) == 0.5
