@@ -219,6 +219,7 @@ def test_git_commit_says_when_the_tree_differs_from_its_commit(tmp_path, monkeyp
     "run",
     [
         "features",
+        "features-equal-data",
         "sequence",
         "sequence-gpu",
         "sequence-4x",

@@ -32,3 +32,5 @@ done
 # Then, from /work/main (the merge reads the four finished runs):
 # kipoi-prism benchmark --merge /tmp/p3/runs/baselines /tmp/p3/runs/net-K562 /tmp/p3/runs/net-HeLa-S3 /tmp/p3/runs/net-GM12878 --out /tmp/p3/runs/merged
 # python benchmarks/learning_curve.py docs/benchmark-runs/features-equal-data/learning-curve/pairs-1500 docs/benchmark-runs/features-equal-data/learning-curve/pairs-6000 docs/benchmark-runs/features-equal-data --row task_only --held-out K562 --out docs/benchmark-runs/features-equal-data/learning-curve/learning_curve.md
+# queue3.sh's K562 run (patience 6) was stopped by hand after 38 s to give its time to
+# queue4.sh; only patience6-HeLa-S3 finished and is kept.
