@@ -31,6 +31,19 @@ for cell in HeLa-S3 K562; do
 done
 # Then, from /work/main (the merge reads the four finished runs):
 # kipoi-prism benchmark --merge /tmp/p3/runs/baselines /tmp/p3/runs/net-K562 /tmp/p3/runs/net-HeLa-S3 /tmp/p3/runs/net-GM12878 --out /tmp/p3/runs/merged
-# python benchmarks/learning_curve.py docs/benchmark-runs/features-equal-data/learning-curve/pairs-1500 docs/benchmark-runs/features-equal-data/learning-curve/pairs-6000 docs/benchmark-runs/features-equal-data --row task_only --held-out K562 --out docs/benchmark-runs/features-equal-data/learning-curve/learning_curve.md
+# python benchmarks/learning_curve.py docs/benchmark-runs/features-equal-data/learning-curve/pairs-1500 docs/benchmark-runs/features-equal-data/learning-curve/pairs-6000 docs/benchmark-runs/features-equal-data/learning-curve/pairs-all --row task_only --held-out K562 --out docs/benchmark-runs/features-equal-data/learning-curve/learning_curve.md
 # queue3.sh's K562 run (patience 6) was stopped by hand after 38 s to give its time to
 # queue4.sh; only patience6-HeLa-S3 finished and is kept.
+#!/bin/bash
+# The full objective (energy head + auxiliary losses + curriculum) at equal data, after queue3.sh.
+cd /tmp/p3/clone
+while kill -0 $(cat /tmp/p3/runs/queue3.pid) 2>/dev/null; do sleep 10; done
+export PYTHONPATH=/tmp/p3/clone
+PY="nice -n 10 /work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data --feature-rows full --feature-baselines "
+for cell in HeLa-S3 GM12878 K562; do
+  start=$(date +%s); $PY $COMMON "" --held-out $cell --out /tmp/p3/runs/full-$cell > /tmp/p3/runs/full-$cell.log 2>&1; echo "full-$cell $(( $(date +%s) - start )) s" >> /tmp/p3/runs/queue.log
+done
+# Then, from /work/main, the seven finished runs merged (replacing the first four-run merge):
+# kipoi-prism benchmark --merge /tmp/p3/runs/baselines /tmp/p3/runs/net-K562 /tmp/p3/runs/net-HeLa-S3 /tmp/p3/runs/net-GM12878 /tmp/p3/runs/full-HeLa-S3 /tmp/p3/runs/full-GM12878 /tmp/p3/runs/full-K562 --out /tmp/p3/runs/merged2
+# learning-curve/pairs-all is a copy of the net-K562 run (the curve's every-pair point).
