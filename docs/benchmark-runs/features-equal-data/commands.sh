@@ -57,3 +57,13 @@ for row in full task_only; do
   start=$(date +%s); $PY $COMMON "" --feature-rows $row --out /tmp/p3/runs/seed1-$row-K562 > /tmp/p3/runs/seed1-$row-K562.log 2>&1; echo "seed1-$row-K562 $(( $(date +%s) - start )) s" >> /tmp/p3/runs/queue.log
 done
 # kipoi-prism benchmark --merge /tmp/p3/runs/seed1-full-K562 /tmp/p3/runs/seed1-task_only-K562 --out /tmp/p3/runs/seed1-K562
+#!/bin/bash
+# Seed 1 of both networks on held-out HeLa-S3 (how far a seed moves them at equal data).
+cd /tmp/p3/clone
+export PYTHONPATH=/tmp/p3/clone
+PY="nice -n 10 /work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks features --seeds 1 --no-bengi --threads 1 --data-dir /work/shared/data --held-out HeLa-S3 --feature-baselines "
+for row in full task_only; do
+  start=$(date +%s); $PY $COMMON "" --feature-rows $row --out /tmp/p3/runs/seed1-$row-HeLa-S3 > /tmp/p3/runs/seed1-$row-HeLa-S3.log 2>&1; echo "seed1-$row-HeLa-S3 $(( $(date +%s) - start )) s" >> /tmp/p3/runs/queue.log
+done
+# kipoi-prism benchmark --merge /tmp/p3/runs/seed1-full-K562 /tmp/p3/runs/seed1-task_only-K562 /tmp/p3/runs/seed1-full-HeLa-S3 /tmp/p3/runs/seed1-task_only-HeLa-S3 --out /tmp/p3/runs/seed1  (replaces seed1-K562)
