@@ -319,3 +319,11 @@ def test_quiet_keeps_lightning_and_epoch_lines_out(trained, tmp_path, capsys):
     assert printed.out == f"{out / 'weights.pt'}\n"
     for line in ("GPU available", "epoch 1/3", "training on"):
         assert line not in printed.err, printed.err
+
+
+def test_the_report_names_each_auxiliary_weight_by_its_loss():
+    from kipoi_prism.training import report
+
+    panel = dict((title, series) for title, series, *_ in report._PANELS)["auxiliary weights"]
+    for column, label in panel:
+        assert column.removeprefix("w_") in label.split(), (column, label)

@@ -108,8 +108,8 @@ _PANELS = [
     ("domain accuracy", [("domain_acc", "accuracy"), ("domain_chance", "chance")], False, 0.30),
     ("sparsity |z|_0 / d", [("zI_l0", "z_I"), ("zE_l0", "z_E")], False, None),
     ("T and lam", [("T", "T"), ("lam", "lam")], False, None),
-    ("auxiliary weights", [("w_corr", "a"), ("w_inv", "b"), ("w_hcont", "g"),
-                           ("w_sparse", "d"), ("w_proto", "h")], False, None),
+    ("auxiliary weights", [("w_corr", "α corr"), ("w_inv", "β inv"), ("w_hcont", "γ hcont"),
+                           ("w_sparse", "δ sparse"), ("w_proto", "η proto")], False, None),
 ]  # fmt: skip
 # Overlapping curves stay apart: each series of a panel has its own marker and line style.
 _MARKERS = ("o", "s", "^", "D", "v", "x")
