@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kipoi_prism.model.weights import file_digest
+from kipoi_prism.io.checksums import file_sha256
 
 NOT_RECORDED = "not recorded"
 _AUXILIARY = ("corr", "inv", "hcont", "sparse", "proto")
@@ -38,9 +38,7 @@ def describe(bundle) -> dict[str, Any]:
     return {
         "file": {
             "path": str(bundle.path) if bundle.path is not None else NOT_RECORDED,
-            "sha256": file_digest(bundle.path, length=64)
-            if bundle.path is not None
-            else NOT_RECORDED,
+            "sha256": file_sha256(bundle.path) if bundle.path is not None else NOT_RECORDED,
             "package_version": meta.get("package_version", NOT_RECORDED),
         },
         "inputs": _inputs(config),
