@@ -38,6 +38,7 @@ from kipoi_prism.config import (
     TrainConfig,
     TrainerConfig,
 )
+from kipoi_prism.config.loading import apply_overrides
 from kipoi_prism.config.variants import VARIANTS
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
@@ -167,7 +168,7 @@ def base_configs(config: BenchmarkConfig, seed: int, backbone: str = "prism"):
     )  # fmt: skip
     train = TrainConfig(max_epochs=config.max_epochs, patience=config.patience,
                         warmup_epochs=config.warmup_epochs, seed=seed)  # fmt: skip
-    return model, train
+    return apply_overrides(model, train, config.overrides)
 
 
 def trainer_settings(config: BenchmarkConfig) -> TrainerConfig:

@@ -15,11 +15,13 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from kipoi_prism.config.checks import is_int
-from kipoi_prism.config.training import RunConfig
+from kipoi_prism.config.model import ModelConfig
+from kipoi_prism.config.training import RunConfig, TrainConfig
 from kipoi_prism.errors import PrismInputError
 
 
@@ -70,6 +72,28 @@ def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
         raise PrismInputError(error.problem, path) from None
     except TypeError as error:
         raise PrismInputError(f"bad configuration ({error})", path) from None
+
+
+def apply_overrides(
+    model: ModelConfig, train: TrainConfig, overrides: Sequence[str]
+) -> tuple[ModelConfig, TrainConfig]:
+    """``model.KEY=VALUE`` / ``train.KEY=VALUE`` overrides applied to ready configurations.
+
+    The benchmark's ``--set``: the same typed checks and messages as :func:`load_config`,
+    on the ``model`` and ``train`` sections only.
+    """
+    data = {"model": model.to_dict(), "train": train.to_dict()}
+    for override in overrides:
+        section = override.partition("=")[0].strip().split(".")[0]
+        if section not in data:
+            raise PrismInputError(
+                f"--set {override}: only model.* and train.* settings can be set here"
+            )
+        _apply_override(data, override)
+    try:
+        return ModelConfig.from_dict(data["model"]), TrainConfig.from_dict(data["train"])
+    except PrismInputError as error:
+        raise PrismInputError(_blame_override(error.problem, overrides) or error.problem) from None
 
 
 def _apply_override(data: dict, override: str) -> None:

@@ -17,6 +17,7 @@ from kipoi_prism.errors import PrismInputError
 
 HEADS = ("energy", "linear", "film")
 BACKBONES = ("prism", "features")
+ENCODERS = ("residual", "counts")
 TEMPERATURES = ("scalar", "cell")
 
 # softplus(T_INIT_RAW) == 1.0 exactly: log(e - 1).
@@ -42,6 +43,14 @@ class ModelConfig:
     element_dim : int
         Channels of the last convolution; each element pools to ``2 * element_dim``
         (mean and max).
+    encoder : {"residual", "counts"}
+        Sequence element encoder: ``residual`` (stem, dilated residual blocks, mean+max
+        pooling) or ``counts`` (one motif-detector convolution with a learned threshold per
+        filter and log-sum pooling: soft ``log(1 + sites)`` per filter; ``element_dim``,
+        ``res_*`` and ``stem_pool`` unused). See :mod:`kipoi_prism.model.elements`.
+    bilinear_rank : int
+        Rank of the explicit enhancer x promoter bilinear term added to ``z_I``'s input
+        (0: none, the SPEC's backbone).
     backbone : {"prism", "features"}
         ``prism``: the convolutional sequence backbone on one-hot windows; ``features``:
         an MLP backbone on per-element feature vectors (the benchmark's real-feature
@@ -78,6 +87,8 @@ class ModelConfig:
     res_kernel: int = 5
     res_pool: int = 4
     element_dim: int = 96
+    encoder: str = "residual"
+    bilinear_rank: int = 0
     backbone: str = "prism"
     feature_dims: tuple[int, int] = (17, 8)
     shared_encoder: bool = False
@@ -94,6 +105,8 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         check_choice("backbone", self.backbone, BACKBONES)
+        check_choice("encoder", self.encoder, ENCODERS)
+        check(self.bilinear_rank >= 0, "bilinear_rank", self.bilinear_rank, "an integer >= 0")
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
         check_choice("head", self.head, HEADS)
         check_choice("temperature", self.temperature, TEMPERATURES)

@@ -5,7 +5,12 @@ promoter) with a convolutional stem, dilated residual blocks and mean+max global
 then combines the two element vectors by concatenation plus element-wise product:
 
     h = [v_E, v_P]                              intermediate features, (B, 4 * element_dim)
-    z_I = ReLU(W [v_E, v_P, v_E * v_P] + b)     sequence representation, (B, d_I)
+    z_I = ReLU(W [v_E, v_P, v_E * v_P, q] + b)  sequence representation, (B, d_I)
+
+with ``q = (A v_E) * (B v_P)`` the optional low-rank bilinear term (``bilinear_rank`` > 0;
+absent by default): every enhancer-channel x promoter-channel product that a rank-r
+compatibility matrix ``v_E^T A^T B v_P`` needs, which the element-wise product (channel k
+with channel k only) cannot express. The element encoders are in :mod:`.elements`.
 
 ``h`` is what the environment stream reads; ``z_I`` is non-negative so its sparsity
 (``|z_I|_0 / d_I``) is a real count of silent units.
@@ -18,51 +23,36 @@ from torch import nn
 
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.model.elements import build_element_encoder
 
 
-class ResidualBlock(nn.Module):
-    """Pre-activation dilated convolution with a skip connection; keeps length and channels."""
+class LowRankBilinear(nn.Module):
+    """``q = (A v_E) * (B v_P)``, shape (B, rank): the rank-r enhancer x promoter products."""
 
-    def __init__(self, channels: int, kernel: int, dilation: int, dropout: float) -> None:
+    def __init__(self, enhancer_dim: int, promoter_dim: int, rank: int) -> None:
         super().__init__()
-        self.body = nn.Sequential(
-            nn.BatchNorm1d(channels),
-            nn.ReLU(),
-            nn.Conv1d(channels, channels, kernel, dilation=dilation, padding="same"),
-            nn.Dropout(dropout),
-        )
+        self.left = nn.Linear(enhancer_dim, rank, bias=False)
+        self.right = nn.Linear(promoter_dim, rank, bias=False)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.body(x)
+    def forward(self, v_e: torch.Tensor, v_p: torch.Tensor) -> torch.Tensor:
+        return self.left(v_e) * self.right(v_p)
 
 
-class ElementEncoder(nn.Module):
-    """One element's one-hot ``(B, 4, L)`` -> pooled vector ``(B, 2 * element_dim)``."""
+def interaction_layers(element: int, config: ModelConfig) -> tuple[nn.Module, nn.Module | None]:
+    """The combine layer ``z_I = ReLU(W [...] + b)`` and the optional bilinear term."""
+    rank = config.bilinear_rank
+    combine = nn.Sequential(
+        nn.Dropout(config.dropout), nn.Linear(3 * element + rank, config.d_interaction), nn.ReLU()
+    )
+    return combine, (LowRankBilinear(element, element, rank) if rank else None)
 
-    def __init__(self, config: ModelConfig) -> None:
-        super().__init__()
-        c = config.channels
-        blocks = [
-            ResidualBlock(c, config.res_kernel, 2 ** (i + 1), config.dropout / 3)
-            for i in range(config.res_blocks)
-        ]
-        self.layers = nn.Sequential(
-            # Pool before normalising: the full-length map is the costliest tensor here.
-            nn.Conv1d(4, c, config.stem_kernel, padding="same"),
-            nn.MaxPool1d(config.stem_pool),
-            nn.BatchNorm1d(c),
-            nn.ReLU(),
-            *blocks,
-            nn.MaxPool1d(config.res_pool),
-            nn.Conv1d(c, config.element_dim, 3, padding="same"),
-            nn.BatchNorm1d(config.element_dim),
-            nn.ReLU(),
-        )
-        self.output_dim = 2 * config.element_dim
 
-    def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
-        maps = self.layers(one_hot)
-        return torch.cat([maps.mean(dim=-1), maps.amax(dim=-1)], dim=-1)
+def combine_elements(backbone: nn.Module, v_e: torch.Tensor, v_p: torch.Tensor) -> torch.Tensor:
+    """``z_I`` from the two element vectors (``backbone.combine`` and ``backbone.bilinear``)."""
+    parts = [v_e, v_p, v_e * v_p]
+    if backbone.bilinear is not None:
+        parts.append(backbone.bilinear(v_e, v_p))
+    return backbone.combine(torch.cat(parts, dim=-1))
 
 
 class PrismBackbone(nn.Module):
@@ -75,17 +65,13 @@ class PrismBackbone(nn.Module):
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
-        self.enhancer_encoder = ElementEncoder(config)
+        self.enhancer_encoder = build_element_encoder(config)
         self.promoter_encoder = (
-            self.enhancer_encoder if config.shared_encoder else ElementEncoder(config)
+            self.enhancer_encoder if config.shared_encoder else build_element_encoder(config)
         )
         element = self.enhancer_encoder.output_dim
         self.feature_dim = 2 * element
-        self.combine = nn.Sequential(
-            nn.Dropout(config.dropout),
-            nn.Linear(3 * element, config.d_interaction),
-            nn.ReLU(),
-        )
+        self.combine, self.bilinear = interaction_layers(element, config)
 
     def forward(
         self, enhancer: torch.Tensor, promoter: torch.Tensor
@@ -103,8 +89,7 @@ class PrismBackbone(nn.Module):
         """
         v_e = self.enhancer_encoder(enhancer)
         v_p = self.promoter_encoder(promoter)
-        z_i = self.combine(torch.cat([v_e, v_p, v_e * v_p], dim=-1))
-        return z_i, torch.cat([v_e, v_p], dim=-1)
+        return combine_elements(self, v_e, v_p), torch.cat([v_e, v_p], dim=-1)
 
 
 class EnvironmentEncoder(nn.Module):
@@ -146,9 +131,7 @@ class FeatureBackbone(nn.Module):
         self.enhancer_encoder = element(config.feature_dims[0])
         self.promoter_encoder = element(config.feature_dims[1])
         self.feature_dim = 2 * hidden
-        self.combine = nn.Sequential(
-            nn.Dropout(config.dropout), nn.Linear(3 * hidden, config.d_interaction), nn.ReLU()
-        )
+        self.combine, self.bilinear = interaction_layers(hidden, config)
 
     def forward(
         self, enhancer: torch.Tensor, promoter: torch.Tensor
@@ -166,8 +149,7 @@ class FeatureBackbone(nn.Module):
         """
         v_e = self.enhancer_encoder(enhancer)
         v_p = self.promoter_encoder(promoter)
-        z_i = self.combine(torch.cat([v_e, v_p, v_e * v_p], dim=-1))
-        return z_i, torch.cat([v_e, v_p], dim=-1)
+        return combine_elements(self, v_e, v_p), torch.cat([v_e, v_p], dim=-1)
 
 
 def build_backbone(config: ModelConfig) -> nn.Module:
@@ -206,7 +188,7 @@ def initialise_stem(backbone: PrismBackbone, motifs, freeze: bool = False) -> in
     """
     encoders = {id(e): e for e in (backbone.enhancer_encoder, backbone.promoter_encoder)}
     for encoder in encoders.values():
-        conv = encoder.layers[0]
+        conv = encoder.stem
         needed = 2 * len(motifs)
         if needed > conv.out_channels:
             raise PrismInputError(

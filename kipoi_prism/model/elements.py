@@ -1,0 +1,103 @@
+"""Element encoders: one element's one-hot window ``(B, 4, L)`` -> a vector per element.
+
+Two encoders, chosen by ``ModelConfig.encoder``:
+
+- ``residual`` (:class:`ElementEncoder`, the PRISM default): a convolutional stem, max-pool,
+  dilated residual blocks, a last convolution and mean+max global pooling.
+- ``counts`` (:class:`CountEncoder`): one convolution whose filters act as motif detectors,
+  a learned threshold per filter, and the log of the summed above-threshold scores over the
+  window -- a soft ``log(1 + sites)`` per filter, the quantity an enhancer's or promoter's
+  motif grammar is usually summarised by (and the one the project's simulator draws its
+  labels from). Few parameters and no position-specific layer, so it cannot memorise a
+  region's exact layout.
+
+Both expose ``stem`` (the first convolution, which ``train.stem_motifs`` initialises from
+known motifs) and ``output_dim``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from kipoi_prism.config import ModelConfig
+
+
+class ResidualBlock(nn.Module):
+    """Pre-activation dilated convolution with a skip connection; keeps length and channels."""
+
+    def __init__(self, channels: int, kernel: int, dilation: int, dropout: float) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.BatchNorm1d(channels),
+            nn.ReLU(),
+            nn.Conv1d(channels, channels, kernel, dilation=dilation, padding="same"),
+            nn.Dropout(dropout),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.body(x)
+
+
+class ElementEncoder(nn.Module):
+    """One element's one-hot ``(B, 4, L)`` -> pooled vector ``(B, 2 * element_dim)``."""
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        c = config.channels
+        blocks = [
+            ResidualBlock(c, config.res_kernel, 2 ** (i + 1), config.dropout / 3)
+            for i in range(config.res_blocks)
+        ]
+        self.layers = nn.Sequential(
+            # Pool before normalising: the full-length map is the costliest tensor here.
+            nn.Conv1d(4, c, config.stem_kernel, padding="same"),
+            nn.MaxPool1d(config.stem_pool),
+            nn.BatchNorm1d(c),
+            nn.ReLU(),
+            *blocks,
+            nn.MaxPool1d(config.res_pool),
+            nn.Conv1d(c, config.element_dim, 3, padding="same"),
+            nn.BatchNorm1d(config.element_dim),
+            nn.ReLU(),
+        )
+        self.output_dim = 2 * config.element_dim
+
+    @property
+    def stem(self) -> nn.Conv1d:
+        return self.layers[0]
+
+    def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
+        maps = self.layers(one_hot)
+        return torch.cat([maps.mean(dim=-1), maps.amax(dim=-1)], dim=-1)
+
+
+class CountEncoder(nn.Module):
+    """Soft motif-site counts: ``log(1 + sum_x ReLU(conv(x) - threshold))`` per filter.
+
+    The threshold is a parameter of its own (not the convolution's bias), so a stem frozen at
+    known motifs still learns where a score becomes a site. The log counts are batch-normalised
+    so that the interaction layers see comparable scales whatever the window length.
+
+    Output ``(B, channels)``.
+    """
+
+    def __init__(self, config: ModelConfig) -> None:
+        super().__init__()
+        self.stem = nn.Conv1d(4, config.channels, config.stem_kernel, padding="same")
+        self.threshold = nn.Parameter(torch.zeros(config.channels))
+        self.norm = nn.BatchNorm1d(config.channels)
+        self.output_dim = config.channels
+
+    def counts(self, one_hot: torch.Tensor) -> torch.Tensor:
+        """Soft site counts ``(B, channels)`` before the log (for inspection and tests)."""
+        scores = self.stem(one_hot) - self.threshold[None, :, None]
+        return torch.relu(scores).sum(dim=-1)
+
+    def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
+        return self.norm(torch.log1p(self.counts(one_hot)))
+
+
+def build_element_encoder(config: ModelConfig) -> nn.Module:
+    """The element encoder named by ``config.encoder``."""
+    return CountEncoder(config) if config.encoder == "counts" else ElementEncoder(config)

@@ -1,0 +1,118 @@
+"""The element encoders and the low-rank bilinear term (``model.encoder``,
+``model.bilinear_rank``), and the benchmark's ``--set`` overrides."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from predict_helpers import TINY, single_thread  # noqa: F401
+
+from kipoi_prism.benchmark.harness import PROFILES, base_configs
+from kipoi_prism.config import ModelConfig, TrainConfig
+from kipoi_prism.config.loading import apply_overrides
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.motifs import Motif
+from kipoi_prism.model.backbone import PrismBackbone, initialise_stem
+from kipoi_prism.model.elements import ElementEncoder
+from kipoi_prism.model.network import PrismEnergy
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+def one_hot(sequence: str) -> torch.Tensor:
+    index = torch.tensor(["ACGT".index(base) for base in sequence])
+    return torch.nn.functional.one_hot(index, 4).T.float().unsqueeze(0)
+
+
+def counts_config(**changes) -> ModelConfig:
+    return ModelConfig(**{**TINY, "encoder": "counts", **changes})
+
+
+def test_default_encoder_is_the_residual_one_and_the_default_has_no_bilinear_term():
+    backbone = PrismBackbone(ModelConfig(**TINY))
+    assert isinstance(backbone.enhancer_encoder, ElementEncoder)
+    assert backbone.bilinear is None
+    # The shipped weights' keys: the default backbone's state is unchanged by the options.
+    assert not any("bilinear" in key or "threshold" in key for key in backbone.state_dict())
+
+
+def test_count_encoder_counts_planted_sites_of_a_motif_filter():
+    """A filter equal to the motif's log-odds (threshold just under a site's score) counts sites."""
+    motif = Motif("M1", "TEST", np.full((4, 4), 0.01) + np.eye(4) * 0.96)
+    background = "T" * 40
+    one_site = background[:10] + "ACGT" + background[14:]
+    two_sites = background[:5] + "ACGT" + background[9:25] + "ACGT" + background[29:]
+    backbone = PrismBackbone(counts_config(channels=2, stem_kernel=5))
+    initialise_stem(backbone, [motif])
+    encoder = backbone.enhancer_encoder
+    with torch.no_grad():
+        site_score = float(encoder.stem(one_hot("TACGTT"))[0, 0].max())
+    with torch.no_grad():
+        encoder.threshold.fill_(site_score - 1.0)  # each site contributes exactly 1.0
+    counts = [float(encoder.counts(one_hot(s))[0, 0]) for s in (background, one_site, two_sites)]
+    assert counts == pytest.approx([0.0, 1.0, 2.0], abs=1e-5)
+
+
+def test_frozen_stem_keeps_the_count_threshold_trainable():
+    backbone = PrismBackbone(counts_config())
+    motif = Motif("M1", "TEST", np.array([[0.7, 0.1, 0.1, 0.1]] * 5))
+    initialise_stem(backbone, [motif], freeze=True)
+    encoder = backbone.enhancer_encoder
+    assert not encoder.stem.weight.requires_grad
+    assert encoder.threshold.requires_grad
+
+
+def test_bilinear_term_adds_enhancer_by_promoter_products():
+    """z_I's input grows by rank columns, and those columns are (A v_E) * (B v_P)."""
+    config = counts_config(bilinear_rank=3, dropout=0.0)
+    backbone = PrismBackbone(config).eval()
+    element = backbone.enhancer_encoder.output_dim
+    assert backbone.combine[1].in_features == 3 * element + 3
+    v_e, v_p = torch.randn(5, element), torch.randn(5, element)
+    products = backbone.bilinear(v_e, v_p)
+    expected = (v_e @ backbone.bilinear.left.weight.T) * (v_p @ backbone.bilinear.right.weight.T)
+    torch.testing.assert_close(products, expected)
+
+
+@pytest.mark.parametrize("encoder", ["residual", "counts"])
+def test_network_scores_pairs_with_either_encoder_and_rank(encoder):
+    config = ModelConfig(**{**TINY, "encoder": encoder, "bilinear_rank": 4})
+    model = PrismEnergy(config).eval()
+    enhancer = torch.rand(3, 4, config.enhancer_length)
+    promoter = torch.rand(3, 4, config.promoter_length)
+    z_e = model.support_embedding(enhancer, promoter)
+    out = model(enhancer, promoter, z_e)
+    assert out["logit"].shape == (3,) and torch.isfinite(out["logit"]).all()
+
+
+def test_encoder_and_rank_are_validated():
+    with pytest.raises(PrismInputError, match="encoder"):
+        ModelConfig(encoder="lstm")
+    with pytest.raises(PrismInputError, match="bilinear_rank"):
+        ModelConfig(bilinear_rank=-1)
+
+
+def test_overrides_set_model_and_train_keys_with_typed_checks():
+    model, train = apply_overrides(
+        ModelConfig(),
+        TrainConfig(),
+        ["model.encoder=counts", "model.bilinear_rank=8", "train.lr=3e-4"],
+    )
+    assert (model.encoder, model.bilinear_rank, train.lr) == ("counts", 8, 3e-4)
+    with pytest.raises(PrismInputError, match="--set train.lr=abc: expected a number"):
+        apply_overrides(ModelConfig(), TrainConfig(), ["train.lr=abc"])
+    with pytest.raises(PrismInputError, match="only model.. and train.. settings"):
+        apply_overrides(ModelConfig(), TrainConfig(), ["data.pairs=x"])
+    with pytest.raises(PrismInputError, match="--set model.encoder=lstm"):
+        apply_overrides(ModelConfig(), TrainConfig(), ["model.encoder=lstm"])
+
+
+def test_benchmark_overrides_reach_every_row_and_are_checked_at_once():
+    import dataclasses
+
+    config = dataclasses.replace(PROFILES["quick"], overrides=("model.encoder=counts",))
+    model, _ = base_configs(config, seed=0)
+    assert model.encoder == "counts"
+    with pytest.raises(PrismInputError, match="model.nope"):
+        dataclasses.replace(PROFILES["quick"], overrides=("model.nope=1",))
