@@ -120,6 +120,15 @@ def add_parser(subparsers) -> None:
         "same thread count",
     )
     parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="SECTION.KEY=VALUE",
+        help="model.* or train.* setting for every network row before the row's own change "
+        "(repeatable), e.g. --set model.encoder=counts --set model.bilinear_rank=16",
+    )
+    parser.add_argument(
         "--stem-motifs",
         choices=("init", "frozen"),
         help="sequence track: first convolution starts from the simulator's motif vocabulary "
@@ -157,7 +166,7 @@ def build_config(args: argparse.Namespace):
         "bengi": False if args.no_bengi else None, "stem_motifs": args.stem_motifs,
         "feature_baselines": _split(args.feature_baselines),
         "feature_max_epochs": args.feature_max_epochs, "feature_patience": args.feature_patience,
-        "normalise": args.normalise,
+        "normalise": args.normalise, "overrides": tuple(args.overrides) or None,
         "extra_test": None if args.extra_test is None else tuple(map(str, args.extra_test)),
     }  # fmt: skip
     given = {k: v for k, v in changes.items() if v is not None}

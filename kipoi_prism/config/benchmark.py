@@ -86,6 +86,9 @@ class BenchmarkConfig:
         Bootstrap resamples for the 95% intervals.
     threads : int
         Torch threads (0: default).
+    overrides : tuple of str
+        ``model.KEY=VALUE`` / ``train.KEY=VALUE`` settings applied to the base configuration
+        of every network row, before each row's own change (``--set``).
     stem_motifs : {"", "init", "frozen"}
         Sequence track: start every row's first convolution from the simulator's motif
         vocabulary (``init``: then trained; ``frozen``: kept), channels raised to hold both
@@ -123,6 +126,7 @@ class BenchmarkConfig:
     bootstrap: int = 200
     threads: int = 0
     stem_motifs: str = ""
+    overrides: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.tracks) - set(TRACKS))
@@ -147,6 +151,13 @@ class BenchmarkConfig:
         check(set(grid) == {"learning_rate", "max_leaf_nodes", "max_iter"}, "gbm_grid", grid,
               "learning_rate, max_leaf_nodes and max_iter")  # fmt: skip
         check_positive_int("gbm_grid max_iter", grid["max_iter"])
+        if self.overrides:
+            from kipoi_prism.config.loading import apply_overrides
+            from kipoi_prism.config.model import ModelConfig
+            from kipoi_prism.config.training import TrainConfig
+
+            self.overrides = tuple(self.overrides)
+            apply_overrides(ModelConfig(), TrainConfig(), self.overrides)  # fail early
         if self.stem_motifs not in ("", "init", "frozen"):
             raise PrismInputError(f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen")
         if not self.held_out:
