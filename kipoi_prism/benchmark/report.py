@@ -73,6 +73,11 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
             oracle = frame.groupby("held_out")["oracle_aupr"].mean()
             parts.append("Oracle AUPR (true probabilities as scores): "
                          + ", ".join(f"{c} {v:.3f}" for c, v in oracle.items()) + "\n")  # fmt: skip
+        if "other_env_aupr" in frame and frame["other_env_aupr"].notna().any():
+            other = frame.groupby("held_out")["other_env_aupr"].mean().dropna()
+            parts.append("Truth under another cell line's environment (AUPR, mean over the "
+                         "others): " + ", ".join(f"{c} {v:.3f}" for c, v in other.items())
+                         + "\n")  # fmt: skip
         coverage = frame.groupby("row").agg(
             cells=("held_out", "nunique"), seeds=("seed", "nunique"), evaluations=("aupr", "size")
         )
@@ -95,7 +100,36 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
                 "how often the row beats the full model\n"
             )
             parts.append(_table(paired.rename(index=row_label), "row"))
+        swap = environment_swap_table(frame, order)
+        if swap is not None:
+            parts.append(
+                "\nEnvironment swap: the oracle, the truth under another cell line's environment "
+                "(mean over the others), the row's AUPR, and its AUPR with the held-out cell "
+                "line's z_E replaced by each training cell line's (mean, min, max over them), "
+                "and the Brier score and F1 without and with the swap (mean over donors); "
+                "swap_delta = aupr - swap_aupr; all means over seeds\n"
+            )
+            parts.append(_table(swap, "row"))
     return "\n".join(parts)
+
+
+SWAP_COLUMNS = ("oracle_aupr", "other_env_aupr", "aupr", "swap_aupr", "swap_aupr_min",
+                "swap_aupr_max", "brier", "swap_brier", "f1", "swap_f1")  # fmt: skip
+
+
+def environment_swap_table(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame | None:
+    """Per row with swapped scores and held-out cell line: :data:`SWAP_COLUMNS` and
+    ``swap_delta`` (mean over seeds); None where no row has them (no ``--environment-swap``)."""
+    if "swap_aupr" not in frame or frame["swap_aupr"].isna().all():
+        return None
+    rows = frame[frame["swap_aupr"].notna()]
+    columns = [c for c in SWAP_COLUMNS if c in rows]
+    table = rows.groupby(["row", "held_out"], sort=False)[columns].mean()
+    table.insert(columns.index("swap_aupr_max") + 1, "swap_delta",
+                 table["aupr"] - table["swap_aupr"])  # fmt: skip
+    ranked = sorted(table.index, key=lambda key: (_row_rank(key[0]), key[0], str(key[1])))
+    table = table.reindex(ranked).reset_index(level="held_out")
+    return table.rename(index=row_label)
 
 
 def _mean_or_nan(values: pd.Series) -> float:

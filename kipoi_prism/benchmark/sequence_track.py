@@ -28,6 +28,7 @@ from kipoi_prism.inference import resolve_device, score_frame
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.pairs import read_pairs
+from kipoi_prism.metrics import aupr, brier, f1_at
 from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed:
     from kipoi_prism.simulation.run import simulate
 
     tables = [data_dir / "targetfinder" / "pairs" / f"{c}.pairs.csv" for c in config.cell_lines]
+    gating = {} if config.gating_strength is None else {"gating_strength": config.gating_strength}
     result = simulate(
         tables,
         data_dir / MOTIFS,
@@ -51,7 +53,8 @@ def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed:
                          enhancer_length=config.enhancer_length,
                          promoter_length=config.promoter_length,
                          enhancer_motif_span=min(1000, config.enhancer_length),
-                         promoter_motif_span=min(1000, config.promoter_length)),
+                         promoter_motif_span=min(1000, config.promoter_length),
+                         **gating),
         progress=False,
     )  # fmt: skip
     frame = read_pairs(result.pairs)
@@ -86,16 +89,55 @@ def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def predict_frame(weights_path: Path, fasta: Path, frame: pd.DataFrame, seed: int):
-    """Probabilities for ``frame`` through the inference engine, and the threshold."""
+def predict_frame(weights_path: Path, fasta: Path, frame: pd.DataFrame, seed: int,
+                  environment_from: pd.DataFrame | None = None):  # fmt: skip
+    """Probabilities for ``frame`` through the inference engine, and the threshold.
+
+    ``environment_from``: pairs of another cell line whose ``z_E`` every pair is scored
+    with instead of its own (:func:`kipoi_prism.inference.score_frame`).
+    """
     from kipoi_prism.model.weights import load_weights
 
     device = resolve_device("auto")  # the GPU where the fits ran on one
     bundle = load_weights(weights_path, map_location=device)
     scored = score_frame(bundle, frame, Genome(fasta), device=str(device),
                          config=InferenceConfig(support_size=32, seed=seed),
-                         name="held-out pairs")  # fmt: skip
+                         name="held-out pairs", environment_from=environment_from)  # fmt: skip
     return scored["probability"].to_numpy(np.float64), bundle.threshold
+
+
+def environment_swap(weights_path: Path, fasta: Path, test: pd.DataFrame,
+                     donors: dict[str, pd.DataFrame], seed: int) -> dict:  # fmt: skip
+    """The environment-swap ablation: ``test`` scored with ``z_E`` drawn from each donor
+    cell line's pairs (same support-set size and seed) in place of the held-out one's.
+
+    A ``z_E`` that is one value per cell line enters the energy head and ``T(c)`` only as an
+    affine map of ``U_I``, so their ranking (AUPR) moves only where its slope changes sign;
+    calibration (Brier score, F1 at the saved threshold) shows what the swap does to them.
+
+    Returns
+    -------
+    dict
+        ``swap_aupr`` (mean over donors), ``swap_aupr_min``, ``swap_aupr_max``,
+        ``swap_brier`` and ``swap_f1`` (means over donors) and ``swap_from`` (the donor
+        cell lines, comma-separated).
+    """
+    labels = test["label"].to_numpy()
+    scores = []
+    for cell, pairs in donors.items():
+        probabilities, threshold = predict_frame(weights_path, fasta, test, seed, pairs)
+        scores.append((aupr(labels, probabilities), brier(labels, probabilities),
+                       f1_at(labels, probabilities, threshold)))  # fmt: skip
+        log.info("environment swap: z_E of %s, AUPR %.3f", cell, scores[-1][0])
+    auprs, briers, f1s = np.array(scores, dtype=float).T
+    return {"swap_aupr": float(auprs.mean()), "swap_aupr_min": float(auprs.min()),
+            "swap_aupr_max": float(auprs.max()), "swap_brier": float(briers.mean()),
+            "swap_f1": float(f1s.mean()), "swap_from": ",".join(donors)}  # fmt: skip
+
+
+def _other_environments(oracle: dict, held: str) -> float:
+    value = oracle.get(held, {}).get("aupr_other_environments")
+    return np.nan if value is None else float(value)
 
 
 def run_sequence_track(
@@ -118,7 +160,9 @@ def run_sequence_track(
                 rest, split, columns=["original_enhancer_chrom"], require_both=True
             )
             labels = test["label"].to_numpy()
-            context = {"oracle_aupr": float(oracle.get(held, {}).get("aupr", np.nan))}
+            context = {"oracle_aupr": float(oracle.get(held, {}).get("aupr", np.nan)),
+                       "other_env_aupr": _other_environments(oracle, held)}  # fmt: skip
+            donors = {c: held_out_rows(frame, c) for c in config.cell_lines if c != held}
             for variant in resolve(list(config.rows)):
                 model_config, train_config = with_stem_motifs(
                     config, data_dir, *variant.change(*base_configs(config, seed)), vocabulary
@@ -132,6 +176,8 @@ def run_sequence_track(
                 )  # fmt: skip
                 probabilities, threshold = predict_frame(result.weights_path, fasta, test, seed)
                 extra = {**context, **history_extra(result.history), "train_s": seconds}
+                if config.environment_swap:
+                    extra.update(environment_swap(result.weights_path, fasta, test, donors, seed))
                 history = result.history.assign(row=variant.key, held_out=held, seed=seed)
                 extra["history"] = history
                 yield Evaluation("sequence", variant.key, held, seed, labels, probabilities,

@@ -134,7 +134,30 @@ def add_parser(subparsers) -> None:
         help="sequence track: first convolution starts from the simulator's motif vocabulary "
         "(privileged; 'frozen' keeps it fixed)",
     )
+    parser.add_argument(
+        "--gating-strength",
+        type=_fraction,
+        metavar="G",
+        help="sequence track: the simulator's share of the compatibility gated by the cell "
+        "line, in [0, 1] (default: the simulator's, 0.7); near 1 the environment matters most",
+    )
+    parser.add_argument(
+        "--environment-swap",
+        action="store_true",
+        help="sequence track: also score each trained row with every training cell line's "
+        "z_E in place of the held-out cell line's (swap_aupr columns, 'Environment swap' table)",
+    )
     parser.set_defaults(run=run)
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = None
+    if value is None or not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}")
+    return value
 
 
 def _count_or_all(text: str) -> int | str:
@@ -167,6 +190,8 @@ def build_config(args: argparse.Namespace):
         "feature_baselines": _split(args.feature_baselines),
         "feature_max_epochs": args.feature_max_epochs, "feature_patience": args.feature_patience,
         "normalise": args.normalise, "overrides": tuple(args.overrides) or None,
+        "gating_strength": args.gating_strength,
+        "environment_swap": True if args.environment_swap else None,
         "extra_test": None if args.extra_test is None else tuple(map(str, args.extra_test)),
     }  # fmt: skip
     given = {k: v for k, v in changes.items() if v is not None}

@@ -93,6 +93,17 @@ class BenchmarkConfig:
         Sequence track: start every row's first convolution from the simulator's motif
         vocabulary (``init``: then trained; ``frozen``: kept), channels raised to hold both
         strands. Privileged: a model handed the motifs it would otherwise have to find.
+    gating_strength : float or None
+        Sequence track: the simulator's share of the compatibility gated by the cell line,
+        in [0, 1] (None: the simulator's default,
+        :attr:`kipoi_prism.config.SimulationConfig.gating_strength`). Near 1 the truth
+        under another cell line's environment falls far below the oracle.
+    environment_swap : bool
+        Sequence track: also score every trained row's held-out pairs with ``z_E`` drawn
+        from each training cell line's pairs instead of the held-out cell line's own (same
+        support-set size and seed), and record the mean, min and max AUPR over those swaps
+        (``swap_aupr``, ``swap_aupr_min``, ``swap_aupr_max``), the mean Brier score and F1
+        (``swap_brier``, ``swap_f1``) and the donors (``swap_from``).
     """
 
     mode: str = "quick"
@@ -127,6 +138,8 @@ class BenchmarkConfig:
     threads: int = 0
     stem_motifs: str = ""
     overrides: tuple[str, ...] = ()
+    gating_strength: float | None = None
+    environment_swap: bool = False
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.tracks) - set(TRACKS))
@@ -160,5 +173,10 @@ class BenchmarkConfig:
             apply_overrides(ModelConfig(), TrainConfig(), self.overrides)  # fail early
         if self.stem_motifs not in ("", "init", "frozen"):
             raise PrismInputError(f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen")
+        if self.gating_strength is not None:
+            gating = self.gating_strength
+            number = isinstance(gating, (int, float)) and not isinstance(gating, bool)
+            check(number and 0 <= gating <= 1, "gating_strength", gating, "a number in [0, 1]")
+            self.gating_strength = float(self.gating_strength)
         if not self.held_out:
             self.held_out = tuple(self.cell_lines)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -284,15 +284,51 @@ class Predictor:
 
     # ---------------------------------------------------------------- both
 
-    def predict(self, source: PairSource) -> tuple[ScanResult, Iterator[pd.DataFrame]]:
-        """Run pass 1 now; return its result and pass 2's scored batches (lazy)."""
+    def predict(
+        self, source: PairSource, environment_from: PairSource | None = None
+    ) -> tuple[ScanResult, Iterator[pd.DataFrame]]:
+        """Run pass 1 now; return its result and pass 2's scored batches (lazy).
+
+        With ``environment_from`` (pairs of one cell line), every pair of ``source`` is
+        scored with that cell line's ``z_E`` instead of its own (:meth:`borrowed_environment`).
+        """
         result = self.scan(source)
-        z_e = self.environments(result.support)
+        if environment_from is None:
+            z_e = self.environments(result.support)
+        else:
+            z_e = self.borrowed_environment(environment_from, result.counts)
         return result, self.score(source, z_e, total=result.n_pairs)
 
-    def predict_all(self, source: PairSource) -> pd.DataFrame:
+    def borrowed_environment(
+        self, donor: PairSource, cells: Iterable[str]
+    ) -> dict[str, torch.Tensor]:
+        """The ``z_E`` of ``donor``'s one cell line, handed to every cell line in ``cells``.
+
+        ``donor`` goes through pass 1 like any source (checked rows, the same support-set
+        size and seeded draw; a saved prototype where prototypes are asked for), so the
+        borrowed environment is exactly the one that cell line gets when its own pairs are
+        scored: the environment-swap ablation.
+
+        Raises
+        ------
+        PrismInputError
+            When ``donor`` holds pairs of more than one cell line.
+        """
+        support = self.scan(donor).support
+        if len(support) != 1:
+            raise PrismInputError(
+                f"the environment's pairs must be of one cell line, got {len(support)}: "
+                + ", ".join(map(str, support)),
+                donor.name,
+            )
+        (z_e,) = self.environments(support).values()
+        return dict.fromkeys(cells, z_e)
+
+    def predict_all(
+        self, source: PairSource, environment_from: PairSource | None = None
+    ) -> pd.DataFrame:
         """Both passes, every scored row in one table (input order)."""
-        _, batches = self.predict(source)
+        _, batches = self.predict(source, environment_from)
         return pd.concat(list(batches), ignore_index=True)
 
     def output_context(self, result: ScanResult) -> OutputContext:
@@ -388,6 +424,7 @@ def score_frame(
     device: str = "cpu",
     name: str = "<pairs>",
     unique_names: bool = True,
+    environment_from: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Score a pair table held in a DataFrame, exactly as ``kipoi-prism predict`` scores files.
 
@@ -416,6 +453,11 @@ def score_frame(
         Refuse repeated pair names (as ``predict`` does). ``False`` for tables that list
         some pairs twice (the BENGI feature tables): rows are matched by position, and a
         repeated pair counts twice in its cell line's support draw.
+    environment_from : pandas.DataFrame, optional
+        Pairs of one other cell line (same columns as ``frame``): every pair of ``frame`` is
+        scored with the ``z_E`` drawn from these pairs' support set (same size and seed)
+        instead of its own cell line's (:meth:`Predictor.borrowed_environment`; the
+        environment-swap ablation of the benchmark).
 
     Returns
     -------
@@ -425,7 +467,10 @@ def score_frame(
         the energy terms float32) and ``padded`` (int8, 0 for the feature backbone).
     """
     predictor = _predictor(weights, genome, feature_columns, config, device)
-    return predictor.predict_all(predictor.frame_source(frame, name, unique_names))
+    donor = None
+    if environment_from is not None:
+        donor = predictor.frame_source(environment_from, f"{name} (environment)", unique_names)
+    return predictor.predict_all(predictor.frame_source(frame, name, unique_names), donor)
 
 
 def _predictor(
