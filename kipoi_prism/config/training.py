@@ -105,6 +105,23 @@ class TrainConfig:
         Which motifs of ``stem_motifs``, by matrix ID or factor name (empty: all of them).
     freeze_stem : bool
         Keep the first convolution as initialised (not trained); needs ``stem_motifs``.
+    reverse_complement : bool
+        Training augmentation: with probability 0.5, a training pair has both its windows
+        (enhancer and promoter) replaced by their reverse complements. One draw per pair,
+        not per element: the pair is then read as if off the other strand, which keeps
+        the relative orientation of its two elements (which an orientation-dependent
+        interaction, such as convergent CTCF sites, would need). Either choice preserves
+        the labels of simulated pairs, which count motifs on both strands.
+    max_shift : int
+        Training augmentation: every training window is shifted by a uniform integer in
+        ``[-max_shift, max_shift]`` bp (one draw per window), the bases coming in are
+        ``N`` (zeros) and the width is kept; must be below the shorter window (0: off).
+
+    Both augmentations change only the query pairs of training batches (their support
+    rows, which give ``z_E``, stay as they are, as every support set does at validation
+    and prediction), draw from ``(seed, epoch, batch)`` (the same run whatever the number
+    of DataLoader workers), and need the sequence backbone (``model.backbone: prism``);
+    see :mod:`kipoi_prism.training.augment`.
     """
 
     task_loss: str = "immax"
@@ -134,6 +151,8 @@ class TrainConfig:
     stem_motifs: str | None = None
     stem_motif_ids: list[str] = field(default_factory=list)
     freeze_stem: bool = False
+    reverse_complement: bool = False
+    max_shift: int = 0
 
     def __post_init__(self) -> None:
         check_choice("train.task_loss", self.task_loss, TASK_LOSSES)
@@ -149,7 +168,9 @@ class TrainConfig:
                 setattr(self, name, from_mapping(LossWeights, value, f"train.{name}"))
         for name in ("blocks_per_batch", "block_size", "support_size", "max_epochs"):
             check_positive_int(f"train.{name}", getattr(self, name))
-        for name in ("warmup_epochs", "patience", "domain_hidden"):
+        value = self.reverse_complement
+        check(isinstance(value, bool), "train.reverse_complement", value, "true or false")
+        for name in ("warmup_epochs", "patience", "domain_hidden", "max_shift"):
             check_non_negative_int(f"train.{name}", getattr(self, name))
         for name in ("lr", "infonce_tau"):
             value = getattr(self, name)

@@ -23,6 +23,7 @@ from kipoi_prism.config import ModelConfig, TrainConfig
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.inputs import make_source
+from kipoi_prism.training.augment import Augmenter
 from kipoi_prism.training.datasets import (
     BlockBatchDataset,
     CellLineBlockSampler,
@@ -52,7 +53,9 @@ class PrismDataModule(pl.LightningDataModule):
     model_config : ModelConfig
         Window widths.
     train_config : TrainConfig
-        Batch layout and seed.
+        Batch layout, seed and the training augmentation (``reverse_complement``,
+        ``max_shift``: checked here, so a feature-backbone run with either is refused
+        before training starts).
     cell_lines, val_cell_lines : list of str
     num_workers : int
     h5_cache : str or Path, optional
@@ -86,6 +89,7 @@ class PrismDataModule(pl.LightningDataModule):
         self.sources: dict[str, Any] = {}
         self.val_support: dict = {}
         self._sampler: CellLineBlockSampler | None = None
+        self.augment = Augmenter.from_config(train_config, model_config)
 
     def setup(self, stage: str | None = None) -> None:
         if self.sources:
@@ -122,8 +126,8 @@ class PrismDataModule(pl.LightningDataModule):
         )  # fmt: skip
         # Lightning creates the iterator before it calls set_epoch (workers prefetch at once).
         self._sampler.set_epoch(self.trainer.current_epoch if self.trainer is not None else 0)
-        loader = self._loader(BlockBatchDataset(self.sources["train"]), self._sampler,
-                              ResumableLoader)  # fmt: skip
+        dataset = BlockBatchDataset(self.sources["train"], self.augment)
+        loader = self._loader(dataset, self._sampler, ResumableLoader)
         loader.position, loader.restore = self.position, self._sampler.resume_from
         return loader
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -224,10 +224,19 @@ class BlockBatchDataset(Dataset):
         cell          int64   (Q,)      cell id of each query
         support_cell  int64   (S,)      cell id of each support row
         row           int64   (Q,)      row position of each query in the split
+
+    Parameters
+    ----------
+    source : WindowSource
+    augment : callable, optional
+        ``augment(enhancer, promoter, epoch, index) -> (enhancer, promoter)`` changes the
+        query rows' windows (a :class:`~kipoi_prism.training.augment.Augmenter`, seeded by
+        the plan's epoch and index); support rows are never changed.
     """
 
-    def __init__(self, source: WindowSource) -> None:
+    def __init__(self, source: WindowSource, augment: Callable | None = None) -> None:
         self.source = source
+        self.augment = augment
         self.labels = source.frame["label"].to_numpy(np.float32)
 
     def __len__(self) -> int:
@@ -237,9 +246,15 @@ class BlockBatchDataset(Dataset):
         query = np.concatenate([rows for _, rows in plan.blocks])
         support = np.concatenate([rows for _, rows in plan.support])
         windows = self.source.encode(np.concatenate([query, support]))
+        enhancer, promoter = windows.enhancer, windows.promoter
+        if self.augment is not None:
+            q = len(query)
+            changed = self.augment(enhancer[:q], promoter[:q], plan.epoch, plan.index)
+            enhancer = np.concatenate([changed[0], enhancer[q:]])
+            promoter = np.concatenate([changed[1], promoter[q:]])
         return {
-            "enhancer": windows.enhancer,
-            "promoter": windows.promoter,
+            "enhancer": enhancer,
+            "promoter": promoter,
             "n_query": len(query),
             "label": self.labels[query],
             "cell": np.concatenate([np.full(len(r), c, np.int64) for c, r in plan.blocks]),

@@ -55,6 +55,8 @@ SELENE_OWNED = {
     "block_size": "train_model.batch_size / the sampler's blocks_per_batch",
     "support_size": "the sampler's support_size",
     "gradient_clip": "nowhere: Selene's loop does not clip gradients",
+    "reverse_complement": "nowhere: the Selene sampler does not augment sequence",
+    "max_shift": "nowhere: the Selene sampler does not augment sequence",
 }
 DEFAULT_WEIGHT_DECAY = TrainConfig.weight_decay
 
