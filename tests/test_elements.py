@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -48,8 +50,9 @@ def test_count_encoder_counts_planted_sites_of_a_motif_filter():
     encoder = backbone.enhancer_encoder
     with torch.no_grad():
         site_score = float(encoder.stem(one_hot("TACGTT"))[0, 0].max())
-    with torch.no_grad():
-        encoder.threshold.fill_(site_score - 1.0)  # each site contributes exactly 1.0
+        assert site_score == pytest.approx(float(encoder.thresholds()[0]) / 0.75, rel=1e-5)
+        # The threshold just under a site's score: each site contributes exactly 1.0.
+        encoder.threshold_logit.fill_(math.log((site_score - 1.0) / 1.0))
     counts = [float(encoder.counts(one_hot(s))[0, 0]) for s in (background, one_site, two_sites)]
     assert counts == pytest.approx([0.0, 1.0, 2.0], abs=1e-5)
 
@@ -60,7 +63,7 @@ def test_frozen_stem_keeps_the_count_threshold_trainable():
     initialise_stem(backbone, [motif], freeze=True)
     encoder = backbone.enhancer_encoder
     assert not encoder.stem.weight.requires_grad
-    assert encoder.threshold.requires_grad
+    assert encoder.threshold_logit.requires_grad
 
 
 def test_bilinear_term_adds_enhancer_by_promoter_products():

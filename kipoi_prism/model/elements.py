@@ -5,17 +5,19 @@ Two encoders, chosen by ``ModelConfig.encoder``:
 - ``residual`` (:class:`ElementEncoder`, the PRISM default): a convolutional stem, max-pool,
   dilated residual blocks, a last convolution and mean+max global pooling.
 - ``counts`` (:class:`CountEncoder`): one convolution whose filters act as motif detectors,
-  a learned threshold per filter, and the log of the summed above-threshold scores over the
-  window -- a soft ``log(1 + sites)`` per filter, the quantity an enhancer's or promoter's
-  motif grammar is usually summarised by (and the one the project's simulator draws its
-  labels from). Few parameters and no position-specific layer, so it cannot memorise a
-  region's exact layout.
+  a learned threshold per filter (a fraction of the filter's best score), and the log of the
+  summed above-threshold scores over the window -- a soft ``log(1 + sites)`` per filter,
+  the quantity an enhancer's or promoter's motif grammar is usually summarised by (and the
+  one the project's simulator draws its labels from). Few parameters and no
+  position-specific layer, so it cannot memorise a region's exact layout.
 
 Both expose ``stem`` (the first convolution, which ``train.stem_motifs`` initialises from
 known motifs) and ``output_dim``.
 """
 
 from __future__ import annotations
+
+import math
 
 import torch
 from torch import nn
@@ -73,25 +75,37 @@ class ElementEncoder(nn.Module):
 
 
 class CountEncoder(nn.Module):
-    """Soft motif-site counts: ``log(1 + sum_x ReLU(conv(x) - threshold))`` per filter.
+    """Soft motif-site counts: ``log(1 + sum_x ReLU(conv(x) - f * best))`` per filter.
 
-    The threshold is a parameter of its own (not the convolution's bias), so a stem frozen at
-    known motifs still learns where a score becomes a site. The log counts are batch-normalised
-    so that the interaction layers see comparable scales whatever the window length.
+    ``best`` is the highest score the filter can give (each column's largest weight, plus
+    the bias) and ``f = sigmoid(threshold_logit)`` a learned fraction of it, starting at
+    0.75: a site is a window that scores at least three quarters of a perfect match, the
+    usual motif-scanning rule. A relative threshold follows the filter as it trains and
+    works the same for a stem frozen at known motifs (log-odds sums of 10-20) and for a
+    random one. The log counts are batch-normalised so that the interaction layers see
+    comparable scales whatever the window length.
 
     Output ``(B, channels)``.
     """
 
+    START_FRACTION = 0.75
+
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
         self.stem = nn.Conv1d(4, config.channels, config.stem_kernel, padding="same")
-        self.threshold = nn.Parameter(torch.zeros(config.channels))
+        start = math.log(self.START_FRACTION / (1.0 - self.START_FRACTION))
+        self.threshold_logit = nn.Parameter(torch.full((config.channels,), start))
         self.norm = nn.BatchNorm1d(config.channels)
         self.output_dim = config.channels
 
+    def thresholds(self) -> torch.Tensor:
+        """Each filter's site threshold, ``(channels,)``."""
+        best = self.stem.weight.amax(dim=1).sum(dim=-1) + self.stem.bias
+        return torch.sigmoid(self.threshold_logit) * best
+
     def counts(self, one_hot: torch.Tensor) -> torch.Tensor:
         """Soft site counts ``(B, channels)`` before the log (for inspection and tests)."""
-        scores = self.stem(one_hot) - self.threshold[None, :, None]
+        scores = self.stem(one_hot) - self.thresholds()[None, :, None]
         return torch.relu(scores).sum(dim=-1)
 
     def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
