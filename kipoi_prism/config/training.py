@@ -116,6 +116,14 @@ class TrainConfig:
         Training augmentation: every training window is shifted by a uniform integer in
         ``[-max_shift, max_shift]`` bp (one draw per window), the bases coming in are
         ``N`` (zeros) and the width is kept; must be below the shorter window (0: off).
+    pretrain_epochs : int
+        Before training, this many epochs pre-train each element encoder to predict which
+        training cell lines use an element (a multi-hot target from the training pairs;
+        a temporary linear layer, binary cross-entropy, AdamW); 0: off. Needs the sequence
+        backbone and at least two training cell lines; see
+        :mod:`kipoi_prism.training.pretrain`.
+    pretrain_lr : float
+        AdamW learning rate of that pre-training.
 
     Both augmentations change only the query pairs of training batches (their support
     rows, which give ``z_E``, stay as they are, as every support set does at validation
@@ -153,6 +161,8 @@ class TrainConfig:
     freeze_stem: bool = False
     reverse_complement: bool = False
     max_shift: int = 0
+    pretrain_epochs: int = 0
+    pretrain_lr: float = 1e-3
 
     def __post_init__(self) -> None:
         check_choice("train.task_loss", self.task_loss, TASK_LOSSES)
@@ -170,11 +180,13 @@ class TrainConfig:
             check_positive_int(f"train.{name}", getattr(self, name))
         value = self.reverse_complement
         check(isinstance(value, bool), "train.reverse_complement", value, "true or false")
-        for name in ("warmup_epochs", "patience", "domain_hidden", "max_shift"):
+        for name in ("warmup_epochs", "patience", "domain_hidden", "max_shift",
+                     "pretrain_epochs"):  # fmt: skip
             check_non_negative_int(f"train.{name}", getattr(self, name))
-        for name in ("lr", "infonce_tau"):
+        for name in ("lr", "infonce_tau", "pretrain_lr"):
             value = getattr(self, name)
-            check(value > 0, f"train.{name}", value, "a number > 0")
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
+            check(ok, f"train.{name}", value, "a number > 0")
         mu = self.proto_momentum
         check(0 <= mu < 1, "train.proto_momentum", mu, "0 <= mu < 1")
 

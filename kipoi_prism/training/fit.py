@@ -159,14 +159,25 @@ def fit(
     module = PrismLightning(model_config, train_config, cells, val_cells)
     if train_config.stem_motifs:
         _initialise_stem(module.model, model_config, train_config)
+    checkpoint, pretrained = _resume_path(run_dir, resume), None
+    if train_config.pretrain_epochs and checkpoint is None:  # a resumed run has its weights
+        from kipoi_prism.training.pretrain import pretrain_encoders
+
+        device = "cuda" if _pretrain_on_gpu(trainer_config) else "cpu"
+        pretrained = pretrain_encoders(module.model, train_pairs, genome, model_config,
+                                       train_config, device)  # fmt: skip
     data = PrismDataModule(train_pairs, val_pairs, genome, model_config, train_config, cells,
                            val_cells, num_workers, h5_cache, feature_columns)  # fmt: skip
     trainer = build_trainer(run_dir, train_config, trainer_config, callbacks)
     if trainer.is_global_zero:
         _write_run_config(run_dir, run_config, model_config, train_config, trainer_config)
-    trainer.fit(module, datamodule=data, ckpt_path=_resume_path(run_dir, resume),
-                weights_only=False)  # fmt: skip
-    return _finish(trainer, run_dir, train_config, len(train_pairs), len(val_pairs))
+    trainer.fit(module, datamodule=data, ckpt_path=checkpoint, weights_only=False)
+    return _finish(trainer, run_dir, train_config, len(train_pairs), len(val_pairs), pretrained)
+
+
+def _pretrain_on_gpu(trainer_config: TrainerConfig) -> bool:
+    """Pre-train on the GPU where the run will train on one (else on the CPU)."""
+    return trainer_config.accelerator in ("auto", "gpu", "cuda") and torch.cuda.is_available()
 
 
 def _initialise_stem(model, model_config: ModelConfig, train_config: TrainConfig) -> None:
@@ -275,7 +286,12 @@ def _resume_path(run_dir: Path, resume) -> str | None:
 
 
 def _finish(
-    trainer: pl.Trainer, run_dir: Path, train_config: TrainConfig, n_train: int, n_val: int
+    trainer: pl.Trainer,
+    run_dir: Path,
+    train_config: TrainConfig,
+    n_train: int,
+    n_val: int,
+    pretrained: dict | None = None,
 ) -> FitResult:
     checkpoints = run_dir / "checkpoints"
     last, best = checkpoints / "last.ckpt", checkpoints / "best.ckpt"
@@ -290,6 +306,8 @@ def _finish(
     if trainer.is_global_zero:
         metadata = _metadata(chosen, best_row, n_train, n_val)
         metadata["fit"].update(epochs_run=len(history), ended_by=ended_by)
+        if pretrained is not None:
+            metadata["fit"]["pretrain"] = pretrained
         _warn_about_warmup(final.history, best_row, train_config)
         weights_path = export_weights(chosen.objective, run_dir / "weights.pt", metadata)
         write_text(run_dir / "history.csv", history.to_csv(index=False))
