@@ -20,6 +20,7 @@ from kipoi_prism.errors import PrismInputError
 # Subcommand modules under kipoi_prism.cli, in the order `--help` lists them.
 COMMANDS = [
     "pairs",
+    "features",
     "predict",
     "info",
     "evaluate",
