@@ -17,7 +17,6 @@ from kipoi_prism.io import chromatin
 from kipoi_prism.io.chromatin import BigWigTrack, PeakTrack, read_track
 from kipoi_prism.io.feature_table import (
     FEATURE_COLUMNS,
-    MARKS,
     TABLE_COLUMNS,
     ChromatinFeatures,
 )
@@ -135,11 +134,6 @@ def test_reads_back_through_read_feature_table(files):
         assert table["DNase (enhancer)"].iloc[1] == pytest.approx(3.0)
     with gzip.open(files["dir"] / "features.tsv.gz", "rt") as handle:
         assert handle.readline().startswith("label\tenh_name\tprom_name\tcelltype")
-
-
-def test_marks_are_the_benchmarks():
-    assert MARKS == benchmark_features.MARKS
-    assert FEATURE_COLUMNS == benchmark_features.FEATURE_COLUMNS
 
 
 def write_bed(path: Path, rows) -> Path:

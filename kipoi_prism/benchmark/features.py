@@ -15,11 +15,7 @@ import pandas as pd
 
 from kipoi_prism.config import TARGETFINDER_CELL_LINES
 from kipoi_prism.errors import PrismInputError
-
-MARKS = ("CTCF", "DNase", "H3K27ac", "H3K27me3", "H3K36me3", "H3K4me1", "H3K4me3", "H3K9me3")
-PLACES = ("enhancer", "promoter", "window")
-FEATURE_COLUMNS = [f"{mark} ({place})" for mark in MARKS for place in PLACES]
-DISTANCE_COLUMN = "enhancer_distance_to_promoter"
+from kipoi_prism.io.feature_table import DISTANCE_COLUMN, FEATURE_COLUMNS
 
 
 def read_feature_table(path: str | Path) -> pd.DataFrame:

@@ -204,7 +204,7 @@ def check_regions_in_genome(regions: pd.DataFrame, genome, path) -> None:
         )
 
 
-def _some(chroms, few: int = 3) -> str:
+def some_chromosomes(chroms, few: int = 3) -> str:
     names = sorted(set(chroms), key=natural_key)
     more = f", ... ({len(names)} in all)" if len(names) > few else ""
     return ", ".join(names[:few]) + more
@@ -226,16 +226,16 @@ def check_shared_chromosomes(enhancers: pd.DataFrame, promoters: pd.DataFrame,
     if e_chroms & p_chroms:
         return
     hint = "; check that both files name chromosomes alike (chr1 or 1)"
-    if {_unprefixed(c) for c in e_chroms} & {_unprefixed(c) for c in p_chroms}:
+    if {unprefixed(c) for c in e_chroms} & {unprefixed(c) for c in p_chroms}:
         hint = "; likely a 'chr' prefix on one side only (chr1 against 1)"
     raise PrismInputError(
-        f"enhancers and promoters share no chromosome: enhancers on {_some(e_chroms)}, "
-        f"promoters ({Path(promoter_path).name}) on {_some(p_chroms)}{hint}",
+        f"enhancers and promoters share no chromosome: enhancers on {some_chromosomes(e_chroms)}, "
+        f"promoters ({Path(promoter_path).name}) on {some_chromosomes(p_chroms)}{hint}",
         enhancer_path,
     )
 
 
-def _unprefixed(chrom: str) -> str:
+def unprefixed(chrom: str) -> str:
     return chrom[3:] if chrom.lower().startswith("chr") else chrom
 
 

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io.candidates import _some, _unprefixed, centres
+from kipoi_prism.io.candidates import centres, some_chromosomes, unprefixed
 
 log = logging.getLogger(__name__)
 
@@ -247,7 +247,7 @@ class ChromatinFeatures:
             ours, theirs = self.chromosomes, set(track.chromosomes)
             if ours & theirs:
                 continue
-            prefix = {_unprefixed(c) for c in ours} & {_unprefixed(c) for c in theirs}
+            prefix = {unprefixed(c) for c in ours} & {unprefixed(c) for c in theirs}
             if not (final or prefix):
                 continue
             hint = (
@@ -257,7 +257,8 @@ class ChromatinFeatures:
             )
             raise PrismInputError(
                 f"the {mark} track shares no chromosome with the pairs: track on "
-                f"{_some(theirs)}, pairs ({self.source}) on {_some(ours)}{hint}",
+                f"{some_chromosomes(theirs)}, pairs ({self.source}) on "
+                f"{some_chromosomes(ours)}{hint}",
                 track.path,
             )
 
