@@ -208,7 +208,8 @@ def test_a_bad_extra_table_fails_before_any_training(shared_data, tmp_path, caps
 
 
 def test_normalise_rank_ranks_a_test_table_within_its_cell_line(extra_table):
-    from kipoi_prism.benchmark.feature_track import ENHANCER_INPUTS, ENHANCER_SIDE, read_table
+    from kipoi_prism.benchmark.feature_track import read_table
+    from kipoi_prism.io.feature_inputs import ENHANCER_INPUTS, ENHANCER_SIDE
 
     plain = read_table(extra_table, BenchmarkConfig())
     ranked = read_table(extra_table, BenchmarkConfig(normalise="rank"))

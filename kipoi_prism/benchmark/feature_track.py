@@ -3,7 +3,8 @@
 The energy head, environment stream and losses are unchanged; only the backbone is an
 MLP (``ModelConfig(backbone="features")``) reading, per pair, the enhancer side (8 marks
 at the enhancer, 8 in the window between, log distance: 17 values) and the promoter side
-(8 marks at the promoter).
+(8 marks at the promoter), made by :mod:`kipoi_prism.io.feature_inputs` (the recipe
+``kipoi-prism predict`` shares).
 """
 
 from __future__ import annotations
@@ -32,34 +33,22 @@ from kipoi_prism.benchmark.harness import (
 from kipoi_prism.config import InferenceConfig, SplitConfig
 from kipoi_prism.config.variants import resolve
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.feature_inputs import (
+    FEATURE_INPUTS,
+    RECIPE_KEY,
+    feature_recipe,
+    model_inputs,
+)
 from kipoi_prism.metrics import calibrate_threshold
 from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
-ENHANCER_SIDE = [i for i, c in enumerate(tables.FEATURE_COLUMNS) if "(promoter)" not in c]
-PROMOTER_SIDE = [i for i, c in enumerate(tables.FEATURE_COLUMNS) if "(promoter)" in c]
 
-
-ENHANCER_INPUTS = [f"x_enhancer_{i}" for i in range(len(ENHANCER_SIDE) + 1)]
-PROMOTER_INPUTS = [f"x_promoter_{i}" for i in range(len(PROMOTER_SIDE))]
-FEATURE_INPUTS = (ENHANCER_INPUTS, PROMOTER_INPUTS)
-
-
-def with_model_inputs(frame: pd.DataFrame, ranked: bool = False) -> pd.DataFrame:
-    """Add the feature backbone's inputs as columns (:data:`FEATURE_INPUTS`).
-
-    Enhancer side: transformed marks at the enhancer and in the window, then log distance
-    (17 values); promoter side: transformed marks at the promoter (8 values). ``ranked``:
-    the marks are within-cell-line ranks (:func:`~kipoi_prism.benchmark.features.rank_marks`).
-    """
-    x = tables.feature_matrix(frame, ranked)
-    marks, distance = x[:, :-1], x[:, -1:]
-    enhancer = np.hstack([marks[:, ENHANCER_SIDE], distance])
-    promoter = marks[:, PROMOTER_SIDE]
-    columns = {**dict(zip(ENHANCER_INPUTS, enhancer.T, strict=True)),
-               **dict(zip(PROMOTER_INPUTS, promoter.T, strict=True))}  # fmt: skip
-    return frame.assign(**columns)
+def recipe(config: BenchmarkConfig) -> str:
+    """The feature recipe's normalisation (``"log"`` or ``"rank"``) of ``config.normalise``
+    (``"none"``: the marks as ``log1p(1e3 x)``)."""
+    return "rank" if config.normalise == "rank" else "log"
 
 
 def with_pair_columns(frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,6 +79,11 @@ def feature_probabilities(weights, test: pd.DataFrame, seed: int) -> np.ndarray:
 def fit_feature_model(train, val, config: BenchmarkConfig, variant, seed: int, folder: Path):
     """Train one variant on feature rows; returns (weights bundle, threshold, extras).
 
+    The weights record their inputs' recipe (``metadata["feature_inputs"]``, from
+    :func:`kipoi_prism.io.feature_inputs.feature_recipe`: the normalisation, :func:`recipe`
+    of ``config.normalise``, and the input columns), so ``kipoi-prism predict`` makes the
+    same inputs from a feature table.
+
     ``config.feature_max_epochs`` and ``config.feature_patience`` (where set) replace the
     profile's epoch cap and patience.
     """
@@ -104,7 +98,8 @@ def fit_feature_model(train, val, config: BenchmarkConfig, variant, seed: int, f
     model_config, train_config = variant.change(model_config, train_config)
     result, seconds = timed(fit, train, val, None, model_config, train_config, folder,
                             trainer_config=trainer_settings(config),
-                            feature_columns=FEATURE_INPUTS)  # fmt: skip
+                            feature_columns=FEATURE_INPUTS,
+                            metadata={RECIPE_KEY: feature_recipe(recipe(config))})  # fmt: skip
     bundle = load_weights(result.weights_path)
     extra = {**history_extra(result.history), "train_s": round(seconds, 1),
              "train_pairs": len(train), "max_epochs": train_config.max_epochs}  # fmt: skip
@@ -114,10 +109,7 @@ def fit_feature_model(train, val, config: BenchmarkConfig, variant, seed: int, f
 
 def read_table(path: str | Path, config: BenchmarkConfig) -> pd.DataFrame:
     """One feature table, normalised as ``config.normalise`` says, with the model inputs."""
-    frame = with_pair_columns(tables.read_feature_table(path))
-    if config.normalise == "rank":
-        frame = tables.rank_marks(frame)
-    return with_model_inputs(frame, ranked=config.normalise == "rank")
+    return model_inputs(with_pair_columns(tables.read_feature_table(path)), recipe(config))
 
 
 def load_targetfinder(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
@@ -129,10 +121,7 @@ def load_targetfinder(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
     """
     paths = tables.targetfinder_feature_paths(data_dir)
     parts = [tables.read_feature_table(paths[c]).assign(cell_line=c) for c in config.cell_lines]
-    frame = with_pair_columns(pd.concat(parts, ignore_index=True))
-    if config.normalise == "rank":
-        frame = tables.rank_marks(frame)
-    return with_model_inputs(frame, ranked=config.normalise == "rank")
+    return model_inputs(with_pair_columns(pd.concat(parts, ignore_index=True)), recipe(config))
 
 
 def transfer_tables(config: BenchmarkConfig, data_dir: Path) -> dict[str, pd.DataFrame]:

@@ -4,7 +4,8 @@
 :func:`export_checkpoint` exports any other checkpoint of a run: the network, the momentum
 prototypes of the training cell lines and the decision threshold calibrated on validation
 data at that checkpoint's epoch, with metadata naming where they came from and whether the
-epoch's environment stream had trained (``fit.environment_trained``; a warning when not).
+epoch's environment stream had trained (``fit.environment_trained``; a warning when not),
+plus the entries the run was asked to carry (``fit(metadata=...)``: the feature recipe).
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def export_checkpoint(checkpoint: str | os.PathLike, out: str | os.PathLike) -> 
     if not trained:
         log.warning("%s: epoch %s lies inside the warm-up: the exported environment stream "
                     "(f_E', g_E, lam, T) never trained", path, row.get("epoch", 0))  # fmt: skip
-    metadata = {"exported_from": str(path), "epoch": int(row.get("epoch", 0)),
+    metadata = {**module.weights_metadata,
+                "exported_from": str(path), "epoch": int(row.get("epoch", 0)),
                 "val_aupr": float(row.get("val_aupr", float("nan"))),
                 "trained_on": {"cell_lines": module.cell_lines,
                                "val_cell_lines": module.val_cell_lines},

@@ -104,6 +104,7 @@ def fit(
     resume: str | os.PathLike | None = None,
     callbacks: Sequence[Callback] = (),
     run_config: dict | None = None,
+    metadata: dict | None = None,
 ) -> FitResult:
     """Train prism-energy and export the package weights file.
 
@@ -133,6 +134,11 @@ def fit(
         Extra Lightning callbacks.
     run_config : dict, optional
         The full configuration, written to ``config.yaml`` in the run folder.
+    metadata : dict, optional
+        Entries added to the weights file's metadata (and kept in the checkpoints, so
+        ``kipoi-prism export`` writes them too): for the feature backbone, the recipe of
+        its inputs, ``{"feature_inputs": kipoi_prism.io.feature_inputs.feature_recipe("rank")}``
+        (without it, ``kipoi-prism predict`` assumes ``"log"``). Plain types only.
 
     Returns
     -------
@@ -157,6 +163,7 @@ def fit(
         torch.set_num_threads(trainer_config.threads)
     pl.seed_everything(train_config.seed, verbose=False)
     module = PrismLightning(model_config, train_config, cells, val_cells)
+    module.weights_metadata = dict(metadata or {})
     if train_config.stem_motifs:
         _initialise_stem(module.model, model_config, train_config)
     checkpoint, pretrained = _resume_path(run_dir, resume), None
@@ -304,7 +311,7 @@ def _finish(
     ended_by = _ended_by(trainer, len(history), train_config.max_epochs)
     weights_path = None
     if trainer.is_global_zero:
-        metadata = _metadata(chosen, best_row, n_train, n_val)
+        metadata = {**chosen.weights_metadata, **_metadata(chosen, best_row, n_train, n_val)}
         metadata["fit"].update(epochs_run=len(history), ended_by=ended_by)
         if pretrained is not None:
             metadata["fit"]["pretrain"] = pretrained

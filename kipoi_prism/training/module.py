@@ -64,6 +64,9 @@ class PrismLightning(pl.LightningModule):
             "val_cell_lines": list(val_cell_lines),
         })  # fmt: skip
         self.history: list[dict[str, Any]] = []
+        #: Entries the exported weights file's metadata carries (``fit(metadata=...)``,
+        #: e.g. the feature recipe); kept in checkpoints so ``kipoi-prism export`` has them.
+        self.weights_metadata: dict[str, Any] = {}
         self._train_stats = EpochStats()
         self._throughput = Throughput()
         self._val_outputs: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
@@ -175,11 +178,14 @@ class PrismLightning(pl.LightningModule):
 
     def on_save_checkpoint(self, checkpoint: dict) -> None:
         checkpoint["prism"] = {"history": list(self.history),
-                               "train_stats": self._train_stats.state_dict()}  # fmt: skip
+                               "train_stats": self._train_stats.state_dict(),
+                               "weights_metadata": dict(self.weights_metadata)}  # fmt: skip
 
     def on_load_checkpoint(self, checkpoint: dict) -> None:
         state = checkpoint.get("prism", {})
         self.history = list(state.get("history", []))
+        # A resumed fit keeps what it was given over what the checkpoint carried.
+        self.weights_metadata = {**state.get("weights_metadata", {}), **self.weights_metadata}
         if "train_stats" in state:
             self._train_stats.load_state_dict(state["train_stats"])
 
