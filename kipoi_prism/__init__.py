@@ -27,4 +27,14 @@ def lazy_submodules(package: str):
     return __getattr__
 
 
-__getattr__ = lazy_submodules(__name__)
+_submodule = lazy_submodules(__name__)
+
+
+def __getattr__(name: str):
+    """``kipoi_prism.predict_pairs`` (imported on first use: it needs torch), else a
+    submodule."""
+    if name == "predict_pairs":
+        from kipoi_prism.inference.engine import predict_pairs
+
+        return predict_pairs
+    return _submodule(name)

@@ -4,6 +4,11 @@ Example::
 
     kipoi-prism predict --pairs example/pairs.bedpe --fasta example/genome.fa --out scores.tsv
 
+With feature-backbone weights (``model.backbone: features``) the pairs are a chromatin
+feature table and no genome is read::
+
+    kipoi-prism predict --weights chromatin.pt --pairs features.tsv.gz --out scores.tsv
+
 The output format follows the suffix of ``--out`` (``.tsv``, ``.bedpe``, ``.h5``; ``-`` is
 TSV on standard output); see :mod:`kipoi_prism.io.writers`.
 """
@@ -51,11 +56,18 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="score enhancer-promoter pairs",
         description="Score enhancer-promoter pairs: one probability (and the energy terms) "
         "per pair, in input order. Each cell line's environment comes from a seeded support "
-        "set of its own pairs in the input.",
+        "set of its own pairs in the input. Weights with the feature backbone "
+        "(model.backbone: features) score a chromatin feature table instead (--pairs: "
+        "TargetFinder CSV, BENGI TSV or the output of kipoi-prism features; every mark "
+        "present) and need no --fasta; when the weights' recipe ranks marks, ranks are taken "
+        "within each cell line of the table being scored, so a pair's score depends on the "
+        "other pairs of its cell line in the table.",
     )
     add_source_arguments(parser)
     parser.add_argument(
-        "--fasta", required=True, help="genome FASTA (uncompressed; .fai used or built)"
+        "--fasta",
+        help="genome FASTA (uncompressed; .fai used or built); required by sequence weights, "
+        "not used (a warning) by feature-backbone weights",
     )
     parser.add_argument(
         "-o",
@@ -132,7 +144,8 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
     """Options that say where the pairs come from."""
     parser.add_argument(
         "--pairs",
-        help="pair table: BEDPE, TargetFinder CSV or BENGI TSV (.gz accepted); - reads stdin",
+        help="pair table: BEDPE, TargetFinder CSV or BENGI TSV (.gz accepted); - reads stdin; "
+        "for feature-backbone weights a chromatin feature table file",
     )
     parser.add_argument("--format", choices=FORMATS, help="pair-table format (default: detected)")
     add_candidate_arguments(parser, required=False)
@@ -175,11 +188,12 @@ def _weights_path(given: str | None):
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load weights and genome, scan, score, write; returns the exit status."""
+    """Load weights and genome (or feature table), scan, score, write; returns the exit status."""
     from kipoi_prism.allocator import reuse_freed_memory
-    from kipoi_prism.inference import Predictor, resolve_device, write_all
+    from kipoi_prism.inference import resolve_device
+    from kipoi_prism.inference.feature_tables import is_feature_model
     from kipoi_prism.io.genome import Genome
-    from kipoi_prism.io.writers import check_output, open_output
+    from kipoi_prism.io.writers import check_output
     from kipoi_prism.model.weights import load_weights
 
     check_output(args.out)
@@ -190,7 +204,27 @@ def run(args: argparse.Namespace) -> int:
         torch.set_num_threads(args.threads)
     device = resolve_device(args.device)
     bundle = load_weights(_weights_path(args.weights), map_location=device)
+    if is_feature_model(bundle):
+        return _run_features(args, bundle, device)
+    if args.fasta is None:
+        raise PrismInputError(
+            "--fasta is required: these weights have the sequence backbone (windows are read "
+            "from the genome); only feature-backbone weights score feature tables without one",
+            bundle.path,
+        )
     genome = Genome(args.fasta)
+    predictor = _make_predictor(args, bundle, genome, device)
+    with contextlib.ExitStack() as stack:
+        source = build_source(args, stack)
+        if is_empty_candidate_set(source):
+            return write_empty_scores(args.out)
+        _score_and_write(args, predictor, source)
+    return 0
+
+
+def _make_predictor(args: argparse.Namespace, bundle, genome, device, feature_columns=None):
+    from kipoi_prism.inference import Predictor
+
     config = InferenceConfig(
         support_size=args.support_size,
         seed=args.seed,
@@ -199,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
     )
     predictor = Predictor(
         bundle, genome, config, args.num_workers, str(device), not args.quiet, args.precision,
-        threshold=args.threshold,
+        feature_columns=feature_columns, threshold=args.threshold,
     )  # fmt: skip
     if args.threshold is not None:
         log.info(
@@ -207,13 +241,46 @@ def run(args: argparse.Namespace) -> int:
             predictor.threshold,
             bundle.threshold,
         )
-    with contextlib.ExitStack() as stack:
-        source = build_source(args, stack)
-        if is_empty_candidate_set(source):
-            return write_empty_scores(args.out)
-        result, batches = predictor.predict(source)
-        with open_output(args.out, predictor.output_context(result)) as writer:
-            write_all(writer, batches)
+    return predictor
+
+
+def _run_features(args: argparse.Namespace, bundle, device) -> int:
+    """Score a chromatin feature table with feature-backbone weights (no genome)."""
+    from kipoi_prism.cli.pairs import CANDIDATE_OPTIONS
+    from kipoi_prism.inference.feature_tables import feature_table_frame, without_inputs
+    from kipoi_prism.io.feature_inputs import FEATURE_INPUTS
+
+    if any(getattr(args, name, None) is not None for name in CANDIDATE_OPTIONS):
+        raise PrismInputError(
+            "--enhancers/--promoters: feature-backbone weights score a chromatin feature table; "
+            "make one with kipoi-prism features and pass it as --pairs"
+        )
+    if args.pairs is None or args.pairs == "-":
+        raise PrismInputError(
+            "--pairs: feature-backbone weights read a chromatin feature table file "
+            "(TargetFinder CSV, BENGI TSV or kipoi-prism features output; not stdin)"
+        )
+    if args.fasta is not None:
+        log.warning("--fasta %s: not used; these weights read chromatin feature tables",
+                    args.fasta)  # fmt: skip
+    if args.format is not None:
+        log.warning("--format %s: not used; a feature table's form is read from its header",
+                    args.format)  # fmt: skip
+    predictor = _make_predictor(args, bundle, None, device, FEATURE_INPUTS)
+    frame = feature_table_frame(bundle, args.pairs)
+    source = predictor.frame_source(frame, args.pairs, unique_names=False)
+    _score_and_write(args, predictor, source, without_inputs)
+    return 0
+
+
+def _score_and_write(args: argparse.Namespace, predictor, source, keep=None) -> None:
+    """Both passes, the scored rows (through ``keep``) written to ``--out``, one log line."""
+    from kipoi_prism.inference import write_all
+    from kipoi_prism.io.writers import open_output
+
+    result, batches = predictor.predict(source)
+    with open_output(args.out, predictor.output_context(result)) as writer:
+        write_all(writer, batches if keep is None else keep(batches))
     where = "standard output" if args.out == "-" else args.out
     log.info(
         "wrote %d predictions (%d cell line%s) to %s",
@@ -222,4 +289,3 @@ def run(args: argparse.Namespace) -> int:
         "" if len(result.counts) == 1 else "s",
         where,
     )
-    return 0

@@ -6,7 +6,8 @@ Modules, in the order a pair travels through them: :mod:`~kipoi_prism.inference.
 inputs), :mod:`~kipoi_prism.inference.scan` (pass 1: checks, support sets),
 :mod:`~kipoi_prism.inference.batches` (pass 2's batches), :mod:`~kipoi_prism.inference.device`
 (device, precision), :mod:`~kipoi_prism.inference.engine` (environments, scores, the entry
-points).
+points); :mod:`~kipoi_prism.inference.feature_tables` (chromatin feature tables for
+feature-backbone weights).
 """
 
 from kipoi_prism.inference.batches import BatchStream

@@ -47,6 +47,11 @@ from kipoi_prism.inference.device import (
     resolve_device,
 )
 from kipoi_prism.inference.encoders import FeatureColumns, FeatureEncoder, make_encoder
+from kipoi_prism.inference.feature_tables import (
+    feature_table_frame,
+    is_feature_model,
+    without_inputs,
+)
 from kipoi_prism.inference.scan import ScanResult, scan, warn_small_support
 from kipoi_prism.inference.sources import (
     FEATURE_PAIR_COLUMNS,
@@ -54,6 +59,7 @@ from kipoi_prism.inference.sources import (
     FramePairSource,
     PairSource,
 )
+from kipoi_prism.io.feature_inputs import FEATURE_INPUTS
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.pairs import PAIR_COLUMNS
 from kipoi_prism.io.progress import progress
@@ -374,7 +380,7 @@ def write_all(writer: PairWriter, batches: Iterator[pd.DataFrame], rows: int = 8
 
 def predict_pairs(
     pairs: str | os.PathLike | pd.DataFrame,
-    fasta: str | os.PathLike,
+    fasta: str | os.PathLike | None = None,
     weights: str | os.PathLike | None = None,
     format: str | None = None,
     config: InferenceConfig | None = None,
@@ -389,9 +395,13 @@ def predict_pairs(
         Pair table file (BEDPE, TargetFinder CSV or BENGI TSV), or a canonical pair table
         in a DataFrame (:data:`kipoi_prism.io.pairs.PAIR_COLUMNS`, as
         :func:`kipoi_prism.io.pairs.read_pairs` returns; rows numbered from 1 in messages
-        when it has no ``line`` column).
-    fasta : str or PathLike
-        Genome FASTA.
+        when it has no ``line`` column). For feature-backbone weights: a chromatin feature
+        table file (TargetFinder CSV, BENGI TSV, ``kipoi-prism features`` output) or a frame
+        as :func:`kipoi_prism.io.feature_inputs.read_feature_table` returns it
+        (:mod:`kipoi_prism.inference.feature_tables`).
+    fasta : str or PathLike, optional
+        Genome FASTA; required by the sequence backbone, not used (a warning) by the
+        feature backbone.
     weights : str or PathLike, optional
         Default: the weights shipped with the package.
     format : str, optional
@@ -405,9 +415,32 @@ def predict_pairs(
     -------
     pandas.DataFrame
         One row per pair, input order: the input's columns, ``line``,
-        :data:`kipoi_prism.io.writers.SCORE_COLUMNS` and ``padded``.
+        :data:`kipoi_prism.io.writers.SCORE_COLUMNS` and ``padded``; for a feature table,
+        the pair columns (coordinates from ``enh_name``/``prom_name``), ``line`` and
+        ``distance`` in place of the input's columns.
+
+    Raises
+    ------
+    PrismInputError
+        No ``fasta`` for sequence weights; bad rows (the file and line named).
     """
-    predictor = _predictor(weights, fasta, None, config, device, threshold)
+    bundle = _bundle(weights, device)
+    if is_feature_model(bundle):
+        if fasta is not None:
+            log.warning("fasta: not used; the weights read chromatin feature tables")
+        if format is not None:
+            raise PrismInputError("format: not used with feature-backbone weights")
+        predictor = _predictor(bundle, None, FEATURE_INPUTS, config, device, threshold)
+        name = "<feature table>" if isinstance(pairs, pd.DataFrame) else str(pairs)
+        frame = feature_table_frame(bundle, pairs, name)
+        _, batches = predictor.predict(predictor.frame_source(frame, name, unique_names=False))
+        return pd.concat(list(without_inputs(batches)), ignore_index=True)
+    if fasta is None:
+        raise PrismInputError(
+            "fasta: a genome FASTA is needed (the weights have the sequence backbone)",
+            bundle.path,
+        )
+    predictor = _predictor(bundle, fasta, None, config, device, threshold)
     if isinstance(pairs, pd.DataFrame):
         if format is not None:
             raise PrismInputError("format: only for a pair-table file, not a DataFrame")
@@ -473,17 +506,21 @@ def score_frame(
     return predictor.predict_all(predictor.frame_source(frame, name, unique_names), donor)
 
 
+def _bundle(weights, device) -> WeightsBundle:
+    """Weights given as a file, a bundle or nothing (the default), loaded onto ``device``."""
+    from kipoi_prism.model.weights import load_weights
+
+    if isinstance(weights, WeightsBundle):
+        return weights
+    return load_weights(weights, map_location=resolve_device(device))
+
+
 def _predictor(
     weights, genome, feature_columns, config, device: str, threshold: float | None = None
 ) -> Predictor:
     """A :class:`Predictor` for weights given as a file, a bundle or nothing (the default)."""
-    from kipoi_prism.model.weights import load_weights
-
     resolved = resolve_device(device)
-    if isinstance(weights, WeightsBundle):
-        bundle = weights
-    else:
-        bundle = load_weights(weights, map_location=resolved)
+    bundle = _bundle(weights, device)
     if genome is not None and not isinstance(genome, Genome):
         genome = Genome(genome)
     return Predictor(
