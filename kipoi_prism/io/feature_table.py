@@ -1,6 +1,6 @@
 """TargetFinder-style chromatin feature tables from pairs and the user's tracks. No torch here.
 
-The table :func:`kipoi_prism.benchmark.features.read_feature_table` reads (the benchmark's
+The table :func:`kipoi_prism.io.feature_inputs.read_feature_table` reads (the benchmark's
 feature track trains on tables of this form), one row per pair, in the pairs' order.
 
 Columns
