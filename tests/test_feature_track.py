@@ -195,6 +195,20 @@ def test_extra_test_tables_are_scored_by_the_models_trained_on_every_cell_line(
     assert "BENGI HMEC.HiC-Benchmark" in (out / "results.md").read_text()
 
 
+def test_transfer_only_skips_leave_one_out(shared_data, extra_table, tmp_path):
+    out = tmp_path / "bench"
+    status = main(["--quiet", "benchmark", "--tracks", "features", "--transfer-only",
+                   "--feature-rows", "task_only", "--feature-pairs-per-cell-line", "60",
+                   "--feature-max-epochs", "1", "--feature-baselines", "distance", "--no-bengi",
+                   "--extra-test", str(extra_table), "--data-dir", str(shared_data),
+                   "--out", str(out), "--threads", "1"])  # fmt: skip
+    assert status == 0
+    results = pd.read_csv(out / "results.csv")
+    assert set(results["track"]) == {"features-bengi"}
+    assert set(results["held_out"]) == {"BENGI HMEC.HiC-Benchmark"}
+    assert [p.name for p in (out / "runs").iterdir()] == ["bengi-task_only-seed0"]
+
+
 def test_a_bad_extra_table_fails_before_any_training(shared_data, tmp_path, capsys):
     bad = tmp_path / "bad.tsv"
     bad.write_text("label\tdistance\n1\t5000\n")

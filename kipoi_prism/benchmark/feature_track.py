@@ -154,7 +154,7 @@ def run_feature_track(
     frame = load_targetfinder(config, data_dir)
     split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
     for seed in config.seeds:
-        for held in config.held_out:
+        for held in () if config.transfer_only else config.held_out:
             test = held_out_rows(frame, held)
             rest = frame[frame["cell_line"] != held].reset_index(drop=True)
             train, val = split_pairs(rest, split, columns=["enhancer_chrom"], require_both=True)

@@ -112,6 +112,12 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--no-bengi", action="store_true", help="skip TargetFinder -> BENGI")
     parser.add_argument(
+        "--transfer-only",
+        action="store_true",
+        help="feature track: skip leave-one-cell-line-out; train on every TargetFinder cell "
+        "line and score only the BENGI and --extra-test tables",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=0,
@@ -186,7 +192,8 @@ def build_config(args: argparse.Namespace):
         "pairs_per_cell_line": args.pairs_per_cell_line, "max_epochs": args.max_epochs,
         "threads": args.threads,
         "train_pairs_per_cell_line": args.train_pairs_per_cell_line,
-        "bengi": False if args.no_bengi else None, "stem_motifs": args.stem_motifs,
+        "bengi": False if args.no_bengi else None,
+        "transfer_only": True if args.transfer_only else None, "stem_motifs": args.stem_motifs,
         "feature_baselines": _split(args.feature_baselines),
         "feature_max_epochs": args.feature_max_epochs, "feature_patience": args.feature_patience,
         "normalise": args.normalise, "overrides": tuple(args.overrides) or None,

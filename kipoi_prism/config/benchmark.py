@@ -74,6 +74,9 @@ class BenchmarkConfig:
     extra_test : tuple of str
         Further feature tables (TargetFinder/BENGI columns) scored by the models trained on
         every TargetFinder cell line, reported like the BENGI tables.
+    transfer_only : bool
+        Feature track: skip leave-one-cell-line-out; train on every TargetFinder cell line
+        and score only the BENGI and ``extra_test`` tables.
     val_chromosomes : tuple of str
         Original chromosomes whose pairs form the validation split.
     speid : dict
@@ -129,6 +132,7 @@ class BenchmarkConfig:
     gbm_grid: dict = field(default_factory=lambda: dict(GBM_GRID))
     normalise: str = "none"
     extra_test: tuple[str, ...] = ()
+    transfer_only: bool = False
     val_chromosomes: tuple[str, ...] = ("chr1", "chr2", "chr3")
     speid: dict = field(default_factory=lambda: {"filters": 1024, "kernel": 40, "pool": 20,
                                                  "lstm_units": 100, "dense_units": 925,
