@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from pathlib import Path
 
 import pytest
 import torch
@@ -84,6 +85,18 @@ def test_the_shipped_weights_load():
     bundle = load_weights()
     assert bundle.path == DEFAULT_WEIGHTS
     assert bundle.digest == hashlib.sha256(DEFAULT_WEIGHTS.read_bytes()).hexdigest()[:12]
+
+
+def test_shipped_models_load_by_name_and_a_local_file_of_that_name_wins(
+    saved, tmp_path, monkeypatch
+):
+    from kipoi_prism.model.weights import DEFAULT_WEIGHTS, resolve_weights
+
+    assert load_weights("prism-energy").path == DEFAULT_WEIGHTS
+    assert resolve_weights("prism-energy-chromatin").name == "prism-energy-chromatin.pt"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "prism-energy").write_bytes(saved[1].read_bytes())
+    assert load_weights("prism-energy").path == Path("prism-energy")
 
 
 def test_missing_file(tmp_path):

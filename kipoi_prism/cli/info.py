@@ -25,7 +25,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "objective, cell lines with prototypes, threshold, validation metrics, SHA-256.",
     )
     parser.add_argument(
-        "weights", nargs="?", metavar="WEIGHTS", help="weights file (default: the shipped one)"
+        "weights",
+        nargs="?",
+        metavar="WEIGHTS",
+        help="weights file or a shipped model's name (default: prism-energy)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.set_defaults(run=run)

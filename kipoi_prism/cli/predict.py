@@ -76,7 +76,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help=f"output file; format by suffix: {', '.join(sorted(WRITERS))} (- for TSV on stdout)",
     )
     parser.add_argument(
-        "--weights", help="weights file (default: the weights shipped with the package)"
+        "--weights",
+        help="weights file, or a shipped model by name: prism-energy (sequence; the default) "
+        "or prism-energy-chromatin (chromatin feature tables)",
     )
     parser.add_argument(
         "--batch-size",

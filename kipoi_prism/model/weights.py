@@ -28,7 +28,24 @@ from kipoi_prism.model.network import PrismEnergy
 
 WEIGHTS_FORMAT = "kipoi-prism-weights"
 WEIGHTS_VERSION = 1
-DEFAULT_WEIGHTS = Path(__file__).parents[1] / "weights" / "prism-energy.pt"
+WEIGHTS_DIR = Path(__file__).parents[1] / "weights"
+DEFAULT_WEIGHTS = WEIGHTS_DIR / "prism-energy.pt"
+# The models shipped in the package, by name: ``--weights prism-energy-chromatin``.
+SHIPPED_WEIGHTS = {
+    "prism-energy": DEFAULT_WEIGHTS,
+    "prism-energy-chromatin": WEIGHTS_DIR / "prism-energy-chromatin.pt",
+}
+
+
+def resolve_weights(path: str | os.PathLike | None) -> Path:
+    """A weights file from a path, a shipped model's name (:data:`SHIPPED_WEIGHTS`; a file
+    of that name in the working folder wins) or ``None`` (the default shipped weights)."""
+    if path is None:
+        return DEFAULT_WEIGHTS
+    path = Path(path)
+    if not path.exists() and str(path) in SHIPPED_WEIGHTS:
+        return SHIPPED_WEIGHTS[str(path)]
+    return path
 
 
 @dataclass
@@ -113,6 +130,7 @@ def load_weights(
     Parameters
     ----------
     path : str or PathLike, optional
+        A weights file or a shipped model's name (``prism-energy``, ``prism-energy-chromatin``).
     map_location : str or torch.device
         Where the tensors go (``"cpu"``, ``"cuda"``, ...).
 
@@ -121,7 +139,7 @@ def load_weights(
     WeightsBundle
         The model is in eval mode.
     """
-    path = Path(path) if path is not None else DEFAULT_WEIGHTS
+    path = resolve_weights(path)
     payload = _read_payload(path, map_location)
     try:
         config = ModelConfig.from_dict(payload["config"])
