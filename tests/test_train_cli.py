@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from toy_training import make_toy, tiny_model
 
 from kipoi_prism.cli.main import main
 from kipoi_prism.config import DataConfig, ModelConfig, TrainConfig, TrainerConfig, load_config
+from kipoi_prism.config.loading import RECOMMENDED_CONFIG
 from kipoi_prism.model.weights import load_weights
 from kipoi_prism.training.report import best_epoch, read_history, success_signs
 
@@ -182,6 +184,30 @@ def test_resume_from_a_missing_checkpoint_is_an_input_error(trained, tmp_path, c
             str(tmp_path / "nope.ckpt")]  # fmt: skip
     assert main(argv) == 2
     assert "checkpoint to resume from not found" in capsys.readouterr().err
+
+
+def test_without_config_train_uses_the_recommended_configuration(trained, tmp_path, capsys):
+    folder, genome, _ = trained
+    assert main(["train", "--print-config"]) == 0
+    printed = yaml.safe_load(capsys.readouterr().out)
+    assert printed["model"]["encoder"] == "counts" and printed["model"]["bilinear_rank"] == 16
+    assert printed["train"]["curriculum"] is False
+    assert not any(printed["train"]["weights"].values())
+    assert (REPO / "configs" / "recommended.yaml").resolve() == RECOMMENDED_CONFIG
+    assert main(["train"]) == 2
+    assert "recommended.yaml: data.pairs: required" in capsys.readouterr().err
+    tiny = {
+        k: v for k, v in tiny_model().to_dict().items() if k not in ("encoder", "bilinear_rank")
+    }
+    sets = [f"data.pairs={folder / 'pairs.bedpe'}", f"data.genome={genome}",
+            "data.split.by=cell_line", "data.split.val=[C]", "train.max_epochs=1",
+            "train.blocks_per_batch=3", "train.block_size=8", "train.support_size=8",
+            "trainer.progress_bar=false",
+            *[f"model.{k}={json.dumps(v)}" for k, v in tiny.items()]]  # fmt: skip
+    argv = ["train", "--out", str(tmp_path / "run")] + [a for x in sets for a in ("--set", x)]
+    assert main(argv) == 0
+    bundle = load_weights(tmp_path / "run" / "weights.pt")
+    assert bundle.model.config.encoder == "counts" and bundle.model.config.bilinear_rank == 16
 
 
 def test_shipped_config_holds_every_knob_at_its_default():

@@ -2,6 +2,7 @@
 
 Example::
 
+    kipoi-prism train --set data.pairs=pairs.bedpe --set data.genome=hg38.fa   # recommended
     kipoi-prism train --config configs/train.yaml
     kipoi-prism train --config configs/train.yaml --set train.task_loss=bce --out runs/bce
     kipoi-prism train --config configs/train.yaml --resume          # continue last.ckpt
@@ -29,10 +30,17 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser(
         "train",
         help="train prism-energy from a YAML config",
-        description="Train prism-energy (curriculum, full objective, early stopping on "
-        "validation AUPR) and export a weights file for `kipoi-prism predict --weights`.",
+        description="Train prism-energy (early stopping on validation AUPR) and export a "
+        "weights file for `kipoi-prism predict --weights`. Without --config: the recommended "
+        "configuration (configs/recommended.yaml: count encoder, bilinear term, task loss "
+        "alone); configs/train.yaml lists every setting at its default (the SPEC's full "
+        "objective with its curriculum).",
     )
-    parser.add_argument("--config", required=True, metavar="YAML", help="run configuration")
+    parser.add_argument(
+        "--config",
+        metavar="YAML",
+        help="run configuration (default: the recommended one, configs/recommended.yaml)",
+    )
     parser.add_argument(
         "--set",
         action="append",
@@ -58,7 +66,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     import yaml
 
-    config = load_config(args.config, args.set)
+    from kipoi_prism.config.loading import RECOMMENDED_CONFIG
+
+    config = load_config(args.config or RECOMMENDED_CONFIG, args.set)
     if args.out:
         config.trainer.out_dir = args.out
     if args.print_config:
@@ -69,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     reuse_freed_memory()  # batch buffers reused, not faulted in again (kipoi_prism.allocator)
     from kipoi_prism.training.recipe import train_from_config
 
-    result = train_from_config(config, args.resume, args.config)
+    result = train_from_config(config, args.resume, args.config or RECOMMENDED_CONFIG)
     if result.weights_path is not None:
         log.info("best epoch %s: validation AUPR %.4f, threshold %.4f", result.best_epoch,
                  result.best_val_aupr, result.threshold)  # fmt: skip

@@ -24,6 +24,9 @@ from kipoi_prism.config.model import ModelConfig
 from kipoi_prism.config.training import RunConfig, TrainConfig
 from kipoi_prism.errors import PrismInputError
 
+# What ``kipoi-prism train`` reads when no ``--config`` is given (configs/recommended.yaml).
+RECOMMENDED_CONFIG = Path(__file__).resolve().parents[1] / "data" / "recommended.yaml"
+
 
 def load_config(path: str | Path, overrides: list[str] = ()) -> RunConfig:
     """Read a run config YAML and apply ``SECTION.KEY=VALUE`` overrides.
