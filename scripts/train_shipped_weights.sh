@@ -5,13 +5,13 @@
 #   2. split by the pairs' original chromosome (validation: chr1-chr3, as the benchmark),
 #   3. train prism-energy on 1,000 + 1,000 bp windows (they hold all the simulated signal
 #      and cost 2.5 times less than the 3,000 + 2,000 bp default on a CPU) with the
-#      objective the benchmark supports best (docs/BENCHMARK.md): the task loss (IMMAX)
-#      alone, no auxiliary loss, no curriculum: the 'task_only' row, which beat the full
-#      objective in 14 of 18 real-feature evaluations and in 14 of 18 of the motif-stem
-#      sequence run's (six held-out cell lines, seeds 0-2). The first convolution starts
-#      from the simulation's motif vocabulary (its JASPAR matrices, both strands, 56 filters) and stays frozen:
-#      the one sequence-track setting that lifted held-out AUPR above chance. The rest of
-#      the architecture (energy head, environment stream, support sets) is the default,
+#      recommended configuration (kipoi_prism/data/recommended.yaml, what `kipoi-prism
+#      train` uses without --config): the count encoder with a rank-16 bilinear term, the
+#      task loss (IMMAX) alone, no auxiliary loss, no curriculum; it beat the residual
+#      encoder on all six held-out cell lines of the benchmark (docs/BENCHMARK.md, "The
+#      count encoder"). The first convolution starts from the simulation's motif vocabulary
+#      (its JASPAR matrices, both strands, 56 filters) and stays frozen: without it the
+#      first layer does not find the motifs at this data size,
 #   4. copy the exported weights into the package.
 # Usage: scripts/train_shipped_weights.sh [RUN_DIR] [PAIRS_PER_CELL_LINE] [MAX_EPOCHS]
 set -euo pipefail
@@ -37,7 +37,7 @@ awk -F'\t' -v OFS='\t' '/^#/ {print > t; print > v; next}
 vocabulary=$(.venv/bin/python -c 'import json, sys
 print(",".join(m["id"] for m in json.load(open(sys.argv[1]))["vocabulary"]))' "$run/sim/truth.json")
 stem_channels=$((2 * $(tr ',' '\n' <<<"$vocabulary" | wc -l)))  # both strands of each motif
-$kp train --config configs/train.yaml --out "$run/train" \
+$kp train --config kipoi_prism/data/recommended.yaml --out "$run/train" \
   --set train.stem_motifs="$data/motifs/jaspar2024_core_vertebrates.meme" \
   --set train.stem_motif_ids="[$vocabulary]" --set train.freeze_stem=true \
   --set model.channels="$stem_channels" \
@@ -45,10 +45,7 @@ $kp train --config configs/train.yaml --out "$run/train" \
   --set data.genome="$run/sim/genome.fa" --set data.split.val=[] \
   --set model.enhancer_length="$window_e" --set model.promoter_length="$window_p" \
   --set train.max_epochs="$epochs" --set trainer.progress_bar=false \
-  --set train.curriculum=false --set train.weights.corr=0 --set train.weights.inv=0 \
-  --set train.weights.hcont=0 --set train.weights.sparse=0 --set train.weights.proto=0 \
-  --set train.caps.corr=0 --set train.caps.inv=0 --set train.caps.hcont=0 \
-  --set train.caps.sparse=0 --set train.caps.proto=0 --set trainer.threads="${THREADS:-0}"
+  --set trainer.threads="${THREADS:-0}"
 # Record where the weights came from inside the file (kipoi-prism --version shows its hash).
 .venv/bin/python - "$run/train/weights.pt" kipoi_prism/weights/prism-energy.pt "$per_cell" <<'PY'
 import sys
@@ -58,8 +55,9 @@ bundle = load_weights(source)
 bundle.metadata["data"] = (
     "kipoi-prism simulate on the six TargetFinder pair tables (real pair graph, simulated "
     f"sequence and labels), {per_cell} pairs per cell line, seed 0; validation: pairs whose "
-    "enhancer lies on original chr1-chr3; objective: task loss only (IMMAX), no auxiliary "
-    "loss, no curriculum (the benchmark's best row, docs/BENCHMARK.md); first convolution: "
+    "enhancer lies on original chr1-chr3; the recommended configuration "
+    "(kipoi_prism/data/recommended.yaml: count encoder, rank-16 bilinear term, task loss "
+    "only (IMMAX), no auxiliary loss, no curriculum; docs/BENCHMARK.md); first convolution: "
     "the simulation's 28 JASPAR motifs on both strands, frozen; recipe: "
     "scripts/train_shipped_weights.sh"
 )
