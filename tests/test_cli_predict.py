@@ -370,12 +370,13 @@ def _cpu_bf16_autocast() -> bool:
 
 
 @pytest.mark.skipif(not _cpu_bf16_autocast(), reason="no bfloat16 autocast on this CPU")
-def test_bf16_on_the_shipped_weights_and_example_stays_within_2e3(tmp_path):
-    """bf16 autocast moves the shipped model's probabilities by at most 2e-3 on the example.
+def test_bf16_on_the_shipped_weights_and_example_stays_within_1e3(tmp_path):
+    """bf16 autocast moves the shipped model's probabilities by at most 1e-3 on the example
+    (the SPEC's bound).
 
-    Measured on an x86-64 CPU: largest move 1.37e-3 (cellC_pair01; 2 of the 48 pairs move by
-    more than 1e-3), the number ``--precision``'s help states (1.4e-3). The bound leaves room
-    for another CPU's bfloat16 kernels.
+    Measured on an x86-64 CPU with the count-encoder weights: largest move 2.72e-4
+    (cellC_pair11), the number ``--precision``'s help states (2.7e-4); the previous
+    residual-encoder weights moved 1.37e-3.
     """
     example = Path(__file__).parents[1] / "example"
     scores = {}
@@ -388,7 +389,7 @@ def test_bf16_on_the_shipped_weights_and_example_stays_within_2e3(tmp_path):
         scores[precision] = read_tsv(out)
     assert len(scores["fp32"]) == 48
     difference = (scores["bf16"]["probability"] - scores["fp32"]["probability"]).abs().max()
-    assert 0 < difference <= 2e-3  # the shipped model, in bfloat16: 1.37e-3 measured
+    assert 0 < difference <= 1e-3  # the shipped model, in bfloat16: 2.72e-4 measured
 
 
 # --------------------------------------------------------------------------- register

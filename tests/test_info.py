@@ -20,6 +20,8 @@ def test_info_of_the_shipped_weights_reports_what_the_file_holds(capsys):
     assert info["inputs"]["enhancer_window_bp"] == bundle.model.config.enhancer_length
     assert info["inputs"]["promoter_window_bp"] == bundle.model.config.promoter_length
     assert info["network"]["head"] == bundle.model.config.head
+    assert info["network"]["encoder"] == bundle.model.config.encoder == "counts"
+    assert info["network"]["bilinear_rank"] == bundle.model.config.bilinear_rank == 16
     assert info["calibration"]["threshold"] == bundle.threshold
     assert info["prototypes"] == sorted(bundle.prototypes)
     assert info["validation"]["val_aupr"] == bundle.metadata["fit"]["val_aupr"]

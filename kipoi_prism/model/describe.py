@@ -44,6 +44,8 @@ def describe(bundle) -> dict[str, Any]:
         "inputs": _inputs(config),
         "network": {
             "backbone": config.backbone,
+            **({"encoder": config.encoder, "bilinear_rank": config.bilinear_rank}
+               if config.backbone == "prism" else {}),  # fmt: skip
             "head": config.head,
             "temperature": config.temperature,
             "d_interaction": config.d_interaction,

@@ -1,0 +1,90 @@
+#!/bin/bash
+# The count-encoder experiments of the sequence track (issue: make prism-energy learn).
+# Each run's own command, commit and wall time are in its run.json / results.md; these are
+# the queues that ran them, in order, from clones of main (/tmp/e/clone at 419bdef for e1,
+# /tmp/e/clone2 at 300b368 for e2-e4, pulled to 8050024 for e5-e7).
+
+# ---- /tmp/e/e1.sh
+# H1: count pooling + bilinear term; frozen motif stem then random stem; held-out K562, seed 0.
+cd /tmp/e/clone
+export PYTHONPATH=/tmp/e/clone
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks sequence --held-out K562 --seeds 0 --rows full,task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16"
+start=$(date +%s); $PY $COMMON --stem-motifs frozen --out /tmp/e/runs/counts-frozen-K562 > /tmp/e/runs/counts-frozen-K562.log 2>&1; echo "counts-frozen-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+start=$(date +%s); $PY $COMMON --out /tmp/e/runs/counts-random-K562 > /tmp/e/runs/counts-random-K562.log 2>&1; echo "counts-random-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# ---- /tmp/e/e2.sh
+# H1 again with the relative site threshold (300b368): task loss row, held-out K562, seed 0.
+cd /tmp/e/clone2
+export PYTHONPATH=/tmp/e/clone2
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks sequence --held-out K562 --seeds 0 --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16"
+start=$(date +%s); $PY $COMMON --stem-motifs frozen --out /tmp/e/runs/c2-frozen-K562 > /tmp/e/runs/c2-frozen-K562.log 2>&1; echo "c2-frozen-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+start=$(date +%s); $PY $COMMON --out /tmp/e/runs/c2-random-K562 > /tmp/e/runs/c2-random-K562.log 2>&1; echo "c2-random-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# ---- /tmp/e/e3.sh
+# Round 3 (task loss row, held-out K562, seed 0, counts encoder + bilinear 16):
+# a) random stem + reverse-complement and shift augmentation; c) frozen stem at 4x pairs;
+# b) random stem + augmentation at 4x pairs.
+cd /tmp/e/clone2
+export PYTHONPATH=/tmp/e/clone2
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks sequence --held-out K562 --seeds 0 --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16"
+AUG="--set train.reverse_complement=true --set train.max_shift=20"
+BIG="--pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000"
+start=$(date +%s); $PY $COMMON $AUG --out /tmp/e/runs/c3-random-aug-K562 > /tmp/e/runs/c3-random-aug-K562.log 2>&1; echo "c3-random-aug-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+start=$(date +%s); $PY $COMMON $BIG --stem-motifs frozen --out /tmp/e/runs/c3-frozen-4x-K562 > /tmp/e/runs/c3-frozen-4x-K562.log 2>&1; echo "c3-frozen-4x-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+start=$(date +%s); $PY $COMMON $BIG $AUG --out /tmp/e/runs/c3-random-aug-4x-K562 > /tmp/e/runs/c3-random-aug-4x-K562.log 2>&1; echo "c3-random-aug-4x-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# ---- /tmp/e/e4.sh
+# Round 4: the frozen-stem count encoder (+ bilinear 16), task loss row, seed 0, on the other
+# five held-out cell lines (K562 is c2-frozen-K562), paired with the residual encoder's seed 0.
+while kill -0 18792 2>/dev/null; do sleep 5; done
+cd /tmp/e/clone2
+export PYTHONPATH=/tmp/e/clone2
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks sequence --seeds 0 --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16 --stem-motifs frozen"
+start=$(date +%s); $PY $COMMON --held-out IMR90,GM12878,HeLa-S3,HUVEC,NHEK --out /tmp/e/runs/c4-frozen-5cells > /tmp/e/runs/c4-frozen-5cells.log 2>&1; echo "c4-frozen-5cells $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# ---- /tmp/e/e5.sh
+# Round 5, after the IMR90 feature run: (a) random stem + count encoder + pre-training of the
+# element encoders on which training cell lines use each element (5 epochs), task loss row,
+# held-out K562, seed 0; (b) the environment-swap ablation under strong gating (0.95) with the
+# frozen-stem count encoder, rows full and film, held-out K562, seed 0.
+# (started at once)
+cd /tmp/e/clone2
+export PYTHONPATH=/tmp/e/clone2
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+BASE="benchmark --full --tracks sequence --held-out K562 --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16"
+start=$(date +%s); $PY $BASE --rows task_only --baselines distance --set train.pretrain_epochs=5 --out /tmp/e/runs/c5-random-pretrain-K562 > /tmp/e/runs/c5-random-pretrain-K562.log 2>&1; echo "c5-random-pretrain-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+start=$(date +%s); $PY $BASE --rows full,film --baselines "" --stem-motifs frozen --gating-strength 0.95 --environment-swap --out /tmp/e/runs/c5-swap-K562 > /tmp/e/runs/c5-swap-K562.log 2>&1; echo "c5-swap-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# ---- /tmp/e/e6.sh
+# Round 6, after round 5: ablations of the frozen-stem count model on three held-out cell lines
+# (seed 0), each paired with c2/c4 (task loss row, bilinear rank 16):
+# (a) no bilinear term (rank 0); (b) the full objective (auxiliary losses + curriculum).
+while pgrep -f "/tmp/e/e5.sh" > /dev/null; do sleep 5; done
+cd /tmp/e/clone2
+export PYTHONPATH=/tmp/e/clone2
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+BASE="benchmark --full --tracks sequence --held-out K562,IMR90,GM12878 --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --stem-motifs frozen --baselines ''"
+start=$(date +%s); eval $PY $BASE --rows task_only --set model.bilinear_rank=0 --out /tmp/e/runs/c6-frozen-rank0 > /tmp/e/runs/c6-frozen-rank0.log 2>&1; echo "c6-frozen-rank0 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+start=$(date +%s); eval $PY $BASE --rows full --set model.bilinear_rank=16 --out /tmp/e/runs/c6-frozen-full > /tmp/e/runs/c6-frozen-full.log 2>&1; echo "c6-frozen-full $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# ---- /tmp/e/e7.sh
+# Round 7, after round 6: four times more simulated pairs (10,000 per cell line, 8,000 per
+# training cell line), held-out K562, seed 0, task loss row, count encoder + bilinear 16:
+# (a) random stem + reverse-complement/shift augmentation; (b) frozen motif stem.
+while pgrep -f "/tmp/e/e6.sh" > /dev/null; do sleep 5; done
+cd /tmp/e/clone2
+export PYTHONPATH=/tmp/e/clone2
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+BASE="benchmark --full --tracks sequence --held-out K562 --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16 --rows task_only --baselines distance --pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000"
+start=$(date +%s); $PY $BASE --set train.reverse_complement=true --set train.max_shift=20 --out /tmp/e/runs/c7-random-aug-4x-K562 > /tmp/e/runs/c7-random-aug-4x-K562.log 2>&1; echo "c7-random-aug-4x-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+start=$(date +%s); $PY $BASE --stem-motifs frozen --out /tmp/e/runs/c7-frozen-4x-K562 > /tmp/e/runs/c7-frozen-4x-K562.log 2>&1; echo "c7-frozen-4x-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# e1's random-stem run and e3's two 4x runs were stopped (superseded by the threshold fix, and
+# to give e4 the core); e5 was started at once instead of after the IMR90 feature run.
+# Merge of the frozen-stem runs:
+# kipoi-prism benchmark --merge /tmp/e/runs/c2-frozen-K562 /tmp/e/runs/c4-frozen-5cells --out frozen-seed0
+# python benchmarks/compare_runs.py --first docs/benchmark-runs/sequence-motif-stem --second docs/benchmark-runs/sequence-counts/frozen-seed0
