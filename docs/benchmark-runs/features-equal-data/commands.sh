@@ -67,3 +67,16 @@ for row in full task_only; do
   start=$(date +%s); $PY $COMMON "" --feature-rows $row --out /tmp/p3/runs/seed1-$row-HeLa-S3 > /tmp/p3/runs/seed1-$row-HeLa-S3.log 2>&1; echo "seed1-$row-HeLa-S3 $(( $(date +%s) - start )) s" >> /tmp/p3/runs/queue.log
 done
 # kipoi-prism benchmark --merge /tmp/p3/runs/seed1-full-K562 /tmp/p3/runs/seed1-task_only-K562 /tmp/p3/runs/seed1-full-HeLa-S3 /tmp/p3/runs/seed1-task_only-HeLa-S3 --out /tmp/p3/runs/seed1  (replaces seed1-K562)
+
+# ---- this round (main at 939b6a9, clone /tmp/q/clone): seed 0 on the other three cell lines
+# Seed 0 at equal data on the other three TargetFinder cell lines (one process at a time, nice 10).
+cd /tmp/q/clone
+export PYTHONPATH=/tmp/q/clone
+PY="nice -n 10 /work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data"
+for cell in HUVEC IMR90 NHEK; do
+  start=$(date +%s); $PY $COMMON --held-out $cell --feature-rows full,task_only --feature-baselines gbm,abc,distance --out /tmp/q/runs/eq-$cell > /tmp/q/runs/eq-$cell.log 2>&1; echo "eq-$cell $(( $(date +%s) - start )) s rc $?" >> /tmp/q/runs/queue.log
+done
+# (the queue was stopped after IMR90 to free a core; NHEK ran from queue2.sh, the same command)
+# Merged with the earlier seed-0 merge (this folder) into this folder:
+# kipoi-prism benchmark --merge docs/benchmark-runs/features-equal-data /tmp/q/runs/eq-HUVEC /tmp/q/runs/eq-IMR90 /tmp/q/runs/eq-NHEK --out /tmp/q/merged6
