@@ -41,11 +41,14 @@ def describe(bundle) -> dict[str, Any]:
             "sha256": file_sha256(bundle.path) if bundle.path is not None else NOT_RECORDED,
             "package_version": meta.get("package_version", NOT_RECORDED),
         },
-        "inputs": _inputs(config),
+        "inputs": _inputs(config, meta),
         "network": {
             "backbone": config.backbone,
-            **({"encoder": config.encoder, "bilinear_rank": config.bilinear_rank}
-               if config.backbone == "prism" else {}),  # fmt: skip
+            **(
+                {"encoder": config.encoder, "bilinear_rank": config.bilinear_rank}
+                if config.backbone == "prism"
+                else {}
+            ),  # fmt: skip
             "head": config.head,
             "temperature": config.temperature,
             "d_interaction": config.d_interaction,
@@ -70,10 +73,17 @@ def describe(bundle) -> dict[str, Any]:
     }
 
 
-def _inputs(config) -> dict[str, Any]:
+def _inputs(config, meta: dict) -> dict[str, Any]:
     if config.backbone == "features":
+        from kipoi_prism.io.feature_inputs import RECIPE_KEY, recipe_normalise
+
+        recorded = meta.get(RECIPE_KEY) is not None
+        normalise = recipe_normalise(meta)
+        marks = {"rank": "ranks within each cell line of the scored table",
+                 "log": "log1p(1000 x mark)"}[normalise]  # fmt: skip
         return {"kind": "feature vectors", "enhancer_features": config.feature_dims[0],
-                "promoter_features": config.feature_dims[1]}  # fmt: skip
+                "promoter_features": config.feature_dims[1],
+                "marks": marks + ("" if recorded else " (not recorded: the default)")}  # fmt: skip
     return {"kind": "DNA windows (one-hot)", "enhancer_window_bp": config.enhancer_length,
             "promoter_window_bp": config.promoter_length}  # fmt: skip
 
