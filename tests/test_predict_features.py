@@ -202,6 +202,47 @@ def test_missing_marks_are_refused_naming_them(tmp_path, rank_weights, capsys):
     assert not out.exists()
 
 
+def test_missing_marks_imputed_enter_as_the_middle_rank(tmp_path, rank_weights, caplog):
+    """--missing-marks impute: a mark the user lacks scores as if each of its three columns
+    held the middle rank for every pair; the warning names it."""
+    from kipoi_prism.io.feature_inputs import (
+        ENHANCER_INPUTS,
+        MID_RANK,
+        PROMOTER_INPUTS,
+        read_feature_table,
+        scoring_table,
+    )
+
+    frame = make_table()
+    lacking = ["H3K27me3 (enhancer)", "H3K27me3 (promoter)", "H3K27me3 (window)"]
+    frame[lacking] = np.nan
+    path = write_table(frame, tmp_path / "no-k27me3.tsv")
+    with caplog.at_level("WARNING", logger="kipoi_prism"):  # before main() sets up logging
+        api = kipoi_prism.predict_pairs(path, weights=rank_weights, impute_missing_marks=True)
+    assert "H3K27me3" in caplog.text and "middle rank" in caplog.text
+    out = tmp_path / "scores.tsv"
+    assert predict("--weights", rank_weights, "--pairs", path, "--out", out,
+                   "--missing-marks", "impute") == 0  # fmt: skip
+    imputed = scores(out)
+    assert len(imputed) == len(frame)
+    inputs = scoring_table(read_feature_table(path, names=True), "rank", path, True)
+    by_hand = scoring_table(read_feature_table(path, names=True).fillna(0.0), "rank", path)
+    mark_inputs = [c for c in ENHANCER_INPUTS + PROMOTER_INPUTS if not inputs[c].ne(MID_RANK).any()]
+    assert len(mark_inputs) == 3  # the three H3K27me3 inputs, and only those
+    assert not by_hand[mark_inputs].eq(MID_RANK).all().all()
+    np.testing.assert_allclose(api["probability"], imputed["probability"], rtol=1e-6)
+
+
+def test_imputing_needs_the_rank_recipe(tmp_path, capsys):
+    frame = make_table()
+    frame["CTCF (window)"] = np.nan
+    path = write_table(frame, tmp_path / "no-ctcf.tsv")
+    weights = feature_weights(tmp_path / "log.pt", "log")
+    assert predict("--weights", weights, "--pairs", path, "--out", tmp_path / "s.tsv",
+                   "--missing-marks", "impute") == 2  # fmt: skip
+    assert "imputing missing marks needs weights whose marks are ranks" in _one_line_error(capsys)
+
+
 def test_sequence_weights_still_need_a_fasta(tmp_path, table, capsys):
     weights = tiny_weights(tmp_path / "sequence.pt")
     assert predict("--weights", weights, "--pairs", table, "--out", tmp_path / "s.tsv") == 2

@@ -114,6 +114,14 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "(support-set environments stay fp32)",
     )
     parser.add_argument(
+        "--missing-marks",
+        choices=("refuse", "impute"),
+        default="refuse",
+        help="chromatin weights: a feature table with marks you lack (NA) is refused "
+        "(default), or 'impute' enters each NA mark as the middle rank of its cell line "
+        "(docs/BENCHMARK.md measures what each missing mark costs)",
+    )
+    parser.add_argument(
         "--threshold",
         type=float,
         metavar="P",
@@ -269,7 +277,7 @@ def _run_features(args: argparse.Namespace, bundle, device) -> int:
         log.warning("--format %s: not used; a feature table's form is read from its header",
                     args.format)  # fmt: skip
     predictor = _make_predictor(args, bundle, None, device, FEATURE_INPUTS)
-    frame = feature_table_frame(bundle, args.pairs)
+    frame = feature_table_frame(bundle, args.pairs, impute_missing=args.missing_marks == "impute")
     source = predictor.frame_source(frame, args.pairs, unique_names=False)
     _score_and_write(args, predictor, source, without_inputs)
     return 0

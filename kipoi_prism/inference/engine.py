@@ -386,6 +386,7 @@ def predict_pairs(
     config: InferenceConfig | None = None,
     device: str = "cpu",
     threshold: float | None = None,
+    impute_missing_marks: bool = False,
 ) -> pd.DataFrame:
     """Score a whole pair table in memory (convenience for small inputs).
 
@@ -410,6 +411,9 @@ def predict_pairs(
     device : str
     threshold : float, optional
         Decision threshold of ``call`` (default: the calibrated one saved with the weights).
+    impute_missing_marks : bool
+        Feature tables with NA marks: impute them as the middle rank (weights that rank
+        their marks) instead of refusing the table.
 
     Returns
     -------
@@ -432,7 +436,7 @@ def predict_pairs(
             raise PrismInputError("format: not used with feature-backbone weights")
         predictor = _predictor(bundle, None, FEATURE_INPUTS, config, device, threshold)
         name = "<feature table>" if isinstance(pairs, pd.DataFrame) else str(pairs)
-        frame = feature_table_frame(bundle, pairs, name)
+        frame = feature_table_frame(bundle, pairs, name, impute_missing_marks)
         _, batches = predictor.predict(predictor.frame_source(frame, name, unique_names=False))
         return pd.concat(list(without_inputs(batches)), ignore_index=True)
     if fasta is None:

@@ -24,6 +24,7 @@ from kipoi_prism.io.feature_inputs import (
     ENHANCER_INPUTS,
     FEATURE_INPUTS,
     PROMOTER_INPUTS,
+    missing_marks,
     read_feature_table,
     recipe_normalise,
     scoring_table,
@@ -62,9 +63,15 @@ def feature_normalise(bundle: WeightsBundle) -> str:
 
 
 def feature_table_frame(
-    bundle: WeightsBundle, table: str | os.PathLike | pd.DataFrame, name: str | None = None
+    bundle: WeightsBundle,
+    table: str | os.PathLike | pd.DataFrame,
+    name: str | None = None,
+    impute_missing: bool = False,
 ) -> pd.DataFrame:
     """A feature table (file, or a frame as ``read_feature_table`` returns it) ready to score.
+
+    ``impute_missing``: NA marks enter as the middle rank (rank recipe only), with a warning
+    naming them; otherwise they are refused.
 
     Returns
     -------
@@ -77,7 +84,12 @@ def feature_table_frame(
         frame, name = table, name or "<feature table>"
     else:
         frame, name = read_feature_table(table, names=True), name or str(table)
-    scoring = scoring_table(frame, normalise, name)
+    scoring = scoring_table(frame, normalise, name, impute_missing)
+    absent = missing_marks(frame) if impute_missing else []
+    if absent:
+        log.warning("%s: no values for %s in some or all pairs: imputed as the middle rank "
+                    "(docs/BENCHMARK.md measures what each missing mark costs)",
+                    name, ", ".join(absent))  # fmt: skip
     if normalise == "rank":
         cells = scoring["cell_line"].nunique()
         log.info("%s: marks ranked within each of its %d cell line%s (the weights' recipe); "

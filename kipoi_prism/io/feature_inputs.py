@@ -35,6 +35,8 @@ NORMALISATIONS = ("log", "rank")
 DEFAULT_NORMALISE = "log"
 #: The weights metadata key holding the recipe (:func:`feature_recipe`).
 RECIPE_KEY = "feature_inputs"
+# The input an NA mark gets when missing marks are imputed (rank recipe): the middle rank.
+MID_RANK = 0.5
 #: The columns a feature table must have.
 TABLE_COLUMNS = ["label", "enh_name", "prom_name", "celltype", DISTANCE_COLUMN, *FEATURE_COLUMNS]
 #: The columns :func:`read_feature_table` returns (``name`` besides, when asked for).
@@ -245,8 +247,16 @@ def recipe_normalise(metadata: dict, source: str | Path | None = None) -> str:
     return normalise
 
 
-def check_complete(frame: pd.DataFrame, source: str | Path) -> None:
-    """Refuse a table with missing (NA) marks or distances, naming the marks.
+def missing_marks(frame: pd.DataFrame) -> list[str]:
+    """The marks with at least one NA value in ``frame``, in :data:`MARKS` order."""
+    missing = frame[FEATURE_COLUMNS].isna().to_numpy()
+    by_mark = missing.reshape(len(frame), len(MARKS), len(PLACES)).any(axis=(0, 2))
+    return [mark for mark, absent in zip(MARKS, by_mark, strict=True) if absent]
+
+
+def check_complete(frame: pd.DataFrame, source: str | Path, marks: bool = True) -> None:
+    """Refuse a table with missing (NA) marks (unless ``marks`` is False) or distances,
+    naming the marks.
 
     Raises
     ------
@@ -254,14 +264,15 @@ def check_complete(frame: pd.DataFrame, source: str | Path) -> None:
         One line: the marks with NA values and the first line with one.
     """
     missing = frame[FEATURE_COLUMNS].isna().to_numpy()
-    if missing.any():
+    if marks and missing.any():
         by_mark = missing.reshape(len(frame), len(MARKS), len(PLACES)).any(axis=(0, 2))
         marks = [mark for mark, absent in zip(MARKS, by_mark, strict=True) if absent]
         line = int(_lines(frame)[np.flatnonzero(missing.any(axis=1))[0]])
         raise PrismInputError(
             f"no values (NA) for {', '.join(marks)} (first at line {line}): the feature model "
             f"was trained on all {len(MARKS)} marks and cannot score pairs without them; give "
-            "kipoi-prism features a --track for each mark",
+            "kipoi-prism features a --track for each mark, or impute them (predict "
+            "--missing-marks impute)",
             source,
         )
     bad = ~np.isfinite(frame["distance"].to_numpy(np.float64))
@@ -277,8 +288,14 @@ def _lines(frame: pd.DataFrame) -> np.ndarray:
     return np.arange(len(frame)) + 2
 
 
-def scoring_table(frame: pd.DataFrame, normalise: str, source: str | Path) -> pd.DataFrame:
+def scoring_table(
+    frame: pd.DataFrame, normalise: str, source: str | Path, impute_missing: bool = False
+) -> pd.DataFrame:
     """A feature table as a canonical pair table with the model's inputs, input order.
+
+    ``impute_missing`` (rank recipe only): an NA mark value enters as the middle rank,
+    :data:`MID_RANK`, the value that says least about where the pair stands in its cell
+    line (a mark the user lacks is NA in every row).
 
     Parameters
     ----------
@@ -311,7 +328,13 @@ def scoring_table(frame: pd.DataFrame, normalise: str, source: str | Path) -> pd
             source,
         )
     frame = frame.reset_index(drop=True)
-    check_complete(frame, source)
+    if impute_missing and normalise != "rank":
+        raise PrismInputError(
+            "imputing missing marks needs weights whose marks are ranks within each cell line "
+            f"(these weights' recipe: {normalise})",
+            source,
+        )
+    check_complete(frame, source, marks=not impute_missing)
     lines = _lines(frame)
     enhancer = _regions(frame["enhancer"], lines, source)
     promoter = _regions(frame["promoter"], lines, source)
@@ -319,6 +342,8 @@ def scoring_table(frame: pd.DataFrame, normalise: str, source: str | Path) -> pd
         frame = frame.assign(name=frame["cell_line"] + "|" + frame["enhancer"] + "|"
                              + frame["promoter"])  # fmt: skip
     inputs = model_inputs(frame, normalise)
+    if impute_missing:
+        inputs = inputs.fillna({c: MID_RANK for c in ENHANCER_INPUTS + PROMOTER_INPUTS})
     table = pd.DataFrame(
         {
             **{f"enhancer_{k}": v for k, v in enhancer.items()},
