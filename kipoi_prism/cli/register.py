@@ -1,10 +1,14 @@
-"""``kipoi-prism register``: make prism-energy a Kipoi model, source ``prism``.
+"""``kipoi-prism register``: make prism-energy and prism-energy-chromatin Kipoi models,
+source ``prism``.
 
 Adds (or updates) the ``prism`` entry of Kipoi's ``~/.kipoi/config.yaml``, keeping every
 other source; see :mod:`kipoi_prism.integrations.kipoi.register`. Afterwards::
 
     kipoi predict prism-energy --source prism \\
         --dataloader_args='{"pairs": "example/pairs.bedpe", "fasta": "example/genome.fa"}' \\
+        -o out.tsv
+    kipoi predict prism-energy-chromatin --source prism \
+        --dataloader_args='{"pairs": "pairs.bedpe", "ctcf": "ctcf.bw", ..., "h3k9me3": "k9.bw"}' \
         -o out.tsv
 """
 
@@ -20,9 +24,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``register``."""
     parser = subparsers.add_parser(
         "register",
-        help="add prism-energy to Kipoi as model source 'prism'",
-        description="Add the Kipoi model source 'prism' (the model directory shipped with "
-        "this package) to ~/.kipoi/config.yaml, keeping every other source. Idempotent.",
+        help="add prism-energy and prism-energy-chromatin to Kipoi as model source 'prism'",
+        description="Add the Kipoi model source 'prism' (the model directories shipped with "
+        "this package: prism-energy, the sequence model, and prism-energy-chromatin, pairs + "
+        "your 8 chromatin tracks) to ~/.kipoi/config.yaml, keeping every other source. "
+        "Idempotent.",
     )
     parser.set_defaults(run=run)
     return parser
@@ -30,8 +36,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Register; say what changed and how to use it."""
+    import json
+
     from kipoi_prism.integrations.kipoi.register import (
-        MODEL_NAME,
+        MODEL_ARGUMENTS,
+        MODEL_NAMES,
         SOURCE_NAME,
         kipoi_config_path,
         kipoi_source_dir,
@@ -40,11 +49,9 @@ def run(args: argparse.Namespace) -> int:
 
     path = kipoi_config_path()
     outcome = register(path)
-    log.info("%s Kipoi model source %r -> %s in %s", outcome, SOURCE_NAME, kipoi_source_dir(), path)
-    log.info(
-        'try: kipoi predict %s --source %s --dataloader_args=\'{"pairs": "PAIRS.bedpe", '
-        '"fasta": "GENOME.fa"}\' -o out.tsv',
-        MODEL_NAME,
-        SOURCE_NAME,
-    )
+    log.info("%s Kipoi model source %r -> %s (models %s) in %s", outcome, SOURCE_NAME,
+             kipoi_source_dir(), ", ".join(MODEL_NAMES), path)  # fmt: skip
+    for model in MODEL_NAMES:
+        log.info("try: kipoi predict %s --source %s --dataloader_args='%s' -o out.tsv", model,
+                 SOURCE_NAME, json.dumps(MODEL_ARGUMENTS[model]))  # fmt: skip
     return 0

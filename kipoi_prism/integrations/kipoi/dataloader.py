@@ -58,38 +58,19 @@ def window_lengths(weights: str | os.PathLike | None = None) -> tuple[int, int]:
     return config.enhancer_length, config.promoter_length
 
 
-class PrismPairDataLoader(BatchDataset):
-    """Kipoi dataloader (see module docstring).
+class CellLineBatches(BatchDataset):
+    """Batches of one cell line's pairs with that cell line's support set (both models).
 
-    Parameters
-    ----------
-    pairs : str
-        Pair table: BEDPE, TargetFinder CSV or BENGI TSV (gzip accepted).
-    fasta : str
-        Genome FASTA.
-    format : str, optional
-        ``bedpe``, ``targetfinder`` or ``bengi``; detected when omitted.
-    support_size : int
-        ``m``, support-set pairs per cell line.
-    seed : int
-        Seed of the support-set draw.
-    weights : str, optional
-        Weights file whose window widths to use (default: the packaged weights); must be
-        the weights the model loads.
+    A subclass sets ``encoder`` (a :class:`kipoi_prism.inference.scan.RowEncoder`) and
+    ``table`` (the pairs, as the encoder reads them, with the pair columns of
+    :func:`_metadata`), then calls :meth:`draw_support`.
     """
 
-    def __init__(
-        self,
-        pairs: str,
-        fasta: str,
-        format: str | None = None,
-        support_size: int = InferenceConfig.support_size,
-        seed: int = InferenceConfig.seed,
-        weights: str | None = None,
-    ) -> None:
-        self.encoder = PairEncoder(Genome(fasta), *window_lengths(weights))
-        self.table = pd.concat(list(FilePairSource(pairs, format).chunks()), ignore_index=True)
-        source = FramePairSource(self.table, str(pairs))
+    encoder = None
+    table: pd.DataFrame
+
+    def draw_support(self, source, support_size, seed) -> None:
+        """Pass 1 over ``source`` (the rows of ``table``): checks, support sets, the plan."""
         size = _integer("support_size", support_size)
         scanned = scan(source, self.encoder, size, _integer("seed", seed))
         warn_small_support(scanned.support, size)
@@ -133,6 +114,40 @@ class PrismPairDataLoader(BatchDataset):
         if cell not in self._support_cache:
             self._support_cache[cell] = self.encoder.encode(self.support_rows[cell])
         return self._support_cache[cell]
+
+
+class PrismPairDataLoader(CellLineBatches):
+    """Kipoi dataloader of the sequence model (see module docstring).
+
+    Parameters
+    ----------
+    pairs : str
+        Pair table: BEDPE, TargetFinder CSV or BENGI TSV (gzip accepted).
+    fasta : str
+        Genome FASTA.
+    format : str, optional
+        ``bedpe``, ``targetfinder`` or ``bengi``; detected when omitted.
+    support_size : int
+        ``m``, support-set pairs per cell line.
+    seed : int
+        Seed of the support-set draw.
+    weights : str, optional
+        Weights file whose window widths to use (default: the packaged weights); must be
+        the weights the model loads.
+    """
+
+    def __init__(
+        self,
+        pairs: str,
+        fasta: str,
+        format: str | None = None,
+        support_size: int = InferenceConfig.support_size,
+        seed: int = InferenceConfig.seed,
+        weights: str | None = None,
+    ) -> None:
+        self.encoder = PairEncoder(Genome(fasta), *window_lengths(weights))
+        self.table = pd.concat(list(FilePairSource(pairs, format).chunks()), ignore_index=True)
+        self.draw_support(FramePairSource(self.table, str(pairs)), support_size, seed)
 
 
 def _integer(name: str, value) -> int:

@@ -13,6 +13,7 @@ embedding ``z_E``, and every prediction, equals that of ``kipoi-prism predict``.
 Regenerate after the shipped weights change::
 
     python scripts/make_kipoi_expect.py      # writes example/expect.h5
+    python scripts/make_kipoi_chromatin_example.py   # the chromatin model's example/
 """
 
 from __future__ import annotations
@@ -64,8 +65,27 @@ def expected_blocks(
     weights = None if weights is None else str(weights)
     loader = PrismPairDataLoader(str(pairs), str(fasta), support_size=config.support_size,
                                  seed=config.seed, weights=weights)  # fmt: skip
+    return loader_blocks(loader, PrismEnergyKipoiModel(weights, device=device), block)
+
+
+def loader_blocks(loader, model, block: int = BLOCK) -> list[dict]:
+    """One block per cell line from any of the Kipoi dataloaders, scored by ``model``.
+
+    Parameters
+    ----------
+    loader : CellLineBatches
+        A dataloader of either model (its batches: one cell line's pairs and support set).
+    model : PrismEnergyKipoiModel
+        Loaded with the loader's weights.
+    block : int
+        Rows per block (``kipoi test --batch_size``).
+
+    Returns
+    -------
+    list of dict
+        As :func:`expected_blocks`.
+    """
     loader.set_batch_size(block)
-    model = PrismEnergyKipoiModel(weights, device=device)
     blocks, seen = [], set()
     for index in range(len(loader)):
         batch = loader[index]
@@ -87,8 +107,9 @@ def expected_blocks(
 def write_expectation(path: str | os.PathLike, blocks: list[dict]) -> Path:
     """Write blocks as one Kipoi expectation file (HDF5, gzip; written atomically).
 
-    The one-hot inputs are stored as uint8 (the Kipoi model takes any numeric dtype and
-    scores in float32); predictions keep their dtypes (float32, ``call`` int8).
+    The one-hot inputs (3-D: windows) are stored as uint8 (the Kipoi model takes any
+    numeric dtype and scores in float32); feature rows (2-D) and predictions keep their
+    dtypes (float32, ``call`` int8).
     """
     path = Path(path)
     with atomic_path(path) as temporary, h5py.File(temporary, "w") as out:
@@ -99,7 +120,7 @@ def write_expectation(path: str | os.PathLike, blocks: list[dict]) -> Path:
                     out.create_dataset(f"{group}/{key}", data=data.astype(object),
                                        dtype=h5py.string_dtype())  # fmt: skip
                     continue
-                if group == "inputs":  # one-hot 0/1: stored as uint8, 4 times smaller
+                if group == "inputs" and data.ndim == 3:  # one-hot: uint8, 4 times smaller
                     data = _as_uint8(data)
                 out.create_dataset(f"{group}/{key}", data=data, compression="gzip",
                                    shuffle=True)  # fmt: skip

@@ -1,10 +1,13 @@
-"""The Kipoi model class of prism-energy (``model.yaml``: ``defined_as``).
+"""The Kipoi model class of prism-energy and prism-energy-chromatin (``model.yaml``:
+``defined_as``; the weights, ``args: weights``, say which).
 
-Each batch from :class:`kipoi_prism.integrations.kipoi.dataloader.PrismPairDataLoader` holds pairs
-of one
-cell line and that cell line's support set. The model computes ``z_E`` from the support
-set (once: it is cached by a hash of the support arrays) and scores the pairs with the same
-functions ``kipoi-prism predict`` uses, so both give the same predictions.
+Each batch from the dataloader
+(:class:`kipoi_prism.integrations.kipoi.dataloader.PrismPairDataLoader`: one-hot windows;
+:class:`kipoi_prism.integrations.kipoi.chromatin.PrismChromatinDataLoader`: chromatin
+feature rows) holds pairs of one cell line and that cell line's support set. The model
+computes ``z_E`` from the support set (once: it is cached by a hash of the support arrays)
+and scores the pairs with the same functions ``kipoi-prism predict`` uses, so both give the
+same predictions.
 """
 
 from __future__ import annotations
@@ -37,12 +40,14 @@ def support_digest(enhancer: np.ndarray, promoter: np.ndarray) -> str:
 
 
 class PrismEnergyKipoiModel(BaseModel):
-    """prism-energy for Kipoi.
+    """prism-energy for Kipoi (either backbone).
 
     Parameters
     ----------
     weights : str, optional
-        Weights file (default: the weights shipped with the package).
+        Weights file or shipped model name (default: the shipped sequence weights,
+        ``prism-energy``; the chromatin model's ``model.yaml`` names
+        ``prism-energy-chromatin``).
     device : str
         ``"auto"`` (CUDA when available), ``"cpu"`` or ``"cuda"``.
     """
@@ -63,7 +68,9 @@ class PrismEnergyKipoiModel(BaseModel):
         ----------
         x : dict of numpy.ndarray
             ``enhancer`` (B, 4, L_E), ``promoter`` (B, 4, L_P), ``support_enhancer``
-            (m, 4, L_E), ``support_promoter`` (m, 4, L_P); float32 from the dataloader,
+            (m, 4, L_E), ``support_promoter`` (m, 4, L_P); for the feature backbone
+            (B, n_enhancer), (B, n_promoter), (m, n_enhancer), (m, n_promoter) feature
+            rows. float32 from the dataloader,
             any numeric dtype accepted (scored as float32: the expectation file
             ``kipoi test`` reads stores its one-hot inputs as uint8).
 
@@ -77,7 +84,7 @@ class PrismEnergyKipoiModel(BaseModel):
             raise ValueError(
                 f"x: expected inputs {', '.join(INPUTS)}; missing {', '.join(missing)}"
             )
-        self._check_lengths(x)
+        self._check_shapes(x)
         x = {key: np.asarray(x[key], dtype=np.float32) for key in INPUTS}
         z_e = self.environment(x["support_enhancer"], x["support_promoter"])
         return score_arrays(self.model, x["enhancer"], x["promoter"], z_e, self.bundle.threshold)
@@ -91,13 +98,19 @@ class PrismEnergyKipoiModel(BaseModel):
                 self._environments.popitem(last=False)
         return self._environments[key]
 
-    def _check_lengths(self, x: dict[str, np.ndarray]) -> None:
+    def _check_shapes(self, x: dict[str, np.ndarray]) -> None:
         config = self.model.config
-        expected = {"enhancer": config.enhancer_length, "promoter": config.promoter_length}
+        if config.backbone == "features":  # feature rows: (N, n_enhancer), (N, n_promoter)
+            expected = {"enhancer": (config.feature_dims[0],),
+                        "promoter": (config.feature_dims[1],)}  # fmt: skip
+        else:  # one-hot windows
+            expected = {"enhancer": (4, config.enhancer_length),
+                        "promoter": (4, config.promoter_length)}  # fmt: skip
         for key in INPUTS:
             want = expected[key.removeprefix("support_")]
-            if x[key].ndim != 3 or x[key].shape[1:] != (4, want):
+            shape = np.shape(x[key])
+            if tuple(shape[1:]) != want or len(shape) != len(want) + 1:
                 raise ValueError(
-                    f"x[{key!r}]: expected shape (N, 4, {want}) for these weights, "
-                    f"got {x[key].shape}; give the dataloader the same weights"
+                    f"x[{key!r}]: expected shape (N, {', '.join(map(str, want))}) for these "
+                    f"weights, got {shape}; give the dataloader the same weights"
                 )

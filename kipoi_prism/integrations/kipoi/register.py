@@ -1,4 +1,4 @@
-"""Make prism-energy a Kipoi model: the ``prism`` model source in Kipoi's config.
+"""Make prism-energy Kipoi models: the ``prism`` model source in Kipoi's config.
 
 Adds (or updates) one entry to Kipoi's ``~/.kipoi/config.yaml``::
 
@@ -7,15 +7,20 @@ Adds (or updates) one entry to Kipoi's ``~/.kipoi/config.yaml``::
         type: local
         local_path: <installed kipoi_prism>/kipoi_source
 
-That folder ships inside the package (``kipoi_prism/kipoi_source/prism-energy/``: the
-``model.yaml``, ``dataloader.yaml`` and ``dataloader.py`` also found at the repository
-root), so it works from a plain ``pip install`` as well as from a checkout. Every other
+That folder ships inside the package and holds both models (:data:`MODEL_NAMES`):
+``prism-energy/`` (the sequence model: the ``model.yaml``, ``dataloader.yaml`` and
+``dataloader.py`` also found at the repository root) and ``prism-energy-chromatin/`` (the
+chromatin model: pairs + the user's 8 tracks, with its ``example/``), so it works from a
+plain ``pip install`` as well as from a checkout. Every other
 entry (the ``kipoi`` source included) is kept as it is; registering twice changes nothing;
 the file is replaced atomically (:mod:`kipoi_prism.io.atomic`), keeping its mode.
 ``kipoi-prism register`` runs :func:`register`. Afterwards::
 
     kipoi predict prism-energy --source prism \\
         --dataloader_args='{"pairs": "example/pairs.bedpe", "fasta": "example/genome.fa"}' \\
+        -o out.tsv
+    kipoi predict prism-energy-chromatin --source prism \
+        --dataloader_args='{"pairs": "pairs.bedpe", "ctcf": "ctcf.bw", ..., "h3k9me3": "k9.bw"}' \
         -o out.tsv
 
 YAML comments in the config file are not kept (Kipoi itself writes none).
@@ -35,11 +40,22 @@ from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import atomic_path
 
 SOURCE_NAME = "prism"
-MODEL_NAME = "prism-energy"
+#: The models of the source, each a folder of :func:`kipoi_source_dir`.
+MODEL_NAMES = ("prism-energy", "prism-energy-chromatin")
+#: Each model's dataloader arguments, as ``kipoi-prism register`` shows them (placeholders).
+MODEL_ARGUMENTS = {
+    "prism-energy": {"pairs": "PAIRS.bedpe", "fasta": "GENOME.fa"},
+    "prism-energy-chromatin": {
+        "pairs": "PAIRS.bedpe",
+        **{mark: f"{mark.upper()}.bw" for mark in (
+            "ctcf", "dnase", "h3k27ac", "h3k27me3", "h3k36me3", "h3k4me1", "h3k4me3", "h3k9me3"
+        )},
+    },
+}  # fmt: skip
 
 
 def kipoi_source_dir() -> Path:
-    """The Kipoi model source shipped with the package (holds ``prism-energy/``)."""
+    """The Kipoi model source shipped with the package (one folder per :data:`MODEL_NAMES`)."""
     return Path(__file__).resolve().parents[2] / "kipoi_source"
 
 
