@@ -175,6 +175,14 @@ def with_model_inputs(frame: pd.DataFrame, ranked: bool = False) -> pd.DataFrame
     return frame.assign(**columns)
 
 
+def check_normalise(normalise: str) -> None:
+    """Refuse a normalisation that is not one of :data:`NORMALISATIONS`."""
+    if normalise not in NORMALISATIONS:
+        raise PrismInputError(
+            f"normalise: expected one of {', '.join(NORMALISATIONS)}, got {normalise!r}"
+        )
+
+
 def model_inputs(frame: pd.DataFrame, normalise: str) -> pd.DataFrame:
     """:func:`with_model_inputs` after :func:`rank_marks` when ``normalise`` is ``"rank"``.
 
@@ -183,10 +191,7 @@ def model_inputs(frame: pd.DataFrame, normalise: str) -> pd.DataFrame:
     PrismInputError
         ``normalise`` is not one of :data:`NORMALISATIONS`.
     """
-    if normalise not in NORMALISATIONS:
-        raise PrismInputError(
-            f"normalise: expected one of {', '.join(NORMALISATIONS)}, got {normalise!r}"
-        )
+    check_normalise(normalise)
     if normalise == "rank":
         frame = rank_marks(frame)
     return with_model_inputs(frame, ranked=normalise == "rank")
@@ -203,10 +208,7 @@ def feature_recipe(normalise: str) -> dict:
     PrismInputError
         ``normalise`` is not one of :data:`NORMALISATIONS`.
     """
-    if normalise not in NORMALISATIONS:
-        raise PrismInputError(
-            f"normalise: expected one of {', '.join(NORMALISATIONS)}, got {normalise!r}"
-        )
+    check_normalise(normalise)
     return {
         "normalise": normalise,
         "enhancer": [FEATURE_COLUMNS[i] for i in ENHANCER_SIDE] + [DISTANCE_INPUT],
