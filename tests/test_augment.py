@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from toy_training import make_toy, quiet_trainer, split_toy, tiny_model, tiny_train
+from toy_training import quiet_trainer, tiny_model, tiny_train, toy_split_run
 
 from kipoi_prism.config import ModelConfig, TrainConfig, load_config
 from kipoi_prism.errors import PrismInputError
@@ -21,10 +21,7 @@ SEQUENCES = ["ACGTTGCANNAGGCT", "GGGGCCCCAATTNAC"]
 
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("toy")
-    genome, frame = make_toy(folder)
-    train, val = split_toy(frame)
-    return folder, genome, train, val
+    return toy_split_run(tmp_path_factory.mktemp("toy"))
 
 
 @pytest.fixture(scope="module")

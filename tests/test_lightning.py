@@ -9,7 +9,13 @@ import pandas as pd
 import pytest
 import torch
 from pytorch_lightning.callbacks import Callback
-from toy_training import make_toy, quiet_trainer, split_toy, tiny_model, tiny_train, toy_batch
+from toy_training import (
+    quiet_trainer,
+    tiny_model,
+    tiny_train,
+    toy_batch,
+    toy_split_run,
+)
 
 from kipoi_prism import metrics
 from kipoi_prism.config import InferenceConfig, LossWeights
@@ -67,10 +73,7 @@ class KillAt(Callback):
 
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("toy")
-    genome, frame = make_toy(folder)
-    train, val = split_toy(frame)
-    return folder, genome, train, val
+    return toy_split_run(tmp_path_factory.mktemp("toy"))
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from toy_training import make_toy, quiet_trainer, split_toy, tiny_model, tiny_train
+from toy_training import quiet_trainer, tiny_model, tiny_train, toy_split_run
 
 from kipoi_prism.config import ModelConfig, TrainConfig
 from kipoi_prism.errors import PrismInputError
@@ -23,10 +23,7 @@ from kipoi_prism.training.pretrain import element_targets, pretrain_encoders
 
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("pretrain")
-    genome, frame = make_toy(folder, per_cell=16)
-    train, val = split_toy(frame)
-    return folder, genome, train, val
+    return toy_split_run(tmp_path_factory.mktemp("pretrain"), per_cell=16)
 
 
 def _model(seed: int = 0, **changes) -> PrismEnergy:

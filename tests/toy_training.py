@@ -93,6 +93,15 @@ def split_toy(frame: pd.DataFrame, val_cell: str = "C") -> tuple[pd.DataFrame, p
     return train, val
 
 
+def toy_split_run(
+    folder: Path, per_cell: int = 48
+) -> tuple[Path, Path, pd.DataFrame, pd.DataFrame]:
+    """A made toy genome in ``folder``, split by cell line: (folder, genome, train, val)."""
+    genome, frame = make_toy(folder, per_cell=per_cell)
+    train, val = split_toy(frame)
+    return folder, genome, train, val
+
+
 def toy_batch(genome: Path, train: pd.DataFrame, cells: list[str]) -> dict[str, torch.Tensor]:
     """The first training block batch of ``train`` (epoch 0), as tensors."""
     from kipoi_prism.io.genome import Genome
