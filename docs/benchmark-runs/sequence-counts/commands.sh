@@ -88,3 +88,32 @@ start=$(date +%s); $PY $BASE --stem-motifs frozen --out /tmp/e/runs/c7-frozen-4x
 # Merge of the frozen-stem runs:
 # kipoi-prism benchmark --merge /tmp/e/runs/c2-frozen-K562 /tmp/e/runs/c4-frozen-5cells --out frozen-seed0
 # python benchmarks/compare_runs.py --first docs/benchmark-runs/sequence-motif-stem --second docs/benchmark-runs/sequence-counts/frozen-seed0
+
+# ---- /tmp/e/e8.sh
+# Queue after c6-frozen-rank0 (e6's first run; e6 and e7 re-queued here in this order):
+# e7's two 4x runs, then e6's full-objective row, then the swap ablation on IMR90 with T(c).
+while pgrep -f "c6-frozen-rank0" > /dev/null; do sleep 5; done
+cd /tmp/e/clone2
+export PYTHONPATH=/tmp/e/clone2
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+BIG="benchmark --full --tracks sequence --held-out K562 --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16 --rows task_only --baselines distance --pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000"
+start=$(date +%s); $PY $BIG --set train.reverse_complement=true --set train.max_shift=20 --out /tmp/e/runs/c7-random-aug-4x-K562 > /tmp/e/runs/c7-random-aug-4x-K562.log 2>&1; echo "c7-random-aug-4x-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+start=$(date +%s); $PY $BIG --stem-motifs frozen --out /tmp/e/runs/c7-frozen-4x-K562 > /tmp/e/runs/c7-frozen-4x-K562.log 2>&1; echo "c7-frozen-4x-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+THREE="benchmark --full --tracks sequence --held-out K562,IMR90,GM12878 --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --stem-motifs frozen --baselines ''"
+start=$(date +%s); eval $PY $THREE --rows full --set model.bilinear_rank=16 --out /tmp/e/runs/c6-frozen-full > /tmp/e/runs/c6-frozen-full.log 2>&1; echo "c6-frozen-full $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+SWAP="benchmark --full --tracks sequence --held-out IMR90 --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16 --stem-motifs frozen --gating-strength 0.95 --environment-swap --baselines ''"
+start=$(date +%s); eval $PY $SWAP --rows full,cell_t,film --out /tmp/e/runs/c8-swap-IMR90 > /tmp/e/runs/c8-swap-IMR90.log 2>&1; echo "c8-swap-IMR90 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# ---- /tmp/e/e9.sh
+# Round 9: the random-stem count model at 4x pairs with augmentation was still rising when the
+# 6-epoch cap stopped it (validation AUPR 0.042 -> 0.075, held-out K562 0.087): the same run
+# with up to 16 epochs (early stopping, patience 3).
+cd /tmp/e/clone2
+export PYTHONPATH=/tmp/e/clone2
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+BIG="benchmark --full --tracks sequence --held-out K562 --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16 --rows task_only --baselines distance --pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000"
+start=$(date +%s); $PY $BIG --set train.reverse_complement=true --set train.max_shift=20 --max-epochs 16 --out /tmp/e/runs/c9-random-aug-4x-16ep-K562 > /tmp/e/runs/c9-random-aug-4x-16ep-K562.log 2>&1; echo "c9-random-aug-4x-16ep-K562 $(( $(date +%s) - start )) s rc $?" >> /tmp/e/runs/queue.log
+
+# e6 ran only its first run (rank0-3cells) before being re-queued as e8; e8 ran c7-random-aug-4x-K562
+# (random-augment-4x-K562 here) and was stopped at the start of c7-frozen-4x-K562 to give the core
+# to e9 (the random-stem run had still been rising at the 6-epoch cap).
