@@ -3,11 +3,13 @@ and atomicity (an output appears only when the whole run succeeded)."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import h5py
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from kipoi_prism.errors import PrismInputError
@@ -20,6 +22,7 @@ from kipoi_prism.io.writers import (
     BedpeWriter,
     Hdf5Writer,
     OutputContext,
+    ParquetWriter,
     TsvWriter,
     open_output,
     write_empty,
@@ -142,6 +145,60 @@ def test_h5_keeps_extra_columns_numeric_where_they_are(tmp_path):
         assert handle["padded"][:].tolist() == [0, 0, 0]
 
 
+def test_parquet_rows_equal_the_tsv_rows_with_typed_columns(tmp_path):
+    frames = [with_extras(scored(2)), with_extras(scored(3, start=2))]
+    tsv = pd.read_csv(write(tmp_path / "s.tsv", *frames), sep="\t", na_values={"label": "."})
+    table = pd.read_parquet(write(tmp_path / "s.parquet", *frames))
+    assert list(table.columns) == list(tsv.columns)
+    assert table["label"].fillna(-1).tolist() == [1, 0, -1, 1, 0]  # null where unknown
+    pd.testing.assert_frame_equal(  # the TSV has 7 significant digits, float32 about as many
+        table.astype({"label": float}), tsv, check_dtype=False, check_exact=False, rtol=1e-6
+    )
+    dtypes = {c: str(t) for c, t in table.dtypes.items()}
+    assert {c: dtypes[c] for c in ("probability", "call", "U_I", "enhancer_start", "padded")} == {
+        "probability": "float32", "call": "int8", "U_I": "float32", "enhancer_start": "int64",
+        "padded": "int8",
+    }  # fmt: skip
+    assert (dtypes["label"], dtypes["distance"]) == ("Int8", "int64")
+    assert pd.api.types.is_string_dtype(table["note"]) and table["note"][2] == "n0"
+
+
+def test_parquet_without_labels_has_the_tsv_columns(tmp_path):
+    out = write(tmp_path / "s.parquet", scored(1), context=OutputContext(has_labels=False))
+    assert pq.read_schema(out).names == TSV_COLUMNS + PLACE_COLUMNS
+
+
+def test_parquet_records_the_run_metadata(tmp_path):
+    attributes = {"threshold": 0.4, "seed": 7, "weights_sha256": "ab12", "use_prototypes": False}
+    context = OutputContext(has_labels=True, attributes=attributes)
+    out = write(tmp_path / "s.parquet", scored(2), context=context)
+    assert json.loads(pq.read_schema(out).metadata[b"kipoi_prism"]) == attributes
+
+
+def test_parquet_writes_row_groups_as_chunks_arrive(tmp_path, monkeypatch):
+    from kipoi_prism.io import writers
+
+    monkeypatch.setattr(writers, "PARQUET_ROW_GROUP_ROWS", 2)
+    out = tmp_path / "s.parquet"
+    with open_output(out, OutputContext(has_labels=True)) as writer:
+        writer.write(scored(1))
+        writer.write(scored(1, start=1))  # two rows gathered: one row group written now
+        temporary = next(p for p in tmp_path.iterdir() if p.name.endswith(".tmp"))
+        assert temporary.stat().st_size > 0 and writer.held_rows == 0
+        writer.write(scored(3, start=2))
+    groups = pq.ParquetFile(out).metadata
+    assert [groups.row_group(i).num_rows for i in range(groups.num_row_groups)] == [2, 2, 1]
+    assert pd.read_parquet(out)["name"].tolist() == [f"pair{k}" for k in range(5)]
+
+
+def test_parquet_with_no_rows_written_is_a_valid_empty_table(tmp_path):
+    out = tmp_path / "s.parquet"
+    with open_output(out, OutputContext(has_labels=False)):
+        pass
+    assert pq.read_schema(out).names == TSV_COLUMNS + PLACE_COLUMNS
+    assert pq.read_metadata(out).num_rows == 0
+
+
 def test_interact_output_is_dispatched_by_its_suffix(tmp_path):
     out = write(tmp_path / "s.interact.bed", scored(2))
     records = [line.split("\t") for line in out.read_text().splitlines()]
@@ -156,7 +213,8 @@ def test_interact_output_is_dispatched_by_its_suffix(tmp_path):
 @pytest.mark.parametrize(
     "name, cls",
     [("a.tsv", TsvWriter), ("a.bedpe", BedpeWriter), ("a.h5", Hdf5Writer),
-     ("a.interact.bed", InteractWriter), ("A.TSV", TsvWriter), ("-", TsvWriter)],
+     ("a.interact.bed", InteractWriter), ("A.TSV", TsvWriter), ("-", TsvWriter),
+     ("a.parquet", ParquetWriter)],
 )  # fmt: skip
 def test_writer_class_by_suffix(name, cls):
     assert writer_class(name) is cls
@@ -164,11 +222,11 @@ def test_writer_class_by_suffix(name, cls):
 
 @pytest.mark.parametrize("name", ["a.bed", "a.csv", "a.tsv.gz"])
 def test_unknown_suffix_names_the_formats(name):
-    with pytest.raises(PrismInputError, match=r"\.bedpe, \.h5, \.interact\.bed, \.tsv"):
+    with pytest.raises(PrismInputError, match=r"\.bedpe, \.h5, \.interact\.bed, \.parquet, \.tsv"):
         writer_class(name)
 
 
-@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed"])
+@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed", ".parquet"])
 def test_empty_output_has_the_formats_header(tmp_path, suffix):
     out = tmp_path / f"e{suffix}"
     write_empty(out)
@@ -176,6 +234,10 @@ def test_empty_output_has_the_formats_header(tmp_path, suffix):
         with h5py.File(out) as handle:
             assert sorted(handle) == sorted([*H5_COLUMNS, "distance"])
             assert len(handle["name"]) == 0
+    elif suffix == ".parquet":
+        table = pd.read_parquet(out)
+        assert list(table.columns) == TSV_COLUMNS + PLACE_COLUMNS + ["distance"]
+        assert len(table) == 0
     else:
         header = {  # an empty candidate set: its distance column is kept too
             ".tsv": "\t".join(TSV_COLUMNS + PLACE_COLUMNS + ["distance"]) + "\n",
@@ -198,7 +260,7 @@ def test_stdout_is_tsv(capsys):
 # --------------------------------------------------------------------------- atomicity
 
 
-@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed"])
+@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed", ".parquet"])
 def test_output_appears_only_on_success(tmp_path, suffix):
     out = tmp_path / f"s{suffix}"
     with pytest.raises(RuntimeError, match="failed half-way"):
@@ -212,7 +274,7 @@ def test_output_appears_only_on_success(tmp_path, suffix):
     assert out.stat().st_mode & 0o777 == 0o666 & ~_umask()
 
 
-@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed"])
+@pytest.mark.parametrize("suffix", [".tsv", ".bedpe", ".h5", ".interact.bed", ".parquet"])
 def test_failed_run_keeps_an_existing_file(tmp_path, suffix):
     out = tmp_path / f"s{suffix}"
     out.write_bytes(b"previous results\n")

@@ -9,8 +9,9 @@ feature table and no genome is read::
 
     kipoi-prism predict --weights chromatin.pt --pairs features.tsv.gz --out scores.tsv
 
-The output format follows the suffix of ``--out`` (``.tsv``, ``.bedpe``, ``.h5``; ``-`` is
-TSV on standard output); see :mod:`kipoi_prism.io.writers`.
+The output format follows the suffix of ``--out`` (``.tsv``, ``.bedpe``, ``.h5``,
+``.parquet``, ``.interact.bed``; ``-`` is TSV on standard output); see
+:mod:`kipoi_prism.io.writers`.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="P",
         help="probability at or above which the call column is 1 (default: the threshold "
         "calibrated on validation data and saved with the weights); recorded in the .h5 "
-        "output's attributes",
+        "output's attributes and the .parquet output's metadata",
     )
     parser.add_argument(
         "--seed",

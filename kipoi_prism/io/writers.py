@@ -1,4 +1,4 @@
-"""Prediction outputs: TSV, BEDPE and HDF5, chosen by file suffix, written atomically.
+"""Prediction outputs: TSV, BEDPE, HDF5 and Parquet, chosen by file suffix, written atomically.
 
 Every writer takes scored chunks (:class:`pandas.DataFrame` with the canonical pair
 columns of :mod:`kipoi_prism.io.pairs` plus :data:`SCORE_COLUMNS`) in input order. A file is
@@ -25,6 +25,12 @@ Formats
     variable-length UTF-8, an extra column numeric when the input's is), root attributes
     holding the run's metadata (threshold and where it came from, weights hash,
     support-set size, seed).
+``.parquet``
+    Apache Parquet (pyarrow): the TSV's columns in its order, typed as in :data:`H5_COLUMNS`
+    (``label`` int8, null unknown; an extra column numeric when the input's is, else
+    string), written in row groups of up to :data:`PARQUET_ROW_GROUP_ROWS` rows as the
+    chunks arrive (the table is never held whole); the run's metadata (as the ``.h5``
+    attributes) as JSON under the file's key-value metadata key ``kipoi_prism``.
 ``.interact.bed``
     UCSC ``interact`` (BED5+13), sorted for ``bedToBigBed``: see :mod:`kipoi_prism.io.tracks`.
     Its columns are fixed by the format, so extra columns and ``padded`` are not written.
@@ -36,6 +42,7 @@ suffix wins, so ``.interact.bed`` can sit beside ``.bed``).
 from __future__ import annotations
 
 import abc
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -84,6 +91,15 @@ class OutputContext:
 def extra_columns(frame: pd.DataFrame) -> list[str]:
     """The input's extra columns in a scored chunk (BEDPE columns 13+, ``distance``, ...)."""
     return [column for column in frame.columns if column not in _KNOWN_COLUMNS]
+
+
+def table_columns(frame: pd.DataFrame, has_labels: bool) -> list[str]:
+    """The columns of the TSV (and Parquet) output for a scored chunk, in order."""
+    label = ["label"] if has_labels else []
+    return [
+        "name", "cell_line", *SCORE_COLUMNS, *label, *COORDINATE_COLUMNS, PADDED_COLUMN,
+        *extra_columns(frame),
+    ]  # fmt: skip
 
 
 def _label_text(labels: pd.Series) -> np.ndarray:
@@ -137,11 +153,9 @@ class TsvWriter(PairWriter):
     suffix = ".tsv"
 
     def _write(self, frame: pd.DataFrame) -> None:
-        table = frame[["name", "cell_line", *SCORE_COLUMNS]]
+        table = frame[table_columns(frame, self.context.has_labels)]
         if self.context.has_labels:
             table = table.assign(label=_label_text(frame["label"]))
-        columns = [*COORDINATE_COLUMNS, PADDED_COLUMN, *extra_columns(frame)]
-        table = pd.concat([table, frame[columns]], axis=1)
         table.to_csv(
             self.stream, sep="\t", index=False, header=self.rows == 0, float_format=FLOAT_FORMAT,
             lineterminator="\n",
@@ -228,11 +242,103 @@ class Hdf5Writer(PairWriter):
         self.file.close()
 
 
+#: Rows gathered into one Parquet row group before it is written (bounds the memory held).
+PARQUET_ROW_GROUP_ROWS = 65_536
+#: Parquet key-value metadata key holding the run's metadata (JSON object).
+PARQUET_METADATA_KEY = "kipoi_prism"
+
+
+class ParquetWriter(PairWriter):
+    """Apache Parquet through pyarrow: the TSV's columns, typed (see module docstring).
+
+    Rows are gathered into row groups of up to :data:`PARQUET_ROW_GROUP_ROWS` and each is
+    written when full, so memory stays bounded however many pairs are scored.
+    """
+
+    suffix = ".parquet"
+    text = False
+
+    def __init__(self, target: Path | TextIO, context: OutputContext) -> None:
+        super().__init__(target, context)
+        if not self._owned:
+            raise PrismInputError("Parquet output needs a file path, not a stream")
+        self.path = target
+        self.schema = None
+        self.file = None
+        self.held: list = []  # pyarrow Tables not yet written as a row group
+        self.held_rows = 0
+
+    def _typed(self, frame: pd.DataFrame) -> None:
+        """Fix the schema from the first chunk (its extra columns)."""
+        import pyarrow as pa
+
+        fields = [
+            pa.field(column, _arrow_type(H5_COLUMNS.get(column) or frame[column].dtype))
+            for column in table_columns(frame, self.context.has_labels)
+        ]
+        metadata = {PARQUET_METADATA_KEY: json.dumps(self.context.attributes, default=str)}
+        self.schema = pa.schema(fields, metadata=metadata)
+
+    def _open(self, schema) -> None:
+        import pyarrow.parquet as pq
+
+        self.file = pq.ParquetWriter(self.path, schema)
+
+    def _write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+
+        if self.schema is None:
+            self._typed(frame)
+        table = frame[self.schema.names].copy()
+        if self.context.has_labels:
+            table["label"] = table["label"].astype("Int8").mask(table["label"] < 0)
+        for column in self.schema:
+            if pa.types.is_string(column.type):
+                table[column.name] = table[column.name].astype("string")
+        try:
+            arrow = pa.Table.from_pandas(table, schema=self.schema, preserve_index=False)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+            raise PrismInputError(f"Parquet output: a column changed type: {error}") from None
+        if self.file is None:  # the first chunk's schema adds pandas' metadata (label: Int8)
+            self._open(arrow.schema)
+        self.held.append(arrow)
+        self.held_rows += len(arrow)
+        if self.held_rows >= PARQUET_ROW_GROUP_ROWS:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+
+        if self.held_rows:
+            self.file.write_table(pa.concat_tables(self.held), PARQUET_ROW_GROUP_ROWS)
+        self.held, self.held_rows = [], 0
+
+    def close(self) -> None:
+        if self.file is None:  # no chunk came: the fixed columns, no rows
+            self._typed(pd.DataFrame())
+            self._open(self.schema)
+        self._flush()
+        self.file.close()
+
+
+def _arrow_type(dtype):
+    """The Arrow type of a column: ``"str"`` (see :data:`H5_COLUMNS`) and anything not
+    numeric or boolean as strings, numbers as their NumPy type (nullable pandas types too)."""
+    import pyarrow as pa
+
+    try:
+        numpy = np.dtype(getattr(dtype, "numpy_dtype", dtype))
+    except TypeError:  # a category, a pandas string type, "str"
+        return pa.string()
+    return pa.from_numpy_dtype(numpy) if numpy.kind in "biuf" else pa.string()
+
+
 # Suffix -> writer class. The one place output formats are registered.
 WRITERS: dict[str, type[PairWriter]] = {
     TsvWriter.suffix: TsvWriter,
     BedpeWriter.suffix: BedpeWriter,
     Hdf5Writer.suffix: Hdf5Writer,
+    ParquetWriter.suffix: ParquetWriter,
     InteractWriter.suffix: InteractWriter,
 }
 
