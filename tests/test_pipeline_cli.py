@@ -65,8 +65,10 @@ def pairs_args(inputs: dict[str, Path], *extra: str) -> list[str]:
 
 
 def test_pairs_to_stdout_is_data_only_and_equals_the_file(inputs):
-    piped = kipoi_prism(*pairs_args(inputs, "--max-distance", "6000", "--out", "-"))
+    piped = kipoi_prism(*pairs_args(inputs, "--max-distance", "6000"))  # no --out: stdout
     assert piped.returncode == 0, piped.stderr
+    dash = kipoi_prism(*pairs_args(inputs, "--max-distance", "6000", "--out", "-"))
+    assert dash.returncode == 0 and dash.stdout == piped.stdout
     out = inputs["dir"] / "candidates.bedpe"
     written = kipoi_prism(*pairs_args(inputs, "--max-distance", "6000", "--out", str(out)))
     assert written.returncode == 0 and written.stdout == ""
@@ -260,6 +262,45 @@ def test_pairs_piped_into_predict_equals_predict_from_beds(inputs, weights):
         logit = (u_i - r_e + lam * u_i * r_e) / t
         assert float(r[2]) == pytest.approx(1 / (1 + math.exp(-logit)), rel=1e-5)
         assert r[3] == str(int(float(r[2]) >= 0.5))  # the random weights' threshold is 0.5
+
+
+def test_pairs_without_out_piped_into_predict_equals_predict_from_the_file(inputs, weights):
+    candidates = inputs["dir"] / "candidates.bedpe"
+    written = kipoi_prism(*pairs_args(inputs, "--max-distance", "6000", "--out", str(candidates)))
+    assert written.returncode == 0, written.stderr
+    pairs = " ".join([*CLI, *pairs_args(inputs, "--max-distance", "6000")])
+    predict = " ".join([*CLI, *predict_args(inputs, weights, "--pairs", "-", "--out", "-")])
+    piped = shell(f"{pairs} | {predict}", inputs["dir"])
+    assert piped.stderr.splitlines()[-1] == "status 0 0", piped.stderr
+    from_file = kipoi_prism(
+        *predict_args(inputs, weights, "--pairs", str(candidates), "--out", "-")
+    )
+    assert from_file.returncode == 0, from_file.stderr
+    assert piped.stdout == from_file.stdout and len(piped.stdout.splitlines()) == 7
+
+
+def test_predict_parquet_output_has_the_tsv_rows_and_the_run_metadata(inputs, weights):
+    import json
+
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    base = predict_args(inputs, weights, *candidate_args(inputs))
+    out = inputs["dir"] / "scores.parquet"
+    result = kipoi_prism(*base, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"to {out}" in result.stderr
+    tsv = kipoi_prism(*base, "--out", str(inputs["dir"] / "scores.tsv"))
+    assert tsv.returncode == 0, tsv.stderr
+    expected = pd.read_csv(inputs["dir"] / "scores.tsv", sep="\t")
+    table = pd.read_parquet(out)
+    assert list(table.columns) == list(expected.columns)
+    assert str(table["probability"].dtype) == "float32" and str(table["call"].dtype) == "int8"
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False, rtol=1e-6)
+    metadata = json.loads(pq.read_schema(out).metadata[b"kipoi_prism"])
+    assert metadata["threshold"] == 0.5 and metadata["threshold_source"]
+    digest = hashlib.sha256(weights.read_bytes()).hexdigest()[:12]
+    assert (metadata["weights_sha256"], metadata["seed"]) == (digest, 0)
 
 
 def test_predict_keeps_the_distance_and_gives_coordinates(inputs, weights):

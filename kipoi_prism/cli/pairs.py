@@ -6,7 +6,8 @@ Example::
         --cell-line K562 --out candidates.bedpe
 
 Writes the canonical BEDPE (:mod:`kipoi_prism.io.pairs`) with a ``distance`` column and a ``#``
-header line, atomically, or to standard output with ``--out -``; see
+header line, atomically, or to standard output when ``--out`` is omitted (or ``-``), as
+bedtools does, so ``kipoi-prism pairs ... | kipoi-prism predict --pairs - ...`` works; see
 :mod:`kipoi_prism.io.candidates` for the distance, the order and the memory use. The same
 options on ``kipoi-prism predict`` score the candidates without writing them first.
 """
@@ -109,7 +110,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="list candidate enhancer-promoter pairs within a distance",
         description="Every same-chromosome enhancer-promoter pair whose region centres lie "
         "--min-distance..--max-distance bp apart, as canonical BEDPE with a distance column. "
-        "Logs go to stderr; with --out - only the table goes to stdout.",
+        "Without --out (or with --out -) the table goes to stdout, e.g. to pipe into "
+        "kipoi-prism predict --pairs -; logs always go to stderr.",
     )
     add_candidate_arguments(parser, required=True)
     parser.add_argument(
@@ -121,9 +123,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "-o",
         "--out",
-        required=True,
+        default="-",
         metavar="BEDPE",
-        help="output file ('-' for stdout; a '.gz' name is compressed)",
+        help="output file (a '.gz' name is compressed; default, or '-': standard output)",
     )
     parser.set_defaults(run=run)
     return parser
