@@ -11,3 +11,4 @@ kipoi-prism benchmark --full --tracks features --transfer-only --seeds 0 --threa
 python benchmarks/missing_marks.py --weights prism-energy-chromatin \
     --tables ../shared/data/bengi/features/BENGI.{GM12878,HeLa,IMR90,NHEK}.HiC-Benchmark.v3.targetfinder_features.tsv.gz \
     --out docs/benchmark-runs/chromatin/missing-marks-bengi-hic.md
+# rank-3cells (the second command of queue4.sh) was stopped at its start to give its core to the random-stem run; not measured
