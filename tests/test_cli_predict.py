@@ -269,8 +269,8 @@ def fail_after_first_batch(monkeypatch):
         written.append(opened[-1].rows)
         raise RuntimeError("scoring failed after the first batch")
 
-    def predict_then_fail(self, source):
-        result, batches = predict(self, source)
+    def predict_then_fail(self, source, *args, **kwargs):
+        result, batches = predict(self, source, *args, **kwargs)
         return result, failing(batches)
 
     monkeypatch.setattr(writers, "open_output", spying_open_output)

@@ -22,6 +22,7 @@ COMMANDS = [
     "pairs",
     "features",
     "predict",
+    "environment",
     "info",
     "evaluate",
     "register",

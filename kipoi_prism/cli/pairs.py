@@ -20,6 +20,7 @@ import time
 
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.candidates import CandidatePairSource
+from kipoi_prism.io.shards import parse_shard
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,17 @@ def add_candidate_arguments(parser: argparse.ArgumentParser, required: bool) -> 
     )
     group.add_argument(
         "--cell-line", required=required, help="cell line written on every candidate pair"
+    )
+
+
+def add_shard_argument(parser: argparse.ArgumentParser) -> None:
+    """``--shard K/N`` (``pairs`` and ``predict``; :mod:`kipoi_prism.io.shards`)."""
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="keep only shard K of N (1 <= K <= N): the pairs whose name hashes to K; the N "
+        "shards partition the pairs whatever their order: together their outputs hold "
+        "exactly the unsharded rows (for predict: with --environment files)",
     )
 
 
@@ -127,6 +139,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="BEDPE",
         help="output file (a '.gz' name is compressed; default, or '-': standard output)",
     )
+    add_shard_argument(parser)
     parser.set_defaults(run=run)
     return parser
 
@@ -136,11 +149,15 @@ def run(args: argparse.Namespace) -> int:
     from kipoi_prism.io.progress import counted, progress
     from kipoi_prism.io.tracks import silence_stdout, write_pair_table
 
+    shard = parse_shard(args.shard)
     source = candidate_source(args)
+    chunks, total = source.chunks(), source.count()
+    if shard is not None:  # the shard's count is known only once swept
+        chunks, total = shard.chunks(chunks), None
     began = time.perf_counter()
     try:
-        with progress(not args.quiet, "candidate pairs", source.count()) as reporter:
-            rows = write_pair_table(counted(source.chunks(), reporter), args.out, ["distance"])
+        with progress(not args.quiet, "candidate pairs", total) as reporter:
+            rows = write_pair_table(counted(chunks, reporter), args.out, ["distance"])
     except BrokenPipeError:
         silence_stdout()
         log.info("the reader of standard output stopped early; stopping")

@@ -22,6 +22,7 @@ import logging
 
 from kipoi_prism.cli.pairs import (
     add_candidate_arguments,
+    add_shard_argument,
     candidate_source_from,
     is_empty_candidate_set,
     write_empty_scores,
@@ -29,6 +30,7 @@ from kipoi_prism.cli.pairs import (
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.pairs import FORMATS
+from kipoi_prism.io.shards import parse_shard
 from kipoi_prism.io.writers import WRITERS
 
 log = logging.getLogger("kipoi_prism.inference")
@@ -36,7 +38,7 @@ log = logging.getLogger("kipoi_prism.inference")
 _DEFAULTS = InferenceConfig()
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
@@ -83,7 +85,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         default=_DEFAULTS.batch_size,
         help="pairs per model call (default %(default)s)",
     )
@@ -138,7 +140,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--support-size",
-        type=_positive_int,
+        type=positive_int,
         default=_DEFAULTS.support_size,
         help="support-set pairs per cell line, m (default %(default)s)",
     )
@@ -147,6 +149,15 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         action="store_true",
         help="for cell lines seen in training, use their saved prototype",
     )
+    parser.add_argument(
+        "--environment",
+        nargs="+",
+        metavar="FILE",
+        help="environment files (kipoi-prism environment): each named cell line is scored "
+        "with its file's z_E instead of a support set drawn from this input; other cell lines "
+        "as usual. A file made with other weights is refused",
+    )
+    add_shard_argument(parser)
     parser.set_defaults(run=run)
     return parser
 
@@ -187,7 +198,7 @@ def build_source(args: argparse.Namespace, stack: contextlib.ExitStack):
     return FilePairSource(args.pairs, args.format)
 
 
-def _weights_path(given: str | None):
+def weights_path(given: str | None):
     from kipoi_prism.model.weights import DEFAULT_WEIGHTS
 
     if given is None and not DEFAULT_WEIGHTS.is_file():
@@ -208,13 +219,14 @@ def run(args: argparse.Namespace) -> int:
     from kipoi_prism.model.weights import load_weights
 
     check_output(args.out)
+    args.shard = parse_shard(args.shard)
     reuse_freed_memory()  # batch buffers reused, not faulted in again (kipoi_prism.allocator)
     if args.threads:
         import torch
 
         torch.set_num_threads(args.threads)
     device = resolve_device(args.device)
-    bundle = load_weights(_weights_path(args.weights), map_location=device)
+    bundle = load_weights(weights_path(args.weights), map_location=device)
     if is_feature_model(bundle):
         return _run_features(args, bundle, device)
     if args.fasta is None:
@@ -287,10 +299,22 @@ def _run_features(args: argparse.Namespace, bundle, device) -> int:
 def _score_and_write(args: argparse.Namespace, predictor, source, keep=None) -> None:
     """Both passes, the scored rows (through ``keep``) written to ``--out``, one log line."""
     from kipoi_prism.inference import write_all
-    from kipoi_prism.io.writers import open_output
+    from kipoi_prism.inference.environments import as_tensors
+    from kipoi_prism.inference.sources import SelectedPairSource
+    from kipoi_prism.io.writers import open_output, write_empty
 
-    result, batches = predictor.predict(source)
-    with open_output(args.out, predictor.output_context(result)) as writer:
+    environments = _environment_files(args, predictor)
+    if args.shard is not None:
+        source = SelectedPairSource(source, args.shard.select)
+        if source.is_empty():
+            write_empty(args.out)
+            log.warning("shard %s: no pair of the input falls in it; wrote the header only",
+                        args.shard)  # fmt: skip
+            return
+    result, batches = predictor.predict(source, given=as_tensors(environments))
+    context = predictor.output_context(result)
+    context.attributes.update(_log_environments(args, result, environments))
+    with open_output(args.out, context) as writer:
         write_all(writer, batches if keep is None else keep(batches))
     where = "standard output" if args.out == "-" else args.out
     log.info(
@@ -300,3 +324,45 @@ def _score_and_write(args: argparse.Namespace, predictor, source, keep=None) -> 
         "" if len(result.counts) == 1 else "s",
         where,
     )
+
+
+def _environment_files(args: argparse.Namespace, predictor) -> dict:
+    """``{cell line: Environment}`` from ``--environment`` (checked against the weights)."""
+    from kipoi_prism.inference.environments import load_environments, weights_sha256
+
+    if not args.environment:
+        return {}
+    return load_environments(
+        args.environment,
+        weights_sha256(predictor.bundle),
+        predictor.model.config.d_environment,
+    )
+
+
+def _log_environments(args: argparse.Namespace, result, environments: dict) -> dict:
+    """Log where each cell line's environment came from; the output attributes saying so."""
+    import json
+
+    used = {}
+    for cell, environment in environments.items():
+        if cell not in result.counts:
+            log.info("%s: cell line %s has no pairs in this input; not used",
+                     environment.path, cell)  # fmt: skip
+            continue
+        log.info("cell line %s: environment from %s (%s); no support set drawn",
+                 cell, environment.path, environment.describe())  # fmt: skip
+        used[cell] = {"file": str(environment.path), "recipe": environment.recipe}
+    attributes = {"environment_files": json.dumps(used, sort_keys=True)} if used else {}
+    if args.shard is not None:
+        attributes["shard"] = str(args.shard)
+        drawn = [cell for cell in result.counts if cell not in environments]
+        if drawn:
+            log.warning(
+                "shard %s: cell line%s %s drew the support set from this shard's rows only, so "
+                "scores can differ from an unsharded run; make environment files with "
+                "kipoi-prism environment and pass them with --environment",
+                args.shard,
+                "" if len(drawn) == 1 else "s",
+                ", ".join(drawn),
+            )
+    return attributes

@@ -227,10 +227,18 @@ class Predictor:
         return scan(source, self.encoder, self.config.support_size, self.config.seed, self.progress)
 
     @torch.inference_mode()
-    def environments(self, support: dict[str, pd.DataFrame]) -> dict[str, torch.Tensor]:
-        """``z_E`` per cell line, shape (d_E,), from its support rows or its saved prototype."""
+    def environments(
+        self, support: dict[str, pd.DataFrame], given: dict[str, torch.Tensor] | None = None
+    ) -> dict[str, torch.Tensor]:
+        """``z_E`` per cell line, shape (d_E,): the one ``given`` for it (an environment
+        file, :mod:`kipoi_prism.inference.environments`), else from its support rows or its
+        saved prototype."""
+        given = given or {}
         z_e = {}
         for cell, rows in support.items():
+            if cell in given:
+                z_e[cell] = given[cell].to(self.device, torch.float32)
+                continue
             prototype = self.bundle.prototypes.get(cell) if self.config.use_prototypes else None
             if prototype is not None:
                 z_e[cell] = prototype.to(self.device, torch.float32)
@@ -240,10 +248,10 @@ class Predictor:
                 log.info("%s: no saved prototype; using a support set of %d pairs", cell, len(rows))
             encoded = self.encoder.encode(rows)
             z_e[cell] = environment_of(self.model, encoded.enhancer, encoded.promoter)
-        prototypes = {cell for cell in support if cell in self.bundle.prototypes}
-        warn_small_support(
-            support, self.config.support_size, prototypes if self.config.use_prototypes else ()
-        )
+        skip = set(given)
+        if self.config.use_prototypes:
+            skip |= {cell for cell in support if cell in self.bundle.prototypes}
+        warn_small_support(support, self.config.support_size, skip)
         return z_e
 
     # ---------------------------------------------------------------- pass 2
@@ -258,13 +266,27 @@ class Predictor:
         table = torch.stack([z_e[c] for c in cells]).to(self.device)
         index = {c: i for i, c in enumerate(cells)}
         with progress(self.progress, "scoring pairs", total) as bar:
-            for _, rows, enhancer, promoter in in_order(self._loader(source)):
+            for rows, enhancer, promoter in self.inputs(source):
                 # pandas 3 hands out read-only arrays; torch indexing wants a writable one.
                 codes = torch.from_numpy(np.array(rows["cell_line"].map(index), dtype=np.int64))
-                scores = self._score_batch(enhancer, promoter, table[codes.to(table.device)])
+                z_rows = table[codes.to(table.device)]
+                scores = score_arrays(
+                    self.model, enhancer, promoter, z_rows, self.threshold, self.precision
+                )
                 scores[PADDED_COLUMN] = self.encoder.padded(rows)
                 yield _keep_input_columns(rows, scores).assign(**scores)
                 bar.update(len(rows))
+
+    def inputs(
+        self, source: PairSource
+    ) -> Iterator[tuple[pd.DataFrame, torch.Tensor, torch.Tensor]]:
+        """Pass 2's batches in input order: ``(rows, enhancer, promoter)``, the model's inputs
+        (one-hot encoded on the model's device where :attr:`encode_on_device`)."""
+        for _, rows, enhancer, promoter in in_order(self._loader(source)):
+            if self.encode_on_device:
+                enhancer = one_hot_on(self.device, enhancer)
+                promoter = one_hot_on(self.device, promoter)
+            yield rows, enhancer, promoter
 
     def _loader(self, source: PairSource) -> Iterator[tuple]:
         stream = BatchStream(source, self.encoder, self.config.batch_size, self.encode_on_device)
@@ -280,27 +302,24 @@ class Predictor:
             )
         )
 
-    def _score_batch(
-        self, enhancer: torch.Tensor, promoter: torch.Tensor, z_e: torch.Tensor
-    ) -> dict[str, np.ndarray]:
-        if self.encode_on_device:
-            enhancer = one_hot_on(self.device, enhancer)
-            promoter = one_hot_on(self.device, promoter)
-        return score_arrays(self.model, enhancer, promoter, z_e, self.threshold, self.precision)
-
     # ---------------------------------------------------------------- both
 
     def predict(
-        self, source: PairSource, environment_from: PairSource | None = None
+        self,
+        source: PairSource,
+        environment_from: PairSource | None = None,
+        given: dict[str, torch.Tensor] | None = None,
     ) -> tuple[ScanResult, Iterator[pd.DataFrame]]:
         """Run pass 1 now; return its result and pass 2's scored batches (lazy).
 
         With ``environment_from`` (pairs of one cell line), every pair of ``source`` is
         scored with that cell line's ``z_E`` instead of its own (:meth:`borrowed_environment`).
+        ``given`` (``{cell line: z_E}``, from environment files) replaces the support sets of
+        the cell lines it names.
         """
         result = self.scan(source)
         if environment_from is None:
-            z_e = self.environments(result.support)
+            z_e = self.environments(result.support, given)
         else:
             z_e = self.borrowed_environment(environment_from, result.counts)
         return result, self.score(source, z_e, total=result.n_pairs)

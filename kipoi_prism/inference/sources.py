@@ -13,7 +13,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -22,6 +22,7 @@ import pandas as pd
 
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.pairs import DEFAULT_CHUNK_SIZE, PAIR_COLUMNS, detect_format, iter_pairs
+from kipoi_prism.io.shards import kept_rows
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +170,31 @@ class FramePairSource:
     def chunks(self) -> Iterator[pd.DataFrame]:
         for start in range(0, len(self.frame), self.chunk_size):
             yield self.frame.iloc[start : start + self.chunk_size]
+
+
+class SelectedPairSource:
+    """The rows of another pair source that ``select`` keeps: a shard
+    (:class:`kipoi_prism.io.shards.Shard`), one cell line. Rows keep their ``line``.
+
+    Parameters
+    ----------
+    source : PairSource
+    select : callable
+        ``select(chunk) -> rows of chunk`` (input order kept).
+    """
+
+    def __init__(self, source: PairSource, select: Callable[[pd.DataFrame], pd.DataFrame]) -> None:
+        self.source = source
+        self.select = select
+        self.name = source.name
+        self.unique_names = getattr(source, "unique_names", True)
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        yield from kept_rows(self.source.chunks(), self.select)
+
+    def is_empty(self) -> bool:
+        """Whether ``select`` keeps no row (reads until the first kept row)."""
+        return next(iter(self.chunks()), None) is None
 
 
 class _RenameErrors:

@@ -1,0 +1,165 @@
+"""``kipoi-prism environment``: a cell line's environment ``z_E`` as a file.
+
+Examples::
+
+    kipoi-prism environment --pairs pairs.bedpe --fasta genome.fa --cell-line K562 \\
+        --out K562.env.json
+    kipoi-prism environment --enhancers peaks.bed --promoters tss.bed --max-distance 1000000 \\
+        --cell-line K562 --fasta genome.fa --all-pairs --out K562.env.json
+
+``kipoi-prism predict --environment K562.env.json`` then scores K562's pairs with it instead
+of drawing a support set: every shard of a split run (``--shard K/N``) scores with the same
+environment. The file format is described in :mod:`kipoi_prism.inference.environments`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+
+from kipoi_prism.cli.predict import add_source_arguments, build_source, positive_int
+from kipoi_prism.config import InferenceConfig
+from kipoi_prism.errors import PrismInputError
+
+log = logging.getLogger(__name__)
+
+_DEFAULTS = InferenceConfig()
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Register ``environment`` and its options."""
+    parser = subparsers.add_parser(
+        "environment",
+        help="compute a cell line's environment once, as a file for predict --environment",
+        description="Compute one cell line's environment z_E from its pairs and write it as a "
+        "small JSON file (weights hash, cell line, recipe, the input's checksum, z_E), for "
+        "kipoi-prism predict --environment: every job of a split run then scores with the "
+        "same environment. By default z_E is the mean over the seeded support set predict "
+        "would draw (same --support-size and --seed: the same scores as predict without the "
+        "file); --all-pairs takes the mean over every pair of the cell line instead "
+        "(streamed). With --pairs, --cell-line names which of the table's cell lines to "
+        "compute (needed when it holds several).",
+    )
+    add_source_arguments(parser)
+    parser.add_argument(
+        "--fasta", help="genome FASTA; required by sequence weights (as for predict)"
+    )
+    parser.add_argument(
+        "--weights",
+        help="weights file or shipped model name (default prism-energy); the file records "
+        "its SHA-256 and predict refuses the file with other weights",
+    )
+    parser.add_argument(
+        "-o",
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="environment file (JSON), written atomically",
+    )
+    parser.add_argument(
+        "--support-size",
+        type=positive_int,
+        default=_DEFAULTS.support_size,
+        help="support-set pairs, m (default %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=_DEFAULTS.seed,
+        help="seed of the support-set draw (default %(default)s)",
+    )
+    parser.add_argument(
+        "--all-pairs",
+        action="store_true",
+        help="z_E as the mean over every pair of the cell line (streamed; memory stays flat) "
+        "instead of a seeded support set",
+    )
+    parser.add_argument(
+        "--missing-marks",
+        choices=("refuse", "impute"),
+        default="refuse",
+        help="chromatin weights: NA marks refused (default) or imputed, as for predict",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=positive_int,
+        default=_DEFAULTS.batch_size,
+        help="pairs per model call with --all-pairs (default %(default)s)",
+    )
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="where the model runs (default: cuda when available)",
+    )
+    parser.set_defaults(run=run)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the pairs, compute the cell line's z_E, write the file; returns the exit status."""
+    from kipoi_prism.cli.predict import weights_path
+    from kipoi_prism.inference import Predictor, resolve_device
+    from kipoi_prism.inference.environments import (
+        describe_input,
+        make_environment,
+        write_environment,
+    )
+    from kipoi_prism.inference.feature_tables import is_feature_model
+    from kipoi_prism.io.genome import Genome
+    from kipoi_prism.model.weights import load_weights
+
+    cell_line = args.cell_line
+    if args.pairs is not None:  # --cell-line picks one of the table's cell lines
+        args.cell_line = None
+    device = resolve_device(args.device)
+    bundle = load_weights(weights_path(args.weights), map_location=device)
+    config = InferenceConfig(
+        support_size=args.support_size, seed=args.seed, batch_size=args.batch_size
+    )
+    with contextlib.ExitStack() as stack:
+        if is_feature_model(bundle):
+            predictor, source = _feature_source(args, bundle, config, str(device))
+        else:
+            if args.fasta is None:
+                raise PrismInputError(
+                    "--fasta is required: these weights have the sequence backbone", bundle.path
+                )
+            predictor = Predictor(
+                bundle, Genome(args.fasta), config, device=str(device), progress=not args.quiet
+            )
+            source = build_source(args, stack)
+        environment = make_environment(
+            predictor, source, cell_line, args.all_pairs, describe_input(source)
+        )
+    write_environment(environment, args.out)
+    log.info(
+        "cell line %s: z_E (%d values) from the %s of %s, weights sha256 %s; wrote %s",
+        environment.cell_line,
+        len(environment.z_e),
+        environment.describe(),
+        source.name,
+        environment.weights_sha256[:12],
+        args.out,
+    )
+    return 0
+
+
+def _feature_source(args: argparse.Namespace, bundle, config, device: str):
+    """Feature-backbone weights: a predictor and the feature table as a source."""
+    from kipoi_prism.inference import Predictor
+    from kipoi_prism.inference.feature_tables import feature_table_frame
+    from kipoi_prism.io.feature_inputs import FEATURE_INPUTS
+
+    if args.pairs is None or args.pairs == "-":
+        raise PrismInputError(
+            "--pairs: feature-backbone weights read a chromatin feature table file (not stdin "
+            "or candidate BED files)"
+        )
+    predictor = Predictor(
+        bundle, None, config, device=device, progress=not args.quiet,
+        feature_columns=FEATURE_INPUTS,
+    )  # fmt: skip
+    frame = feature_table_frame(bundle, args.pairs, impute_missing=args.missing_marks == "impute")
+    return predictor, predictor.frame_source(frame, args.pairs, unique_names=False)
