@@ -53,7 +53,10 @@ def test_count_encoder_counts_planted_sites_of_a_motif_filter():
         assert site_score == pytest.approx(float(encoder.thresholds()[0]) / 0.75, rel=1e-5)
         # The threshold just under a site's score: each site contributes exactly 1.0.
         encoder.threshold_logit.fill_(math.log((site_score - 1.0) / 1.0))
-    counts = [float(encoder.counts(one_hot(s))[0, 0]) for s in (background, one_site, two_sites)]
+    with torch.no_grad():
+        counts = [
+            float(encoder.counts(one_hot(s))[0, 0]) for s in (background, one_site, two_sites)
+        ]
     assert counts == pytest.approx([0.0, 1.0, 2.0], abs=1e-5)
 
 
