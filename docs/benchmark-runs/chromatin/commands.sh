@@ -12,3 +12,17 @@ python benchmarks/missing_marks.py --weights prism-energy-chromatin \
     --tables ../shared/data/bengi/features/BENGI.{GM12878,HeLa,IMR90,NHEK}.HiC-Benchmark.v3.targetfinder_features.tsv.gz \
     --out docs/benchmark-runs/chromatin/missing-marks-bengi-hic.md
 # rank-3cells (the second command of queue4.sh) was stopped at its start to give its core to the random-stem run; not measured
+
+# ---- queue5.sh (clone at 513e1ba): the full objective with ranked marks, leave-one-out on K562 and IMR90,
+# then what each missing mark costs on those unseen cell lines
+# The full objective with ranked marks, leave-one-out on K562 and IMR90 (seed 0): the shipped
+# chromatin recipe on unseen cell lines, paired with the log-scaled fits of the equal-data run,
+# then what each missing mark costs on those unseen cell lines.
+cd /tmp/q/clone
+export PYTHONPATH=/tmp/q/clone
+PY="nice -n 5 /work/main/.venv/bin/python"
+start=$(date +%s); $PY -m kipoi_prism.cli.main benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data --normalise rank --feature-rows full --feature-baselines "" --held-out K562,IMR90 --out /tmp/q/runs/rank-loo > /tmp/q/runs/rank-loo.log 2>&1; echo "rank-loo $(( $(date +%s) - start )) s rc $?" >> /tmp/q/runs/queue.log
+D=/work/shared/data/targetfinder/features
+for cell in K562 IMR90; do
+  start=$(date +%s); $PY benchmarks/missing_marks.py --weights /tmp/q/runs/rank-loo/runs/feat-full-$cell-seed0/weights.pt --tables $D/Whalen.$cell.HiC-Whalen.targetfinder_features.tsv.gz --out /tmp/q/runs/missing-marks-$cell.md > /tmp/q/runs/missing-marks-$cell.log 2>&1; echo "missing-marks-$cell $(( $(date +%s) - start )) s rc $?" >> /tmp/q/runs/queue.log
+done
