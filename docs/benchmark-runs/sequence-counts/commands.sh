@@ -117,3 +117,4 @@ start=$(date +%s); $PY $BIG --set train.reverse_complement=true --set train.max_
 # e6 ran only its first run (rank0-3cells) before being re-queued as e8; e8 ran c7-random-aug-4x-K562
 # (random-augment-4x-K562 here) and was stopped at the start of c7-frozen-4x-K562 to give the core
 # to e9 (the random-stem run had still been rising at the 6-epoch cap).
+# e9 finished: stopped early at epoch 9 (patience 3), kept epoch 6.
