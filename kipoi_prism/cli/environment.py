@@ -18,7 +18,12 @@ import argparse
 import contextlib
 import logging
 
-from kipoi_prism.cli.predict import add_source_arguments, build_source, positive_int
+from kipoi_prism.cli.predict import (
+    add_engine_arguments,
+    add_source_arguments,
+    build_source,
+    positive_int,
+)
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
 
@@ -57,18 +62,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         metavar="FILE",
         help="environment file (JSON), written atomically",
     )
-    parser.add_argument(
-        "--support-size",
-        type=positive_int,
-        default=_DEFAULTS.support_size,
-        help="support-set pairs, m (default %(default)s)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=_DEFAULTS.seed,
-        help="seed of the support-set draw (default %(default)s)",
-    )
+    add_engine_arguments(parser)
     parser.add_argument(
         "--all-pairs",
         action="store_true",
@@ -76,22 +70,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "instead of a seeded support set",
     )
     parser.add_argument(
-        "--missing-marks",
-        choices=("refuse", "impute"),
-        default="refuse",
-        help="chromatin weights: NA marks refused (default) or imputed, as for predict",
-    )
-    parser.add_argument(
         "--batch-size",
         type=positive_int,
         default=_DEFAULTS.batch_size,
         help="pairs per model call with --all-pairs (default %(default)s)",
-    )
-    parser.add_argument(
-        "--device",
-        choices=("auto", "cpu", "cuda"),
-        default="auto",
-        help="where the model runs (default: cuda when available)",
     )
     parser.set_defaults(run=run)
     return parser

@@ -101,12 +101,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         default=0,
         help="CPU threads for the model (torch.set_num_threads; default 0: PyTorch's choice)",
     )
-    parser.add_argument(
-        "--device",
-        choices=("auto", "cpu", "cuda"),
-        default="auto",
-        help="where the model runs (default: cuda when available)",
-    )
+    add_engine_arguments(parser)
     parser.add_argument(
         "--precision",
         choices=("fp32", "bf16", "fp16"),
@@ -117,32 +112,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "(support-set environments stay fp32)",
     )
     parser.add_argument(
-        "--missing-marks",
-        choices=("refuse", "impute"),
-        default="refuse",
-        help="chromatin weights: a feature table with marks you lack (NA) is refused "
-        "(default), or 'impute' enters each NA mark as the middle rank of its cell line "
-        "(docs/BENCHMARK.md measures what each missing mark costs)",
-    )
-    parser.add_argument(
         "--threshold",
         type=float,
         metavar="P",
         help="probability at or above which the call column is 1 (default: the threshold "
         "calibrated on validation data and saved with the weights); recorded in the .h5 "
         "output's attributes and the .parquet output's metadata",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=_DEFAULTS.seed,
-        help="seed of the support-set draw (default %(default)s)",
-    )
-    parser.add_argument(
-        "--support-size",
-        type=positive_int,
-        default=_DEFAULTS.support_size,
-        help="support-set pairs per cell line, m (default %(default)s)",
     )
     parser.add_argument(
         "--use-prototypes",
@@ -160,6 +135,38 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     add_shard_argument(parser)
     parser.set_defaults(run=run)
     return parser
+
+
+def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the model runs and how each cell line's support set is drawn; shared by
+    ``predict`` and ``environment``: ``--device``, ``--seed``, ``--support-size``,
+    ``--missing-marks``."""
+    parser.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help="where the model runs (default: cuda when available)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=_DEFAULTS.seed,
+        help="seed of the support-set draw (default %(default)s)",
+    )
+    parser.add_argument(
+        "--support-size",
+        type=positive_int,
+        default=_DEFAULTS.support_size,
+        help="support-set pairs per cell line, m (default %(default)s)",
+    )
+    parser.add_argument(
+        "--missing-marks",
+        choices=("refuse", "impute"),
+        default="refuse",
+        help="chromatin weights: a feature table with marks you lack (NA) is refused "
+        "(default), or 'impute' enters each NA mark as the middle rank of its cell line "
+        "(docs/BENCHMARK.md measures what each missing mark costs)",
+    )
 
 
 def add_source_arguments(parser: argparse.ArgumentParser) -> None:
