@@ -313,7 +313,7 @@ class Predictor:
         """Run pass 1 now; return its result and pass 2's scored batches (lazy).
 
         With ``environment_from`` (pairs of one cell line), every pair of ``source`` is
-        scored with that cell line's ``z_E`` instead of its own (:meth:`borrowed_environment`).
+        scored with that cell line's ``z_E`` instead of its own (:func:`borrowed_environment`).
         ``given`` (``{cell line: z_E}``, from environment files) replaces the support sets of
         the cell lines it names.
         """
@@ -321,33 +321,8 @@ class Predictor:
         if environment_from is None:
             z_e = self.environments(result.support, given)
         else:
-            z_e = self.borrowed_environment(environment_from, result.counts)
+            z_e = borrowed_environment(self, environment_from, result.counts)
         return result, self.score(source, z_e, total=result.n_pairs)
-
-    def borrowed_environment(
-        self, donor: PairSource, cells: Iterable[str]
-    ) -> dict[str, torch.Tensor]:
-        """The ``z_E`` of ``donor``'s one cell line, handed to every cell line in ``cells``.
-
-        ``donor`` goes through pass 1 like any source (checked rows, the same support-set
-        size and seeded draw; a saved prototype where prototypes are asked for), so the
-        borrowed environment is exactly the one that cell line gets when its own pairs are
-        scored: the environment-swap ablation.
-
-        Raises
-        ------
-        PrismInputError
-            When ``donor`` holds pairs of more than one cell line.
-        """
-        support = self.scan(donor).support
-        if len(support) != 1:
-            raise PrismInputError(
-                f"the environment's pairs must be of one cell line, got {len(support)}: "
-                + ", ".join(map(str, support)),
-                donor.name,
-            )
-        (z_e,) = self.environments(support).values()
-        return dict.fromkeys(cells, z_e)
 
     def predict_all(
         self, source: PairSource, environment_from: PairSource | None = None
@@ -374,6 +349,32 @@ class Predictor:
                 "precision": self.precision,
             },
         )
+
+
+def borrowed_environment(
+    predictor: Predictor, donor: PairSource, cells: Iterable[str]
+) -> dict[str, torch.Tensor]:
+    """The ``z_E`` of ``donor``'s one cell line, handed to every cell line in ``cells``.
+
+    ``donor`` goes through pass 1 like any source (checked rows, the same support-set
+    size and seeded draw; a saved prototype where prototypes are asked for), so the
+    borrowed environment is exactly the one that cell line gets when its own pairs are
+    scored: the environment-swap ablation.
+
+    Raises
+    ------
+    PrismInputError
+        When ``donor`` holds pairs of more than one cell line.
+    """
+    support = predictor.scan(donor).support
+    if len(support) != 1:
+        raise PrismInputError(
+            f"the environment's pairs must be of one cell line, got {len(support)}: "
+            + ", ".join(map(str, support)),
+            donor.name,
+        )
+    (z_e,) = predictor.environments(support).values()
+    return dict.fromkeys(cells, z_e)
 
 
 def _keep_input_columns(rows: pd.DataFrame, scores: dict) -> pd.DataFrame:
@@ -512,7 +513,7 @@ def score_frame(
     environment_from : pandas.DataFrame, optional
         Pairs of one other cell line (same columns as ``frame``): every pair of ``frame`` is
         scored with the ``z_E`` drawn from these pairs' support set (same size and seed)
-        instead of its own cell line's (:meth:`Predictor.borrowed_environment`; the
+        instead of its own cell line's (:func:`borrowed_environment`; the
         environment-swap ablation of the benchmark).
 
     Returns
