@@ -162,7 +162,8 @@ def run_sequence_track(
             labels = test["label"].to_numpy()
             context = {"oracle_aupr": float(oracle.get(held, {}).get("aupr", np.nan)),
                        "other_env_aupr": _other_environments(oracle, held)}  # fmt: skip
-            donors = {c: held_out_rows(frame, c) for c in config.cell_lines if c != held}
+            donors = ({c: held_out_rows(frame, c) for c in config.cell_lines if c != held}
+                      if config.environment_swap else {})  # fmt: skip
             for variant in resolve(list(config.rows)):
                 model_config, train_config = with_stem_motifs(
                     config, data_dir, *variant.change(*base_configs(config, seed)), vocabulary
