@@ -335,13 +335,13 @@ def _score_and_write(args: argparse.Namespace, predictor, source, keep=None) -> 
 
 def _environment_files(args: argparse.Namespace, predictor) -> dict:
     """``{cell line: Environment}`` from ``--environment`` (checked against the weights)."""
-    from kipoi_prism.inference.environments import load_environments, weights_sha256
+    from kipoi_prism.inference.environments import load_environments
 
     if not args.environment:
         return {}
     return load_environments(
         args.environment,
-        weights_sha256(predictor.bundle),
+        predictor.bundle.sha256,
         predictor.model.config.d_environment,
     )
 

@@ -91,11 +91,6 @@ class Environment:
         )
 
 
-def weights_sha256(bundle) -> str:
-    """SHA-256 of a loaded bundle's weights file (``"unsaved"`` for weights never saved)."""
-    return "unsaved" if bundle.path is None else file_sha256(bundle.path)
-
-
 def write_environment(environment: Environment, path: str | os.PathLike) -> Path:
     """Write ``environment`` to ``path`` as JSON, atomically; returns ``path``."""
     from kipoi_prism import __version__
@@ -273,7 +268,7 @@ def make_environment(
     return Environment(
         cell_line=cell_line,
         z_e=np.asarray(z_e, np.float32),
-        weights_sha256=weights_sha256(predictor.bundle),
+        weights_sha256=predictor.bundle.sha256,
         recipe=recipe,
         input=input_record or {},
     )

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from kipoi_prism.io.checksums import file_sha256
-
 NOT_RECORDED = "not recorded"
 _AUXILIARY = ("corr", "inv", "hcont", "sparse", "proto")
 
@@ -38,7 +36,7 @@ def describe(bundle) -> dict[str, Any]:
     return {
         "file": {
             "path": str(bundle.path) if bundle.path is not None else NOT_RECORDED,
-            "sha256": file_sha256(bundle.path) if bundle.path is not None else NOT_RECORDED,
+            "sha256": bundle.sha256 if bundle.path is not None else NOT_RECORDED,
             "package_version": meta.get("package_version", NOT_RECORDED),
         },
         "inputs": _inputs(config, meta),

@@ -59,6 +59,11 @@ class WeightsBundle:
     path: Path | None = None
 
     @property
+    def sha256(self) -> str:
+        """SHA-256 of the weights file (64 hex digits), or ``"unsaved"``."""
+        return "unsaved" if self.path is None else file_sha256(self.path)
+
+    @property
     def digest(self) -> str:
         """Short SHA-256 of the weights file (its identity), or ``"unsaved"``."""
         return "unsaved" if self.path is None else file_digest(self.path)
