@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io.candidates import centres, some_chromosomes, unprefixed
+from kipoi_prism.io.candidates import some_chromosomes, unprefixed
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +91,17 @@ def track_paths(options: Iterable[str]) -> dict[str, Path]:
     return paths
 
 
-def pair_distance(chunk: pd.DataFrame) -> np.ndarray:
-    """``|c_E - c_P|`` in bp, ``c = (start + end) // 2`` (the candidate sweep's centres)."""
-    enhancer = centres(chunk.rename(columns={"enhancer_start": "start", "enhancer_end": "end"}))
-    promoter = centres(chunk.rename(columns={"promoter_start": "start", "promoter_end": "end"}))
-    return np.abs(enhancer - promoter)
+def pair_distance(pairs: pd.DataFrame) -> np.ndarray:
+    """Absolute distance between region centres (bp), ``centre = (start + end) // 2`` (the
+    candidate sweep's centres; the simulator's distance too).
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape=(N,)
+    """
+    enhancer = (pairs["enhancer_start"].to_numpy() + pairs["enhancer_end"].to_numpy()) // 2
+    promoter = (pairs["promoter_start"].to_numpy() + pairs["promoter_end"].to_numpy()) // 2
+    return np.abs(enhancer - promoter).astype(np.int64)
 
 
 def windows(chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.config import SimulationConfig
-from kipoi_prism.simulation.pairs import pair_distance
+from kipoi_prism.io.feature_table import pair_distance
 from kipoi_prism.simulation.randomness import STREAM_COMPATIBILITY, STREAM_LABEL, keyed_uniforms
 
 

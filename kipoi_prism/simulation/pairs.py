@@ -152,18 +152,6 @@ def _check_cis(pairs: pd.DataFrame, paths) -> None:
         )
 
 
-def pair_distance(pairs: pd.DataFrame) -> np.ndarray:
-    """Absolute distance between region centres (bp), ``centre = (start + end) // 2``.
-
-    Returns
-    -------
-    numpy.ndarray of int64, shape=(N,)
-    """
-    enhancer = (pairs["enhancer_start"].to_numpy() + pairs["enhancer_end"].to_numpy()) // 2
-    promoter = (pairs["promoter_start"].to_numpy() + pairs["promoter_end"].to_numpy()) // 2
-    return np.abs(enhancer - promoter).astype(np.int64)
-
-
 def build_regions(pairs: pd.DataFrame, cell_lines: list[str], config: SimulationConfig):
     """One row per distinct region, and each pair's enhancer and promoter region index.
 
