@@ -265,13 +265,12 @@ def check_complete(frame: pd.DataFrame, source: str | Path, marks: bool = True) 
     PrismInputError
         One line: the marks with NA values and the first line with one.
     """
-    missing = frame[FEATURE_COLUMNS].isna().to_numpy()
-    if marks and missing.any():
-        by_mark = missing.reshape(len(frame), len(MARKS), len(PLACES)).any(axis=(0, 2))
-        marks = [mark for mark, absent in zip(MARKS, by_mark, strict=True) if absent]
+    absent = missing_marks(frame) if marks else []
+    if absent:
+        missing = frame[FEATURE_COLUMNS].isna().to_numpy()
         line = int(_lines(frame)[np.flatnonzero(missing.any(axis=1))[0]])
         raise PrismInputError(
-            f"no values (NA) for {', '.join(marks)} (first at line {line}): the feature model "
+            f"no values (NA) for {', '.join(absent)} (first at line {line}): the feature model "
             f"was trained on all {len(MARKS)} marks and cannot score pairs without them; give "
             "kipoi-prism features a --track for each mark, or impute them (predict "
             "--missing-marks impute)",
