@@ -130,7 +130,8 @@ def pretrain_encoders(
         tasks.append((element, bases, torch.from_numpy(targets)))
     backbone = model.backbone
     encoders = {e: getattr(backbone, f"{e}_encoder") for e in ELEMENTS}
-    with torch.random.fork_rng(devices=[]):
+    cuda = [torch.device(device).index or 0] if torch.device(device).type == "cuda" else []
+    with torch.random.fork_rng(devices=cuda):  # the caller's random state comes back as it was
         torch.manual_seed(derived_seed(train_config.seed, SEED_SALT))
         heads = {e: nn.Linear(encoders[e].output_dim, len(cells)) for e in ELEMENTS}
         history = _train(encoders, heads, tasks, train_config, torch.device(device))
