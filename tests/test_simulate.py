@@ -31,7 +31,7 @@ from kipoi_prism.simulation.labels import calibrate_offset, energy_logit
 from kipoi_prism.simulation.pairs import subsample
 from kipoi_prism.simulation.run import simulate
 
-OUTPUTS = ("genome.fa", "genome.fa.fai", "pairs.bedpe", "truth.json")
+OUTPUTS = ("genome.fa", "genome.fa.fai", "pairs.bedpe", "truth.json", "sites.bed")
 
 # ---------------------------------------------------------------------- handwritten world
 
@@ -156,11 +156,59 @@ def test_same_seed_same_bytes_other_seed_other_bytes(toy) -> None:
 def test_batches_do_not_change_the_result(toy) -> None:
     whole = run_toy(toy, "whole")
     pieces = run_toy(toy, "pieces", batch_bases=5_000)  # one region per batch
-    for name in OUTPUTS[:3]:
+    for name in OUTPUTS[:3] + OUTPUTS[4:]:
         assert filecmp.cmp(whole.fasta.parent / name, pieces.fasta.parent / name, shallow=False)
     assert pieces.truth_data["config"].pop("batch_bases") == 5_000
     whole.truth_data["config"].pop("batch_bases")
     assert pieces.truth_data == whole.truth_data
+
+
+def read_sites(path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, sep="\t", dtype={"start": int, "end": int})
+    return table.rename(columns={"#chrom": "chrom"})
+
+
+def reverse_complement(text: str) -> str:
+    return text[::-1].translate(str.maketrans("ACGT", "TGCA"))
+
+
+def test_sites_bed_holds_every_planted_site_where_the_fasta_has_it(toy) -> None:
+    sharp = toy["tmp"] / "sharp.meme"  # every position certain: each site is the consensus
+    text = toy["motifs"].read_text().replace("0.900000", "1.000000")
+    sharp.write_text(text.replace("0.033333", "0.000000"))
+    result = run_toy({**toy, "motifs": sharp}, "sharp")
+    sites = read_sites(result.sites)
+    pd.testing.assert_frame_equal(sites, result.site_table, check_dtype=False)
+    assert sites["score"].eq(0).all() and set(sites["strand"]) == {"+", "-"}
+    genome = Genome(result.fasta)
+    for site in sites.itertuples():
+        held = genome.fetch(site.chrom, site.start, site.end).decode()
+        on_strand = reverse_complement(held) if site.strand == "-" else held
+        assert on_strand == site.sequence == TOY_MOTIFS[site.name]
+    # sites of a record never overlap; per region and factor they add up to site_counts
+    assert (sites["start"].to_numpy()[1:] >= sites["end"].to_numpy()[:-1])[
+        sites["chrom"].to_numpy()[1:] == sites["chrom"].to_numpy()[:-1]
+    ].all()
+    region = pd.Index(result.regions["record"]).get_indexer(sites["chrom"])
+    factor = pd.Index([m.id for m in result.vocabulary]).get_indexer(sites["motif_id"])
+    counts = np.zeros_like(result.site_counts)
+    np.add.at(counts, (region, factor), 1)
+    np.testing.assert_array_equal(counts, result.site_counts)
+    promoter = result.regions["promoter_use"].to_numpy()[region]
+    assert (sites["role"] == np.where(promoter, "promoter", "enhancer")).all()
+
+
+def test_sites_bed_sequence_is_the_sampled_instance_on_its_strand(toy) -> None:
+    result = run_toy(toy, "out")  # 0.9 per consensus base: instances vary
+    sites, genome = read_sites(result.sites), Genome(result.fasta)
+    matches, total = 0, 0
+    for site in sites.itertuples():
+        held = genome.fetch(site.chrom, site.start, site.end).decode()
+        assert (reverse_complement(held) if site.strand == "-" else held) == site.sequence
+        consensus = TOY_MOTIFS[site.name]
+        matches += sum(a == b for a, b in zip(site.sequence, consensus, strict=True))
+        total += len(consensus)
+    assert len(sites) > 50 and 0.85 < matches / total < 0.95
 
 
 def test_lam_zero_gives_an_additive_truth(toy) -> None:

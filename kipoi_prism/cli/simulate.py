@@ -7,7 +7,8 @@ Example::
         --background ../shared/data/human-sequence/human_200bp_regions.fa \\
         --out /tmp/sim --max-pairs-per-cell-line 500 --seed 1
 
-Writes ``genome.fa`` (+ ``.fai``), ``pairs.bedpe`` and ``truth.json`` into ``--out``; see
+Writes ``genome.fa`` (+ ``.fai``), ``pairs.bedpe``, ``truth.json`` and ``sites.bed`` (every
+planted motif site in ``genome.fa`` coordinates) into ``--out``; see
 :mod:`kipoi_prism.simulation` for the mechanism and docs/SIMULATOR.md for a walk-through.
 Every field of :class:`kipoi_prism.config.SimulationConfig` has an option of the same name
 (``lam_star`` -> ``--lam-star``).
@@ -203,10 +204,11 @@ def run(args: argparse.Namespace) -> int:
         progress=not (args.no_progress or args.quiet),
     )
     log.info(
-        "simulate: wrote %s, %s, %s in %.1f s",
+        "simulate: wrote %s, %s, %s, %s in %.1f s",
         result.fasta,
         result.pairs,
         result.truth,
+        result.sites,
         time.perf_counter() - began,
     )
     return 0

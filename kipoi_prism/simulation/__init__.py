@@ -14,7 +14,7 @@ of the mechanism; every knob is a field of :class:`kipoi_prism.config.Simulation
 :mod:`.background`              the Markov background fitted on real human sequence
 :mod:`.sequences`               region sequences with planted motif sites; the FASTA + .fai
 :mod:`.labels`                  ``U*``, ``logit*``, the oracle probability and the labels
-:mod:`.outputs`                 the BEDPE into the compact genome and ``truth.json``
+:mod:`.outputs`                 the BEDPE, ``truth.json``, ``sites.bed`` (planted sites)
 :mod:`.randomness`              keyed random streams (results do not depend on row order)
 :mod:`.run`                     :func:`~kipoi_prism.simulation.run.simulate`, the entry point
 ==============================  ===========================================================

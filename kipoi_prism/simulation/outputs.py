@@ -1,4 +1,4 @@
-"""What the simulator writes: the BEDPE into the compact genome and ``truth.json``.
+"""What the simulator writes: the BEDPE into the compact genome, ``truth.json``, the sites.
 
 Files (in ``out_dir``, each written to a temporary file and renamed onto its name)
 -----------------------------------------------------------------------------------
@@ -12,6 +12,15 @@ Files (in ``out_dir``, each written to a temporary file and renamed onto its nam
 ``truth.json``
     The mechanism's parameters, the environments, ``R*``, ``b_c``, prevalence and oracle
     metrics per cell line, and the inputs' SHA-256.
+``sites.bed``
+    Every planted motif site, BED6+ in ``genome.fa`` coordinates (0-based, half-open), sorted
+    by FASTA record then start, a ``#`` header line naming the columns (:data:`SITE_COLUMNS`):
+    ``chrom`` (the record), ``start``, ``end``, ``name`` (the factor's motif name), ``score``
+    (0), ``strand`` (``-``: the record holds the reverse complement of the instance), then
+    ``motif_id`` (JASPAR ID), ``role`` (``enhancer`` or ``promoter``, as the region was
+    generated) and ``sequence`` (the sampled instance on the motif's strand, so the record's
+    bases equal it, reverse-complemented on ``-``). Sites of one region never overlap; per
+    region and factor they add up to ``SimulationResult.site_counts``.
 """
 
 from __future__ import annotations
@@ -29,6 +38,11 @@ from kipoi_prism.io.pairs import PAIR_COLUMNS
 
 TRUTH_FORMAT = "kipoi-prism-simulation/1"
 FASTA_NAME, PAIRS_NAME, TRUTH_NAME = "genome.fa", "pairs.bedpe", "truth.json"
+SITES_NAME = "sites.bed"
+SITE_COLUMNS = [
+    "chrom", "start", "end", "name", "score", "strand", "motif_id", "role", "sequence",
+]  # fmt: skip
+_LETTERS = np.array(list("ACGT"))
 
 BEDPE_EXTRAS = [
     "original_enhancer_chrom",
@@ -82,6 +96,56 @@ def write_bedpe(table: pd.DataFrame, path: Path) -> None:
         table[columns].to_csv(
             handle, sep="\t", header=False, index=False, float_format="%.10g", lineterminator="\n"
         )
+
+
+def site_table(planted, regions: pd.DataFrame, vocabulary) -> pd.DataFrame:
+    """The rows of ``sites.bed`` (see the module docstring).
+
+    Parameters
+    ----------
+    planted : list of kipoi_prism.simulation.sequences.PlantedSites
+        As the generator recorded them (any order; the table is sorted).
+    regions : pandas.DataFrame
+        From :func:`kipoi_prism.simulation.pairs.build_regions` (FASTA record order).
+    vocabulary : list of Motif
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SITE_COLUMNS`, sorted by record (region row) then start.
+    """
+    parts = []
+    for part in planted:
+        motif = vocabulary[part.factor]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "region": part.region,
+                    "start": part.start,
+                    "end": part.start + motif.width,
+                    "name": motif.name,
+                    "score": 0,
+                    "strand": np.where(part.minus, "-", "+"),
+                    "motif_id": motif.id,
+                    "sequence": ["".join(row) for row in _LETTERS[part.bases]],
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame({name: pd.Series(dtype=object) for name in SITE_COLUMNS})
+    table = pd.concat(parts, ignore_index=True)
+    table = table.sort_values(["region", "start"], kind="stable").reset_index(drop=True)
+    table["chrom"] = regions["record"].to_numpy()[table["region"]]
+    promoter = regions["promoter_use"].to_numpy()[table["region"]]
+    table["role"] = np.where(promoter, "promoter", "enhancer")
+    return table[SITE_COLUMNS]
+
+
+def write_sites(table: pd.DataFrame, path: Path) -> None:
+    """``sites.bed`` with a ``#`` header naming every column, written atomically."""
+    with atomic_open(path) as handle:
+        handle.write("#" + "\t".join(SITE_COLUMNS) + "\n")
+        table[SITE_COLUMNS].to_csv(handle, sep="\t", header=False, index=False, lineterminator="\n")
 
 
 def write_truth(data: dict, path: Path) -> None:

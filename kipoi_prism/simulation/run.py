@@ -18,12 +18,15 @@ from kipoi_prism.simulation.labels import label_pairs, oracle_metrics
 from kipoi_prism.simulation.outputs import (
     FASTA_NAME,
     PAIRS_NAME,
+    SITES_NAME,
     TRUTH_NAME,
     describe_inputs,
     json_ready,
     output_table,
+    site_table,
     truth_document,
     write_bedpe,
+    write_sites,
     write_truth,
 )
 from kipoi_prism.simulation.pairs import build_regions, load_pairs
@@ -38,8 +41,8 @@ class SimulationResult:
 
     Attributes
     ----------
-    fasta, fai, pairs, truth : Path
-        The output files.
+    fasta, fai, pairs, truth, sites : Path
+        The output files (:mod:`kipoi_prism.simulation.outputs`).
     table : pandas.DataFrame
         The BEDPE rows (canonical columns, then the extras) with full-precision truth
         columns; ``cell_index``, ``enhancer_region`` and ``promoter_region`` index
@@ -56,6 +59,8 @@ class SimulationResult:
         :func:`oracle_metrics` and :func:`swapped_environment_aupr`).
     truth_data : dict
         The content of ``truth.json``.
+    site_table : pandas.DataFrame
+        The rows of ``sites.bed``: every planted site in ``genome.fa`` coordinates.
     """
 
     fasta: Path
@@ -68,6 +73,8 @@ class SimulationResult:
     vocabulary: list[Motif]
     oracle: dict[str, dict[str, float]]
     truth_data: dict
+    sites: Path
+    site_table: pd.DataFrame
 
 
 def simulate(
@@ -89,8 +96,8 @@ def simulate(
     background : path
         FASTA of real sequence to fit the Markov background on.
     out_dir : path
-        Created if missing; ``genome.fa``, ``genome.fa.fai``, ``pairs.bedpe`` and
-        ``truth.json`` are replaced atomically.
+        Created if missing; ``genome.fa``, ``genome.fa.fai``, ``pairs.bedpe``,
+        ``truth.json`` and ``sites.bed`` are replaced atomically.
     config : SimulationConfig, optional
     progress : bool
         Show a progress bar on stderr.
@@ -125,6 +132,8 @@ def simulate(
     inputs = describe_inputs(pair_tables, motifs, background)
     document = truth_document(config, env, parameters, metrics, compositions, regions, inputs)
     write_truth(document, out_dir / TRUTH_NAME)
+    sites = site_table(generator.planted, regions, env.vocabulary)
+    write_sites(sites, out_dir / SITES_NAME)
     _log_metrics(metrics)
     return SimulationResult(
         fasta,
@@ -137,6 +146,8 @@ def simulate(
         env.vocabulary,
         metrics,
         json_ready(document),
+        sites=out_dir / SITES_NAME,
+        site_table=sites,
     )
 
 

@@ -18,6 +18,9 @@ table's windows never run off a stored sequence.
   any factor of the vocabulary, uniformly. A promoter site's factor is, with probability
   ``promoter_enrichment``, a shared promoter factor; otherwise any factor of the vocabulary.
   So a cell line's enhancers carry its factors' motifs, and its support set its identity.
+  Every planted site is recorded (:class:`PlantedSites`) and written as ``sites.bed`` in the
+  FASTA's coordinates (:func:`kipoi_prism.simulation.outputs.site_table`), the known truth
+  attributions and variant effects are checked against.
 * Randomness is per region: a region's sequence depends on the seed, its key and the set of
   simulated cell lines using it, never on the other regions, the batch or the row order.
 """
@@ -58,8 +61,36 @@ class _Sites:
     uniforms: np.ndarray  # float64, shape=(n, _SITE_FIELDS + max_width)
 
 
+@dataclass
+class PlantedSites:
+    """Sites of one factor planted in one batch, in stored-sequence (FASTA) coordinates.
+
+    Attributes
+    ----------
+    region : numpy.ndarray of int64, shape=(n,)
+        Row of ``regions`` (and FASTA record) holding each site.
+    start : numpy.ndarray of int64, shape=(n,)
+        0-based first base of each site in its record.
+    factor : int
+        Vocabulary index of the factor (its width is the site width).
+    minus : numpy.ndarray of bool, shape=(n,)
+        Planted on the reverse strand (the record holds the reverse complement).
+    bases : numpy.ndarray of uint8, shape=(n, W)
+        The sampled instances on the motif's strand, channel codes 0-3.
+    """
+
+    region: np.ndarray
+    start: np.ndarray
+    factor: int
+    minus: np.ndarray
+    bases: np.ndarray
+
+
 class SequenceGenerator:
     """Generates region sequences in batches and records the planted sites.
+
+    ``counts`` (regions x factors) and ``planted`` (one :class:`PlantedSites` per factor and
+    batch, in generation order) grow as batches are generated.
 
     Parameters
     ----------
@@ -82,6 +113,7 @@ class SequenceGenerator:
         self.slot_width = environments.max_width + 2
         self.factor_table, self.factor_counts = environments.factor_table()
         self.counts = np.zeros((len(regions), len(environments.vocabulary)), dtype=np.int32)
+        self.planted: list[PlantedSites] = []
 
     def batches(self) -> Iterator[np.ndarray]:
         """Region indices per batch: one role per batch, at most ``batch_bases`` bases."""
@@ -168,14 +200,16 @@ class SequenceGenerator:
             motif = self.env.vocabulary[k]
             chosen = np.flatnonzero(factors == k)
             u = sites.uniforms[chosen]
-            bases = sample_sites(motif, u[:, _SITE_FIELDS:])
+            sampled = sample_sites(motif, u[:, _SITE_FIELDS:])
             minus = u[:, 4] < 0.5
+            bases = sampled.copy()
             bases[minus] = reverse_complement_codes(bases[minus])
             room = self.slot_width - motif.width + 1
             offset = np.minimum((u[:, 3] * room).astype(np.int64), room - 1)
             columns = (slot_start[chosen] + offset)[:, None] + np.arange(motif.width)
             codes[sites.row[chosen][:, None], columns] = bases
             np.add.at(self.counts, (region[chosen], k), 1)
+            self.planted.append(PlantedSites(region[chosen], columns[:, 0], k, minus, sampled))
 
 
 def fasta_record(name: str, codes: np.ndarray, width: int = FASTA_LINE_WIDTH) -> bytes:
