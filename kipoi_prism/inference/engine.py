@@ -101,6 +101,7 @@ def score_arrays(
     z_e: torch.Tensor,
     threshold: float,
     precision: str = "fp32",
+    logit: bool = False,
 ) -> dict[str, np.ndarray]:
     """Score encoded pairs: probability, calibrated call and the energy terms.
 
@@ -119,6 +120,9 @@ def score_arrays(
     precision : {"fp32", "bf16", "fp16"}
         ``fp32`` computes in float32; the others run the forward pass under
         :func:`torch.autocast` (see :func:`kipoi_prism.inference.device.autocast`).
+    logit : bool
+        Also return ``logit`` (float32), the head's output before the sigmoid (variant
+        effects report it; ``predict`` does not).
 
     Returns
     -------
@@ -137,6 +141,8 @@ def score_arrays(
     scores = {"probability": probability, "call": (probability >= threshold).astype(np.int8)}
     for key in SCORE_COLUMNS[2:]:
         scores[key] = out[key].float().cpu().numpy()
+    if logit:
+        scores["logit"] = out["logit"].float().cpu().numpy()
     return scores
 
 
