@@ -380,3 +380,14 @@ def test_cli_environment_file_gives_the_support_set_scores(inputs, tmp_path, cap
     assert "cell line cellA: environment from" in log
     assert "z_E of cellB: from reference sequence" in log
     pd.testing.assert_frame_equal(pd.read_csv(plain, sep="\t"), pd.read_csv(given, sep="\t"))
+
+
+def test_cli_vcf_output_declares_contigs_the_input_header_lacks(inputs, tmp_path):
+    vcf = tmp_path / "bare.vcf"
+    lines = inputs["vcf"].read_text().splitlines(keepends=True)
+    vcf.write_text("".join(line for line in lines if not line.startswith("##contig")))
+    out = tmp_path / "annotated.vcf"
+    assert run_cli({**inputs, "vcf": vcf}, out) == 0
+    with pysam.VariantFile(str(out)) as annotated:
+        assert annotated.header.contigs["chr1"].length == 20_000
+        assert len(list(annotated)) == 8

@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out.endswith(".tsv"):
         _write_tsv(args.out, rows)
     else:
-        _write_vcf(args.vcf, args.out, rows)
+        _write_vcf(args.vcf, args.out, rows, predictor.encoder.genome.chrom_sizes)
     log.info("read %s", counts.describe())
     effects = scorer.counts
     log.info("%d variant(s) in no pair's window (no row)", effects.outside)
@@ -190,12 +190,12 @@ _INFO_OF = {
 }
 
 
-def _write_vcf(vcf: str, path: str, frames) -> None:
+def _write_vcf(vcf: str, path: str, frames, contigs: dict) -> None:
     import math
 
     from kipoi_prism.io.vcf import VcfAnnotator
 
-    with VcfAnnotator(vcf, path) as annotator:
+    with VcfAnnotator(vcf, path, contigs) as annotator:
         for frame in frames:
             for line, rows in frame.groupby("vcf_line", sort=False):
                 values = {}

@@ -240,10 +240,16 @@ class VcfAnnotator:
         The input VCF (read a second time, in step).
     out : str or PathLike
         ``.vcf`` or ``.vcf.gz``.
+    contigs : dict, optional
+        ``{name: length}`` (the genome's): the lengths of ``##contig`` lines added for
+        chromosomes the input's records use but its header does not declare (htslib cannot
+        write such records otherwise).
     """
 
-    def __init__(self, vcf: str | os.PathLike, out: str | os.PathLike) -> None:
-        self.vcf, self.out = vcf, out
+    def __init__(
+        self, vcf: str | os.PathLike, out: str | os.PathLike, contigs: dict | None = None
+    ) -> None:
+        self.vcf, self.out, self.contigs = vcf, out, contigs or {}
         self.written = 0
 
     def __enter__(self) -> VcfAnnotator:
@@ -257,6 +263,7 @@ class VcfAnnotator:
             for key, kind, description in (("END", "Integer", _END), *INFO_FIELDS):
                 if key not in self._in.header.info:
                     self._in.header.info.add(key, 1 if key == "END" else ".", kind, description)
+            self._declare_contigs()
             mode = "wz" if str(self.out).endswith(".gz") else "w"
             self._out = pysam.VariantFile(str(temporary), mode, header=self._in.header)
         except BaseException as error:
@@ -264,6 +271,16 @@ class VcfAnnotator:
             raise
         self._records = iter(self._in)
         return self
+
+    def _declare_contigs(self) -> None:
+        """Add ``##contig`` lines for chromosomes used by records but not declared."""
+        header = self._in.header
+        with open_vcf(self.vcf) as first_pass:
+            used = dict.fromkeys(record.chrom for record in first_pass)
+        for name in used:
+            if name not in header.contigs:
+                length = self.contigs.get(name)
+                header.contigs.add(name, **({} if length is None else {"length": length}))
 
     def annotate(self, line: int, values: dict[str, list]) -> None:
         """Write records up to the one on ``line`` (:attr:`Variant.line`), giving it the INFO
