@@ -391,3 +391,15 @@ def test_cli_vcf_output_declares_contigs_the_input_header_lacks(inputs, tmp_path
     with pysam.VariantFile(str(out)) as annotated:
         assert annotated.header.contigs["chr1"].length == 20_000
         assert len(list(annotated)) == 8
+
+
+def test_variants_made_in_code_score_like_vcf_ones(inputs):
+    from_vcf = effects(inputs)
+    made = [Variant(v.chrom, v.pos, v.id, v.ref, v.alt) for v in iter_variants(inputs["vcf"])]
+    from_code = effects(inputs, vcf=made)
+    assert from_code["vcf_line"].isna().all()
+    columns = [c for c in EFFECT_COLUMNS if c != "vcf_line"]
+    pd.testing.assert_frame_equal(from_code[columns], from_vcf[columns])
+    wrong = Variant("chr1", 1120, "w", other(base(inputs["genome"], "chr1", 1120)), "A")
+    with pytest.raises(PrismInputError, match=r"^<variants>: REF . at chr1:1121 does not match"):
+        effects(inputs, vcf=[wrong])

@@ -297,7 +297,7 @@ class VariantScorer:
             "id": [v.id for v in variants],
             "ref": [v.ref for v in variants],
             "alt": [v.alt for v in variants],
-            "vcf_line": np.array([v.line for v in variants], np.int64),
+            "vcf_line": pd.array([v.line for v in variants], dtype="Int64"),  # NA: made in code
             "pair": pair_rows["name"].to_numpy(),
             "cell_line": pair_rows["cell_line"].to_numpy(),
             "pair_line": pair_rows["line"].to_numpy(np.int64),

@@ -52,11 +52,9 @@ class Variant:
         The record's ID (``.`` when missing).
     ref, alt : str
         Upper-case alleles (A, C, G, T, N).
-    record : int
-        1-based number of the record among the file's records (the key of
-        :meth:`VcfAnnotator.annotate`).
-    line : int
-        1-based line of the record in the (decompressed) file, for messages.
+    line : int, optional
+        1-based line of the record in the (decompressed) file: named by messages, and the
+        key of :meth:`VcfAnnotator.annotate`. ``None`` for variants made in code.
     allele : int
         1-based index of ``alt`` among the record's ALT alleles.
     """
@@ -66,8 +64,7 @@ class Variant:
     id: str
     ref: str
     alt: str
-    record: int = 1
-    line: int = 1
+    line: int | None = None
     allele: int = 1
 
     @property
@@ -204,7 +201,6 @@ def _split(record, path, line: int, counts: VcfCounts) -> Iterator[Variant]:
             id=record.id or ".",
             ref=ref.upper(),
             alt=alt.upper(),
-            record=counts.records,
             line=line,
             allele=allele,
         )
