@@ -120,6 +120,35 @@ def test_unknown_format_names_the_choices():
         list(iter_pairs(BEDPE, format="vcf"))
 
 
+def test_bedpe_blocks_read_column_wise_and_row_wise_give_the_same_frame(tmp_path):
+    # "+5", " 7 " and "1.0" are valid but irregular: their block is re-read row by row.
+    rows = [GOOD.replace("q1", f"q{i}") for i in range(6)]
+    regular = tmp_path / "regular.bedpe"
+    regular.write_text("#" + "\t".join(f"c{i}" for i in range(13)) + "\n"
+                       + "\n".join(r + "\tx" for r in rows) + "\n")  # fmt: skip
+    irregular = tmp_path / "irregular.bedpe"
+    rows[4] = rows[4].replace("\t100\t", "\t+100\t").replace("\t1\tx", "\t1.0\tx")
+    rows[4] = rows[4].replace("\t300\t", "\t 300 \t")
+    irregular.write_text(regular.read_text().splitlines()[0] + "\n"
+                         + "\n".join(r + "\tx" for r in rows) + "\n")  # fmt: skip
+    expected = pd.concat(list(iter_pairs(regular, chunk_size=2)), ignore_index=True)
+    got = pd.concat(list(iter_pairs(irregular, chunk_size=2)), ignore_index=True)
+    pd.testing.assert_frame_equal(got, expected)
+    assert list(got.columns)[-1] == "c12"
+
+
+def test_bedpe_error_names_the_first_bad_line_in_a_later_block(tmp_path):
+    rows = [GOOD.replace("q1", f"q{i}") for i in range(8)]
+    rows[5] = rows[5].replace("\t200\t", "\t2x0\t")
+    rows[6] = rows[6].replace("cellA", ".")
+    path = tmp_path / "late.bedpe"
+    path.write_text("\n".join(rows) + "\n")
+    with pytest.raises(PrismInputError) as error:
+        list(iter_pairs(path, chunk_size=3))
+    assert str(error.value).startswith(f"{path} line 6: ")
+    assert "'2x0' is not an integer" in str(error.value)
+
+
 # Each bad BEDPE: (text after one good record, the problem the error must name). Line 2.
 BAD_BEDPE = {
     "too few columns": ("chr1\t100\t200\tchr1\t300\t400\tq2", "expected 12 columns"),

@@ -8,7 +8,8 @@ Formats read
     11 cell line; 12 label (``0``/``1``, or ``.`` for unknown), optional; further columns
     are kept as extras, named by a ``#`` header line with the same number of fields when
     there is one. Lines starting ``#``, ``track`` or ``browser`` and blank lines are
-    skipped; gzip and CRLF line endings are accepted. Parsed with pybedtools.
+    skipped; gzip and CRLF line endings are accepted. Checked column-wise in blocks; a
+    block with an irregular row is re-read row by row, so the message names its line.
 ``targetfinder``
     TargetFinder's pair CSV: ``enhancer_name,promoter_name,label[,prediction]`` with names
     ``CELL|chrN:start-end``.
@@ -186,59 +187,121 @@ def _header_names(text: str, n_fields: int) -> list[str] | None:
     return fields if len(fields) == n_fields else None
 
 
-def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
-    import pybedtools
+def _bedpe_blocks(path, chunk_size: int, state: dict) -> Iterator[tuple[list[int], list[str]]]:
+    """Record lines in blocks of ``chunk_size``: ``(line numbers, texts)``, input order.
 
-    state = {"line": 0, "header": None}
-    n_columns: int | None = None
-
-    def records() -> Iterator[str]:
-        # pybedtools skips comment/track/browser/blank lines itself; counting here keeps
-        # the 1-based line number of the record it returns next.
-        for number, text in numbered_lines(path):
-            state["line"], state["text"] = number, text
-            if text.startswith("#"):
+    Comment lines set ``state["header"]`` (the last one before the first record names the
+    extra columns); ``track``/``browser`` and blank lines are skipped.
+    """
+    numbers: list[int] = []
+    texts: list[str] = []
+    for number, text in numbered_lines(path):
+        if text.startswith("#"):
+            if state["header"] is None or not state["seen_record"]:
                 state["header"] = text
-            elif text.strip() and not is_skipped(text) and len(text.split("\t")) < 3:
-                # pybedtools fails with an IndexError on lines of under 3 fields: check first.
-                _check_column_count(len(text.split("\t")), path, number, text)
-            yield text + "\n"
+            continue
+        if is_skipped(text):
+            continue
+        state["seen_record"] = True
+        numbers.append(number)
+        texts.append(text)
+        if len(texts) >= chunk_size:
+            yield numbers, texts
+            numbers, texts = [], []
+    if texts:
+        yield numbers, texts
 
-    builder: _ChunkBuilder | None = None
-    iterator = iter(pybedtools.BedTool(records()))
-    while True:
-        try:
-            interval = next(iterator)
-        except StopIteration:
-            break
-        except pybedtools.MalformedBedLineError as error:
-            fields = state["text"].split("\t")
-            if len(fields) >= BEDPE_MIN_COLUMNS:
-                _bedpe_record(fields, path, state["line"])  # raises the precise problem
-            _check_column_count(len(fields), path, state["line"])
-            raise PrismInputError(f"malformed BEDPE line ({error})", path, state["line"]) from None
-        line = state["line"]
-        fields = interval.fields
+
+def _iter_bedpe(path, chunk_size: int) -> Iterator[pd.DataFrame]:
+    state = {"header": None, "seen_record": False}
+    extras: list[str] | None = None
+    n_columns: int | None = None
+    for numbers, texts in _bedpe_blocks(path, chunk_size, state):
+        rows = [text.split("\t") for text in texts]
         if n_columns is None:
-            n_columns = len(fields)
-            _check_column_count(n_columns, path, line)
-            names = _header_names(state["header"], n_columns) if state["header"] else None
+            n_columns = len(rows[0])
+            _check_column_count(n_columns, path, numbers[0], texts[0])
+            header = state["header"]
+            names = _header_names(header, n_columns) if header else None
             extras = [names[i] if names else f"extra_{i + 1}" for i in range(12, n_columns)]
-            builder = _ChunkBuilder(extras, chunk_size)
-        elif len(fields) != n_columns:
+        frame = _bedpe_block_fast(rows, numbers, n_columns, extras)
+        if frame is None:  # an irregular row: re-read the block row by row for its message
+            frame = _bedpe_block_rowwise(rows, numbers, texts, n_columns, extras, path)
+        yield frame
+    if n_columns is None:
+        raise PrismInputError("no pairs in the file (empty, or only comments)", path)
+
+
+_LABELS = ("0", "1", ".", "", "NA")
+_COORDINATES = (
+    ("enhancer_start", 1), ("enhancer_end", 2), ("promoter_start", 4), ("promoter_end", 5),
+)  # fmt: skip
+_TEXT_COLUMNS = (
+    ("enhancer_chrom", 0), ("promoter_chrom", 3), ("name", 6), ("score", 7),
+    ("enhancer_strand", 8), ("promoter_strand", 9), ("cell_line", 10),
+)  # fmt: skip
+
+
+def _digits(column: tuple[str, ...]) -> np.ndarray | None:
+    """A column of plain non-negative integers (at most 18 digits) as int64, else ``None``."""
+    text = np.asarray(column, dtype=str)
+    if not (np.char.isdigit(text).all() and (np.char.str_len(text) <= 18).all()):
+        return None
+    try:
+        return text.astype(np.int64)
+    except ValueError:  # digits int() refuses (e.g. superscripts): the row-wise path says so
+        return None
+
+
+def _bedpe_block_fast(rows, numbers, n_columns: int, extras: list[str]) -> pd.DataFrame | None:
+    """A block's frame, checked column-wise; ``None`` when any row needs the row-wise path.
+
+    Accepts only rows the row-wise checks accept (plain digits for coordinates, start <
+    end, a name and a cell line, labels ``0``/``1``/``.``/empty/``NA``), so a block that
+    passes here gives the same frame the row-wise path would.
+    """
+    if any(len(row) != n_columns for row in rows):
+        return None
+    columns = list(zip(*rows, strict=True))
+    data: dict[str, object] = {}
+    for key, index in _COORDINATES:
+        data[key] = _digits(columns[index])
+        if data[key] is None:
+            return None
+    if (data["enhancer_start"] >= data["enhancer_end"]).any() or (
+        data["promoter_start"] >= data["promoter_end"]
+    ).any():
+        return None
+    if {"", "."} & (set(columns[6]) | set(columns[10])):  # empty pair name or cell line
+        return None
+    label = np.full(len(rows), -1, dtype=np.int8)
+    if n_columns > 11:
+        text = np.char.strip(np.asarray(columns[11], dtype=str))
+        if not np.isin(text, _LABELS).all():
+            return None
+        label[text == "1"], label[text == "0"] = 1, 0
+    frame = {column: list(columns[index]) for column, index in _TEXT_COLUMNS}
+    frame.update({key: data[key] for key, _ in _COORDINATES}, label=label)
+    frame["line"] = np.asarray(numbers, dtype=np.int64)
+    frame.update({column: list(columns[12 + i]) for i, column in enumerate(extras)})
+    return pd.DataFrame(frame, columns=PAIR_COLUMNS + ["line"] + extras)
+
+
+def _bedpe_block_rowwise(rows, numbers, texts, n_columns, extras, path) -> pd.DataFrame:
+    """The block row by row: the first bad row raises its precise message."""
+    builder = _ChunkBuilder(extras, len(rows) + 1)
+    for fields, line, text in zip(rows, numbers, texts, strict=True):
+        if len(fields) < 3:
+            _check_column_count(len(fields), path, line, text)
+        if len(fields) != n_columns:
             raise PrismInputError(
                 f"expected {n_columns} columns like the first record, found {len(fields)}",
                 path,
                 line,
             )
-        chunk = builder.add(_bedpe_record(fields, path, line), line, fields[12:])
-        if chunk is not None:
-            yield chunk
-    if builder is None:
-        raise PrismInputError("no pairs in the file (empty, or only comments)", path)
-    last = builder.flush()
-    if last is not None:
-        yield last
+        record = _bedpe_record(fields, path, line)
+        builder.add(record, line, fields[12:])
+    return builder.flush()
 
 
 def _check_column_count(n_columns: int, path, line: int, text: str = "") -> None:
