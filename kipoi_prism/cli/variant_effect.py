@@ -120,6 +120,7 @@ def check_output(path: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Read pairs and weights, draw environments, score the variants, write; exit status."""
+    from kipoi_prism.allocator import reuse_freed_memory
     from kipoi_prism.inference import resolve_device
     from kipoi_prism.inference.environments import as_tensors
     from kipoi_prism.inference.variants import check_sequence_weights, prepare
@@ -129,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
 
     check_output(args.out)
     open_vcf(args.vcf).close()  # a missing or non-VCF file fails before any scoring
+    reuse_freed_memory()  # batch buffers reused, not faulted in again (kipoi_prism.allocator)
     if args.threads:
         import torch
 
