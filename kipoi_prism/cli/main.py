@@ -22,6 +22,7 @@ COMMANDS = [
     "pairs",
     "features",
     "predict",
+    "variant_effect",
     "environment",
     "info",
     "evaluate",
