@@ -70,7 +70,12 @@ class ElementEncoder(nn.Module):
         return self.layers[0]
 
     def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
-        maps = self.layers(one_hot)
+        return self.from_stem(self.stem(one_hot))
+
+    def from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
+        """The rest of :meth:`forward` from the stem's output ``(B, channels, L)`` (in-silico
+        mutagenesis changes the stem's output only near the mutated base)."""
+        maps = self.layers[1:](stem_out)
         return torch.cat([maps.mean(dim=-1), maps.amax(dim=-1)], dim=-1)
 
 
@@ -105,11 +110,22 @@ class CountEncoder(nn.Module):
 
     def counts(self, one_hot: torch.Tensor) -> torch.Tensor:
         """Soft site counts ``(B, channels)`` before the log (for inspection and tests)."""
-        scores = self.stem(one_hot) - self.thresholds()[None, :, None]
-        return torch.relu(scores).sum(dim=-1)
+        return self.counts_from_stem(self.stem(one_hot))
+
+    def counts_from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
+        """:meth:`counts` from the stem's output ``(B, channels, L)``."""
+        return torch.relu(stem_out - self.thresholds()[None, :, None]).sum(dim=-1)
 
     def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
-        return self.norm(torch.log1p(self.counts(one_hot)))
+        return self.from_stem(self.stem(one_hot))
+
+    def from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
+        """The rest of :meth:`forward` from the stem's output ``(B, channels, L)``."""
+        return self.from_counts(self.counts_from_stem(stem_out))
+
+    def from_counts(self, counts: torch.Tensor) -> torch.Tensor:
+        """The encoding from soft site counts ``(B, channels)`` (:meth:`counts`)."""
+        return self.norm(torch.log1p(counts))
 
 
 def build_element_encoder(config: ModelConfig) -> nn.Module:

@@ -1,0 +1,539 @@
+"""Per-base attributions of a pair's score: which bases of the enhancer and promoter drive it.
+
+Two methods, both on the logit of the pair's interaction probability, with the pair's cell
+line's ``z_E`` held fixed (taken exactly as ``predict`` takes it: the seeded support set of
+the cell line's pairs in the input, a saved prototype, or an environment file;
+:meth:`kipoi_prism.inference.engine.Predictor.environments`):
+
+* **In-silico mutagenesis** (:func:`ism`), exact: every base of both windows is changed to
+  each of the three other bases and the pair scored again, many mutants per forward pass.
+  The result per element is an ``(L, 4)`` matrix of logit differences (mutant minus
+  reference; 0 at the reference base) and one score per base, **reference minus the mean of
+  the three alternatives** (``-mean`` of the three non-zero deltas): positive where the
+  reference base supports the interaction, negative where any other base would score
+  higher. Positions without a base (``N``, padding beyond a chromosome end) are not
+  mutated: their deltas and score are NaN. An enhancer mutant changes only the enhancer's
+  encoding, so the mutants of one element go through that element's encoder only and the
+  other element's encoding is computed once (:func:`_element_logits`; the same layers
+  ``PrismEnergy.forward`` runs, checked against it by the tests).
+* **Integrated gradients** (:func:`integrated_gradients`) through captum
+  (``captum.attr.IntegratedGradients``; captum is maintained by the PyTorch team and works
+  on any differentiable ``nn.Module`` with several inputs). Baseline: every known base
+  replaced by the uniform background 0.25 per channel (``N`` and padding keep their all-zero
+  encoding, so they get exactly zero attribution). Attribution x input summed over the four
+  channels gives one value per base; with this baseline it is the path-averaged gradient of
+  the reference base minus the mean over the four bases, the same "reference versus the
+  average base" reading as the ISM score. Completeness holds: the values of both windows
+  sum to ``f(x) - f(baseline)`` up to the integral's discretisation (reported as
+  ``convergence_delta``). Integrated gradients rather than DeepLIFT/DeepLiftShap: captum's
+  DeepLIFT rules replace only ``nn.Module`` non-linearities, while the network uses
+  functional ones (``torch.relu``, ``log1p``, ``amax`` in the count encoder, the head's
+  terms), where DeepLIFT silently loses its summation-to-delta property; IG needs nothing
+  but gradients and no background sample set.
+
+Window coordinates come from the encoder ``predict`` uses
+(:meth:`kipoi_prism.io.encode.PairEncoder.windows`), so base ``i`` of an element's window
+lies at genome position ``window_start + i`` (0-based).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.inference.device import model_device
+from kipoi_prism.inference.engine import Predictor
+from kipoi_prism.inference.feature_tables import is_feature_model
+from kipoi_prism.inference.sources import PairSource
+from kipoi_prism.io.attribution_tracks import (
+    DEFAULT_TOP_WIDTH,
+    safe_name,
+    top_stretch,
+    write_bedgraph,
+    write_bigwig,
+    write_logo,
+)
+from kipoi_prism.io.encode import ELEMENTS
+from kipoi_prism.model.backbone import combine_elements
+from kipoi_prism.model.elements import CountEncoder
+
+log = logging.getLogger(__name__)
+
+METHODS = ("ism", "ig")
+DEFAULT_ISM_BATCH = 512
+DEFAULT_IG_STEPS = 50
+BACKGROUND = 0.25
+
+
+@dataclass
+class ElementAttribution:
+    """One element's window and its per-base attributions.
+
+    Attributes
+    ----------
+    element : {"enhancer", "promoter"}
+    chrom : str
+    start : int
+        Genome position (0-based) of the window's first base; may be negative (padding).
+    one_hot : numpy.ndarray of float32, shape=(4, L)
+        The window as the model saw it.
+    scores : dict of str to numpy.ndarray of float32, shape=(L,)
+        Per-base score of each method run (NaN where the window has no base).
+    ism_deltas : numpy.ndarray of float32, shape=(L, 4), optional
+        Mutant minus reference logit (0 at the reference base, NaN at ``N``).
+    """
+
+    element: str
+    chrom: str
+    start: int
+    one_hot: np.ndarray
+    scores: dict[str, np.ndarray] = field(default_factory=dict)
+    ism_deltas: np.ndarray | None = None
+
+
+@dataclass
+class PairAttribution:
+    """Both elements' attributions of one pair.
+
+    Attributes
+    ----------
+    name, cell_line : str
+    line : int
+        The pair's line in the input.
+    logit : float
+        The pair's reference logit (with its cell line's ``z_E``).
+    elements : dict of str to ElementAttribution
+    convergence_delta : float, optional
+        Integrated gradients' completeness error: ``sum(attributions) - (f(x) - f(baseline))``.
+    """
+
+    name: str
+    cell_line: str
+    line: int
+    logit: float
+    elements: dict[str, ElementAttribution]
+    convergence_delta: float | None = None
+
+
+def check_methods(methods: list[str]) -> list[str]:
+    """The methods asked for, checked against :data:`METHODS` (order kept, repeats dropped)."""
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        raise PrismInputError(
+            f"--method: expected a comma-separated list of {', '.join(METHODS)}, "
+            f"got {','.join(methods) or 'nothing'}"
+        )
+    return list(dict.fromkeys(methods))
+
+
+def check_sequence_weights(bundle) -> None:
+    """Refuse feature-backbone (chromatin) weights (a :class:`WeightsBundle`): they read
+    feature tables, which have no bases to attribute a score to."""
+    if is_feature_model(bundle):
+        raise PrismInputError(
+            "--weights: chromatin (feature-backbone) weights read feature tables, which have "
+            "no bases to attribute a score to; explain needs sequence weights (prism-energy)",
+            bundle.path,
+        )
+
+
+# ---------------------------------------------------------------------------- ISM
+
+
+@torch.inference_mode()
+def _logits_from_stem(
+    model, which: str, stem_out: torch.Tensor, other: torch.Tensor, z_e: torch.Tensor
+) -> torch.Tensor:
+    """Logits of pairs whose ``which`` element's stem output is each of ``stem_out``
+    (B, channels, L) and whose other element's encoding is ``other`` (1, element_dim):
+    ``PrismEnergy.forward``'s layers, with the unchanged element encoded once."""
+    backbone = model.backbone
+    v = _encoder(model, which).from_stem(stem_out)
+    other = other.expand(v.shape[0], -1)
+    v_e, v_p = (v, other) if which == "enhancer" else (other, v)
+    return model.head_outputs(combine_elements(backbone, v_e, v_p), z_e)["logit"]
+
+
+@torch.inference_mode()
+def _logits_from_counts(model, which, stem_ref, j, change, inside, other, z_e) -> torch.Tensor:
+    """:func:`_logits_from_stem` for a count encoder, from the changed stem outputs only:
+    a mutant's soft site counts are the reference's plus, at the ``kernel`` outputs
+    around the mutated base, the new minus the old above-threshold scores."""
+    encoder = _encoder(model, which)
+    threshold = encoder.thresholds()[None, :, None]
+    old = stem_ref[:, j].permute(1, 0, 2)  # (B, C, K)
+    gained = torch.relu(old + change - threshold) - torch.relu(old - threshold)
+    counts = encoder.counts_from_stem(stem_ref[None]) + (gained * inside[:, None, :]).sum(dim=-1)
+    v = encoder.from_counts(counts)
+    other = other.expand(v.shape[0], -1)
+    v_e, v_p = (v, other) if which == "enhancer" else (other, v)
+    return model.head_outputs(combine_elements(model.backbone, v_e, v_p), z_e)["logit"]
+
+
+def _encoder(model, which: str) -> nn.Module:
+    backbone = model.backbone
+    return backbone.enhancer_encoder if which == "enhancer" else backbone.promoter_encoder
+
+
+def _stem_left(stem: nn.Conv1d) -> int:
+    """Left padding of the stem (``padding="same"``, stride 1): output ``j`` reads input
+    ``j - left + t`` through tap ``t``."""
+    if stem.stride != (1,) or stem.dilation != (1,) or stem.padding != "same":
+        raise ValueError("in-silico mutagenesis expects a stride-1 'same' stem convolution")
+    return (stem.kernel_size[0] - 1) // 2
+
+
+@torch.inference_mode()
+def ism(
+    model,
+    enhancer: np.ndarray,
+    promoter: np.ndarray,
+    z_e: torch.Tensor,
+    batch_size: int = DEFAULT_ISM_BATCH,
+) -> tuple[float, dict[str, np.ndarray]]:
+    """Exact in-silico mutagenesis of one pair (see the module docstring).
+
+    The stem is a convolution, so a mutant's stem output is the reference's plus the
+    difference of the two bases' filter columns on the ``kernel`` positions around the
+    mutated base; the layers after the stem run on every mutant in full.
+
+    Parameters
+    ----------
+    model : PrismEnergy
+        Sequence backbone, eval mode.
+    enhancer : numpy.ndarray of float32, shape=(4, L_E)
+    promoter : numpy.ndarray of float32, shape=(4, L_P)
+    z_e : torch.Tensor, shape=(d_E,)
+        The pair's cell-line environment.
+    batch_size : int
+        Mutants per forward pass (the result does not depend on it).
+
+    Returns
+    -------
+    logit : float
+        The reference pair's logit.
+    deltas : dict of str to numpy.ndarray of float32, shape=(L, 4)
+        Per element: mutant logit minus reference logit; 0 at the reference base, NaN at
+        positions without a base.
+    """
+    if batch_size < 1:
+        raise PrismInputError(f"--ism-batch: expected a positive integer, got {batch_size}")
+    device = model_device(model)
+    z_e = z_e.to(device, torch.float32)
+    windows = {
+        "enhancer": torch.as_tensor(enhancer, dtype=torch.float32, device=device)[None],
+        "promoter": torch.as_tensor(promoter, dtype=torch.float32, device=device)[None],
+    }
+    stems = {e: _encoder(model, e).stem(windows[e]) for e in ELEMENTS}
+    encoded = {e: _encoder(model, e).from_stem(stems[e]) for e in ELEMENTS}
+    logit = _logits_from_stem(model, "enhancer", stems["enhancer"], encoded["promoter"], z_e)
+    reference = float(logit[0])
+    deltas = {}
+    for which, other in (("enhancer", "promoter"), ("promoter", "enhancer")):
+        window, stem = windows[which][0], _encoder(model, which).stem
+        left, weight = _stem_left(stem), stem.weight  # (channels, 4, kernel)
+        length = window.shape[1]
+        positions = torch.nonzero(window.sum(dim=0) > 0).flatten()
+        # Mutants: every position with a base x the three bases it is not.
+        pos = positions.repeat_interleave(3)
+        ref = window.argmax(dim=0)[pos]
+        base = (ref + torch.arange(1, 4, device=device).repeat(len(positions))) % 4
+        logits = torch.empty(len(pos), device=device)
+        counts = isinstance(_encoder(model, which), CountEncoder)
+        for begin in range(0, len(pos), batch_size):
+            chunk = slice(begin, begin + batch_size)
+            p, r, b = pos[chunk], ref[chunk], base[chunk]
+            # Stem outputs j = p + left - tap change by the two bases' filter columns.
+            j = p[:, None] + left - torch.arange(weight.shape[2], device=device)[None, :]
+            inside = (j >= 0) & (j < length)
+            j = j.clamp(0, length - 1)
+            taps = torch.arange(weight.shape[2], device=device)
+            change = weight[:, b[:, None], taps] - weight[:, r[:, None], taps]  # (C, B, K)
+            change = change.permute(1, 0, 2) * inside[:, None, :]
+            if counts:
+                logits[chunk] = _logits_from_counts(
+                    model, which, stems[which][0], j, change, inside, encoded[other], z_e
+                )
+                continue
+            out = stems[which].expand(len(p), -1, -1).clone()
+            rows = torch.arange(len(p), device=device)[:, None].expand_as(j)
+            out.transpose(1, 2).index_put_((rows, j), change.transpose(1, 2), accumulate=True)
+            logits[chunk] = _logits_from_stem(model, which, out, encoded[other], z_e)
+        delta = torch.full((length, 4), float("nan"), device=device)
+        delta[positions] = 0.0
+        delta[pos, base] = logits - reference
+        deltas[which] = delta.float().cpu().numpy()
+    return reference, deltas
+
+
+def ism_scores(deltas: np.ndarray) -> np.ndarray:
+    """Per-base ISM score: reference minus the mean of the three alternatives.
+
+    Parameters
+    ----------
+    deltas : numpy.ndarray, shape=(L, 4)
+        As :func:`ism` returns (0 at the reference base, NaN without a base).
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape=(L,)
+        ``-sum(deltas) / 3`` per position; NaN where the window has no base.
+    """
+    return (-deltas.sum(axis=1) / 3.0).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------- IG
+
+
+class PairLogit(nn.Module):
+    """``forward(enhancer, promoter) -> logit`` with the cell line's ``z_E`` fixed: the
+    network as captum sees it."""
+
+    def __init__(self, model, z_e: torch.Tensor) -> None:
+        super().__init__()
+        self.model = model
+        self.register_buffer("z_e", z_e.detach().clone())
+
+    def forward(self, enhancer: torch.Tensor, promoter: torch.Tensor) -> torch.Tensor:
+        return self.model(enhancer, promoter, self.z_e)["logit"]
+
+
+def ig_baseline(one_hot: torch.Tensor) -> torch.Tensor:
+    """The uniform background: 0.25 per channel at every known base, 0 where there is none."""
+    known = one_hot.sum(dim=-2, keepdim=True) > 0
+    return torch.where(known, torch.full_like(one_hot, BACKGROUND), torch.zeros_like(one_hot))
+
+
+def integrated_gradients(
+    model,
+    enhancer: np.ndarray,
+    promoter: np.ndarray,
+    z_e: torch.Tensor,
+    steps: int = DEFAULT_IG_STEPS,
+    internal_batch_size: int = 64,
+) -> tuple[dict[str, np.ndarray], float]:
+    """Integrated gradients of the pair's logit, both windows at once (captum).
+
+    Parameters
+    ----------
+    model : PrismEnergy
+        Sequence backbone, eval mode.
+    enhancer : numpy.ndarray of float32, shape=(4, L_E)
+    promoter : numpy.ndarray of float32, shape=(4, L_P)
+    z_e : torch.Tensor, shape=(d_E,)
+    steps : int
+        Points on the path from the baseline (:func:`ig_baseline`) to the input (Gauss-Legendre).
+    internal_batch_size : int
+        Path points per forward/backward pass.
+
+    Returns
+    -------
+    scores : dict of str to numpy.ndarray of float32, shape=(L,)
+        Per element: attribution x input summed over channels; NaN where there is no base.
+    convergence_delta : float
+        ``sum of all attributions - (f(x) - f(baseline))``.
+    """
+    from captum.attr import IntegratedGradients
+
+    if steps < 2:
+        raise PrismInputError(f"--ig-steps: expected 2 or more, got {steps}")
+    device = model_device(model)
+    wrapped = PairLogit(model, z_e.to(device, torch.float32)).eval()
+    inputs = tuple(
+        torch.as_tensor(x, dtype=torch.float32, device=device)[None] for x in (enhancer, promoter)
+    )
+    baselines = tuple(ig_baseline(x) for x in inputs)
+    with torch.enable_grad():
+        attributions, delta = IntegratedGradients(wrapped).attribute(
+            inputs,
+            baselines=baselines,
+            n_steps=steps,
+            internal_batch_size=internal_batch_size,
+            return_convergence_delta=True,
+        )
+    scores = {}
+    for element, values, x in zip(ELEMENTS, attributions, inputs, strict=True):
+        per_base = values[0].sum(dim=0).detach().float().cpu().numpy()
+        per_base[(x[0].sum(dim=0) == 0).cpu().numpy()] = np.nan
+        scores[element] = per_base.astype(np.float32)
+    return scores, float(delta.detach().abs().max())
+
+
+# ---------------------------------------------------------------------------- pairs
+
+
+def explain_pairs(
+    predictor: Predictor,
+    source: PairSource,
+    methods: list[str] = METHODS,
+    max_pairs: int | None = None,
+    given: dict[str, torch.Tensor] | None = None,
+    ism_batch: int = DEFAULT_ISM_BATCH,
+    ig_steps: int = DEFAULT_IG_STEPS,
+) -> Iterator[PairAttribution]:
+    """Attributions of the pairs of ``source``, input order (the first ``max_pairs``).
+
+    Pass 1 reads the whole source, as ``predict`` does, so each cell line's ``z_E`` (support
+    set, prototype or ``given`` environment file) is the one ``predict`` scores with.
+
+    Parameters
+    ----------
+    predictor : Predictor
+        With sequence-backbone weights and a genome.
+    source : PairSource
+    methods : list of str
+        Any of :data:`METHODS`.
+    max_pairs : int, optional
+    given : dict of str to torch.Tensor, optional
+        ``{cell line: z_E}`` from environment files.
+    ism_batch : int
+        Mutants per forward pass.
+    ig_steps : int
+
+    Yields
+    ------
+    PairAttribution
+    """
+    check_sequence_weights(predictor.bundle)
+    methods = check_methods(list(methods))
+    result = predictor.scan(source)
+    z_e = predictor.environments(result.support, given)
+    total = result.n_pairs if max_pairs is None else min(max_pairs, result.n_pairs)
+    done = 0
+    for rows, enhancer, promoter in predictor.inputs(source):
+        windows = {e: predictor.encoder.windows(rows, e)[0] for e in ELEMENTS}
+        for i in range(len(rows)):
+            if done >= total:
+                return
+            row = rows.iloc[i]
+            pair = explain_one(
+                predictor.model,
+                np.asarray(enhancer[i]),
+                np.asarray(promoter[i]),
+                z_e[row["cell_line"]],
+                methods,
+                ism_batch,
+                ig_steps,
+            )
+            pair.name, pair.cell_line, pair.line = (
+                str(row["name"]),
+                str(row["cell_line"]),
+                int(row["line"]),
+            )
+            for element in ELEMENTS:
+                pair.elements[element].chrom = str(row[f"{element}_chrom"])
+                pair.elements[element].start = int(windows[element][i])
+            done += 1
+            log.info("pair %d/%d %s (%s): logit %.4f", done, total, pair.name, pair.cell_line,
+                     pair.logit)  # fmt: skip
+            yield pair
+
+
+def explain_one(
+    model,
+    enhancer: np.ndarray,
+    promoter: np.ndarray,
+    z_e: torch.Tensor,
+    methods: list[str] = METHODS,
+    ism_batch: int = DEFAULT_ISM_BATCH,
+    ig_steps: int = DEFAULT_IG_STEPS,
+) -> PairAttribution:
+    """Attributions of one encoded pair (no coordinates: ``chrom`` empty, ``start`` 0).
+
+    Parameters as :func:`ism` and :func:`integrated_gradients`.
+    """
+    windows = {"enhancer": enhancer, "promoter": promoter}
+    elements = {
+        e: ElementAttribution(e, "", 0, np.asarray(windows[e], np.float32)) for e in ELEMENTS
+    }
+    pair = PairAttribution("", "", 0, float("nan"), elements)
+    if "ism" in methods:
+        pair.logit, deltas = ism(model, enhancer, promoter, z_e, ism_batch)
+        for element in ELEMENTS:
+            elements[element].ism_deltas = deltas[element]
+            elements[element].scores["ism"] = ism_scores(deltas[element])
+    if "ig" in methods:
+        scores, pair.convergence_delta = integrated_gradients(
+            model, enhancer, promoter, z_e, ig_steps
+        )
+        for element in ELEMENTS:
+            elements[element].scores["ig"] = scores[element]
+        if "ism" not in methods:
+            pair.logit = float(_pair_logit(model, enhancer, promoter, z_e))
+    return pair
+
+
+@torch.inference_mode()
+def _pair_logit(model, enhancer: np.ndarray, promoter: np.ndarray, z_e: torch.Tensor) -> float:
+    device = model_device(model)
+    out = model(
+        torch.as_tensor(enhancer, device=device)[None],
+        torch.as_tensor(promoter, device=device)[None],
+        z_e.to(device),
+    )
+    return float(out["logit"][0])
+
+
+INDEX_COLUMNS = (
+    "pair", "cell_line", "line", "element", "method", "chrom", "window_start", "window_end",
+    "logit", "top_start", "top_end", "top_score", "bedgraph", "bigwig", "logo",
+)  # fmt: skip
+
+
+def write_attributions(
+    pair: PairAttribution,
+    folder: str | os.PathLike,
+    chrom_sizes: dict[str, int],
+    top_width: int = DEFAULT_TOP_WIDTH,
+    stem: str | None = None,
+) -> list[dict]:
+    """Write one pair's tracks and logos into ``folder``
+    (:mod:`kipoi_prism.io.attribution_tracks`); return its index rows.
+
+    Files: ``<stem>.<element>.<method>.bedgraph`` and ``.bw`` per element and method, and
+    ``<stem>.<element>.png`` (one logo panel per method) per element; ``stem`` defaults to
+    the pair name made file-safe.
+
+    Returns
+    -------
+    list of dict
+        One per element and method, keys :data:`INDEX_COLUMNS` (paths relative to
+        ``folder``; ``top_start``/``top_end``: the top-scoring stretch in the genome,
+        0-based half-open).
+    """
+    folder = Path(folder)
+    stem = safe_name(pair.name) if stem is None else stem
+    rows = []
+    for element, attribution in pair.elements.items():
+        size = chrom_sizes[attribution.chrom]
+        logo = f"{stem}.{element}.png"
+        panels = []
+        for method, scores in attribution.scores.items():
+            base = f"{stem}.{element}.{method}"
+            track = f"{pair.name} {element} {method}"
+            write_bedgraph(folder / f"{base}.bedgraph", attribution.chrom, attribution.start,
+                           scores, size, track)  # fmt: skip
+            write_bigwig(folder / f"{base}.bw", chrom_sizes, attribution.chrom,
+                         attribution.start, scores)  # fmt: skip
+            stretch = top_stretch(scores, attribution.start, size, top_width)
+            panels.append((method, attribution.one_hot, scores, stretch))
+            rows.append({
+                "pair": pair.name, "cell_line": pair.cell_line, "line": pair.line,
+                "element": element, "method": method, "chrom": attribution.chrom,
+                "window_start": attribution.start,
+                "window_end": attribution.start + attribution.one_hot.shape[1],
+                "logit": pair.logit, "top_start": stretch.start, "top_end": stretch.end,
+                "top_score": stretch.score, "bedgraph": f"{base}.bedgraph",
+                "bigwig": f"{base}.bw", "logo": logo,
+            })  # fmt: skip
+        write_logo(folder / logo, panels, f"{pair.name} ({pair.cell_line}) {element}",
+                   attribution.chrom)  # fmt: skip
+    return rows
