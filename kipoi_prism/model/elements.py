@@ -72,10 +72,19 @@ class ElementEncoder(nn.Module):
     def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
         return self.from_stem(self.stem(one_hot))
 
+    @property
+    def stem_pool(self) -> nn.MaxPool1d:
+        """The max-pool right after the stem."""
+        return self.layers[1]
+
     def from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
         """The rest of :meth:`forward` from the stem's output ``(B, channels, L)`` (in-silico
         mutagenesis changes the stem's output only near the mutated base)."""
-        maps = self.layers[1:](stem_out)
+        return self.from_pooled(self.stem_pool(stem_out))
+
+    def from_pooled(self, pooled: torch.Tensor) -> torch.Tensor:
+        """The rest of :meth:`forward` from the pooled stem output ``(B, channels, L // pool)``."""
+        maps = self.layers[2:](pooled)
         return torch.cat([maps.mean(dim=-1), maps.amax(dim=-1)], dim=-1)
 
 
