@@ -68,10 +68,18 @@ def with_stem_motifs(config: BenchmarkConfig, data_dir: Path, model_config, trai
     motif would start from), with room for both strands of every motif."""
     if not config.stem_motifs:
         return model_config, train_config
+    return stem_motif_configs(model_config, train_config, data_dir / MOTIFS, vocabulary,
+                              frozen=config.stem_motifs == "frozen")  # fmt: skip
+
+
+def stem_motif_configs(model_config, train_config, motifs: Path, vocabulary: list[str],
+                       frozen: bool):  # fmt: skip
+    """The configurations with the first convolution started from ``vocabulary`` (matrix IDs
+    in the MEME file ``motifs``), ``model.channels`` raised to hold both strands of each."""
     channels = max(model_config.channels, 2 * len(vocabulary))
     train_config = dataclasses.replace(
-        train_config, stem_motifs=str(data_dir / MOTIFS),
-        stem_motif_ids=list(vocabulary), freeze_stem=config.stem_motifs == "frozen",
+        train_config, stem_motifs=str(motifs), stem_motif_ids=list(vocabulary),
+        freeze_stem=frozen,
     )  # fmt: skip
     return dataclasses.replace(model_config, channels=channels), train_config
 
