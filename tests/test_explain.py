@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +22,8 @@ from kipoi_prism.inference.attributions import (
     integrated_gradients,
     ism,
     ism_scores,
-    write_attributions,
 )
+from kipoi_prism.io.attribution_tracks import write_attributions
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.sequence import one_hot_encode
 from kipoi_prism.model.weights import load_weights
@@ -87,6 +88,34 @@ def test_ism_does_not_depend_on_the_batch_size(encoder):
     assert one[0] == many[0]
     for element in ("enhancer", "promoter"):
         np.testing.assert_allclose(one[1][element], many[1][element], atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        dict(enhancer_length=800),
+        dict(enhancer_length=800, res_blocks=2, stem_kernel=12, res_pool=3),
+    ],
+)
+def test_ism_of_a_long_window_matches_every_full_forward_pass(config):
+    # Long enough that most mutants take the cropped path of the residual encoder.
+    model = tiny_model(5, **config)
+    enhancer = one_hot_encode("NN" + random_sequence(798, 7))
+    promoter = one_hot_encode(random_sequence(150, 8))
+    with warnings.catch_warnings():  # torch: an even kernel's 'same' padding copies the input
+        warnings.simplefilter("ignore", UserWarning)
+        _, deltas = ism(model, enhancer, promoter, Z_E, batch_size=300)
+    mutants = np.repeat(enhancer[None], 4 * 798, axis=0)
+    positions, bases = np.repeat(np.arange(2, 800), 4), np.tile(np.arange(4), 798)
+    mutants[np.arange(len(mutants)), :, positions] = 0.0
+    mutants[np.arange(len(mutants)), bases, positions] = 1.0
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        promoters = torch.from_numpy(promoter)[None].expand(len(mutants), -1, -1)
+        logits = model(torch.from_numpy(mutants), promoters, Z_E)["logit"].numpy()
+    expected = logits.reshape(798, 4) - _logit(model, enhancer, promoter)
+    np.testing.assert_allclose(deltas["enhancer"][2:], expected, atol=2e-6)
+    assert np.abs(expected).max() > 1e-3
 
 
 def test_integrated_gradients_are_complete():

@@ -115,15 +115,13 @@ def run(args: argparse.Namespace) -> int:
 
     from kipoi_prism.inference import Predictor, resolve_device
     from kipoi_prism.inference.attributions import (
-        INDEX_COLUMNS,
         check_methods,
         check_sequence_weights,
         explain_pairs,
-        write_attributions,
     )
     from kipoi_prism.inference.environments import as_tensors, load_environments
     from kipoi_prism.io.atomic import write_text
-    from kipoi_prism.io.attribution_tracks import safe_name
+    from kipoi_prism.io.attribution_tracks import INDEX_COLUMNS, safe_name, write_attributions
     from kipoi_prism.io.genome import Genome
     from kipoi_prism.model.weights import load_weights
 

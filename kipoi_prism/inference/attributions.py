@@ -42,10 +42,7 @@ lies at genome position ``window_start + i`` (0-based).
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -56,14 +53,7 @@ from kipoi_prism.inference.device import model_device
 from kipoi_prism.inference.engine import Predictor
 from kipoi_prism.inference.feature_tables import is_feature_model
 from kipoi_prism.inference.sources import PairSource
-from kipoi_prism.io.attribution_tracks import (
-    DEFAULT_TOP_WIDTH,
-    safe_name,
-    top_stretch,
-    write_bedgraph,
-    write_bigwig,
-    write_logo,
-)
+from kipoi_prism.io.attribution_tracks import ElementAttribution, PairAttribution
 from kipoi_prism.io.encode import ELEMENTS
 from kipoi_prism.model.backbone import combine_elements
 from kipoi_prism.model.elements import CountEncoder
@@ -74,56 +64,6 @@ METHODS = ("ism", "ig")
 DEFAULT_ISM_BATCH = 512
 DEFAULT_IG_STEPS = 50
 BACKGROUND = 0.25
-
-
-@dataclass
-class ElementAttribution:
-    """One element's window and its per-base attributions.
-
-    Attributes
-    ----------
-    element : {"enhancer", "promoter"}
-    chrom : str
-    start : int
-        Genome position (0-based) of the window's first base; may be negative (padding).
-    one_hot : numpy.ndarray of float32, shape=(4, L)
-        The window as the model saw it.
-    scores : dict of str to numpy.ndarray of float32, shape=(L,)
-        Per-base score of each method run (NaN where the window has no base).
-    ism_deltas : numpy.ndarray of float32, shape=(L, 4), optional
-        Mutant minus reference logit (0 at the reference base, NaN at ``N``).
-    """
-
-    element: str
-    chrom: str
-    start: int
-    one_hot: np.ndarray
-    scores: dict[str, np.ndarray] = field(default_factory=dict)
-    ism_deltas: np.ndarray | None = None
-
-
-@dataclass
-class PairAttribution:
-    """Both elements' attributions of one pair.
-
-    Attributes
-    ----------
-    name, cell_line : str
-    line : int
-        The pair's line in the input.
-    logit : float
-        The pair's reference logit (with its cell line's ``z_E``).
-    elements : dict of str to ElementAttribution
-    convergence_delta : float, optional
-        Integrated gradients' completeness error: ``sum(attributions) - (f(x) - f(baseline))``.
-    """
-
-    name: str
-    cell_line: str
-    line: int
-    logit: float
-    elements: dict[str, ElementAttribution]
-    convergence_delta: float | None = None
 
 
 def check_methods(methods: list[str]) -> list[str]:
@@ -170,14 +110,14 @@ def _mutant_counts(encoder: CountEncoder, stem_ref, j, change, inside) -> torch.
     return encoder.counts_from_stem(stem_ref[None]) + (gained * inside[:, None, :]).sum(dim=-1)
 
 
-def _mutant_pooled(encoder, stem_ref, pooled_ref, p, left, change) -> torch.Tensor:
-    """Residual encoder: a mutant's pooled stem output (B, C, L // pool): the reference's,
-    with the few pooling columns whose inputs the mutation changes recomputed."""
+def _mutant_pooled(encoder, stem_ref, pooled_ref, p, left, change):
+    """Residual encoder: the pooled stem columns a mutation changes, ``(B, n)``, and their
+    new values ``(B, C, n)`` (columns past the pooled map's end included: to be dropped)."""
     pool = encoder.stem_pool
     width = int(pool.kernel_size)
     if int(pool.stride) != width or int(pool.padding) != 0 or pool.ceil_mode:
         raise ValueError("in-silico mutagenesis expects a non-overlapping stem max-pool")
-    length, columns, kernel = stem_ref.shape[-1], pooled_ref.shape[-1], change.shape[-1]
+    length, kernel = stem_ref.shape[-1], change.shape[-1]
     first = (p + left - (kernel - 1)).clamp(min=0) // width
     cols = first[:, None] + torch.arange((kernel - 1) // width + 2, device=p.device)  # (B, n)
     positions = cols[:, :, None] * width + torch.arange(width, device=p.device)  # (B, n, w)
@@ -186,12 +126,68 @@ def _mutant_pooled(encoder, stem_ref, pooled_ref, p, left, change) -> torch.Tens
     in_kernel = (tap >= 0) & (tap < kernel)
     index = tap.clamp(0, kernel - 1).flatten(1)[:, None, :].expand(-1, change.shape[1], -1)
     added = change.gather(2, index).view_as(values) * in_kernel[:, None]
-    recomputed = (values + added).amax(dim=-1)  # (B, C, n)
-    pooled = pooled_ref.expand(len(p), -1, -1).clone()
+    return cols, (values + added).amax(dim=-1)  # (B, n), (B, C, n)
+
+
+def _reach(layers: nn.Module) -> tuple[int, int]:
+    """``(halo, factor)`` of layers made of stride-1 'same' convolutions, non-overlapping
+    max-pools and position-wise layers: a change at input column ``c`` can reach output
+    columns ``(c - halo) // factor`` to ``(c + halo) // factor``."""
+    halo, factor = 0, 1
+    for module in layers.modules():
+        if isinstance(module, nn.Conv1d):
+            if module.stride != (1,):
+                raise ValueError("in-silico mutagenesis expects stride-1 convolutions")
+            halo += -(-(module.kernel_size[0] - 1) * module.dilation[0] // 2) * factor
+        elif isinstance(module, nn.MaxPool1d):
+            factor *= int(module.kernel_size)
+    return halo, factor
+
+
+def _residual_encodings(encoder, pooled_ref, maps_ref, cols, recomputed) -> torch.Tensor:
+    """Residual encoder: mutants' encodings from their changed pooled columns.
+
+    A mutant's last feature maps differ from the reference's only in the few columns its
+    changed pooled columns reach (:func:`_reach`); those are recomputed from a crop of the
+    pooled map wide enough to hold their whole receptive field, and the mean and max are
+    taken over the reference maps with them replaced. Mutants whose crop would reach a
+    window end run through the layers in full."""
+    n_batch, columns = len(cols), pooled_ref.shape[-1]
+    halo, factor = _reach(encoder.layers[2:])
     kept = cols < columns
-    rows = torch.arange(len(p), device=p.device)[:, None].expand_as(cols)
-    pooled.transpose(1, 2)[rows[kept], cols[kept]] = recomputed.transpose(1, 2)[kept]
-    return pooled
+    f_lo = (cols[:, 0] - halo).clamp(min=0) // factor
+    n_final = int(((cols[:, -1] + halo) // factor - f_lo).max()) + 1
+    start = f_lo * factor - -(-halo // factor) * factor
+    width = factor * n_final + halo + -(-halo // factor) * factor
+    width = -(-width // factor) * factor
+    crop = (start >= 0) & (start + width <= factor * maps_ref.shape[-1])
+    maps = maps_ref.expand(n_batch, -1, -1).clone()
+    if crop.any():
+        at = start[crop, None] + torch.arange(width, device=cols.device)  # (b, width)
+        pooled = pooled_ref[0][:, at].permute(1, 0, 2).clone()  # (b, C, width)
+        local = cols[crop] - start[crop, None]
+        inside = kept[crop] & (local < width)
+        sub = torch.arange(len(local), device=cols.device)[:, None].expand_as(local)
+        pooled.transpose(1, 2)[sub[inside], local[inside]] = recomputed[crop].transpose(1, 2)[
+            inside
+        ]
+        out = encoder.maps_from_pooled(pooled)
+        first = (f_lo[crop] - start[crop] // factor)[:, None]
+        pick = first + torch.arange(n_final, device=cols.device)
+        values = out.gather(2, pick[:, None, :].expand(-1, out.shape[1], -1))
+        target = f_lo[crop, None] + torch.arange(n_final, device=cols.device)
+        fits = target < maps_ref.shape[-1]
+        crop_rows = torch.nonzero(crop).flatten()[:, None].expand_as(target)
+        maps.transpose(1, 2)[crop_rows[fits], target[fits]] = values.transpose(1, 2)[fits]
+    full = ~crop
+    if full.any():
+        pooled = pooled_ref.expand(int(full.sum()), -1, -1).clone()
+        sub = torch.arange(len(pooled), device=cols.device)[:, None].expand_as(cols[full])
+        pooled.transpose(1, 2)[sub[kept[full]], cols[full][kept[full]]] = recomputed[
+            full
+        ].transpose(1, 2)[kept[full]]
+        maps[full] = encoder.maps_from_pooled(pooled)
+    return encoder.summarise(maps)
 
 
 def _encoder(model, which: str) -> nn.Module:
@@ -269,6 +265,7 @@ def ism(
         counts = isinstance(encoder, CountEncoder)
         if not counts:
             pooled_ref = encoder.stem_pool(stems[which])
+            maps_ref = encoder.maps_from_pooled(pooled_ref)
         taps = torch.arange(weight.shape[2], device=device)
         for begin in range(0, len(pos), batch_size):
             chunk = slice(begin, begin + batch_size)
@@ -282,8 +279,8 @@ def ism(
             if counts:
                 v = encoder.from_counts(_mutant_counts(encoder, stems[which][0], j, change, inside))
             else:
-                pooled = _mutant_pooled(encoder, stems[which][0], pooled_ref, p, left, change)
-                v = encoder.from_pooled(pooled)
+                cols, values = _mutant_pooled(encoder, stems[which][0], pooled_ref, p, left, change)
+                v = _residual_encodings(encoder, pooled_ref, maps_ref, cols, values)
             logits[chunk] = _logits(model, which, v, encoded[other], z_e)
         delta = torch.full((length, 4), float("nan"), device=device)
         delta[positions] = 0.0
@@ -357,7 +354,7 @@ def integrated_gradients(
     scores : dict of str to numpy.ndarray of float32, shape=(L,)
         Per element: attribution x input summed over channels; NaN where there is no base.
     convergence_delta : float
-        ``sum of all attributions - (f(x) - f(baseline))``.
+        ``|sum of all attributions - (f(x) - f(baseline))|``.
     """
     from captum.attr import IntegratedGradients
 
@@ -498,60 +495,3 @@ def _pair_logit(model, enhancer: np.ndarray, promoter: np.ndarray, z_e: torch.Te
         z_e.to(device),
     )
     return float(out["logit"][0])
-
-
-INDEX_COLUMNS = (
-    "pair", "cell_line", "line", "element", "method", "chrom", "window_start", "window_end",
-    "logit", "top_start", "top_end", "top_score", "bedgraph", "bigwig", "logo",
-)  # fmt: skip
-
-
-def write_attributions(
-    pair: PairAttribution,
-    folder: str | os.PathLike,
-    chrom_sizes: dict[str, int],
-    top_width: int = DEFAULT_TOP_WIDTH,
-    stem: str | None = None,
-) -> list[dict]:
-    """Write one pair's tracks and logos into ``folder``
-    (:mod:`kipoi_prism.io.attribution_tracks`); return its index rows.
-
-    Files: ``<stem>.<element>.<method>.bedgraph`` and ``.bw`` per element and method, and
-    ``<stem>.<element>.png`` (one logo panel per method) per element; ``stem`` defaults to
-    the pair name made file-safe.
-
-    Returns
-    -------
-    list of dict
-        One per element and method, keys :data:`INDEX_COLUMNS` (paths relative to
-        ``folder``; ``top_start``/``top_end``: the top-scoring stretch in the genome,
-        0-based half-open).
-    """
-    folder = Path(folder)
-    stem = safe_name(pair.name) if stem is None else stem
-    rows = []
-    for element, attribution in pair.elements.items():
-        size = chrom_sizes[attribution.chrom]
-        logo = f"{stem}.{element}.png"
-        panels = []
-        for method, scores in attribution.scores.items():
-            base = f"{stem}.{element}.{method}"
-            track = f"{pair.name} {element} {method}"
-            write_bedgraph(folder / f"{base}.bedgraph", attribution.chrom, attribution.start,
-                           scores, size, track)  # fmt: skip
-            write_bigwig(folder / f"{base}.bw", chrom_sizes, attribution.chrom,
-                         attribution.start, scores)  # fmt: skip
-            stretch = top_stretch(scores, attribution.start, size, top_width)
-            panels.append((method, attribution.one_hot, scores, stretch))
-            rows.append({
-                "pair": pair.name, "cell_line": pair.cell_line, "line": pair.line,
-                "element": element, "method": method, "chrom": attribution.chrom,
-                "window_start": attribution.start,
-                "window_end": attribution.start + attribution.one_hot.shape[1],
-                "logit": pair.logit, "top_start": stretch.start, "top_end": stretch.end,
-                "top_score": stretch.score, "bedgraph": f"{base}.bedgraph",
-                "bigwig": f"{base}.bw", "logo": logo,
-            })  # fmt: skip
-        write_logo(folder / logo, panels, f"{pair.name} ({pair.cell_line}) {element}",
-                   attribution.chrom)  # fmt: skip
-    return rows

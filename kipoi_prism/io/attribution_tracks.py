@@ -16,13 +16,16 @@ method (``ism``, ``ig``; :mod:`kipoi_prism.inference.attributions`):
   panel per method: the top-scoring stretch (:func:`top_stretch`: the ``width`` bases with
   the largest summed ``|score|``), each reference base drawn with its score as height
   (below the axis where the score is negative).
+
+The records written (:class:`PairAttribution`, :class:`ElementAttribution`) live here too, so
+the files can be written without torch; :mod:`kipoi_prism.inference.attributions` fills them.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +34,56 @@ from kipoi_prism.io.atomic import atomic_open, atomic_path
 from kipoi_prism.io.sequence import ALPHABET
 
 DEFAULT_TOP_WIDTH = 30
+
+
+@dataclass
+class ElementAttribution:
+    """One element's window and its per-base attributions.
+
+    Attributes
+    ----------
+    element : {"enhancer", "promoter"}
+    chrom : str
+    start : int
+        Genome position (0-based) of the window's first base; may be negative (padding).
+    one_hot : numpy.ndarray of float32, shape=(4, L)
+        The window as the model saw it.
+    scores : dict of str to numpy.ndarray of float32, shape=(L,)
+        Per-base score of each method run (NaN where the window has no base).
+    ism_deltas : numpy.ndarray of float32, shape=(L, 4), optional
+        Mutant minus reference logit (0 at the reference base, NaN at ``N``).
+    """
+
+    element: str
+    chrom: str
+    start: int
+    one_hot: np.ndarray
+    scores: dict[str, np.ndarray] = field(default_factory=dict)
+    ism_deltas: np.ndarray | None = None
+
+
+@dataclass
+class PairAttribution:
+    """Both elements' attributions of one pair.
+
+    Attributes
+    ----------
+    name, cell_line : str
+    line : int
+        The pair's line in the input.
+    logit : float
+        The pair's reference logit (with its cell line's ``z_E``).
+    elements : dict of str to ElementAttribution
+    convergence_delta : float, optional
+        Integrated gradients' completeness error, ``|sum(attributions) - (f(x) - f(baseline))|``.
+    """
+
+    name: str
+    cell_line: str
+    line: int
+    logit: float
+    elements: dict[str, ElementAttribution]
+    convergence_delta: float | None = None
 
 
 @dataclass(frozen=True)
@@ -225,3 +278,60 @@ def write_logo(
     finally:
         plt.close(figure)
     return Path(path)
+
+
+INDEX_COLUMNS = (
+    "pair", "cell_line", "line", "element", "method", "chrom", "window_start", "window_end",
+    "logit", "top_start", "top_end", "top_score", "bedgraph", "bigwig", "logo",
+)  # fmt: skip
+
+
+def write_attributions(
+    pair: PairAttribution,
+    folder: str | os.PathLike,
+    chrom_sizes: dict[str, int],
+    top_width: int = DEFAULT_TOP_WIDTH,
+    stem: str | None = None,
+) -> list[dict]:
+    """Write one pair's tracks and logos into ``folder``
+    (:mod:`kipoi_prism.io.attribution_tracks`); return its index rows.
+
+    Files: ``<stem>.<element>.<method>.bedgraph`` and ``.bw`` per element and method, and
+    ``<stem>.<element>.png`` (one logo panel per method) per element; ``stem`` defaults to
+    the pair name made file-safe.
+
+    Returns
+    -------
+    list of dict
+        One per element and method, keys :data:`INDEX_COLUMNS` (paths relative to
+        ``folder``; ``top_start``/``top_end``: the top-scoring stretch in the genome,
+        0-based half-open).
+    """
+    folder = Path(folder)
+    stem = safe_name(pair.name) if stem is None else stem
+    rows = []
+    for element, attribution in pair.elements.items():
+        size = chrom_sizes[attribution.chrom]
+        logo = f"{stem}.{element}.png"
+        panels = []
+        for method, scores in attribution.scores.items():
+            base = f"{stem}.{element}.{method}"
+            track = f"{pair.name} {element} {method}"
+            write_bedgraph(folder / f"{base}.bedgraph", attribution.chrom, attribution.start,
+                           scores, size, track)  # fmt: skip
+            write_bigwig(folder / f"{base}.bw", chrom_sizes, attribution.chrom,
+                         attribution.start, scores)  # fmt: skip
+            stretch = top_stretch(scores, attribution.start, size, top_width)
+            panels.append((method, attribution.one_hot, scores, stretch))
+            rows.append({
+                "pair": pair.name, "cell_line": pair.cell_line, "line": pair.line,
+                "element": element, "method": method, "chrom": attribution.chrom,
+                "window_start": attribution.start,
+                "window_end": attribution.start + attribution.one_hot.shape[1],
+                "logit": pair.logit, "top_start": stretch.start, "top_end": stretch.end,
+                "top_score": stretch.score, "bedgraph": f"{base}.bedgraph",
+                "bigwig": f"{base}.bw", "logo": logo,
+            })  # fmt: skip
+        write_logo(folder / logo, panels, f"{pair.name} ({pair.cell_line}) {element}",
+                   attribution.chrom)  # fmt: skip
+    return rows

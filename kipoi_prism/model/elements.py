@@ -84,7 +84,15 @@ class ElementEncoder(nn.Module):
 
     def from_pooled(self, pooled: torch.Tensor) -> torch.Tensor:
         """The rest of :meth:`forward` from the pooled stem output ``(B, channels, L // pool)``."""
-        maps = self.layers[2:](pooled)
+        return self.summarise(self.maps_from_pooled(pooled))
+
+    def maps_from_pooled(self, pooled: torch.Tensor) -> torch.Tensor:
+        """The last feature maps ``(B, element_dim, L')`` from the pooled stem output."""
+        return self.layers[2:](pooled)
+
+    @staticmethod
+    def summarise(maps: torch.Tensor) -> torch.Tensor:
+        """Mean and max over positions of the last feature maps: the encoding."""
         return torch.cat([maps.mean(dim=-1), maps.amax(dim=-1)], dim=-1)
 
 
