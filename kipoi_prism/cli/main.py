@@ -23,6 +23,7 @@ COMMANDS = [
     "features",
     "predict",
     "variant_effect",
+    "explain",
     "environment",
     "info",
     "evaluate",
