@@ -23,7 +23,7 @@ from kipoi_prism.inference.attributions import (
     ism,
     ism_scores,
 )
-from kipoi_prism.io.attribution_tracks import write_attributions
+from kipoi_prism.io.attribution_tracks import write_attributions, write_bedgraph
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.sequence import one_hot_encode
 from kipoi_prism.model.weights import load_weights
@@ -278,3 +278,9 @@ def test_explain_names_the_line_of_a_pair_off_the_fasta(tmp_path, capsys):
                            str(tmp_path / "o"), "--method", "ism,shap")  # fmt: skip
     assert status == 2
     assert "--method" in _error_line(err) and "shap" in _error_line(err)
+
+
+def test_bedgraph_leaves_out_bases_past_the_chromosome_end_and_n(tmp_path):
+    scores = np.array([-0.0, 1.5, np.nan, 2.0, 3.0, 4.0], np.float32)
+    path = write_bedgraph(tmp_path / "t.bedgraph", "chr2", 96, scores, chrom_size=100)
+    assert path.read_text() == "chr2\t96\t97\t0\nchr2\t97\t98\t1.5\nchr2\t99\t100\t2\n"

@@ -424,6 +424,10 @@ def explain_pairs(
     total = result.n_pairs if max_pairs is None else min(max_pairs, result.n_pairs)
     done = 0
     for rows, enhancer, promoter in predictor.inputs(source):
+        # One-hot windows on the CPU (encoded on the model's device where it is a GPU).
+        enhancer, promoter = (
+            torch.as_tensor(x).float().cpu().numpy() for x in (enhancer, promoter)
+        )
         windows = {e: predictor.encoder.windows(rows, e)[0] for e in ELEMENTS}
         for i in range(len(rows)):
             if done >= total:
@@ -431,8 +435,8 @@ def explain_pairs(
             row = rows.iloc[i]
             pair = explain_one(
                 predictor.model,
-                np.asarray(enhancer[i]),
-                np.asarray(promoter[i]),
+                enhancer[i],
+                promoter[i],
                 z_e[row["cell_line"]],
                 methods,
                 ism_batch,

@@ -119,7 +119,7 @@ def genome_positions(
     """
     positions = start + np.arange(len(scores), dtype=np.int64)
     keep = (positions >= 0) & (positions < chrom_size) & np.isfinite(scores)
-    return positions[keep], np.asarray(scores, np.float32)[keep]
+    return positions[keep], np.asarray(scores, np.float32)[keep] + np.float32(0.0)  # no -0
 
 
 def safe_name(name: str) -> str:
