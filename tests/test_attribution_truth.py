@@ -31,7 +31,7 @@ from kipoi_prism.benchmark.attribution_truth import (
     train_model,
     untrained_model,
 )
-from kipoi_prism.inference.attributions import ElementAttribution, PairAttribution
+from kipoi_prism.io.attribution_tracks import ElementAttribution, PairAttribution
 from kipoi_prism.io.genome import Genome
 
 MOTIFS = {

@@ -54,10 +54,11 @@ import torch
 from kipoi_prism.benchmark.sequence_track import stem_motif_configs
 from kipoi_prism.config import InferenceConfig, SimulationConfig, SplitConfig, TrainerConfig
 from kipoi_prism.config.loading import RECOMMENDED_CONFIG, load_config
-from kipoi_prism.inference.attributions import PairAttribution, explain_pairs
+from kipoi_prism.inference.attributions import explain_pairs
 from kipoi_prism.inference.device import resolve_device
 from kipoi_prism.inference.engine import Predictor
 from kipoi_prism.inference.variants import prepare
+from kipoi_prism.io.attribution_tracks import PairAttribution
 from kipoi_prism.io.encode import ELEMENTS, window_starts
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.motifs import Motif, find_motif, read_meme
