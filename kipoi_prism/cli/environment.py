@@ -18,18 +18,19 @@ import argparse
 import contextlib
 import logging
 
-from kipoi_prism.cli.predict import (
+from kipoi_prism.cli.scoring import (
+    DEFAULTS,
     add_engine_arguments,
+    add_missing_marks_argument,
     add_source_arguments,
     build_source,
+    make_predictor,
     positive_int,
+    weights_path,
 )
-from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
 
 log = logging.getLogger(__name__)
-
-_DEFAULTS = InferenceConfig()
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -63,6 +64,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="environment file (JSON), written atomically",
     )
     add_engine_arguments(parser)
+    add_missing_marks_argument(parser)
     parser.add_argument(
         "--all-pairs",
         action="store_true",
@@ -72,7 +74,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "--batch-size",
         type=positive_int,
-        default=_DEFAULTS.batch_size,
+        default=DEFAULTS.batch_size,
         help="pairs per model call with --all-pairs (default %(default)s)",
     )
     parser.set_defaults(run=run)
@@ -81,8 +83,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Check the pairs, compute the cell line's z_E, write the file; returns the exit status."""
-    from kipoi_prism.cli.predict import weights_path
-    from kipoi_prism.inference import Predictor, resolve_device
+    from kipoi_prism.inference import resolve_device
     from kipoi_prism.inference.environments import (
         describe_input,
         make_environment,
@@ -97,20 +98,16 @@ def run(args: argparse.Namespace) -> int:
         args.cell_line = None
     device = resolve_device(args.device)
     bundle = load_weights(weights_path(args.weights), map_location=device)
-    config = InferenceConfig(
-        support_size=args.support_size, seed=args.seed, batch_size=args.batch_size
-    )
     with contextlib.ExitStack() as stack:
         if is_feature_model(bundle):
-            predictor, source = _feature_source(args, bundle, config, str(device))
+            predictor, source = _feature_source(args, bundle, device)
         else:
             if args.fasta is None:
                 raise PrismInputError(
                     "--fasta is required: these weights have the sequence backbone", bundle.path
                 )
-            predictor = Predictor(
-                bundle, Genome(args.fasta), config, device=str(device), progress=not args.quiet
-            )
+            genome = Genome(args.fasta)
+            predictor = make_predictor(args, bundle, genome, device, batch_size=args.batch_size)
             source = build_source(args, stack)
         environment = make_environment(
             predictor, source, cell_line, args.all_pairs, describe_input(source)
@@ -128,9 +125,8 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _feature_source(args: argparse.Namespace, bundle, config, device: str):
+def _feature_source(args: argparse.Namespace, bundle, device):
     """Feature-backbone weights: a predictor and the feature table as a source."""
-    from kipoi_prism.inference import Predictor
     from kipoi_prism.inference.feature_tables import feature_table_frame
     from kipoi_prism.io.feature_inputs import FEATURE_INPUTS
 
@@ -139,9 +135,8 @@ def _feature_source(args: argparse.Namespace, bundle, config, device: str):
             "--pairs: feature-backbone weights read a chromatin feature table file (not stdin "
             "or candidate BED files)"
         )
-    predictor = Predictor(
-        bundle, None, config, device=device, progress=not args.quiet,
-        feature_columns=FEATURE_INPUTS,
-    )  # fmt: skip
+    predictor = make_predictor(
+        args, bundle, None, device, batch_size=args.batch_size, feature_columns=FEATURE_INPUTS
+    )
     frame = feature_table_frame(bundle, args.pairs, impute_missing=args.missing_marks == "impute")
     return predictor, predictor.frame_source(frame, args.pairs, unique_names=False)

@@ -17,14 +17,17 @@ import argparse
 import contextlib
 import logging
 
-from kipoi_prism.cli.predict import (
+from kipoi_prism.cli.scoring import (
     add_engine_arguments,
+    add_environment_argument,
     add_source_arguments,
     build_source,
+    environment_files,
+    make_predictor,
+    non_negative_int,
     positive_int,
     weights_path,
 )
-from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
 
 log = logging.getLogger("kipoi_prism.inference")
@@ -67,12 +70,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-pairs", type=positive_int, help="explain only the first N pairs of the input"
     )
-    parser.add_argument(
-        "--environment",
-        nargs="+",
-        metavar="FILE",
-        help="environment files (kipoi-prism environment) for the cell lines they name",
-    )
+    add_environment_argument(parser)
     parser.add_argument(
         "--use-prototypes",
         action="store_true",
@@ -98,7 +96,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--threads",
-        type=int,
+        type=non_negative_int,
         default=0,
         help="CPU threads for the model (default 0: PyTorch's choice)",
     )
@@ -113,13 +111,13 @@ def run(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
-    from kipoi_prism.inference import Predictor, resolve_device
+    from kipoi_prism.inference import resolve_device
     from kipoi_prism.inference.attributions import (
         check_methods,
         check_sequence_weights,
         explain_pairs,
     )
-    from kipoi_prism.inference.environments import as_tensors, load_environments
+    from kipoi_prism.inference.environments import as_tensors
     from kipoi_prism.io.atomic import write_text
     from kipoi_prism.io.attribution_tracks import INDEX_COLUMNS, safe_name, write_attributions
     from kipoi_prism.io.genome import Genome
@@ -137,16 +135,10 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and not out.is_dir():
         raise PrismInputError("--out: exists and is not a folder", out)
     genome = Genome(args.fasta)
-    config = InferenceConfig(
-        support_size=args.support_size, seed=args.seed, use_prototypes=args.use_prototypes
+    predictor = make_predictor(
+        args, bundle, genome, device, use_prototypes=args.use_prototypes, progress=False
     )
-    predictor = Predictor(bundle, genome, config, device=str(device), progress=False)
-    given = {}
-    if args.environment:
-        environments = load_environments(
-            args.environment, bundle.sha256, predictor.model.config.d_environment
-        )
-        given = as_tensors(environments)
+    given = as_tensors(environment_files(args.environment, predictor))
     rows: list[dict] = []
     stems: set[str] = set()
     with contextlib.ExitStack() as stack:

@@ -21,7 +21,7 @@ import logging
 import time
 
 from kipoi_prism.cli.pairs import candidate_source_from
-from kipoi_prism.cli.predict import add_source_arguments, build_source
+from kipoi_prism.cli.scoring import add_source_arguments, build_source
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.feature_table import MARKS
 

@@ -21,35 +21,29 @@ import contextlib
 import logging
 
 from kipoi_prism.cli.pairs import (
-    add_candidate_arguments,
     add_shard_argument,
-    candidate_source_from,
     is_empty_candidate_set,
     write_empty_scores,
 )
-from kipoi_prism.config import InferenceConfig
+from kipoi_prism.cli.scoring import (
+    DEFAULTS,
+    add_engine_arguments,
+    add_environment_argument,
+    add_missing_marks_argument,
+    add_source_arguments,
+    build_source,
+    environment_files,
+    log_environments,
+    make_predictor,
+    non_negative_int,
+    positive_int,
+    weights_path,
+)
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io.pairs import FORMATS
 from kipoi_prism.io.shards import parse_shard
 from kipoi_prism.io.writers import WRITERS
 
 log = logging.getLogger("kipoi_prism.inference")
-
-_DEFAULTS = InferenceConfig()
-
-
-def positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
-
-
-def _non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -86,22 +80,23 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "--batch-size",
         type=positive_int,
-        default=_DEFAULTS.batch_size,
+        default=DEFAULTS.batch_size,
         help="pairs per model call (default %(default)s)",
     )
     parser.add_argument(
         "--num-workers",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=0,
         help="DataLoader workers reading and encoding sequences (default 0)",
     )
     parser.add_argument(
         "--threads",
-        type=_non_negative_int,
+        type=non_negative_int,
         default=0,
         help="CPU threads for the model (torch.set_num_threads; default 0: PyTorch's choice)",
     )
     add_engine_arguments(parser)
+    add_missing_marks_argument(parser)
     parser.add_argument(
         "--precision",
         choices=("fp32", "bf16", "fp16"),
@@ -124,96 +119,10 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         action="store_true",
         help="for cell lines seen in training, use their saved prototype",
     )
-    parser.add_argument(
-        "--environment",
-        nargs="+",
-        metavar="FILE",
-        help="environment files (kipoi-prism environment): each named cell line is scored "
-        "with its file's z_E instead of a support set drawn from this input; other cell lines "
-        "as usual. A file made with other weights is refused",
-    )
+    add_environment_argument(parser)
     add_shard_argument(parser)
     parser.set_defaults(run=run)
     return parser
-
-
-def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
-    """Where the model runs and how each cell line's support set is drawn; shared by
-    ``predict`` and ``environment``: ``--device``, ``--seed``, ``--support-size``,
-    ``--missing-marks``."""
-    parser.add_argument(
-        "--device",
-        choices=("auto", "cpu", "cuda"),
-        default="auto",
-        help="where the model runs (default: cuda when available)",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=_DEFAULTS.seed,
-        help="seed of the support-set draw (default %(default)s)",
-    )
-    parser.add_argument(
-        "--support-size",
-        type=positive_int,
-        default=_DEFAULTS.support_size,
-        help="support-set pairs per cell line, m (default %(default)s)",
-    )
-    parser.add_argument(
-        "--missing-marks",
-        choices=("refuse", "impute"),
-        default="refuse",
-        help="chromatin weights: a feature table with marks you lack (NA) is refused "
-        "(default), or 'impute' enters each NA mark as the middle rank of its cell line "
-        "(docs/BENCHMARK.md measures what each missing mark costs)",
-    )
-
-
-def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options that say where the pairs come from."""
-    parser.add_argument(
-        "--pairs",
-        help="pair table: BEDPE, TargetFinder CSV or BENGI TSV (.gz accepted); - reads stdin; "
-        "for feature-backbone weights a chromatin feature table file",
-    )
-    parser.add_argument("--format", choices=FORMATS, help="pair-table format (default: detected)")
-    add_candidate_arguments(parser, required=False)
-
-
-def build_source(args: argparse.Namespace, stack: contextlib.ExitStack):
-    """The pair source the options describe (the one place sources are made).
-
-    Parameters
-    ----------
-    args : argparse.Namespace
-    stack : contextlib.ExitStack
-        Owns anything the source must clean up (the spooled copy of stdin).
-
-    Returns
-    -------
-    kipoi_prism.inference.PairSource
-    """
-    from kipoi_prism.inference import FilePairSource, StdinPairSource
-
-    candidates = candidate_source_from(args)
-    if candidates is not None:
-        return candidates
-    if args.pairs is None:
-        raise PrismInputError("no pairs given: pass --pairs FILE (or --pairs - for stdin)")
-    if args.pairs == "-":
-        return stack.enter_context(StdinPairSource(args.format))
-    return FilePairSource(args.pairs, args.format)
-
-
-def weights_path(given: str | None):
-    from kipoi_prism.model.weights import DEFAULT_WEIGHTS
-
-    if given is None and not DEFAULT_WEIGHTS.is_file():
-        raise PrismInputError(
-            "no default weights are installed with the package; pass --weights FILE",
-            DEFAULT_WEIGHTS,
-        )
-    return given
 
 
 def run(args: argparse.Namespace) -> int:
@@ -243,35 +152,13 @@ def run(args: argparse.Namespace) -> int:
             bundle.path,
         )
     genome = Genome(args.fasta)
-    predictor = _make_predictor(args, bundle, genome, device)
+    predictor = _predictor(args, bundle, genome, device)
     with contextlib.ExitStack() as stack:
         source = build_source(args, stack)
         if is_empty_candidate_set(source):
             return write_empty_scores(args.out)
         _score_and_write(args, predictor, source)
     return 0
-
-
-def _make_predictor(args: argparse.Namespace, bundle, genome, device, feature_columns=None):
-    from kipoi_prism.inference import Predictor
-
-    config = InferenceConfig(
-        support_size=args.support_size,
-        seed=args.seed,
-        use_prototypes=args.use_prototypes,
-        batch_size=args.batch_size,
-    )
-    predictor = Predictor(
-        bundle, genome, config, args.num_workers, str(device), not args.quiet, args.precision,
-        feature_columns=feature_columns, threshold=args.threshold,
-    )  # fmt: skip
-    if args.threshold is not None:
-        log.info(
-            "call: probability >= %g (--threshold; the calibrated threshold is %g)",
-            predictor.threshold,
-            bundle.threshold,
-        )
-    return predictor
 
 
 def _run_features(args: argparse.Namespace, bundle, device) -> int:
@@ -296,7 +183,7 @@ def _run_features(args: argparse.Namespace, bundle, device) -> int:
     if args.format is not None:
         log.warning("--format %s: not used; a feature table's form is read from its header",
                     args.format)  # fmt: skip
-    predictor = _make_predictor(args, bundle, None, device, FEATURE_INPUTS)
+    predictor = _predictor(args, bundle, None, device, FEATURE_INPUTS)
     frame = feature_table_frame(bundle, args.pairs, impute_missing=args.missing_marks == "impute")
     source = predictor.frame_source(frame, args.pairs, unique_names=False)
     _score_and_write(args, predictor, source, without_inputs)
@@ -310,7 +197,7 @@ def _score_and_write(args: argparse.Namespace, predictor, source, keep=None) -> 
     from kipoi_prism.inference.sources import SelectedPairSource
     from kipoi_prism.io.writers import open_output, write_empty
 
-    environments = _environment_files(args, predictor)
+    environments = environment_files(args.environment, predictor)
     if args.shard is not None:
         source = SelectedPairSource(source, args.shard.select)
         if source.is_empty():
@@ -320,7 +207,7 @@ def _score_and_write(args: argparse.Namespace, predictor, source, keep=None) -> 
             return
     result, batches = predictor.predict(source, given=as_tensors(environments))
     context = predictor.output_context(result)
-    context.attributes.update(_log_environments(args, result, environments))
+    context.attributes.update(log_environments(result, environments, args.shard))
     with open_output(args.out, context) as writer:
         write_all(writer, batches if keep is None else keep(batches))
     where = "standard output" if args.out == "-" else args.out
@@ -333,43 +220,11 @@ def _score_and_write(args: argparse.Namespace, predictor, source, keep=None) -> 
     )
 
 
-def _environment_files(args: argparse.Namespace, predictor) -> dict:
-    """``{cell line: Environment}`` from ``--environment`` (checked against the weights)."""
-    from kipoi_prism.inference.environments import load_environments
-
-    if not args.environment:
-        return {}
-    return load_environments(
-        args.environment,
-        predictor.bundle.sha256,
-        predictor.model.config.d_environment,
-    )
-
-
-def _log_environments(args: argparse.Namespace, result, environments: dict) -> dict:
-    """Log where each cell line's environment came from; the output attributes saying so."""
-    import json
-
-    used = {}
-    for cell, environment in environments.items():
-        if cell not in result.counts:
-            log.info("%s: cell line %s has no pairs in this input; not used",
-                     environment.path, cell)  # fmt: skip
-            continue
-        log.info("cell line %s: environment from %s (%s); no support set drawn",
-                 cell, environment.path, environment.describe())  # fmt: skip
-        used[cell] = {"file": str(environment.path), "recipe": environment.recipe}
-    attributes = {"environment_files": json.dumps(used, sort_keys=True)} if used else {}
-    if args.shard is not None:
-        attributes["shard"] = str(args.shard)
-        drawn = [cell for cell in result.counts if cell not in environments]
-        if drawn:
-            log.warning(
-                "shard %s: cell line%s %s drew the support set from this shard's rows only, so "
-                "scores can differ from an unsharded run; make environment files with "
-                "kipoi-prism environment and pass them with --environment",
-                args.shard,
-                "" if len(drawn) == 1 else "s",
-                ", ".join(drawn),
-            )
-    return attributes
+def _predictor(args: argparse.Namespace, bundle, genome, device, feature_columns=None):
+    """The predictor with ``predict``'s own options (workers, precision, threshold...)."""
+    return make_predictor(
+        args, bundle, genome, device,
+        batch_size=args.batch_size, use_prototypes=args.use_prototypes,
+        num_workers=args.num_workers, precision=args.precision, threshold=args.threshold,
+        feature_columns=feature_columns,
+    )  # fmt: skip

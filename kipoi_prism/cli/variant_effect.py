@@ -36,22 +36,22 @@ import argparse
 import contextlib
 import logging
 
-from kipoi_prism.cli.predict import (
-    _environment_files,
-    _log_environments,
-    _make_predictor,
+from kipoi_prism.cli.scoring import (
+    DEFAULTS,
     add_engine_arguments,
+    add_environment_argument,
     add_source_arguments,
     build_source,
+    environment_files,
+    log_environments,
+    make_predictor,
+    non_negative_int,
     positive_int,
     weights_path,
 )
-from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
 
 log = logging.getLogger("kipoi_prism.inference")
-
-_DEFAULTS = InferenceConfig()
 SUFFIXES = (".tsv", ".vcf", ".vcf.gz")
 
 
@@ -78,13 +78,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "PRISM_* INFO fields); written atomically",
     )
     parser.add_argument("--weights", help="sequence weights file (default: prism-energy)")
-    parser.add_argument(
-        "--environment",
-        nargs="+",
-        metavar="FILE",
-        help="environment files (kipoi-prism environment): each named cell line is scored "
-        "with its file's z_E instead of a support set drawn from the pairs",
-    )
+    add_environment_argument(parser)
     parser.add_argument(
         "--ref-mismatch",
         choices=("error", "flag"),
@@ -95,20 +89,17 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "--batch-size",
         type=positive_int,
-        default=_DEFAULTS.batch_size,
+        default=DEFAULTS.batch_size,
         help="windows per model call (default %(default)s)",
     )
     parser.add_argument(
         "--threads",
-        type=int,
+        type=non_negative_int,
         default=0,
         help="CPU threads for the model (torch.set_num_threads; default 0: PyTorch's choice)",
     )
     add_engine_arguments(parser)
-    # What predict's shared helpers read; variant-effect has no such options.
-    parser.set_defaults(
-        run=run, use_prototypes=False, num_workers=0, precision="fp32", threshold=None, shard=None
-    )
+    parser.set_defaults(run=run)
     return parser
 
 
@@ -138,14 +129,14 @@ def run(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
     bundle = load_weights(weights_path(args.weights), map_location=device)
     check_sequence_weights(bundle)
-    predictor = _make_predictor(args, bundle, Genome(args.fasta), device)
+    predictor = make_predictor(args, bundle, Genome(args.fasta), device, batch_size=args.batch_size)
     with contextlib.ExitStack() as stack:
         source = build_source(args, stack)
-        environments = _environment_files(args, predictor)
+        environments = environment_files(args.environment, predictor)
         scorer, result = prepare(
             predictor, source, as_tensors(environments), args.ref_mismatch, args.vcf
         )
-    _log_environments(args, result, environments)
+    log_environments(result, environments)
     drawn = [cell for cell in result.counts if cell not in environments]
     if drawn:
         log.info("environment z_E of %s: from reference sequence (support sets of the "
