@@ -279,3 +279,14 @@ def test_space_separated_bedpe_is_a_one_line_error_from_the_cli(tmp_path, capsys
     assert error.startswith(f"kipoi-prism: error: {pairs} line 2: ")
     assert "separated by spaces" in error
     assert not out.exists()
+
+
+def test_unique_name_guard_keeps_few_runs_and_finds_an_old_name():
+    guard = UniqueNameGuard("made.bedpe")
+    for i in range(100):
+        guard.update(pd.DataFrame({"name": [f"n{i}"], "line": [i + 1]}))
+    assert len(guard._runs) <= 7  # sorted runs merge like a binary counter: log2(100)
+    assert sum(len(run) for run in guard._runs) == 100
+    with pytest.raises(PrismInputError, match="duplicate pair name 'n3'") as error:
+        guard.update(pd.DataFrame({"name": ["fresh", "n3"], "line": [101, 102]}))
+    assert "line 102" in str(error.value)

@@ -58,7 +58,7 @@ PAIR_COLUMNS = [
 ]
 BEDPE_MIN_COLUMNS = 11
 FORMATS = ("bedpe", "targetfinder", "bengi")
-DEFAULT_CHUNK_SIZE = 50_000
+DEFAULT_CHUNK_SIZE = 8_192  # rows per chunk: memory stays flat, batches are re-cut anyway
 _SKIP_PREFIXES = ("#", "track", "browser")
 _REGION = re.compile(r"^(?P<chrom>[^:|]+):(?P<start>-?\d+)-(?P<end>-?\d+)$")
 
@@ -530,18 +530,23 @@ def check_unique_names(frame: pd.DataFrame, path) -> None:
 class UniqueNameGuard:
     """Detects duplicate pair names across streamed chunks in bounded memory.
 
-    Keeps one 64-bit hash per name (8 bytes a pair, no Python object per pair); a hash
-    collision is confirmed against the chunk before it is reported.
+    Keeps one 64-bit hash per name (8 bytes a pair, no Python object per pair) in a few
+    sorted runs, merged when a run grows as large as the one before it, so checking n names
+    costs O(n log n) in all, not a re-sort of everything seen per chunk; a hash collision is
+    confirmed against the chunk before it is reported.
     """
 
     def __init__(self, path) -> None:
         self.path = path
-        self._hashes = np.empty(0, dtype=np.uint64)
+        self._runs: list[np.ndarray] = []
 
     def update(self, chunk: pd.DataFrame) -> None:
         check_unique_names(chunk, self.path)
         hashes = pd.util.hash_pandas_object(chunk["name"], index=False).to_numpy(np.uint64)
-        seen = np.isin(hashes, self._hashes)
+        seen = np.zeros(len(chunk), dtype=bool)
+        for run in self._runs:
+            at = np.minimum(np.searchsorted(run, hashes), len(run) - 1)
+            seen |= run[at] == hashes
         if seen.any():
             row = chunk[seen].iloc[0]
             raise PrismInputError(
@@ -549,4 +554,7 @@ class UniqueNameGuard:
                 self.path,
                 int(row["line"]),
             )
-        self._hashes = np.union1d(self._hashes, hashes)
+        self._runs.append(np.sort(hashes))
+        while len(self._runs) > 1 and len(self._runs[-1]) >= len(self._runs[-2]):
+            last = self._runs.pop()
+            self._runs[-1] = np.sort(np.concatenate([self._runs[-1], last]), kind="mergesort")
