@@ -118,3 +118,10 @@ start=$(date +%s); $PY $BIG --set train.reverse_complement=true --set train.max_
 # (random-augment-4x-K562 here) and was stopped at the start of c7-frozen-4x-K562 to give the core
 # to e9 (the random-stem run had still been rising at the 6-epoch cap).
 # e9 finished: stopped early at epoch 9 (patience 3), kept epoch 6.
+
+# ---- /tmp/e3/qb.sh (commit 54c7590; clone /tmp/e3/clone)
+# Goal 3: the environment-swap ablation for T(c) beside the energy head and FiLM, under strong
+# gating, on K562 (T(c) only; the other two ran above) and GM12878.
+COMMON="benchmark --full --tracks sequence --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16 --baselines= --stem-motifs frozen --gating-strength 0.95 --environment-swap"
+$PY $COMMON --rows cell_t --held-out K562 --out /tmp/e3/runs/swap-cellt-K562            # 441 s
+$PY $COMMON --rows full,cell_t,film --held-out GM12878 --out /tmp/e3/runs/swap-GM12878  # 2,155 s
