@@ -24,6 +24,7 @@ from kipoi_prism.cli.scoring import (
     add_missing_marks_argument,
     add_source_arguments,
     build_source,
+    feature_table_source,
     make_predictor,
     positive_int,
     weights_path,
@@ -100,7 +101,9 @@ def run(args: argparse.Namespace) -> int:
     bundle = load_weights(weights_path(args.weights), map_location=device)
     with contextlib.ExitStack() as stack:
         if is_feature_model(bundle):
-            predictor, source = _feature_source(args, bundle, device)
+            predictor, source = feature_table_source(
+                args, bundle, device, batch_size=args.batch_size
+            )
         else:
             if args.fasta is None:
                 raise PrismInputError(
@@ -123,20 +126,3 @@ def run(args: argparse.Namespace) -> int:
         args.out,
     )
     return 0
-
-
-def _feature_source(args: argparse.Namespace, bundle, device):
-    """Feature-backbone weights: a predictor and the feature table as a source."""
-    from kipoi_prism.inference.feature_tables import feature_table_frame
-    from kipoi_prism.io.feature_inputs import FEATURE_INPUTS
-
-    if args.pairs is None or args.pairs == "-":
-        raise PrismInputError(
-            "--pairs: feature-backbone weights read a chromatin feature table file (not stdin "
-            "or candidate BED files)"
-        )
-    predictor = make_predictor(
-        args, bundle, None, device, batch_size=args.batch_size, feature_columns=FEATURE_INPUTS
-    )
-    frame = feature_table_frame(bundle, args.pairs, impute_missing=args.missing_marks == "impute")
-    return predictor, predictor.frame_source(frame, args.pairs, unique_names=False)

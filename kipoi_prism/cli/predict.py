@@ -33,6 +33,7 @@ from kipoi_prism.cli.scoring import (
     add_source_arguments,
     build_source,
     environment_files,
+    feature_table_source,
     log_environments,
     make_predictor,
     non_negative_int,
@@ -152,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
             bundle.path,
         )
     genome = Genome(args.fasta)
-    predictor = _predictor(args, bundle, genome, device)
+    predictor = make_predictor(args, bundle, genome, device, **_predictor_options(args))
     with contextlib.ExitStack() as stack:
         source = build_source(args, stack)
         if is_empty_candidate_set(source):
@@ -163,29 +164,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_features(args: argparse.Namespace, bundle, device) -> int:
     """Score a chromatin feature table with feature-backbone weights (no genome)."""
-    from kipoi_prism.cli.pairs import CANDIDATE_OPTIONS
-    from kipoi_prism.inference.feature_tables import feature_table_frame, without_inputs
-    from kipoi_prism.io.feature_inputs import FEATURE_INPUTS
+    from kipoi_prism.inference.feature_tables import without_inputs
 
-    if any(getattr(args, name, None) is not None for name in CANDIDATE_OPTIONS):
-        raise PrismInputError(
-            "--enhancers/--promoters: feature-backbone weights score a chromatin feature table; "
-            "make one with kipoi-prism features and pass it as --pairs"
-        )
-    if args.pairs is None or args.pairs == "-":
-        raise PrismInputError(
-            "--pairs: feature-backbone weights read a chromatin feature table file "
-            "(TargetFinder CSV, BENGI TSV or kipoi-prism features output; not stdin)"
-        )
-    if args.fasta is not None:
-        log.warning("--fasta %s: not used; these weights read chromatin feature tables",
-                    args.fasta)  # fmt: skip
-    if args.format is not None:
-        log.warning("--format %s: not used; a feature table's form is read from its header",
-                    args.format)  # fmt: skip
-    predictor = _predictor(args, bundle, None, device, FEATURE_INPUTS)
-    frame = feature_table_frame(bundle, args.pairs, impute_missing=args.missing_marks == "impute")
-    source = predictor.frame_source(frame, args.pairs, unique_names=False)
+    predictor, source = feature_table_source(args, bundle, device, **_predictor_options(args))
     _score_and_write(args, predictor, source, without_inputs)
     return 0
 
@@ -220,11 +201,12 @@ def _score_and_write(args: argparse.Namespace, predictor, source, keep=None) -> 
     )
 
 
-def _predictor(args: argparse.Namespace, bundle, genome, device, feature_columns=None):
-    """The predictor with ``predict``'s own options (workers, precision, threshold...)."""
-    return make_predictor(
-        args, bundle, genome, device,
-        batch_size=args.batch_size, use_prototypes=args.use_prototypes,
-        num_workers=args.num_workers, precision=args.precision, threshold=args.threshold,
-        feature_columns=feature_columns,
-    )  # fmt: skip
+def _predictor_options(args: argparse.Namespace) -> dict:
+    """``predict``'s own predictor options (workers, precision, threshold...)."""
+    return {
+        "batch_size": args.batch_size,
+        "use_prototypes": args.use_prototypes,
+        "num_workers": args.num_workers,
+        "precision": args.precision,
+        "threshold": args.threshold,
+    }

@@ -181,6 +181,39 @@ def make_predictor(
     return predictor
 
 
+def feature_table_source(args: argparse.Namespace, bundle, device, **options):
+    """Feature-backbone weights: the predictor (``options`` as :func:`make_predictor`) and
+    the chromatin feature table ``--pairs`` as its source (no genome).
+
+    Refuses what such weights cannot read (stdin, candidate BED files), warns about options
+    they do not use (``--fasta``, ``--format``), and applies ``--missing-marks``.
+    """
+    from kipoi_prism.cli.pairs import CANDIDATE_OPTIONS
+    from kipoi_prism.inference.feature_tables import feature_table_frame
+    from kipoi_prism.io.feature_inputs import FEATURE_INPUTS
+
+    if any(getattr(args, name, None) is not None for name in CANDIDATE_OPTIONS):
+        raise PrismInputError(
+            "--enhancers/--promoters: feature-backbone weights score a chromatin feature table; "
+            "make one with kipoi-prism features and pass it as --pairs"
+        )
+    if args.pairs is None or args.pairs == "-":
+        raise PrismInputError(
+            "--pairs: feature-backbone weights read a chromatin feature table file "
+            "(TargetFinder CSV, BENGI TSV or kipoi-prism features output; not stdin)"
+        )
+    if args.fasta is not None:
+        log.warning("--fasta %s: not used; these weights read chromatin feature tables",
+                    args.fasta)  # fmt: skip
+    if args.format is not None:
+        log.warning("--format %s: not used; a feature table's form is read from its header",
+                    args.format)  # fmt: skip
+    predictor = make_predictor(args, bundle, None, device, feature_columns=FEATURE_INPUTS,
+                               **options)  # fmt: skip
+    frame = feature_table_frame(bundle, args.pairs, impute_missing=args.missing_marks == "impute")
+    return predictor, predictor.frame_source(frame, args.pairs, unique_names=False)
+
+
 def environment_files(paths: list[str] | None, predictor) -> dict:
     """``{cell line: Environment}`` from ``--environment`` (checked against the weights)."""
     from kipoi_prism.inference.environments import load_environments
