@@ -318,16 +318,17 @@ class Predictor:
     ) -> tuple[ScanResult, Iterator[pd.DataFrame]]:
         """Run pass 1 now; return its result and pass 2's scored batches (lazy).
 
-        With ``environment_from`` (pairs of one cell line), every pair of ``source`` is
-        scored with that cell line's ``z_E`` instead of its own (:func:`borrowed_environment`).
         ``given`` (``{cell line: z_E}``, from environment files) replaces the support sets of
-        the cell lines it names.
+        the cell lines it names. ``environment_from`` (pairs of one cell line) is the same
+        for every cell line of ``source``: each is scored with that cell line's ``z_E``
+        (:func:`borrowed_environment`); not both.
         """
+        if environment_from is not None and given:
+            raise ValueError("predict: pass environment_from or given, not both")
         result = self.scan(source)
-        if environment_from is None:
-            z_e = self.environments(result.support, given)
-        else:
-            z_e = borrowed_environment(self, environment_from, result.counts)
+        if environment_from is not None:
+            given = borrowed_environment(self, environment_from, result.counts)
+        z_e = self.environments(result.support, given)
         return result, self.score(source, z_e, total=result.n_pairs)
 
     def predict_all(
