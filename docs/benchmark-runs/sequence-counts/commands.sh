@@ -125,3 +125,13 @@ start=$(date +%s); $PY $BIG --set train.reverse_complement=true --set train.max_
 COMMON="benchmark --full --tracks sequence --seeds 0 --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16 --baselines= --stem-motifs frozen --gating-strength 0.95 --environment-swap"
 $PY $COMMON --rows cell_t --held-out K562 --out /tmp/e3/runs/swap-cellt-K562            # 441 s
 $PY $COMMON --rows full,cell_t,film --held-out GM12878 --out /tmp/e3/runs/swap-GM12878  # 2,155 s
+
+# ---- /tmp/e3/qa.sh and /tmp/e3/qc.sh (commit 54c7590; clone /tmp/e3/clone)
+# Goal 2: H: with a random first layer the count encoder's held-out AUPR keeps rising with
+# training pairs (1,600 -> 8,000 per training cell line: 0.052 -> 0.087); refuted if 20,000
+# stay <= 0.09. K562 (qa.sh; its loop was stopped after K562) and GM12878 (qc.sh) side by side.
+COMMON="benchmark --full --tracks sequence --seeds 0 --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16"
+AUG="--set train.reverse_complement=true --set train.max_shift=20"
+BIG="--pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000"
+$PY $COMMON $BIG $AUG --held-out K562 --out /tmp/e3/runs/random-aug-10x-K562        # 5,003 s
+$PY $COMMON $BIG $AUG --held-out GM12878 --out /tmp/e3/runs/random-aug-10x-GM12878
