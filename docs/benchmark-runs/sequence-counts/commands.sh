@@ -134,4 +134,4 @@ COMMON="benchmark --full --tracks sequence --seeds 0 --rows task_only --baseline
 AUG="--set train.reverse_complement=true --set train.max_shift=20"
 BIG="--pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000"
 $PY $COMMON $BIG $AUG --held-out K562 --out /tmp/e3/runs/random-aug-10x-K562        # 5,003 s
-$PY $COMMON $BIG $AUG --held-out GM12878 --out /tmp/e3/runs/random-aug-10x-GM12878
+$PY $COMMON $BIG $AUG --held-out GM12878 --out /tmp/e3/runs/random-aug-10x-GM12878  # 3,188 s
