@@ -24,6 +24,7 @@ from kipoi_prism.cli.scoring import (
     add_missing_marks_argument,
     add_source_arguments,
     build_source,
+    engine_device,
     feature_table_source,
     make_predictor,
     positive_int,
@@ -84,7 +85,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Check the pairs, compute the cell line's z_E, write the file; returns the exit status."""
-    from kipoi_prism.inference import resolve_device
     from kipoi_prism.inference.environments import (
         describe_input,
         make_environment,
@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     cell_line = args.cell_line
     if args.pairs is not None:  # --cell-line picks one of the table's cell lines
         args.cell_line = None
-    device = resolve_device(args.device)
+    device = engine_device(args)
     bundle = load_weights(weights_path(args.weights), map_location=device)
     with contextlib.ExitStack() as stack:
         if is_feature_model(bundle):

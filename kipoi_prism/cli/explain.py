@@ -22,9 +22,9 @@ from kipoi_prism.cli.scoring import (
     add_environment_argument,
     add_source_arguments,
     build_source,
+    engine_device,
     environment_files,
     make_predictor,
-    non_negative_int,
     positive_int,
     weights_path,
 )
@@ -94,12 +94,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         default=DEFAULT_TOP_WIDTH,
         help="bases of the top-scoring stretch drawn as a logo (default %(default)s)",
     )
-    parser.add_argument(
-        "--threads",
-        type=non_negative_int,
-        default=0,
-        help="CPU threads for the model (default 0: PyTorch's choice)",
-    )
     add_engine_arguments(parser)
     parser.set_defaults(run=run)
     return parser
@@ -111,7 +105,6 @@ def run(args: argparse.Namespace) -> int:
 
     import pandas as pd
 
-    from kipoi_prism.inference import resolve_device
     from kipoi_prism.inference.attributions import (
         check_methods,
         check_sequence_weights,
@@ -124,11 +117,7 @@ def run(args: argparse.Namespace) -> int:
     from kipoi_prism.model.weights import load_weights
 
     methods = check_methods(args.method)
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
+    device = engine_device(args)
     bundle = load_weights(weights_path(args.weights), map_location=device)
     check_sequence_weights(bundle)
     out = Path(args.out)

@@ -32,6 +32,7 @@ from kipoi_prism.cli.scoring import (
     add_missing_marks_argument,
     add_source_arguments,
     build_source,
+    engine_device,
     environment_files,
     feature_table_source,
     log_environments,
@@ -90,12 +91,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         default=0,
         help="DataLoader workers reading and encoding sequences (default 0)",
     )
-    parser.add_argument(
-        "--threads",
-        type=non_negative_int,
-        default=0,
-        help="CPU threads for the model (torch.set_num_threads; default 0: PyTorch's choice)",
-    )
     add_engine_arguments(parser)
     add_missing_marks_argument(parser)
     parser.add_argument(
@@ -129,7 +124,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     """Load weights and genome (or feature table), scan, score, write; returns the exit status."""
     from kipoi_prism.allocator import reuse_freed_memory
-    from kipoi_prism.inference import resolve_device
     from kipoi_prism.inference.feature_tables import is_feature_model
     from kipoi_prism.io.genome import Genome
     from kipoi_prism.io.writers import check_output
@@ -138,11 +132,7 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.out)
     args.shard = parse_shard(args.shard)
     reuse_freed_memory()  # batch buffers reused, not faulted in again (kipoi_prism.allocator)
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
+    device = engine_device(args)
     bundle = load_weights(weights_path(args.weights), map_location=device)
     if is_feature_model(bundle):
         return _run_features(args, bundle, device)

@@ -55,12 +55,19 @@ def add_source_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_engine_arguments(parser: argparse.ArgumentParser) -> None:
     """Where the model runs and how each cell line's support set is drawn: ``--device``,
-    ``--seed``, ``--support-size``."""
+    ``--threads``, ``--seed``, ``--support-size`` (:func:`engine_device` applies the first
+    two)."""
     parser.add_argument(
         "--device",
         choices=("auto", "cpu", "cuda"),
         default="auto",
         help="where the model runs (default: cuda when available)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=non_negative_int,
+        default=0,
+        help="CPU threads for the model (torch.set_num_threads; default 0: PyTorch's choice)",
     )
     parser.add_argument(
         "--seed",
@@ -101,6 +108,17 @@ def add_environment_argument(parser: argparse.ArgumentParser) -> None:
 
 
 # --------------------------------------------------------------------------- objects
+
+
+def engine_device(args: argparse.Namespace):
+    """``--threads`` applied (when given) and ``--device`` resolved: the torch device."""
+    from kipoi_prism.inference import resolve_device
+
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    return resolve_device(args.device)
 
 
 def build_source(args: argparse.Namespace, stack: contextlib.ExitStack):

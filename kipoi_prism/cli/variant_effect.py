@@ -42,10 +42,10 @@ from kipoi_prism.cli.scoring import (
     add_environment_argument,
     add_source_arguments,
     build_source,
+    engine_device,
     environment_files,
     log_environments,
     make_predictor,
-    non_negative_int,
     positive_int,
     weights_path,
 )
@@ -92,12 +92,6 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         default=DEFAULTS.batch_size,
         help="windows per model call (default %(default)s)",
     )
-    parser.add_argument(
-        "--threads",
-        type=non_negative_int,
-        default=0,
-        help="CPU threads for the model (torch.set_num_threads; default 0: PyTorch's choice)",
-    )
     add_engine_arguments(parser)
     parser.set_defaults(run=run)
     return parser
@@ -112,7 +106,6 @@ def check_output(path: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Read pairs and weights, draw environments, score the variants, write; exit status."""
     from kipoi_prism.allocator import reuse_freed_memory
-    from kipoi_prism.inference import resolve_device
     from kipoi_prism.inference.environments import as_tensors
     from kipoi_prism.inference.variants import check_sequence_weights, prepare
     from kipoi_prism.io.genome import Genome
@@ -122,11 +115,7 @@ def run(args: argparse.Namespace) -> int:
     check_output(args.out)
     open_vcf(args.vcf).close()  # a missing or non-VCF file fails before any scoring
     reuse_freed_memory()  # batch buffers reused, not faulted in again (kipoi_prism.allocator)
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    device = resolve_device(args.device)
+    device = engine_device(args)
     bundle = load_weights(weights_path(args.weights), map_location=device)
     check_sequence_weights(bundle)
     predictor = make_predictor(args, bundle, Genome(args.fasta), device, batch_size=args.batch_size)
