@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     tables = [args.data_dir / "targetfinder" / "pairs" / f"{c}.pairs.csv" for c in cell_lines]
     command = "python benchmarks/attribution_truth.py " + " ".join(map(shlex.quote, sys.argv[1:]))
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    commit = git_commit(REPO)  # the code that runs: read before, not after, the hours of work
     began = time.perf_counter()
     workdir = args.workdir or args.out / "work"
     results = run_truth_check(tables, args.data_dir / MOTIFS, args.data_dir / BACKGROUND,
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - began
     record = {
         "command": command,
-        "commit": git_commit(REPO),
+        "commit": commit,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch threads "
         f"{torch.get_num_threads()}, {platform.system()} {platform.release()}",
         "python": platform.python_version(),
