@@ -34,7 +34,7 @@ import torch
 
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.inference.engine import Predictor, score_arrays
+from kipoi_prism.inference.engine import Predictor, _bundle, _predictor, score_arrays
 from kipoi_prism.inference.feature_tables import is_feature_model
 from kipoi_prism.inference.sources import FilePairSource, PairSource
 from kipoi_prism.io.alleles import alt_window, check_ref, ref_mismatch
@@ -394,8 +394,6 @@ def variant_effects(
         :data:`EFFECT_COLUMNS`, one row per (variant, overlapping pair), variant order then
         pair order; ``pos`` is 1-based (the VCF's POS).
     """
-    from kipoi_prism.inference.engine import _bundle, _predictor
-
     bundle = _bundle(weights, device)
     check_sequence_weights(bundle)
     predictor = _predictor(bundle, fasta, None, config, device)
