@@ -87,6 +87,8 @@ class VcfCounts:
         Multi-allelic records split into more than one variant.
     symbolic : int
         ALT alleles skipped: symbolic (``<DEL>``), breakend, ``*`` or missing.
+    skipped_examples : list of str
+        The first three skipped alleles (``line N ALT <DEL>``), named by the warning.
     """
 
     records: int = 0
