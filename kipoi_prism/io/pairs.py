@@ -280,10 +280,13 @@ def _bedpe_block_fast(rows, numbers, n_columns: int, extras: list[str]) -> pd.Da
         if not np.isin(text, _LABELS).all():
             return None
         label[text == "1"], label[text == "0"] = 1, 0
-    frame = {column: list(columns[index]) for column, index in _TEXT_COLUMNS}
+    # Text straight into object columns (what iter_pairs hands out), not via Arrow strings.
+    frame = {column: pd.Series(columns[index], dtype=object) for column, index in _TEXT_COLUMNS}
     frame.update({key: data[key] for key, _ in _COORDINATES}, label=label)
     frame["line"] = np.asarray(numbers, dtype=np.int64)
-    frame.update({column: list(columns[12 + i]) for i, column in enumerate(extras)})
+    frame.update(
+        {column: pd.Series(columns[12 + i], dtype=object) for i, column in enumerate(extras)}
+    )
     return pd.DataFrame(frame, columns=PAIR_COLUMNS + ["line"] + extras)
 
 
