@@ -100,14 +100,14 @@ def _logits(model, which: str, v: torch.Tensor, other: torch.Tensor, z_e) -> tor
     return model.head_outputs(combine_elements(model.backbone, v_e, v_p), z_e)["logit"]
 
 
-def _mutant_counts(encoder: CountEncoder, stem_ref, j, change, inside) -> torch.Tensor:
-    """Count encoder: a mutant's soft site counts (B, C) are the reference's plus, at the
-    ``kernel`` stem outputs around the mutated base, the new minus the old above-threshold
-    scores."""
+def _mutant_counts(encoder: CountEncoder, stem_ref, counts_ref, j, change, inside) -> torch.Tensor:
+    """Count encoder: a mutant's soft site counts (B, C) are the reference's ``counts_ref``
+    (1, C) plus, at the ``kernel`` stem outputs around the mutated base, the new minus the
+    old above-threshold scores."""
     threshold = encoder.thresholds()[None, :, None]
     old = stem_ref[:, j].permute(1, 0, 2)  # (B, C, K)
     gained = torch.relu(old + change - threshold) - torch.relu(old - threshold)
-    return encoder.counts_from_stem(stem_ref[None]) + (gained * inside[:, None, :]).sum(dim=-1)
+    return counts_ref + (gained * inside[:, None, :]).sum(dim=-1)
 
 
 def _mutant_pooled(encoder, stem_ref, pooled_ref, p, left, change):
@@ -252,8 +252,8 @@ def ism(
     reference = float(logit[0])
     deltas = {}
     for which, other in (("enhancer", "promoter"), ("promoter", "enhancer")):
-        window, stem = windows[which][0], _encoder(model, which).stem
-        left, weight = _stem_left(stem), stem.weight  # (channels, 4, kernel)
+        window, encoder = windows[which][0], _encoder(model, which)
+        left, weight = _stem_left(encoder.stem), encoder.stem.weight  # (channels, 4, kernel)
         length = window.shape[1]
         positions = torch.nonzero(window.sum(dim=0) > 0).flatten()
         # Mutants: every position with a base x the three bases it is not.
@@ -261,9 +261,10 @@ def ism(
         ref = window.argmax(dim=0)[pos]
         base = (ref + torch.arange(1, 4, device=device).repeat(len(positions))) % 4
         logits = torch.empty(len(pos), device=device)
-        encoder = _encoder(model, which)
         counts = isinstance(encoder, CountEncoder)
-        if not counts:
+        if counts:
+            counts_ref = encoder.counts_from_stem(stems[which])  # (1, C), once per element
+        else:
             pooled_ref = encoder.stem_pool(stems[which])
             maps_ref = encoder.maps_from_pooled(pooled_ref)
         taps = torch.arange(weight.shape[2], device=device)
@@ -277,7 +278,8 @@ def ism(
             change = weight[:, b[:, None], taps] - weight[:, r[:, None], taps]  # (C, B, K)
             change = change.permute(1, 0, 2) * inside[:, None, :]
             if counts:
-                v = encoder.from_counts(_mutant_counts(encoder, stems[which][0], j, change, inside))
+                mutant = _mutant_counts(encoder, stems[which][0], counts_ref, j, change, inside)
+                v = encoder.from_counts(mutant)
             else:
                 cols, values = _mutant_pooled(encoder, stems[which][0], pooled_ref, p, left, change)
                 v = _residual_encodings(encoder, pooled_ref, maps_ref, cols, values)
