@@ -80,11 +80,7 @@ class ElementEncoder(nn.Module):
     def from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
         """The rest of :meth:`forward` from the stem's output ``(B, channels, L)`` (in-silico
         mutagenesis changes the stem's output only near the mutated base)."""
-        return self.from_pooled(self.stem_pool(stem_out))
-
-    def from_pooled(self, pooled: torch.Tensor) -> torch.Tensor:
-        """The rest of :meth:`forward` from the pooled stem output ``(B, channels, L // pool)``."""
-        return self.summarise(self.maps_from_pooled(pooled))
+        return self.summarise(self.maps_from_pooled(self.stem_pool(stem_out)))
 
     def maps_from_pooled(self, pooled: torch.Tensor) -> torch.Tensor:
         """The last feature maps ``(B, element_dim, L')`` from the pooled stem output."""
