@@ -295,3 +295,17 @@ def test_an_empty_shard_writes_the_header_only(tmp_path, cli):
     status, err = cli("predict", "--out", str(out), "--shard", f"{k}/200")
     assert status == 0 and f"shard {k}/200: no pair of the input falls in it" in err[-1]
     assert len(read_tsv(out)) == 0 and "probability" in read_tsv(out).columns
+
+
+def test_a_pairs_shard_does_not_count_the_candidates_first(tmp_path, cli, beds, monkeypatch):
+    from kipoi_prism.io.candidates import CandidatePairSource
+
+    def refuse(self):
+        raise AssertionError("counted: a shard's count is unknown until swept")
+
+    monkeypatch.setattr(CandidatePairSource, "count", refuse)
+    status, err = cli("pairs", "--enhancers", beds[0], "--promoters", beds[1],
+                      "--max-distance", "5000", "--cell-line", "K562", "--shard", "1/3",
+                      "--out", str(tmp_path / "o.bedpe"), source=False, weights=None)  # fmt: skip
+    assert status == 0, err
+    assert len(text_of(tmp_path / "o.bedpe")) > 0

@@ -151,9 +151,10 @@ def run(args: argparse.Namespace) -> int:
 
     shard = parse_shard(args.shard)
     source = candidate_source(args)
-    chunks, total = source.chunks(), source.count()
-    if shard is not None:  # the shard's count is known only once swept
-        chunks, total = shard.chunks(chunks), None
+    if shard is None:
+        chunks, total = source.chunks(), source.count()
+    else:  # the shard's count is known only once swept: not counted first
+        chunks, total = shard.chunks(source.chunks()), None
     began = time.perf_counter()
     try:
         with progress(not args.quiet, "candidate pairs", total) as reporter:
