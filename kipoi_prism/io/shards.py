@@ -38,9 +38,7 @@ class Shard:
 
     def mask(self, names: pd.Series) -> np.ndarray:
         """Which of ``names`` (pair names) fall in this shard, as a bool array."""
-        keys = pd.util.hash_pandas_object(
-            names.astype(str).reset_index(drop=True), index=False
-        ).to_numpy(np.uint64)
+        keys = pd.util.hash_pandas_object(names.astype(str), index=False).to_numpy(np.uint64)
         return keys % np.uint64(self.n) == np.uint64(self.k - 1)
 
     def select(self, chunk: pd.DataFrame) -> pd.DataFrame:
