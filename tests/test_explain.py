@@ -17,6 +17,7 @@ from kipoi_prism.cli.main import main
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.inference import FilePairSource, Predictor
 from kipoi_prism.inference.attributions import (
+    explain_one,
     explain_pairs,
     ig_baseline,
     integrated_gradients,
@@ -116,6 +117,14 @@ def test_ism_of_a_long_window_matches_every_full_forward_pass(config):
     expected = logits.reshape(798, 4) - _logit(model, enhancer, promoter)
     np.testing.assert_allclose(deltas["enhancer"][2:], expected, atol=2e-6)
     assert np.abs(expected).max() > 1e-3
+
+
+def test_ig_alone_reports_the_pair_logit():
+    model = tiny_model(3)
+    enhancer, promoter = _windows(2)
+    pair = explain_one(model, enhancer, promoter, Z_E, ["ig"], ig_steps=4)
+    assert pair.logit == pytest.approx(_logit(model, enhancer, promoter), abs=1e-6)
+    assert list(pair.elements["enhancer"].scores) == ["ig"]
 
 
 def test_integrated_gradients_are_complete():

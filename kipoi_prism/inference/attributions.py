@@ -50,7 +50,7 @@ from torch import nn
 
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.inference.device import model_device
-from kipoi_prism.inference.engine import Predictor
+from kipoi_prism.inference.engine import Predictor, score_arrays
 from kipoi_prism.inference.feature_tables import is_feature_model
 from kipoi_prism.inference.sources import PairSource
 from kipoi_prism.io.attribution_tracks import ElementAttribution, PairAttribution
@@ -488,16 +488,7 @@ def explain_one(
         for element in ELEMENTS:
             elements[element].scores["ig"] = scores[element]
         if "ism" not in methods:
-            pair.logit = float(_pair_logit(model, enhancer, promoter, z_e))
+            # The threshold only sets the call column, unused here.
+            out = score_arrays(model, enhancer[None], promoter[None], z_e, 0.5, logit=True)
+            pair.logit = float(out["logit"][0])
     return pair
-
-
-@torch.inference_mode()
-def _pair_logit(model, enhancer: np.ndarray, promoter: np.ndarray, z_e: torch.Tensor) -> float:
-    device = model_device(model)
-    out = model(
-        torch.as_tensor(enhancer, device=device)[None],
-        torch.as_tensor(promoter, device=device)[None],
-        z_e.to(device),
-    )
-    return float(out["logit"][0])
