@@ -3,6 +3,7 @@ and atomicity (an output appears only when the whole run succeeded)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 
@@ -255,6 +256,12 @@ def test_stdout_is_tsv(capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0].split("\t") == [*TSV_COLUMNS, "label", *PLACE_COLUMNS] and len(out) == 3
     assert out[1].startswith("pair0\tK562\t0.125\t")
+
+
+@pytest.mark.parametrize("cls, title", [(Hdf5Writer, "HDF5"), (ParquetWriter, "Parquet")])
+def test_binary_formats_refuse_a_stream(cls, title):
+    with pytest.raises(PrismInputError, match=f"^{title} output needs a file path, not a stream"):
+        cls(io.StringIO(), OutputContext())
 
 
 # --------------------------------------------------------------------------- atomicity

@@ -120,11 +120,16 @@ class PairWriter(abc.ABC):
     """
 
     suffix: ClassVar[str] = ""
+    #: A text format (may write to a stream); a binary one needs a file path.
     text: ClassVar[bool] = True
+    #: What messages call the format.
+    title: ClassVar[str] = ""
 
     def __init__(self, target: Path | TextIO, context: OutputContext) -> None:
         self.context = context
         self._owned = isinstance(target, (str, os.PathLike))
+        if not self.text and not self._owned:
+            raise PrismInputError(f"{self.title} output needs a file path, not a stream")
         if self.text:
             self.stream = open(target, "w", newline="") if self._owned else target
         self.rows = 0
@@ -202,13 +207,12 @@ class Hdf5Writer(PairWriter):
 
     suffix = ".h5"
     text = False
+    title = "HDF5"
 
     def __init__(self, target: Path | TextIO, context: OutputContext) -> None:
         import h5py
 
         super().__init__(target, context)
-        if not self._owned:
-            raise PrismInputError("HDF5 output needs a file path, not a stream")
         self.file = h5py.File(target, "w")
         for key, value in context.attributes.items():
             self.file.attrs[key] = value
@@ -257,11 +261,10 @@ class ParquetWriter(PairWriter):
 
     suffix = ".parquet"
     text = False
+    title = "Parquet"
 
     def __init__(self, target: Path | TextIO, context: OutputContext) -> None:
         super().__init__(target, context)
-        if not self._owned:
-            raise PrismInputError("Parquet output needs a file path, not a stream")
         self.path = target
         self.schema = None
         self.file = None
