@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import random_sequence, write_fasta
+from test_simulate import TOY_MOTIFS, toy_meme
 
 from kipoi_prism.benchmark.attribution_truth import (
     TruthCheckConfig,
@@ -34,14 +35,6 @@ from kipoi_prism.benchmark.attribution_truth import (
 from kipoi_prism.io.attribution_tracks import ElementAttribution, PairAttribution
 from kipoi_prism.io.genome import Genome
 
-MOTIFS = {
-    "PROM1": "GGGGCGGGG",
-    "PROM2": "CCAATCA",
-    "FA1": "AGATAAG",
-    "FA2": "CAGCTG",
-    "FB1": "GAGGAAGT",
-    "FB2": "TGACTCA",
-}
 COMPLEMENT = str.maketrans("ACGT", "TGCA")
 TOY = TruthCheckConfig(
     cell_lines=("CELLA", "CELLB", "CELLC"),
@@ -71,14 +64,6 @@ TOY = TruthCheckConfig(
 
 def toy_world_inputs(folder: Path) -> tuple[list[Path], Path, Path]:
     """The pair table, MEME file and background FASTA of the toy world."""
-    lines = ["MEME version 4", "", "ALPHABET= ACGT", ""]
-    for number, (name, consensus) in enumerate(MOTIFS.items(), start=1):
-        lines += [f"MOTIF TOY{number:04d}.1 {name}",
-                  f"letter-probability matrix: alength= 4 w= {len(consensus)}"]  # fmt: skip
-        for base in consensus:
-            lines.append(" ".join(f"{0.9 if b == base else 0.1 / 3:.6f}" for b in "ACGT"))
-        lines.append("")
-    (folder / "toy.meme").write_text("\n".join(lines) + "\n")
     enhancers = [(f"chr{1 + i % 4}", 10_000 + 5_000 * i, 10_400 + 5_000 * i) for i in range(16)]
     rows = []
     for cell in ("CELLA", "CELLB", "CELLC"):
@@ -89,7 +74,8 @@ def toy_world_inputs(folder: Path) -> tuple[list[Path], Path, Path]:
                 rows.append([*e, *p, f"{cell}|{e[0]}:{e[1]}|{p[1]}", ".", ".", ".", cell, label])
     pd.DataFrame(rows).to_csv(folder / "toy.bedpe", sep="\t", header=False, index=False)
     background = {f"s{i}": random_sequence(500, 100 + i) for i in range(20)}
-    return [folder / "toy.bedpe"], folder / "toy.meme", write_fasta(folder / "bg.fa", background)
+    motifs = toy_meme(folder / "toy.meme")  # test_simulate's six motifs
+    return [folder / "toy.bedpe"], motifs, write_fasta(folder / "bg.fa", background)
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +128,7 @@ def test_knockouts_hit_the_most_informative_base_and_background_avoids_sites(wor
             first = site["start"] if site["strand"] == "+" else site["end"] - 1
             assert variant.pos == first
             alt = variant.alt if site["strand"] == "+" else variant.alt.translate(COMPLEMENT)
-            assert alt != MOTIFS[site["name"]][0]  # never the consensus base
+            assert alt != TOY_MOTIFS[site["name"]][0]  # never the consensus base
 
 
 def test_models_are_the_recommended_configuration_with_a_frozen_or_random_stem(world) -> None:
