@@ -292,7 +292,7 @@ def attribution_enrichment(
 def knockout_variants(
     sample: pd.DataFrame, sites: pd.DataFrame, vocabulary: list[Motif], genome: Genome,
     widths: dict[str, int], seed: int,
-) -> tuple[list[Variant], dict[str, str]]:  # fmt: skip
+) -> tuple[list[Variant], pd.DataFrame]:  # fmt: skip
     """Site-destroying and background SNVs in the windows of ``sample`` (module docstring).
 
     Returns
@@ -315,7 +315,7 @@ def knockout_variants(
         windows |= set(zip(sample[f"{element}_chrom"].astype(str), starts.tolist(),
                            [widths[element]] * len(sample), strict=True))  # fmt: skip
     by_chrom, index = dict(tuple(sites.groupby("chrom", sort=False))), site_index(sites)
-    found: dict[tuple[str, int], tuple[str, str, str]] = {}
+    found: dict[tuple[str, int], tuple[str, str, str, str]] = {}
     for chrom, start, width in sorted(windows):
         inside = by_chrom.get(chrom, sites.iloc[:0])
         inside = inside[(inside["start"] >= start) & (inside["end"] <= start + width)]
