@@ -25,7 +25,6 @@ import argparse
 import dataclasses
 import json
 import logging
-import os
 import platform
 import shlex
 import sys
@@ -38,6 +37,7 @@ import torch
 
 from kipoi_prism.benchmark.attribution_truth import CONTROLS, TruthCheckConfig, run_truth_check
 from kipoi_prism.benchmark.harness import git_commit
+from kipoi_prism.benchmark.run import machine
 from kipoi_prism.io.atomic import atomic_open, write_text
 from kipoi_prism.simulation.outputs import json_ready
 
@@ -100,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "command": command,
         "commit": commit,
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, torch threads "
-        f"{torch.get_num_threads()}, {platform.system()} {platform.release()}",
+        "machine": f"{machine()}, torch threads {torch.get_num_threads()}",
         "python": platform.python_version(),
         "started": started,
         "wall_s": wall,
