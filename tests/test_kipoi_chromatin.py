@@ -117,6 +117,15 @@ def test_cell_line_ranks_marks_over_the_given_pairs(loader_class):
     np.testing.assert_array_equal(apart[:, 16], together[:16, 16])  # log distance unranked
 
 
+def test_several_cell_lines_on_one_set_of_tracks_warn(loader_class, caplog):
+    loader_class(**ARGUMENTS)
+    warned = [r.getMessage() for r in caplog.records if "one set of tracks" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].startswith("the pairs name 2 cell lines (")
+    caplog.clear()
+    loader_class(**ARGUMENTS, cell_line="HepG2")
+    assert "one set of tracks" not in caplog.text
+
+
 def test_a_missing_mark_is_named(loader_class):
     arguments = {k: v for k, v in ARGUMENTS.items() if k not in ("h3k9me3", "ctcf")}
     with pytest.raises(PrismInputError) as caught:

@@ -79,7 +79,7 @@ def pair_chunks(args: argparse.Namespace, stack: contextlib.ExitStack):
 
 def run(args: argparse.Namespace) -> int:
     """Open the tracks, stream the pairs, write the table; returns the exit status."""
-    from kipoi_prism.io.chromatin import read_track
+    from kipoi_prism.io.chromatin import open_tracks
     from kipoi_prism.io.feature_table import ChromatinFeatures, track_paths, write_feature_table
     from kipoi_prism.io.progress import counted, progress
 
@@ -91,32 +91,22 @@ def run(args: argparse.Namespace) -> int:
         raise PrismInputError(f"--cell-line: expected a cell-line name, got {cell_line!r}")
     began = time.perf_counter()
     with contextlib.ExitStack() as stack:
-        tracks = {}
-        for mark, path in paths.items():
-            tracks[mark] = read_track(path)
-            stack.callback(tracks[mark].close)
-            log.info("%s: %r", mark, tracks[mark])
+        tracks = open_tracks(paths, stack)
+        for mark, track in tracks.items():
+            log.info("%s: %r", mark, track)
         chunks, name, total = pair_chunks(args, stack)
         features = ChromatinFeatures(tracks, name, cell_line)
         with progress(not args.quiet, "chromatin features", total) as reporter:
             rows = write_feature_table(counted(chunks, reporter), features, args.out)
-    _report(features, paths, cell_line, rows, time.perf_counter() - began, args.out)
+    _report(features, paths, rows, time.perf_counter() - began, args.out)
     return 0
 
 
-def _report(features, paths, cell_line, rows: int, seconds: float, out: str) -> None:
+def _report(features, paths, rows: int, seconds: float, out: str) -> None:
     absent = [mark for mark in MARKS if mark not in paths]
     if absent:
         log.warning("no track for %s: their %d columns are NaN", ", ".join(absent), 3 * len(absent))
-    for mark, chroms in features.missing_chromosomes().items():
-        shown = ", ".join(chroms[:5]) + (f", ... ({len(chroms)} in all)" if len(chroms) > 5 else "")
-        log.warning("the %s track has no data for %s: signal there counted as 0", mark, shown)
-    if cell_line is None and len(features.cell_lines) > 1:
-        log.warning(
-            "the pairs name %d cell lines (%s); one set of tracks was applied to all of them",
-            len(features.cell_lines),
-            ", ".join(sorted(features.cell_lines)),
-        )
+    features.warn_coverage()
     if rows == 0:
         log.warning("no pairs: wrote the header only to %s", out)
     else:

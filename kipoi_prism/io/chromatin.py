@@ -32,6 +32,7 @@ narrowPeak line with too few columns or a ``signalValue`` that is not a finite n
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -331,3 +332,12 @@ def read_track(path: str | os.PathLike) -> BigWigTrack | PeakTrack:
         ".broadPeak, .bed, optionally .gz)",
         path,
     )
+
+
+def open_tracks(paths: dict[str, Path], stack: contextlib.ExitStack) -> dict:
+    """``{mark: track}``: :func:`read_track` of each path, each closed when ``stack`` closes."""
+    tracks = {}
+    for mark, path in paths.items():
+        tracks[mark] = read_track(path)
+        stack.callback(tracks[mark].close)
+    return tracks

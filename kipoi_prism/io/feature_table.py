@@ -277,6 +277,20 @@ class ChromatinFeatures:
                 missing[mark] = absent
         return missing
 
+    def warn_coverage(self) -> None:
+        """Log (after the pairs) the chromosomes each track lacks and, without ``cell_line``,
+        pairs of several cell lines given this one set of tracks."""
+        for mark, chroms in self.missing_chromosomes().items():
+            more = f", ... ({len(chroms)} in all)" if len(chroms) > 5 else ""
+            log.warning("the %s track has no data for %s%s: signal there counted as 0", mark,
+                        ", ".join(chroms[:5]), more)  # fmt: skip
+        if self.cell_line is None and len(self.cell_lines) > 1:
+            log.warning(
+                "the pairs name %d cell lines (%s); one set of tracks was applied to all of them",
+                len(self.cell_lines),
+                ", ".join(sorted(self.cell_lines)),
+            )
+
 
 def _names(chunk: pd.DataFrame, element: str, cell: pd.Series) -> np.ndarray:
     """``chrom:start-end|CELL|pair name`` for each row (TargetFinder's region names)."""

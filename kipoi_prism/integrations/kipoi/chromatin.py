@@ -32,7 +32,6 @@ weights.
 from __future__ import annotations
 
 import contextlib
-import logging
 import tempfile
 from pathlib import Path
 
@@ -45,8 +44,6 @@ from kipoi_prism.inference.feature_tables import feature_table_frame, is_feature
 from kipoi_prism.integrations.kipoi.dataloader import CellLineBatches
 from kipoi_prism.io.feature_inputs import FEATURE_INPUTS, read_feature_table
 from kipoi_prism.io.feature_table import MARKS
-
-log = logging.getLogger(__name__)
 
 #: The shipped chromatin model, the dataloader's default weights.
 CHROMATIN_WEIGHTS = "prism-energy-chromatin"
@@ -87,23 +84,14 @@ def feature_table(pairs, tracks: dict[str, Path], name: str, cell_line: str | No
     cell_line : str, optional
         Replaces the pairs' cell line (``kipoi-prism features --cell-line``).
     """
-    from kipoi_prism.io.chromatin import read_track
+    from kipoi_prism.io.chromatin import open_tracks
     from kipoi_prism.io.feature_table import ChromatinFeatures, write_feature_table
 
     with contextlib.ExitStack() as stack:
-        opened = {}
-        for mark, path in tracks.items():
-            opened[mark] = read_track(path)
-            stack.callback(opened[mark].close)
-        features = ChromatinFeatures(opened, name, cell_line)
+        features = ChromatinFeatures(open_tracks(tracks, stack), name, cell_line)
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="prism-kipoi-")))
         write_feature_table(iter([pairs]), features, folder / "features.tsv")
-        for mark, chroms in features.missing_chromosomes().items():
-            log.warning("the %s track has no data for %s: signal there counted as 0", mark,
-                        ", ".join(chroms[:5]) + (" ..." if len(chroms) > 5 else ""))  # fmt: skip
-        if cell_line is None and len(features.cell_lines) > 1:
-            log.warning("%s names %d cell lines; one set of tracks was applied to all of them",
-                        name, len(features.cell_lines))  # fmt: skip
+        features.warn_coverage()
         return read_feature_table(folder / "features.tsv", names=True)
 
 
