@@ -38,6 +38,7 @@ import yaml
 
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import atomic_path
+from kipoi_prism.io.feature_table import MARKS
 
 SOURCE_NAME = "prism"
 #: The models of the source, each a folder of :func:`kipoi_source_dir`.
@@ -47,9 +48,7 @@ MODEL_ARGUMENTS = {
     "prism-energy": {"pairs": "PAIRS.bedpe", "fasta": "GENOME.fa"},
     "prism-energy-chromatin": {
         "pairs": "PAIRS.bedpe",
-        **{mark: f"{mark.upper()}.bw" for mark in (
-            "ctcf", "dnase", "h3k27ac", "h3k27me3", "h3k36me3", "h3k4me1", "h3k4me3", "h3k9me3"
-        )},
+        **{mark.lower(): f"{mark.upper()}.bw" for mark in MARKS},
     },
 }  # fmt: skip
 
