@@ -61,13 +61,13 @@ from kipoi_prism.inference.variants import prepare
 from kipoi_prism.io.attribution_tracks import PairAttribution
 from kipoi_prism.io.encode import ELEMENTS, window_starts
 from kipoi_prism.io.genome import Genome
-from kipoi_prism.io.motifs import Motif, find_motif, read_meme
+from kipoi_prism.io.motifs import Motif
 from kipoi_prism.io.pairs import read_pairs
 from kipoi_prism.io.vcf import Variant
 from kipoi_prism.metrics import auroc
-from kipoi_prism.model.backbone import initialise_stem
 from kipoi_prism.model.network import PrismEnergy
 from kipoi_prism.model.weights import load_weights, save_weights
+from kipoi_prism.training.fit import initialise_stem_from_config
 from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
@@ -213,9 +213,7 @@ def untrained_model(config: TruthCheckConfig, world: World, path: Path, stem: st
     torch.manual_seed(config.seed)
     model = PrismEnergy(model_config)
     if stem == "frozen":
-        motifs = read_meme(world.motifs)
-        chosen = [find_motif(motifs, query, world.motifs) for query in train.stem_motif_ids]
-        initialise_stem(model.backbone, chosen, freeze=True)
+        initialise_stem_from_config(model, model_config, train)
     return save_weights(path, model.eval())
 
 

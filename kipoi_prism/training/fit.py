@@ -165,7 +165,7 @@ def fit(
     module = PrismLightning(model_config, train_config, cells, val_cells)
     module.weights_metadata = dict(metadata or {})
     if train_config.stem_motifs:
-        _initialise_stem(module.model, model_config, train_config)
+        initialise_stem_from_config(module.model, model_config, train_config)
     checkpoint, pretrained = _resume_path(run_dir, resume), None
     if train_config.pretrain_epochs and checkpoint is None:  # a resumed run has its weights
         from kipoi_prism.training.pretrain import pretrain_encoders
@@ -187,7 +187,9 @@ def _pretrain_on_gpu(trainer_config: TrainerConfig) -> bool:
     return trainer_config.accelerator in ("auto", "gpu", "cuda") and torch.cuda.is_available()
 
 
-def _initialise_stem(model, model_config: ModelConfig, train_config: TrainConfig) -> None:
+def initialise_stem_from_config(
+    model, model_config: ModelConfig, train_config: TrainConfig
+) -> None:
     """``train.stem_motifs``: the first convolution starts from known motifs."""
     from kipoi_prism.io.motifs import find_motif, read_meme
     from kipoi_prism.model.backbone import initialise_stem
