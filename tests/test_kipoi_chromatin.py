@@ -126,6 +126,14 @@ def test_several_cell_lines_on_one_set_of_tracks_warn(loader_class, caplog):
     assert "one set of tracks" not in caplog.text
 
 
+def test_a_duplicate_pair_name_is_refused_naming_both_lines(loader_class, tmp_path):
+    lines = Path(ARGUMENTS["pairs"]).read_text().splitlines()
+    pairs = tmp_path / "pairs.bedpe"
+    pairs.write_text("\n".join([*lines[:3], lines[2]]) + "\n")
+    with pytest.raises(PrismInputError, match=r"line 4: duplicate .* \(first seen on line 3\)"):
+        loader_class(**{**ARGUMENTS, "pairs": str(pairs)})
+
+
 def test_a_missing_mark_is_named(loader_class):
     arguments = {k: v for k, v in ARGUMENTS.items() if k not in ("h3k9me3", "ctcf")}
     with pytest.raises(PrismInputError) as caught:

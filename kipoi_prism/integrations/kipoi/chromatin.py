@@ -35,15 +35,14 @@ import contextlib
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.inference import FeatureEncoder, FilePairSource, FramePairSource
+from kipoi_prism.inference import FeatureEncoder, FramePairSource
 from kipoi_prism.inference.feature_tables import feature_table_frame, is_feature_model
 from kipoi_prism.integrations.kipoi.dataloader import CellLineBatches
 from kipoi_prism.io.feature_inputs import FEATURE_INPUTS, read_feature_table
 from kipoi_prism.io.feature_table import MARKS
+from kipoi_prism.io.pairs import read_pairs
 
 #: The shipped chromatin model, the dataloader's default weights.
 CHROMATIN_WEIGHTS = "prism-energy-chromatin"
@@ -76,7 +75,7 @@ def feature_table(pairs, tracks: dict[str, Path], name: str, cell_line: str | No
     Parameters
     ----------
     pairs : pandas.DataFrame
-        Canonical pair table (with ``line``), as :class:`FilePairSource` gives it.
+        Canonical pair table (with ``line``), as :func:`read_pairs` gives it.
     tracks : dict of str to Path
         ``{mark: bigWig or narrowPeak path}``.
     name : str
@@ -165,7 +164,7 @@ class PrismChromatinDataLoader(CellLineBatches):
                 bundle.path,
             )
         name = str(pairs)
-        given = pd.concat(list(FilePairSource(pairs, format).chunks()), ignore_index=True)
+        given = read_pairs(pairs, format)  # names checked before any track is read
         scoring = feature_table_frame(bundle, feature_table(given, tracks, name, cell_line), name)
         for column in ("enhancer_strand", "promoter_strand"):  # the feature table has none
             scoring[column] = given[column].to_numpy(object)

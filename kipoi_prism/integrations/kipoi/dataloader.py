@@ -33,10 +33,11 @@ from kipoi.data import BatchDataset
 
 from kipoi_prism.config import InferenceConfig, ModelConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.inference import FilePairSource, FramePairSource, scan, warn_small_support
+from kipoi_prism.inference import FramePairSource, scan, warn_small_support
 from kipoi_prism.integrations.kipoi.compat import ensure_kipoi_compat
 from kipoi_prism.io.encode import EncodedPairs, PairEncoder
 from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.pairs import read_pairs
 
 ensure_kipoi_compat()
 
@@ -146,7 +147,7 @@ class PrismPairDataLoader(CellLineBatches):
         weights: str | None = None,
     ) -> None:
         self.encoder = PairEncoder(Genome(fasta), *window_lengths(weights))
-        self.table = pd.concat(list(FilePairSource(pairs, format).chunks()), ignore_index=True)
+        self.table = read_pairs(pairs, format)
         self.draw_support(FramePairSource(self.table, str(pairs)), support_size, seed)
 
 
