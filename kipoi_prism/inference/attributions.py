@@ -51,7 +51,7 @@ from torch import nn
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.inference.device import model_device
 from kipoi_prism.inference.engine import Predictor, score_arrays
-from kipoi_prism.inference.feature_tables import is_feature_model
+from kipoi_prism.inference.feature_tables import require_sequence_weights
 from kipoi_prism.inference.sources import PairSource
 from kipoi_prism.io.attribution_tracks import ElementAttribution, PairAttribution
 from kipoi_prism.io.encode import ELEMENTS
@@ -78,14 +78,8 @@ def check_methods(methods: list[str]) -> list[str]:
 
 
 def check_sequence_weights(bundle) -> None:
-    """Refuse feature-backbone (chromatin) weights (a :class:`WeightsBundle`): they read
-    feature tables, which have no bases to attribute a score to."""
-    if is_feature_model(bundle):
-        raise PrismInputError(
-            "--weights: chromatin (feature-backbone) weights read feature tables, which have "
-            "no bases to attribute a score to; explain needs sequence weights (prism-energy)",
-            bundle.path,
-        )
+    """Refuse feature-backbone (chromatin) weights: no bases to attribute a score to."""
+    require_sequence_weights(bundle, "attributions", "with no bases to attribute a score to")
 
 
 # ---------------------------------------------------------------------------- ISM

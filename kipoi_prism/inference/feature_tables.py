@@ -42,6 +42,23 @@ def is_feature_model(bundle: WeightsBundle) -> bool:
     return bundle.model.config.backbone == "features"
 
 
+def require_sequence_weights(bundle: WeightsBundle, task: str, why: str) -> None:
+    """Refuse feature-backbone (chromatin) weights for a ``task`` that changes or reads bases.
+
+    Raises
+    ------
+    PrismInputError
+        ``--weights: <task> need sequence weights (prism-energy): these are chromatin
+        (feature-backbone) weights, which read feature tables, <why>``, naming the file.
+    """
+    if is_feature_model(bundle):
+        raise PrismInputError(
+            f"--weights: {task} need sequence weights (prism-energy): these are chromatin "
+            f"(feature-backbone) weights, which read feature tables, {why}",
+            bundle.path,
+        )
+
+
 def feature_normalise(bundle: WeightsBundle) -> str:
     """The weights' recipe (``"log"`` or ``"rank"``), checked against the table's inputs.
 

@@ -35,7 +35,7 @@ import torch
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.inference.engine import Predictor, _bundle, _predictor, score_arrays
-from kipoi_prism.inference.feature_tables import is_feature_model
+from kipoi_prism.inference.feature_tables import require_sequence_weights
 from kipoi_prism.inference.sources import FilePairSource, PairSource
 from kipoi_prism.io.alleles import alt_window, check_ref, ref_mismatch
 from kipoi_prism.io.encode import ELEMENTS, window_starts
@@ -315,19 +315,8 @@ class VariantScorer:
 
 
 def check_sequence_weights(bundle: WeightsBundle) -> None:
-    """Refuse feature-backbone weights: variants change sequence, which they do not read.
-
-    Raises
-    ------
-    PrismInputError
-        Naming the weights file.
-    """
-    if is_feature_model(bundle):
-        raise PrismInputError(
-            "variant effects need sequence weights: these weights read chromatin feature "
-            "tables (no sequence), so a variant cannot change their inputs",
-            bundle.path,
-        )
+    """Refuse feature-backbone weights: variants change sequence, which they do not read."""
+    require_sequence_weights(bundle, "variant effects", "so a variant cannot change their inputs")
 
 
 def prepare(
