@@ -309,3 +309,18 @@ def test_a_pairs_shard_does_not_count_the_candidates_first(tmp_path, cli, beds, 
                       "--out", str(tmp_path / "o.bedpe"), source=False, weights=None)  # fmt: skip
     assert status == 0, err
     assert len(text_of(tmp_path / "o.bedpe")) > 0
+
+
+def test_an_empty_pairs_shard_says_the_shard_is_empty(tmp_path, cli, beds):
+    outs = []
+    for k in range(1, 65):  # 64 shards of a few candidates: some are empty
+        out = tmp_path / f"o{k}.bedpe"
+        status, err = cli("pairs", "--enhancers", beds[0], "--promoters", beds[1],
+                          "--max-distance", "5000", "--cell-line", "K562", "--shard", f"{k}/64",
+                          "--out", str(out), source=False, weights=None)  # fmt: skip
+        assert status == 0, err
+        if len(text_of(out)) == 0:
+            outs.append("\n".join(err) if isinstance(err, list) else err)
+    assert outs, "expected an empty shard among 64"
+    assert "no candidate pair falls in it" in outs[0]
+    assert "no candidate pairs: no enhancer" not in outs[0]

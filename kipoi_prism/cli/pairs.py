@@ -165,7 +165,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     seconds = time.perf_counter() - began
     where = "standard output" if args.out == "-" else args.out
-    if rows == 0:
+    if rows == 0 and shard is not None:
+        log.warning("shard %s: no candidate pair falls in it; wrote the header only to %s",
+                    shard, where)  # fmt: skip
+    elif rows == 0:
         log.warning(
             "no candidate pairs: no enhancer and promoter on one chromosome lie %d-%d bp "
             "apart; wrote the header only to %s",
