@@ -44,6 +44,45 @@ def window_starts(starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarra
     return (starts + ends) // 2 - width // 2
 
 
+@dataclass(frozen=True)
+class PairWindows:
+    """Where the windows of a run of pairs lie, per element, as numpy arrays (one row a pair).
+
+    Located once (:meth:`PairEncoder.locate`) and sliced, so a chunk cut into batches reads
+    its columns and does the window arithmetic once, not once per batch.
+
+    Attributes
+    ----------
+    chroms : dict of str to numpy.ndarray of str, shape=(N,)
+        ``{element: chromosome names}``.
+    starts : dict of str to numpy.ndarray of int64, shape=(N,)
+        ``{element: 0-based window starts}``.
+    """
+
+    chroms: dict[str, np.ndarray]
+    starts: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(next(iter(self.starts.values())))
+
+    def __getitem__(self, rows: slice) -> PairWindows:
+        """The windows of rows ``rows`` (a slice; views, no copy)."""
+        return PairWindows(
+            {e: c[rows] for e, c in self.chroms.items()},
+            {e: s[rows] for e, s in self.starts.items()},
+        )
+
+    @staticmethod
+    def concat(parts: list[PairWindows]) -> PairWindows:
+        """The windows of ``parts`` one after another."""
+        if len(parts) == 1:
+            return parts[0]
+        return PairWindows(
+            {e: np.concatenate([p.chroms[e] for p in parts]) for e in parts[0].chroms},
+            {e: np.concatenate([p.starts[e] for p in parts]) for e in parts[0].starts},
+        )
+
+
 class PairEncoder:
     """Fixed windows centred on each pair's enhancer and promoter, one-hot encoded.
 
@@ -136,9 +175,21 @@ class PairEncoder:
 
     def fetch_array(self, frame: pd.DataFrame, element: str) -> np.ndarray:
         """:meth:`fetch` as one uint8 array, shape=(N, width): row ``i`` holds row ``i``'s bases."""
-        starts, _ = self.windows(frame, element)
-        chroms = frame[f"{element}_chrom"].to_numpy()
-        return self.genome.fetch_windows(chroms, starts, self.widths[element])
+        return self.bases(self.locate(frame, (element,)), element)
+
+    def locate(self, frame: pd.DataFrame, elements: tuple[str, ...] = ELEMENTS) -> PairWindows:
+        """The windows of every row of ``frame`` (chromosome names and starts), per element."""
+        chroms, starts = {}, {}
+        for element in elements:
+            starts[element] = self.windows(frame, element)[0]
+            chroms[element] = frame[f"{element}_chrom"].to_numpy()
+        return PairWindows(chroms, starts)
+
+    def bases(self, windows: PairWindows, element: str) -> np.ndarray:
+        """One element's window bases, uint8, shape=(N, width) (as :meth:`fetch_array`)."""
+        return self.genome.fetch_windows(
+            windows.chroms[element], windows.starts[element], self.widths[element]
+        )
 
     def encode(self, frame: pd.DataFrame) -> EncodedPairs:
         """One-hot windows for every row of ``frame``.
@@ -154,9 +205,15 @@ class PairEncoder:
         """
         if len(frame) == 0:
             raise ValueError("frame: expected at least one pair, got none")
+        return self.encode_windows(self.locate(frame))
+
+    def encode_windows(self, windows: PairWindows) -> EncodedPairs:
+        """One-hot windows of located pairs (:meth:`locate`), as :meth:`encode` returns."""
+        if len(windows) == 0:
+            raise ValueError("windows: expected at least one pair, got none")
         return EncodedPairs(
-            enhancer=one_hot_encode_array(self.fetch_array(frame, "enhancer")),
-            promoter=one_hot_encode_array(self.fetch_array(frame, "promoter")),
+            enhancer=one_hot_encode_array(self.bases(windows, "enhancer")),
+            promoter=one_hot_encode_array(self.bases(windows, "promoter")),
         )
 
 
