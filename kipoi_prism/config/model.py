@@ -19,6 +19,7 @@ HEADS = ("energy", "linear", "film")
 BACKBONES = ("prism", "features")
 ENCODERS = ("residual", "counts")
 TEMPERATURES = ("scalar", "cell")
+FEATURE_EMBEDDINGS = ("none", "periodic")
 
 # softplus(T_INIT_RAW) == 1.0 exactly: log(e - 1).
 T_INIT_RAW = math.log(math.e - 1.0)
@@ -56,6 +57,10 @@ class ModelConfig:
         an MLP backbone on per-element feature vectors (the benchmark's real-feature
         track), with ``feature_dims`` = (enhancer-side, promoter-side) input sizes.
     feature_dims : tuple of int
+    feature_embedding : {"none", "periodic"}
+        Feature backbone: each scalar input passes a periodic embedding (learned
+        frequencies, :mod:`kipoi_prism.model.numeric_embeddings`) before the MLP, or enters
+        as it is (``none``).
     shared_encoder : bool
         One convolutional encoder for enhancer and promoter (else one each).
     d_interaction : int
@@ -91,6 +96,7 @@ class ModelConfig:
     bilinear_rank: int = 0
     backbone: str = "prism"
     feature_dims: tuple[int, int] = (17, 8)
+    feature_embedding: str = "none"
     shared_encoder: bool = False
     d_interaction: int = 64
     d_environment: int = 32
@@ -106,6 +112,7 @@ class ModelConfig:
     def __post_init__(self) -> None:
         check_choice("backbone", self.backbone, BACKBONES)
         check_choice("encoder", self.encoder, ENCODERS)
+        check_choice("feature_embedding", self.feature_embedding, FEATURE_EMBEDDINGS)
         check(self.bilinear_rank >= 0, "bilinear_rank", self.bilinear_rank, "an integer >= 0")
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
         check_choice("head", self.head, HEADS)
