@@ -298,8 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     selene = rates.get("selene Genome.get_encoding_from_coords")
     if headline is not None:
         if kipoiseq:
-            table.ratio("kipoi-prism (BEDPE file, 1 process) / kipoiseq", headline / kipoiseq, 6)
-            table.ratio("kipoi-prism (rows in memory) / kipoiseq", rates["memory"] / kipoiseq, 6)
+            table.ratio("kipoi-prism (BEDPE file, 1 process) / kipoiseq", headline / kipoiseq, 4)
+            table.ratio("kipoi-prism (rows in memory) / kipoiseq", rates["memory"] / kipoiseq, 4)
         if plain:
             table.ratio(
                 "kipoi-prism (BEDPE file, 1 process) / pyfaidx + numpy", headline / plain, 2

@@ -22,7 +22,6 @@ A region ``[start, end)`` (0-based, half-open, as in BED) becomes a window of fi
 from __future__ import annotations
 
 import functools
-import sys
 
 import numpy as np
 
@@ -63,19 +62,6 @@ def byte_one_hot_table() -> np.ndarray:
         library (e.g. torch on a GPU) one-hot encode bytes exactly as this module does.
     """
     return np.ascontiguousarray(_byte_tables().T)
-
-
-@functools.cache
-def _pair_tables() -> np.ndarray:
-    """``(4, 65536)`` uint64: channel ``k``'s two float32 values for every pair of bytes.
-
-    Index ``b0 | b1 << 8`` is two consecutive bytes read as one little-endian uint16;
-    the entry holds channel ``k`` of ``b0`` in its low 32 bits and of ``b1`` in its high
-    32 bits, i.e. the two float32 values in memory order on a little-endian machine.
-    """
-    bits = _byte_tables().view(np.uint32).astype(np.uint64)
-    pairs = np.arange(65536)
-    return bits[:, pairs & 0xFF] | (bits[:, pairs >> 8] << np.uint64(32))
 
 
 def _as_bytes(sequence: str | bytes | bytearray | np.ndarray) -> bytes | np.ndarray:
@@ -165,24 +151,18 @@ def one_hot_encode_array(bases: np.ndarray) -> np.ndarray:
 
     Notes
     -----
-    Each channel is gathered straight into a preallocated output from a lookup table
-    (``numpy.take``), two bases per lookup where the row length is even, instead of
-    indexing a ``(N, L, 4)`` array and transposing it.
+    Each channel is one comparison written straight into a preallocated output (bool to
+    float32 in the same pass), on the bytes with the lower-case bit cleared: ``b & 0xDF``
+    equals ``A``, ``C``, ``G`` or ``T`` only for that base in either case.
     """
     if not isinstance(bases, np.ndarray) or bases.dtype != np.uint8 or bases.ndim != 2:
         described = getattr(bases, "dtype", type(bases).__name__)
         raise TypeError(f"bases: expected a 2-d uint8 array, got {described}")
     n, length = bases.shape
     out = np.empty((n, 4, length), dtype=np.float32)
-    bases = np.ascontiguousarray(bases)
-    if length % 2 == 0 and sys.byteorder == "little":
-        tables, index = _pair_tables(), bases.view(np.uint16).astype(np.intp)
-        target = out.view(np.uint64)
-    else:
-        tables, index, target = _byte_tables(), bases.astype(np.intp), out
-    for channel in range(4):
-        # Every index is within the table, so "clip" never clips; it avoids buffering.
-        np.take(tables[channel], index, out=target[:, channel, :], mode="clip")
+    upper = np.bitwise_and(bases, 0xDF)
+    for channel, base in enumerate(ALPHABET.encode()):
+        np.equal(upper, base, out=out[:, channel, :])
     return out
 
 
