@@ -357,7 +357,11 @@ def true_effects(effects: pd.DataFrame, sample: pd.DataFrame, world: World) -> n
     ``n_f - 1`` in the mechanism (:mod:`kipoi_prism.simulation.labels`):
     ``delta logit* = (1 + lam* R*_c) / T* * signal_scale / sd * delta((1 - g) S + g G_c)``.
     """
-    from kipoi_prism.simulation.labels import compatibility_terms, motif_features
+    from kipoi_prism.simulation.labels import (
+        compatibility_terms,
+        mixed_compatibility,
+        motif_features,
+    )
 
     truth, out = world.truth, np.full(len(effects), np.nan)
     sites = effects["motif_id"].astype(str).to_numpy() != ""
@@ -380,7 +384,7 @@ def true_effects(effects: pd.DataFrame, sample: pd.DataFrame, world: World) -> n
         ungated, gated = compatibility_terms(motif_features(counts["enhancer"]),
                                              motif_features(counts["promoter"]), activity,
                                              weights)  # fmt: skip
-        return (1 - gating) * ungated + gating * gated
+        return mixed_compatibility(ungated, gated, gating)
 
     slope = (1 + mechanism["lam_star"] * np.array([c["r_star"] for c in cells])) / mechanism[
         "t_star"

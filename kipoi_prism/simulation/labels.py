@@ -79,6 +79,12 @@ def compatibility_terms(x_e, x_p, activity, weights) -> tuple[np.ndarray, np.nda
     return ungated, gated
 
 
+def mixed_compatibility(ungated, gated, gating_strength: float) -> np.ndarray:
+    """``m = (1 - g) S + g G_c``: the compatibility the labels read, with ``g`` the
+    simulator's gating strength (:func:`compatibility_terms` gives ``S`` and ``G_c``)."""
+    return (1 - gating_strength) * ungated + gating_strength * gated
+
+
 def standardise(values: np.ndarray) -> tuple[np.ndarray, float, float]:
     """``(values - mean) / sd`` with the mean and sd (sd 0 leaves zeros)."""
     mean, sd = float(values.mean()), float(values.std())
@@ -143,7 +149,7 @@ class SequencePotential:
         gated = np.einsum(
             "nk,nk->n", (activity * self.x_e[rows]) @ self.weights, activity * self.x_p[rows]
         )
-        mixed = (1 - config.gating_strength) * self.ungated[rows] + config.gating_strength * gated
+        mixed = mixed_compatibility(self.ungated[rows], gated, config.gating_strength)
         z_mixed = (mixed - self.standardisation["compatibility_mean"]) / self.standardisation[
             "compatibility_sd"
         ]
@@ -162,7 +168,7 @@ def sequence_potential(pairs, enhancer_index, promoter_index, site_counts, env, 
     weights = compatibility_matrix(len(env.vocabulary), config)
     x_e, x_p = x[enhancer_index], x[promoter_index]
     ungated, gated = compatibility_terms(x_e, x_p, env.activity[cell_index], weights)
-    mixed = (1 - config.gating_strength) * ungated + config.gating_strength * gated
+    mixed = mixed_compatibility(ungated, gated, config.gating_strength)
     if not mixed.std() > 0:
         raise ValueError(
             "enhancer_sites/promoter_sites: the planted motifs give every pair the same "
