@@ -94,7 +94,10 @@ def _feature_matrix(frame: pd.DataFrame, columns: list[str], element: str) -> np
             f"{element} feature columns {missing or columns} not in the pair table "
             f"(columns: {', '.join(map(str, frame.columns))})"
         )
-    values = frame[columns].apply(pd.to_numeric, errors="coerce").to_numpy(np.float32)
+    block = frame[columns]
+    if not all(pd.api.types.is_numeric_dtype(dtype) for dtype in block.dtypes):
+        block = block.apply(pd.to_numeric, errors="coerce")  # text: unparsable -> NaN, named below
+    values = block.to_numpy(np.float32)
     bad = ~np.isfinite(values)
     if bad.any():
         row, column = np.argwhere(bad)[0]
