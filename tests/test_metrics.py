@@ -8,6 +8,7 @@ from kipoi_prism.metrics import (
     brier,
     calibrate_threshold,
     f1_at,
+    paired_bootstrap_difference,
     precision_recall_at,
     score_all,
 )
@@ -89,3 +90,23 @@ def test_calibration_never_picks_a_threshold_that_calls_only_negatives():
     labels = np.array([0, 0, 1, 1, 0])
     probabilities = np.array([0.9, 0.8, 0.5, 0.4, 0.1])
     assert calibrate_threshold(labels, probabilities) == 0.5
+
+
+def test_paired_bootstrap_difference_of_a_model_with_itself_is_zero_and_seeded():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 400)
+    good = labels + rng.normal(0, 0.8, 400)
+    noise = rng.normal(0, 1, 400)
+    assert paired_bootstrap_difference(labels, good, good, n_boot=50) == (0.0, 0.0, 0.0)
+    difference, low, high = paired_bootstrap_difference(labels, good, noise, n_boot=100, seed=3)
+    assert difference == pytest.approx(aupr(labels, good) - aupr(labels, noise))
+    assert 0 < low < difference < high
+    assert paired_bootstrap_difference(labels, good, noise, n_boot=100, seed=3) == (
+        difference,
+        low,
+        high,
+    )
+    back = paired_bootstrap_difference(labels, noise, good, n_boot=100, seed=3)
+    assert back == pytest.approx((-difference, -high, -low))
+    with pytest.raises(ValueError, match="equal lengths"):
+        paired_bootstrap_difference(labels, good[:10], noise)

@@ -1,0 +1,188 @@
+"""Seed ensembles of the real-feature networks, paired with gradient boosting on the same pairs.
+
+For each held-out TargetFinder cell line, every network fitted without it (a benchmark run's
+``runs/feat-<row>-<cell>-seed<k>/weights.pt``) scores that cell line's table as the benchmark
+does (a support set of 32 of its pairs, seeded by the fit's seed); the ensemble's probability
+is the members' mean. Gradient boosting is fitted again at the setting the benchmark chose for
+that cell line (``--gbm-results``: a ``results.csv`` with ``gbm_learning_rate``,
+``gbm_max_leaf_nodes`` and ``gbm_trees``) on the same training pairs, and its held-out AUPR is
+checked against the recorded one, so both models are scored on the same pairs and a paired
+bootstrap gives the interval of their difference (``--bootstrap``, 500 resamples).
+
+Prints and writes (``--out``: ``ensemble.csv``, ``ensemble.md``, ``run.json`` with the
+command, commit and wall time) one row per held-out cell line and a mean row. Nothing is
+typed: every number is measured in the run.
+
+    python benchmarks/feature_ensemble.py --runs results/eq-* results/seed1-* \\
+        --gbm-results docs/benchmark-runs/features-equal-data/results.csv --out results/ensemble
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kipoi_prism.benchmark import features as tables  # noqa: E402
+from kipoi_prism.benchmark.feature_track import (  # noqa: E402
+    feature_probabilities,
+    load_targetfinder,
+)
+from kipoi_prism.benchmark.harness import PROFILES, git_commit, held_out_rows  # noqa: E402
+from kipoi_prism.config import SplitConfig  # noqa: E402
+from kipoi_prism.io.atomic import write_text  # noqa: E402
+from kipoi_prism.metrics import (  # noqa: E402
+    aupr,
+    auroc,
+    bootstrap_interval,
+    paired_bootstrap_difference,
+)
+from kipoi_prism.model.weights import load_weights  # noqa: E402
+from kipoi_prism.training.split import split_pairs  # noqa: E402
+
+FIT = re.compile(r"^feat-(?P<row>[^-]+)-(?P<cell>.+)-seed(?P<seed>\d+)$")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", nargs="+", type=Path, required=True,
+                        help="benchmark runs holding runs/feat-<row>-<cell>-seed<k>")  # fmt: skip
+    parser.add_argument("--row", default="full", help="network row to ensemble (default full)")
+    parser.add_argument("--gbm-results", type=Path, required=True,
+                        help="results.csv with gradient boosting's chosen settings")  # fmt: skip
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--bootstrap", type=int, default=500, help="resamples (default 500)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--out", type=Path, required=True)
+    return parser.parse_args(argv)
+
+
+def find_fits(folders: list[Path], row: str) -> dict[str, dict[int, Path]]:
+    """``{cell line: {seed: weights.pt}}`` of ``row``'s fits under ``folders``; a seed found
+    twice for one cell line is an error (which run is meant would be a guess)."""
+    fits: dict[str, dict[int, Path]] = {}
+    for folder in folders:
+        for path in sorted((folder / "runs").glob("feat-*/weights.pt")):
+            match = FIT.match(path.parent.name)
+            if not match or match["row"] != row:
+                continue
+            cell, seed = match["cell"], int(match["seed"])
+            if seed in fits.setdefault(cell, {}):
+                raise SystemExit(f"{cell} seed {seed}: two fits ({fits[cell][seed]} and {path})")
+            fits[cell][seed] = path
+    if not fits:
+        raise SystemExit(f"no runs/feat-{row}-<cell>-seed<k>/weights.pt under the --runs folders")
+    return fits
+
+
+def run_config(folders: list[Path]):
+    """The benchmark settings the runs share (cell lines, validation chromosomes, marks'
+    normalisation), from their ``run.json``; runs that differ in them are refused."""
+    keys = ("cell_lines", "val_chromosomes", "normalise")
+    seen = {}
+    for folder in folders:
+        recorded = json.loads((folder / "run.json").read_text())["config"]
+        seen[folder] = tuple(tuple(v) if isinstance(v, list) else v
+                             for v in (recorded[k] for k in keys))  # fmt: skip
+    if len(set(seen.values())) > 1:
+        raise SystemExit(f"the runs differ in {', '.join(keys)}: {seen}")
+    values = dict(zip(keys, next(iter(seen.values())), strict=True))
+    return dataclasses.replace(PROFILES["full"], **values)
+
+
+def refit_gbm(train: pd.DataFrame, recorded: pd.Series, ranked: bool):
+    """Gradient boosting at the recorded setting (no early stopping, as the tuner fits)."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(
+        max_iter=int(recorded["gbm_trees"]), learning_rate=float(recorded["gbm_learning_rate"]),
+        max_leaf_nodes=int(recorded["gbm_max_leaf_nodes"]), early_stopping=False,
+        random_state=int(recorded["seed"]),
+    )  # fmt: skip
+    return model.fit(tables.feature_matrix(train, ranked), train["label"].to_numpy())
+
+
+def evaluate_cell(
+    cell: str, members: dict[int, Path], frame, recorded, config, n_boot: int
+) -> dict:
+    """One held-out cell line: members, their mean, gradient boosting and the paired difference."""
+    test = held_out_rows(frame, cell)
+    labels = test["label"].to_numpy()
+    member_scores = {seed: feature_probabilities(load_weights(path), test, seed)
+                     for seed, path in sorted(members.items())}  # fmt: skip
+    ensemble = np.mean(list(member_scores.values()), axis=0)
+    rest = frame[frame["cell_line"] != cell].reset_index(drop=True)
+    ranked = config.normalise == "rank"
+    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
+    train, _ = split_pairs(rest, split, columns=["enhancer_chrom"], require_both=True)
+    model = refit_gbm(train, recorded, ranked)
+    gbm = model.predict_proba(tables.feature_matrix(test, ranked))[:, 1]
+    member_aupr = [aupr(labels, s) for s in member_scores.values()]
+    low, high = bootstrap_interval(labels, ensemble, n_boot=n_boot)
+    g_low, g_high = bootstrap_interval(labels, gbm, n_boot=n_boot)
+    difference, d_low, d_high = paired_bootstrap_difference(labels, ensemble, gbm, n_boot=n_boot)
+    verdict = "win" if d_low > 0 else "loss" if d_high < 0 else "level"
+    return {
+        "held_out": cell, "pairs": len(test), "positives": int(labels.sum()),
+        "seeds": ",".join(map(str, member_scores)), "member_aupr_mean": np.mean(member_aupr),
+        "member_aupr_sd": np.std(member_aupr, ddof=1) if len(member_aupr) > 1 else np.nan,
+        "ensemble_aupr": aupr(labels, ensemble), "ensemble_ci_low": low,
+        "ensemble_ci_high": high, "ensemble_auroc": auroc(labels, ensemble),
+        "gbm_aupr": aupr(labels, gbm), "gbm_ci_low": g_low, "gbm_ci_high": g_high,
+        "gbm_auroc": auroc(labels, gbm), "gbm_recorded_aupr": float(recorded["aupr"]),
+        "difference": difference, "difference_low": d_low, "difference_high": d_high,
+        "verdict": verdict,
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    import torch
+
+    torch.set_num_threads(args.threads)
+    start = time.time()
+    fits = find_fits(args.runs, args.row)
+    recorded = pd.read_csv(args.gbm_results)
+    recorded = recorded[(recorded["track"] == "features") & (recorded["row"] == "gbm")]
+    config = run_config(args.runs)
+    frame = load_targetfinder(config, args.data_dir)
+    rows = []
+    for cell, members in sorted(fits.items()):
+        setting = recorded[recorded["held_out"] == cell]
+        if setting.empty:
+            raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
+        print(f"{cell}: {len(members)} fits (seeds {sorted(members)})", flush=True)
+        rows.append(evaluate_cell(cell, members, frame, setting.iloc[0], config, args.bootstrap))
+    table = pd.DataFrame(rows)
+    mean = table.select_dtypes("number").mean().to_dict()
+    table = pd.concat([table, pd.DataFrame([{**mean, "held_out": "mean", "verdict":
+                       f"{(table['verdict'] == 'win').sum()} win(s) of {len(table)}"}])],
+                      ignore_index=True)  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_text(args.out / "ensemble.csv", table.to_csv(index=False, float_format="%.4f"))
+    markdown = table.to_markdown(index=False, floatfmt=".3f")
+    write_text(args.out / "ensemble.md", markdown + "\n")
+    command = "python " + shlex.join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
+    meta = {"command": command, "commit": git_commit(Path(__file__).resolve().parents[1]),
+            "wall_s": round(time.time() - start, 1),
+            "fits": {c: {str(s): str(p) for s, p in m.items()}
+                     for c, m in fits.items()}}  # fmt: skip
+
+    write_text(args.out / "run.json", json.dumps(meta, indent=2) + "\n")
+    print(markdown)
+    print(f"{command}\ncommit {meta['commit']}, {meta['wall_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
