@@ -7,7 +7,7 @@ import torch
 from predict_helpers import tiny_model
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.model.numeric_embeddings import PeriodicEmbedding, numeric_embedding
+from kipoi_prism.model.numeric_embeddings import PeriodicEmbedding, embedding_layers
 from kipoi_prism.model.weights import load_weights, save_weights
 
 
@@ -27,10 +27,11 @@ def test_each_input_column_has_its_own_embedding():
         embedding(torch.zeros(4, 2))
 
 
-def test_none_is_the_identity_and_unknown_kinds_are_named():
-    module, width = numeric_embedding("none", 4)
-    x = torch.randn(2, 4)
-    assert width == 4 and torch.equal(module(x), x)
+def test_none_adds_no_layer_so_older_feature_weights_still_load(tmp_path):
+    assert embedding_layers("none", 4) == ([], 4)
+    plain = tiny_model(2, backbone="features", feature_dims=(5, 3))
+    names = [name for name, _ in plain.backbone.enhancer_encoder.named_parameters()]
+    assert names == ["0.weight", "0.bias", "3.weight", "3.bias"]  # the layout weights files hold
     with pytest.raises(PrismInputError, match="feature_embedding"):
         tiny_model(backbone="features", feature_dims=(5, 3), feature_embedding="splines")
 

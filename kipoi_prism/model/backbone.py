@@ -24,7 +24,7 @@ from torch import nn
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.model.elements import build_element_encoder
-from kipoi_prism.model.numeric_embeddings import numeric_embedding
+from kipoi_prism.model.numeric_embeddings import embedding_layers
 
 
 class LowRankBilinear(nn.Module):
@@ -124,9 +124,9 @@ class FeatureBackbone(nn.Module):
         hidden = config.element_dim
 
         def element(n_in: int) -> nn.Module:
-            embedding, width = numeric_embedding(config.feature_embedding, n_in)
+            embedding, width = embedding_layers(config.feature_embedding, n_in)
             return nn.Sequential(
-                embedding, nn.Linear(width, hidden), nn.ReLU(), nn.Dropout(config.dropout / 3),
+                *embedding, nn.Linear(width, hidden), nn.ReLU(), nn.Dropout(config.dropout / 3),
                 nn.Linear(hidden, hidden), nn.ReLU(),
             )  # fmt: skip
 

@@ -69,14 +69,17 @@ class PeriodicEmbedding(nn.Module):
         return out.flatten(1)
 
 
-def numeric_embedding(kind: str, n_inputs: int) -> tuple[nn.Module, int]:
-    """The embedding named ``kind`` for ``n_inputs`` columns and its output width
-    (``"none"``: the identity, ``n_inputs``)."""
+def embedding_layers(kind: str, n_inputs: int) -> tuple[list[nn.Module], int]:
+    """The layers that embed ``n_inputs`` columns as ``kind`` says, and their output width.
+
+    ``"none"`` is no layer at all (not an identity), so the MLP's layer indices, hence the
+    weights files of models without embeddings, stay as they were.
+    """
     if kind == "periodic":
         embedding = PeriodicEmbedding(n_inputs)
-        return embedding, embedding.out_features
+        return [embedding], embedding.out_features
     if kind == "none":
-        return nn.Identity(), n_inputs
+        return [], n_inputs
     raise ValueError(
         f"feature_embedding: expected one of {', '.join(FEATURE_EMBEDDINGS)}, got {kind!r}"
     )
