@@ -67,19 +67,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def find_fits(folders: list[Path], row: str) -> dict[str, dict[int, Path]]:
-    """``{cell line: {seed: weights.pt}}`` of ``row``'s fits under ``folders``; a seed found
-    twice for one cell line is an error (which run is meant would be a guess)."""
-    fits: dict[str, dict[int, Path]] = {}
+def find_fits(folders: list[Path], row: str) -> dict[str, list[tuple[int, Path]]]:
+    """``{cell line: [(seed, weights.pt), ...]}`` of ``row``'s fits under ``folders``, in the
+    order given (fits of one seed from different runs, e.g. two architectures, are separate
+    members); a folder given twice is an error (its fits would count twice)."""
+    fits: dict[str, list[tuple[int, Path]]] = {}
+    resolved = [folder.resolve() for folder in folders]
+    if len(set(resolved)) < len(resolved):
+        raise SystemExit("a --runs folder is given twice (its fits would count twice)")
     for folder in folders:
         for path in sorted((folder / "runs").glob("feat-*/weights.pt")):
             match = FIT.match(path.parent.name)
-            if not match or match["row"] != row:
-                continue
-            cell, seed = match["cell"], int(match["seed"])
-            if seed in fits.setdefault(cell, {}):
-                raise SystemExit(f"{cell} seed {seed}: two fits ({fits[cell][seed]} and {path})")
-            fits[cell][seed] = path
+            if match and match["row"] == row:
+                fits.setdefault(match["cell"], []).append((int(match["seed"]), path))
     if not fits:
         raise SystemExit(f"no runs/feat-{row}-<cell>-seed<k>/weights.pt under the --runs folders")
     return fits
@@ -113,28 +113,30 @@ def refit_gbm(train: pd.DataFrame, recorded: pd.Series, ranked: bool):
 
 
 def evaluate_cell(
-    cell: str, members: dict[int, Path], frame, recorded, config, n_boot: int
+    cell: str, members: list[tuple[int, Path]], frame, recorded, config, n_boot: int
 ) -> dict:
     """One held-out cell line: members, their mean, gradient boosting and the paired difference."""
     test = held_out_rows(frame, cell)
     labels = test["label"].to_numpy()
-    member_scores = {seed: feature_probabilities(load_weights(path), test, seed)
-                     for seed, path in sorted(members.items())}  # fmt: skip
-    ensemble = np.mean(list(member_scores.values()), axis=0)
+    member_scores = [
+        feature_probabilities(load_weights(path), test, seed) for seed, path in members
+    ]
+    ensemble = np.mean(member_scores, axis=0)
     rest = frame[frame["cell_line"] != cell].reset_index(drop=True)
     ranked = config.normalise == "rank"
     split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
     train, _ = split_pairs(rest, split, columns=["enhancer_chrom"], require_both=True)
     model = refit_gbm(train, recorded, ranked)
     gbm = model.predict_proba(tables.feature_matrix(test, ranked))[:, 1]
-    member_aupr = [aupr(labels, s) for s in member_scores.values()]
+    member_aupr = [aupr(labels, s) for s in member_scores]
     low, high = bootstrap_interval(labels, ensemble, n_boot=n_boot)
     g_low, g_high = bootstrap_interval(labels, gbm, n_boot=n_boot)
     difference, d_low, d_high = paired_bootstrap_difference(labels, ensemble, gbm, n_boot=n_boot)
     verdict = "win" if d_low > 0 else "loss" if d_high < 0 else "level"
     return {
         "held_out": cell, "pairs": len(test), "positives": int(labels.sum()),
-        "seeds": ",".join(map(str, member_scores)), "member_aupr_mean": np.mean(member_aupr),
+        "seeds": ",".join(str(seed) for seed, _ in members),
+        "member_aupr_mean": np.mean(member_aupr),
         "member_aupr_sd": np.std(member_aupr, ddof=1) if len(member_aupr) > 1 else np.nan,
         "ensemble_aupr": aupr(labels, ensemble), "ensemble_ci_low": low,
         "ensemble_ci_high": high, "ensemble_auroc": auroc(labels, ensemble),
@@ -161,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         setting = recorded[recorded["held_out"] == cell]
         if setting.empty:
             raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
-        print(f"{cell}: {len(members)} fits (seeds {sorted(members)})", flush=True)
+        print(f"{cell}: {len(members)} fits (seeds {[seed for seed, _ in members]})", flush=True)
         rows.append(evaluate_cell(cell, members, frame, setting.iloc[0], config, args.bootstrap))
     table = pd.DataFrame(rows)
     mean = table.select_dtypes("number").mean().to_dict()
@@ -175,8 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     command = "python " + shlex.join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
     meta = {"command": command, "commit": git_commit(Path(__file__).resolve().parents[1]),
             "wall_s": round(time.time() - start, 1),
-            "fits": {c: {str(s): str(p) for s, p in m.items()}
-                     for c, m in fits.items()}}  # fmt: skip
+            "fits": {c: [[s, str(p)] for s, p in m] for c, m in fits.items()}}  # fmt: skip
 
     write_text(args.out / "run.json", json.dumps(meta, indent=2) + "\n")
     print(markdown)

@@ -197,7 +197,7 @@ def test_feature_ensemble_rescores_the_runs_fits_and_gradient_boosting_exactly(
         assert row["difference_low"] <= row["difference_high"]
     assert json.loads((out / "run.json").read_text())["command"].startswith("python ")
     assert "| K562" in capsys.readouterr().out
-    with pytest.raises(SystemExit, match="two fits"):
+    with pytest.raises(SystemExit, match="given twice"):
         script.find_fits([quick_run, quick_run], "full")
 
 
