@@ -153,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     start = time.time()
+    commit = git_commit(Path(__file__).resolve().parents[1])  # the code that runs, read first
     fits = find_fits(args.runs, args.row)
     recorded = pd.read_csv(args.gbm_results)
     recorded = recorded[(recorded["track"] == "features") & (recorded["row"] == "gbm")]
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     markdown = table.to_markdown(index=False, floatfmt=".3f")
     write_text(args.out / "ensemble.md", markdown + "\n")
     command = "python " + shlex.join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
-    meta = {"command": command, "commit": git_commit(Path(__file__).resolve().parents[1]),
+    meta = {"command": command, "commit": commit,
             "wall_s": round(time.time() - start, 1),
             "fits": {c: [[s, str(p)] for s, p in m] for c, m in fits.items()}}  # fmt: skip
 
