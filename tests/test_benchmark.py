@@ -252,6 +252,8 @@ def test_git_commit_says_when_the_tree_differs_from_its_commit(tmp_path, monkeyp
     [
         "features",
         "features-equal-data",
+        "features-seeds-periodic/merged-plain",
+        "features-seeds-periodic/merged-periodic",
         "sequence",
         "sequence-gpu",
         "sequence-4x",
