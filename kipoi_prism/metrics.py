@@ -126,6 +126,22 @@ def score_all(labels: np.ndarray, probabilities: np.ndarray, threshold: float) -
     )
 
 
+def _percentile_bootstrap(size: int, statistic, n_boot: int, seed: int, level: float):
+    """Percentile interval of ``statistic(index)`` over ``n_boot`` resamples of ``size``
+    items with replacement (NaN values skipped; NaN, NaN when every value is NaN)."""
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(n_boot):
+        value = statistic(rng.integers(0, size, size))
+        if not np.isnan(value):
+            values.append(value)
+    if not values:
+        return float("nan"), float("nan")
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(low), float(high)
+
+
 def bootstrap_interval(
     labels: np.ndarray,
     scores: np.ndarray,
@@ -136,18 +152,9 @@ def bootstrap_interval(
 ) -> tuple[float, float]:
     """Percentile bootstrap interval of ``metric`` (resampling pairs with replacement)."""
     labels, scores = _check(labels, scores)
-    rng = np.random.default_rng(seed)
-    values = []
-    for _ in range(n_boot):
-        index = rng.integers(0, labels.size, labels.size)
-        value = metric(labels[index], scores[index])
-        if not np.isnan(value):
-            values.append(value)
-    if not values:
-        return float("nan"), float("nan")
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(values, [tail, 100 - tail])
-    return float(low), float(high)
+    return _percentile_bootstrap(
+        labels.size, lambda index: metric(labels[index], scores[index]), n_boot, seed, level
+    )
 
 
 def paired_bootstrap_difference(
@@ -171,16 +178,9 @@ def paired_bootstrap_difference(
     """
     labels, scores_a = _check(labels, scores_a)
     _, scores_b = _check(labels, scores_b)
-    rng = np.random.default_rng(seed)
-    values = []
-    for _ in range(n_boot):
-        index = rng.integers(0, labels.size, labels.size)
-        value = metric(labels[index], scores_a[index]) - metric(labels[index], scores_b[index])
-        if not np.isnan(value):
-            values.append(value)
-    difference = metric(labels, scores_a) - metric(labels, scores_b)
-    if not values:
-        return float(difference), float("nan"), float("nan")
-    tail = (1 - level) / 2 * 100
-    low, high = np.percentile(values, [tail, 100 - tail])
-    return float(difference), float(low), float(high)
+
+    def difference(index):
+        return metric(labels[index], scores_a[index]) - metric(labels[index], scores_b[index])
+
+    low, high = _percentile_bootstrap(labels.size, difference, n_boot, seed, level)
+    return float(difference(slice(None))), low, high
