@@ -47,3 +47,12 @@ python benchmarks/feature_ensemble.py --runs <those 18 folders> \
 python benchmarks/feature_ensemble.py --runs <those 18 folders> runs/periodic-{GM12878,HUVEC,HeLa-S3,IMR90,K562,NHEK} \
     --gbm-results docs/benchmark-runs/features-equal-data/results.csv --data-dir ../shared/data \
     --out ensemble-mixed --threads 1                                        # 637 s
+
+# The ablation rows at equal data (seed 0, K562 and GM12878; clone of main at 77f69a1, one
+# queue per cell line, two processes at a time on the 2 cores):
+for cell in K562 GM12878; do for row in lam0 linear film no_curriculum bce; do
+  kipoi-prism benchmark --full --tracks features --no-bengi --threads 1 --data-dir /work/shared/data \
+      --seeds 0 --held-out $cell --feature-rows $row --feature-baselines "" --out runs/ablation-$row-$cell
+done; done
+kipoi-prism benchmark --merge docs/benchmark-runs/features-seeds-periodic/merged-plain \
+    docs/benchmark-runs/features-seeds-periodic/ablation-* --out merged-ablation
