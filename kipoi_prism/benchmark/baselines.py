@@ -98,11 +98,7 @@ class GradientBoosting:
         for rate, leaves in itertools.product(
             self.grid["learning_rate"], self.grid["max_leaf_nodes"]
         ):
-            model = HistGradientBoostingClassifier(
-                max_iter=cap, learning_rate=rate, max_leaf_nodes=leaves,
-                early_stopping=False, random_state=self.seed,
-            )  # fmt: skip
-            model.fit(x, labels)
+            model = self._classifier(rate, leaves, cap).fit(x, labels)
             for trees, probabilities in enumerate(model.staged_predict_proba(x_val), start=1):
                 if trees % self.STEP and trees != cap:
                     continue
@@ -112,6 +108,27 @@ class GradientBoosting:
                     self.setting = {"learning_rate": float(rate), "max_leaf_nodes": int(leaves),
                                     "trees": trees, "val_aupr": float(score)}  # fmt: skip
         return self
+
+    def fit_setting(
+        self,
+        x: np.ndarray,
+        labels: np.ndarray,
+        learning_rate: float,
+        max_leaf_nodes: int,
+        trees: int,
+    ) -> GradientBoosting:
+        """Fit one setting (one the tuner chose, e.g. read from a run's ``results.csv``) as the
+        tuner fits it; with the same training pairs and seed it is the tuner's kept model."""
+        self.model = self._classifier(learning_rate, max_leaf_nodes, trees).fit(x, labels)
+        self.setting = {"learning_rate": float(learning_rate),
+                        "max_leaf_nodes": int(max_leaf_nodes), "trees": int(trees)}  # fmt: skip
+        return self
+
+    def _classifier(self, rate: float, leaves: int, trees: int) -> HistGradientBoostingClassifier:
+        return HistGradientBoostingClassifier(
+            max_iter=int(trees), learning_rate=float(rate), max_leaf_nodes=int(leaves),
+            early_stopping=False, random_state=self.seed,
+        )  # fmt: skip
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """P(y=1) from the kept model's first ``setting["trees"]`` trees."""
