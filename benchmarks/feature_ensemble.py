@@ -34,12 +34,13 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kipoi_prism.benchmark import features as tables  # noqa: E402
+from kipoi_prism.benchmark.baselines import GradientBoosting  # noqa: E402
 from kipoi_prism.benchmark.feature_track import (  # noqa: E402
     feature_probabilities,
+    leave_one_out,
     load_targetfinder,
 )
-from kipoi_prism.benchmark.harness import PROFILES, git_commit, held_out_rows  # noqa: E402
-from kipoi_prism.config import SplitConfig  # noqa: E402
+from kipoi_prism.benchmark.harness import PROFILES, git_commit  # noqa: E402
 from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.metrics import (  # noqa: E402
     aupr,
@@ -48,7 +49,6 @@ from kipoi_prism.metrics import (  # noqa: E402
     paired_bootstrap_difference,
 )
 from kipoi_prism.model.weights import load_weights  # noqa: E402
-from kipoi_prism.training.split import split_pairs  # noqa: E402
 
 FIT = re.compile(r"^feat-(?P<row>[^-]+)-(?P<cell>.+)-seed(?P<seed>\d+)$")
 
@@ -100,34 +100,27 @@ def run_config(folders: list[Path]):
     return dataclasses.replace(PROFILES["full"], **values)
 
 
-def refit_gbm(train: pd.DataFrame, recorded: pd.Series, ranked: bool):
-    """Gradient boosting at the recorded setting (no early stopping, as the tuner fits)."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
-
-    model = HistGradientBoostingClassifier(
-        max_iter=int(recorded["gbm_trees"]), learning_rate=float(recorded["gbm_learning_rate"]),
-        max_leaf_nodes=int(recorded["gbm_max_leaf_nodes"]), early_stopping=False,
-        random_state=int(recorded["seed"]),
+def refit_gbm(train: pd.DataFrame, recorded: pd.Series, ranked: bool) -> GradientBoosting:
+    """Gradient boosting at the recorded setting, fitted as the benchmark's tuner fits it."""
+    return GradientBoosting(grid={}, seed=int(recorded["seed"])).fit_setting(
+        tables.feature_matrix(train, ranked), train["label"].to_numpy(),
+        recorded["gbm_learning_rate"], recorded["gbm_max_leaf_nodes"], recorded["gbm_trees"],
     )  # fmt: skip
-    return model.fit(tables.feature_matrix(train, ranked), train["label"].to_numpy())
 
 
 def evaluate_cell(
     cell: str, members: list[tuple[int, Path]], frame, recorded, config, n_boot: int
 ) -> dict:
     """One held-out cell line: members, their mean, gradient boosting and the paired difference."""
-    test = held_out_rows(frame, cell)
+    train, _, test = leave_one_out(frame, cell, config)
     labels = test["label"].to_numpy()
     member_scores = [
         feature_probabilities(load_weights(path), test, seed) for seed, path in members
     ]
     ensemble = np.mean(member_scores, axis=0)
-    rest = frame[frame["cell_line"] != cell].reset_index(drop=True)
     ranked = config.normalise == "rank"
-    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
-    train, _ = split_pairs(rest, split, columns=["enhancer_chrom"], require_both=True)
     model = refit_gbm(train, recorded, ranked)
-    gbm = model.predict_proba(tables.feature_matrix(test, ranked))[:, 1]
+    gbm = model.predict_proba(tables.feature_matrix(test, ranked))
     member_aupr = [aupr(labels, s) for s in member_scores]
     low, high = bootstrap_interval(labels, ensemble, n_boot=n_boot)
     g_low, g_high = bootstrap_interval(labels, gbm, n_boot=n_boot)

@@ -152,18 +152,27 @@ def run_feature_track(
     test tables."""
     transfer = transfer_tables(config, data_dir)
     frame = load_targetfinder(config, data_dir)
-    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
     for seed in config.seeds:
         for held in () if config.transfer_only else config.held_out:
-            test = held_out_rows(frame, held)
-            rest = frame[frame["cell_line"] != held].reset_index(drop=True)
-            train, val = split_pairs(rest, split, columns=["enhancer_chrom"], require_both=True)
+            train, val, test = leave_one_out(frame, held, config)
             yield from _rows("features", config, train, val, {held: test}, seed,
                              run_dir / "runs", f"{held}-seed{seed}")  # fmt: skip
         if transfer:
-            train, val = split_pairs(frame, split, columns=["enhancer_chrom"], require_both=True)
+            train, val = _split(frame, config)
             yield from _rows("features-bengi", config, train, val, transfer, seed,
                              run_dir / "runs", f"seed{seed}")  # fmt: skip
+
+
+def leave_one_out(frame: pd.DataFrame, held: str, config: BenchmarkConfig):
+    """``(train, val, test)``: ``held``'s pairs as the test, the other cell lines' split by
+    the enhancer's chromosome (``config.val_chromosomes`` for validation)."""
+    rest = frame[frame["cell_line"] != held].reset_index(drop=True)
+    return (*_split(rest, config), held_out_rows(frame, held))
+
+
+def _split(frame: pd.DataFrame, config: BenchmarkConfig):
+    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
+    return split_pairs(frame, split, columns=["enhancer_chrom"], require_both=True)
 
 
 def _rows(track, config, train, val, tests: dict, seed: int, runs: Path, tag: str):
