@@ -50,15 +50,12 @@ class BatchStream(IterableDataset):
             # Tensors, not arrays: from workers they travel through shared memory.
             if self.bases:
                 windows = batch.windows()
-                enhancer = torch.from_numpy(windowed.bases(windows, "enhancer"))
-                promoter = torch.from_numpy(windowed.bases(windows, "promoter"))
+                arrays = windowed.bases(windows, "enhancer"), windowed.bases(windows, "promoter")
             else:
-                if windowed is None:
-                    encoded = self.encoder.encode(rows)
-                else:
-                    encoded = windowed.encode_windows(batch.windows())
-                enhancer = torch.from_numpy(encoded.enhancer)
-                promoter = torch.from_numpy(encoded.promoter)
+                encoded = (self.encoder.encode(rows) if windowed is None
+                           else windowed.encode_windows(batch.windows()))  # fmt: skip
+                arrays = encoded.enhancer, encoded.promoter
+            enhancer, promoter = (torch.from_numpy(a) for a in arrays)
             yield index, rows, enhancer, promoter
 
 
