@@ -455,13 +455,13 @@ def predict_pairs(
     PrismInputError
         No ``fasta`` for sequence weights; bad rows (the file and line named).
     """
-    bundle = _bundle(weights, device)
+    bundle = weights_bundle(weights, device)
     if is_feature_model(bundle):
         if fasta is not None:
             log.warning("fasta: not used; the weights read chromatin feature tables")
         if format is not None:
             raise PrismInputError("format: not used with feature-backbone weights")
-        predictor = _predictor(bundle, None, FEATURE_INPUTS, config, device, threshold)
+        predictor = predictor_for(bundle, None, FEATURE_INPUTS, config, device, threshold)
         name = "<feature table>" if isinstance(pairs, pd.DataFrame) else str(pairs)
         frame = feature_table_frame(bundle, pairs, name, impute_missing_marks)
         _, batches = predictor.predict(predictor.frame_source(frame, name, unique_names=False))
@@ -471,7 +471,7 @@ def predict_pairs(
             "fasta: a genome FASTA is needed (the weights have the sequence backbone)",
             bundle.path,
         )
-    predictor = _predictor(bundle, fasta, None, config, device, threshold)
+    predictor = predictor_for(bundle, fasta, None, config, device, threshold)
     if isinstance(pairs, pd.DataFrame):
         if format is not None:
             raise PrismInputError("format: only for a pair-table file, not a DataFrame")
@@ -530,14 +530,14 @@ def score_frame(
         :data:`kipoi_prism.io.writers.SCORE_COLUMNS` (``probability`` float32, ``call`` int8,
         the energy terms float32) and ``padded`` (int8, 0 for the feature backbone).
     """
-    predictor = _predictor(weights, genome, feature_columns, config, device)
+    predictor = predictor_for(weights, genome, feature_columns, config, device)
     donor = None
     if environment_from is not None:
         donor = predictor.frame_source(environment_from, f"{name} (environment)", unique_names)
     return predictor.predict_all(predictor.frame_source(frame, name, unique_names), donor)
 
 
-def _bundle(weights, device) -> WeightsBundle:
+def weights_bundle(weights, device) -> WeightsBundle:
     """Weights given as a file, a bundle or nothing (the default), loaded onto ``device``."""
     from kipoi_prism.model.weights import load_weights
 
@@ -546,12 +546,12 @@ def _bundle(weights, device) -> WeightsBundle:
     return load_weights(weights, map_location=resolve_device(device))
 
 
-def _predictor(
+def predictor_for(
     weights, genome, feature_columns, config, device: str, threshold: float | None = None
 ) -> Predictor:
     """A :class:`Predictor` for weights given as a file, a bundle or nothing (the default)."""
     resolved = resolve_device(device)
-    bundle = _bundle(weights, device)
+    bundle = weights_bundle(weights, device)
     if genome is not None and not isinstance(genome, Genome):
         genome = Genome(genome)
     return Predictor(

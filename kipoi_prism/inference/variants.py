@@ -34,7 +34,7 @@ import torch
 
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.inference.engine import Predictor, _bundle, _predictor, score_arrays
+from kipoi_prism.inference.engine import Predictor, predictor_for, score_arrays, weights_bundle
 from kipoi_prism.inference.feature_tables import require_sequence_weights
 from kipoi_prism.inference.sources import FilePairSource, PairSource
 from kipoi_prism.io.alleles import alt_window, check_ref, ref_mismatch
@@ -383,9 +383,9 @@ def variant_effects(
         :data:`EFFECT_COLUMNS`, one row per (variant, overlapping pair), variant order then
         pair order; ``pos`` is 1-based (the VCF's POS).
     """
-    bundle = _bundle(weights, device)
+    bundle = weights_bundle(weights, device)
     check_sequence_weights(bundle)
-    predictor = _predictor(bundle, fasta, None, config, device)
+    predictor = predictor_for(bundle, fasta, None, config, device)
     if isinstance(pairs, pd.DataFrame):
         source = predictor.frame_source(pairs)
     elif isinstance(pairs, (str, os.PathLike)):
