@@ -261,3 +261,45 @@ def test_learning_curve_table_orders_runs_by_training_pairs(tmp_path):
     assert lines[2].startswith("| features | task_only | K562 | 0 | 600 | 4 | 0.100 |")
     assert "| 9000 | 4 | 0.300 |" in lines[3] and lines[3].endswith("| 12 | big | 30 |")
     assert (tmp_path / "curve.md").read_text() == done.stdout
+
+
+def _split_frame() -> pd.DataFrame:
+    cells = ["GM12878", "HUVEC", "K562", "IMR90"]
+    chroms = ["chr1", "chr5", "chr9"]
+    rows = [(c, ch, i % 7 == 0) for c in cells for ch in chroms for i in range(14)]
+    return pd.DataFrame(rows, columns=["cell_line", "enhancer_chrom", "label"]).assign(
+        label=lambda f: f["label"].astype(int)
+    )
+
+
+def test_validating_on_a_cell_line_keeps_that_whole_cell_line_out_of_training():
+    from kipoi_prism.benchmark.feature_track import leave_one_out
+    from kipoi_prism.benchmark.harness import validation_cell_line
+
+    frame = _split_frame()
+    config = BenchmarkConfig(cell_lines=("GM12878", "HUVEC", "K562", "IMR90"),
+                             validate_on="cell_line")  # fmt: skip
+    # The next cell line after the held-out one, cyclic: each held-out one has its own.
+    assert [validation_cell_line(config, c) for c in config.cell_lines] == [
+        "HUVEC", "K562", "IMR90", "GM12878"]  # fmt: skip
+    train, val, test = leave_one_out(frame, "IMR90", config)
+    assert set(test["cell_line"]) == {"IMR90"}
+    assert set(val["cell_line"]) == {"GM12878"} and len(val) == 42  # every chromosome
+    assert set(train["cell_line"]) == {"HUVEC", "K562"} and len(train) == 84
+    # The default validates on chromosomes of every training cell line.
+    train, val, _ = leave_one_out(frame, "IMR90", BenchmarkConfig(
+        cell_lines=config.cell_lines, val_chromosomes=("chr1",)))  # fmt: skip
+    assert set(val["enhancer_chrom"]) == {"chr1"} and val["cell_line"].nunique() == 3
+    assert "chr1" not in set(train["enhancer_chrom"]) and len(train) == 84
+
+
+def test_validate_on_is_checked_and_reaches_the_config():
+    assert build_config(_args("--validate-on", "cell_line")).validate_on == "cell_line"
+    assert build_config(_args()).validate_on == "chromosomes"
+    with pytest.raises(PrismInputError, match="validate_on"):
+        BenchmarkConfig(validate_on="random")
+    two = BenchmarkConfig(cell_lines=("K562", "IMR90"), validate_on="cell_line")
+    with pytest.raises(PrismInputError, match="at least three cell lines"):
+        from kipoi_prism.benchmark.feature_track import leave_one_out
+
+        leave_one_out(_split_frame().query("cell_line in ['K562', 'IMR90']"), "K562", two)

@@ -29,6 +29,7 @@ from kipoi_prism.benchmark.harness import (
     stratified_subsample,
     timed,
     trainer_settings,
+    validation_split,
 )
 from kipoi_prism.config import InferenceConfig, SplitConfig
 from kipoi_prism.config.variants import resolve
@@ -164,10 +165,11 @@ def run_feature_track(
 
 
 def leave_one_out(frame: pd.DataFrame, held: str, config: BenchmarkConfig):
-    """``(train, val, test)``: ``held``'s pairs as the test, the other cell lines' split by
-    the enhancer's chromosome (``config.val_chromosomes`` for validation)."""
+    """``(train, val, test)``: ``held``'s pairs as the test, the other cell lines' split as
+    ``config.validate_on`` says (by the enhancer's chromosome, ``config.val_chromosomes``
+    validating, or one whole training cell line validating)."""
     rest = frame[frame["cell_line"] != held].reset_index(drop=True)
-    return (*_split(rest, config), held_out_rows(frame, held))
+    return (*validation_split(rest, held, config, "enhancer_chrom"), held_out_rows(frame, held))
 
 
 def _split(frame: pd.DataFrame, config: BenchmarkConfig):

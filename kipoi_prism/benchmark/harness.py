@@ -6,7 +6,8 @@ Two tracks:
     Sequences and labels from :mod:`kipoi_prism.simulation` on the real TargetFinder pair
     graph (ground truth known; the oracle AUPR is the ceiling). For each held-out cell
     line every row trains on the other cell lines (validation: pairs on held-out original
-    chromosomes, for early stopping and threshold calibration) and is scored on the
+    chromosomes, or one whole training cell line with ``validate_on="cell_line"``, for
+    early stopping and threshold calibration) and is scored on the
     held-out cell line through the ordinary inference path (support set of ``m`` pairs).
 ``features``
     Real labels: the same head and losses on the 24 real chromatin features of the
@@ -35,13 +36,16 @@ from kipoi_prism.benchmark.baselines import DistanceBaseline, PromoterPrior
 from kipoi_prism.config import (
     BenchmarkConfig,
     ModelConfig,
+    SplitConfig,
     TrainConfig,
     TrainerConfig,
 )
 from kipoi_prism.config.loading import apply_overrides
 from kipoi_prism.config.variants import VARIANTS
+from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
+from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +163,34 @@ def held_out_rows(frame: pd.DataFrame, cell_line: str) -> pd.DataFrame:
         present = ", ".join(sorted(frame["cell_line"].astype(str).unique()))
         raise ValueError(f"held-out cell line {cell_line!r} has no pairs (present: {present})")
     return rows
+
+
+def validation_cell_line(config: BenchmarkConfig, held: str) -> str:
+    """The training cell line that validates when ``held`` is held out and
+    ``validate_on="cell_line"``: the next one after ``held`` in ``config.cell_lines``
+    (cyclic), so each held-out cell line has a fixed, different validation cell line."""
+    cells = list(config.cell_lines)
+    if len(cells) < 3:
+        raise PrismInputError(
+            f"validate_on=cell_line needs at least three cell lines (a test, a validation "
+            f"and a training one); got {', '.join(cells)}"
+        )
+    return cells[(cells.index(held) + 1) % len(cells)]
+
+
+def validation_split(
+    rest: pd.DataFrame, held: str, config: BenchmarkConfig, chromosome_column: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(train, val)`` of the cell lines other than ``held`` (``rest``), as
+    ``config.validate_on`` says: by ``chromosome_column`` (``config.val_chromosomes``
+    validate) or by cell line (:func:`validation_cell_line` validates, whole)."""
+    if config.validate_on == "cell_line":
+        split = SplitConfig(by="cell_line", val=[validation_cell_line(config, held)])
+        columns = ["cell_line"]
+    else:
+        split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
+        columns = [chromosome_column]
+    return split_pairs(rest, split, columns=columns, require_both=True)
 
 
 def base_configs(config: BenchmarkConfig, seed: int, backbone: str = "prism"):

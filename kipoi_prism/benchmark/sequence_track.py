@@ -21,15 +21,15 @@ from kipoi_prism.benchmark.harness import (
     stratified_subsample,
     timed,
     trainer_settings,
+    validation_split,
 )
-from kipoi_prism.config import InferenceConfig, SplitConfig
+from kipoi_prism.config import InferenceConfig
 from kipoi_prism.config.variants import resolve
 from kipoi_prism.inference import resolve_device, score_frame
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.pairs import read_pairs
 from kipoi_prism.metrics import aupr, brier, f1_at
-from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -163,10 +163,7 @@ def run_sequence_track(
             test = held_out_rows(frame, held)
             rest = frame[frame["cell_line"] != held].reset_index(drop=True)
             rest = stratified_subsample(rest, config.train_pairs_per_cell_line, seed)
-            split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
-            train, val = split_pairs(
-                rest, split, columns=["original_enhancer_chrom"], require_both=True
-            )
+            train, val = validation_split(rest, held, config, "original_enhancer_chrom")
             labels = test["label"].to_numpy()
             context = {"oracle_aupr": float(oracle.get(held, {}).get("aupr", np.nan)),
                        "other_env_aupr": _other_environments(oracle, held)}  # fmt: skip

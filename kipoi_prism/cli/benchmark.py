@@ -8,6 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from kipoi_prism.config.benchmark import VALIDATIONS
 from kipoi_prism.errors import PrismInputError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -148,6 +149,14 @@ def add_parser(subparsers) -> None:
         "line, in [0, 1] (default: the simulator's, 0.7); near 1 the environment matters most",
     )
     parser.add_argument(
+        "--validate-on",
+        choices=VALIDATIONS,
+        help="leave-one-cell-line-out fits validate (early stopping, threshold, tuning) on "
+        "the training cell lines' pairs on chr1-3 ('chromosomes', default) or on one whole "
+        "training cell line kept out of training ('cell_line': the next after the held-out "
+        "one in the cell-line list)",
+    )
+    parser.add_argument(
         "--environment-swap",
         action="store_true",
         help="sequence track: also score each trained row with every training cell line's "
@@ -199,6 +208,7 @@ def build_config(args: argparse.Namespace):
         "normalise": args.normalise, "overrides": tuple(args.overrides) or None,
         "gating_strength": args.gating_strength,
         "environment_swap": True if args.environment_swap else None,
+        "validate_on": args.validate_on,
         "extra_test": None if args.extra_test is None else tuple(map(str, args.extra_test)),
     }  # fmt: skip
     given = {k: v for k, v in changes.items() if v is not None}

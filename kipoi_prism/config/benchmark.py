@@ -17,6 +17,8 @@ TRACKS = ("sequence", "features")
 # Baselines of the feature track (trained on every training pair, or none to train: abc).
 FEATURE_BASELINES = ("gbm", "abc", "distance", "promoter_prior")
 NORMALISATIONS = ("none", "rank")
+# What the leave-one-cell-line-out fits validate on (early stopping, threshold, tuning).
+VALIDATIONS = ("chromosomes", "cell_line")
 # Gradient boosting's search: every combination of the listed values; ``max_iter`` is the
 # most trees, the number kept is chosen on validation too.
 GBM_GRID = {"learning_rate": (0.03, 0.1), "max_leaf_nodes": (7, 31, 127), "max_iter": 600}
@@ -79,6 +81,13 @@ class BenchmarkConfig:
         and score only the BENGI and ``extra_test`` tables.
     val_chromosomes : tuple of str
         Original chromosomes whose pairs form the validation split.
+    validate_on : {"chromosomes", "cell_line"}
+        Leave-one-cell-line-out fits (both tracks): validate on the training cell lines'
+        pairs on ``val_chromosomes`` (default), or on every pair of one training cell line
+        kept out of training (:func:`kipoi_prism.benchmark.harness.validation_cell_line`:
+        the one after the held-out cell line in ``cell_lines``), so that early stopping,
+        the threshold and gradient boosting's tuning are chosen on an unseen cell line. The
+        TargetFinder -> BENGI fits always validate on chromosomes.
     speid : dict
         SPEID baseline sizes (published: filters 1024, kernel 40, pool 20, lstm 100,
         dense 925), ``epochs`` and ``train_pairs`` (a stratified subsample of the training
@@ -134,6 +143,7 @@ class BenchmarkConfig:
     extra_test: tuple[str, ...] = ()
     transfer_only: bool = False
     val_chromosomes: tuple[str, ...] = ("chr1", "chr2", "chr3")
+    validate_on: str = "chromosomes"
     speid: dict = field(default_factory=lambda: {"filters": 1024, "kernel": 40, "pool": 20,
                                                  "lstm_units": 100, "dense_units": 925,
                                                  "epochs": 3})  # fmt: skip
@@ -164,6 +174,7 @@ class BenchmarkConfig:
             if getattr(self, name) is not None:
                 check_positive_int(name, getattr(self, name))
         check_choice("normalise", self.normalise, NORMALISATIONS)
+        check_choice("validate_on", self.validate_on, VALIDATIONS)
         grid = self.gbm_grid
         check(set(grid) == {"learning_rate", "max_leaf_nodes", "max_iter"}, "gbm_grid", grid,
               "learning_rate, max_leaf_nodes and max_iter")  # fmt: skip
