@@ -28,3 +28,9 @@ for cell in GM12878 HUVEC HeLa-S3 IMR90 K562 NHEK; do
       --data-dir /work/shared/data --validate-on cell_line --feature-rows full \
       --feature-baselines gbm --held-out $cell --out /tmp/s19/runs/valcell-$cell
 done
+# merged (the six runs above):
+$PY benchmark --merge /tmp/s19/runs/valcell-GM12878 /tmp/s19/runs/valcell-HUVEC \
+    /tmp/s19/runs/valcell-HeLa-S3 /tmp/s19/runs/valcell-IMR90 /tmp/s19/runs/valcell-K562 \
+    /tmp/s19/runs/valcell-NHEK --out /tmp/s19/runs/merged-valcell          # merged-valcell
+# paired against the chromosome-validated seed-0 fits: /tmp/s19/cmp.py, its printout in
+# docs/BENCHMARK.md ("Validation on an unseen cell line").
