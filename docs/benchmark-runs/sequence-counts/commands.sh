@@ -136,7 +136,7 @@ BIG="--pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000"
 $PY $COMMON $BIG $AUG --held-out K562 --out /tmp/e3/runs/random-aug-10x-K562        # 5,003 s
 $PY $COMMON $BIG $AUG --held-out GM12878 --out /tmp/e3/runs/random-aug-10x-GM12878  # 3,188 s
 
-# ---- /tmp/s19/q.sh (commit 1336018; clone /tmp/s19/clone), round 11
+# ---- /tmp/s19/q.sh (clone /tmp/s19/clone at 1336018, updated to 08df706 before the runs kept here), round 11
 # Goal 2: H: the random-first-layer count encoder at ten times the pairs, with augmentation,
 # reaches a mean held-out AUPR >= 0.10 over the held-out cell lines (K562 0.058 and GM12878
 # 0.104 ran last round at a 6-epoch cap); refuted if the mean stays below 0.10. The other four
@@ -147,8 +147,12 @@ $PY $COMMON $BIG $AUG --held-out GM12878 --out /tmp/e3/runs/random-aug-10x-GM128
 COMMON="benchmark --full --tracks sequence --seeds 0 --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16"
 AUG="--set train.reverse_complement=true --set train.max_shift=20"
 BIG="--pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000 --max-epochs 6"
-nice -n 10 $PY $COMMON $BIG $AUG --held-out HUVEC --out /tmp/s19/runs/random-aug-10x-HUVEC      # random-augment-10x-HUVEC
+nice -n 10 $PY $COMMON $BIG $AUG --held-out HUVEC --out /tmp/s19/runs/random-aug-10x-HUVEC      # random-augment-10x-HUVEC, 4,929 s
 nice -n 10 $PY $COMMON $BIG $AUG --held-out HeLa-S3 --out /tmp/s19/runs/random-aug-10x-HeLa-S3  # random-augment-10x-HeLa-S3, 3,285 s
+# then, when those two and the first 4x run below had ended (the planned 4x GM12878 pair was
+# dropped to give these its cores):
+nice -n 10 $PY $COMMON $BIG $AUG --held-out IMR90 --out /tmp/s19/runs/random-aug-10x-IMR90      # random-augment-10x-IMR90, 2,130 s
+nice -n 10 $PY $COMMON $BIG $AUG --held-out NHEK --out /tmp/s19/runs/random-aug-10x-NHEK        # random-augment-10x-NHEK, 2,988 s
 
 # ---- /tmp/s19/q4.sh (commit 08df706; same clone), round 11
 # Goal 2: H: the random-stem model's transfer is lost to early stopping on the wrong split (at
@@ -158,6 +162,7 @@ nice -n 10 $PY $COMMON $BIG $AUG --held-out HeLa-S3 --out /tmp/s19/runs/random-a
 # fit's at the same size (4x: 10,000 pairs per cell line, 8,000 per training cell line;
 # random-augment-4x-K562, 0.087), and on GM12878, run both ways here.
 SIZE="--pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000"
-nice -n 10 $PY $COMMON $SIZE $AUG --held-out K562 --validate-on cell_line --out /tmp/s19/runs/aug4x-valcell-K562
-nice -n 10 $PY $COMMON $SIZE $AUG --held-out GM12878 --validate-on cell_line --out /tmp/s19/runs/aug4x-valcell-GM12878
-nice -n 10 $PY $COMMON $SIZE $AUG --held-out GM12878 --out /tmp/s19/runs/aug4x-GM12878
+nice -n 10 $PY $COMMON $SIZE $AUG --held-out K562 --validate-on cell_line --out /tmp/s19/runs/aug4x-valcell-K562  # random-augment-4x-valcell-K562, 2,282 s
+# not run (stopped at its start; the cores went to the 10x IMR90 and NHEK runs):
+# nice -n 10 $PY $COMMON $SIZE $AUG --held-out GM12878 --validate-on cell_line --out /tmp/s19/runs/aug4x-valcell-GM12878
+# nice -n 10 $PY $COMMON $SIZE $AUG --held-out GM12878 --out /tmp/s19/runs/aug4x-GM12878
