@@ -46,13 +46,12 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
-from kipoi_prism.benchmark.harness import PROFILES, stratified_subsample
-from kipoi_prism.config import SimulationConfig, SplitConfig
+from kipoi_prism.benchmark.harness import PROFILES, chromosome_split, stratified_subsample
+from kipoi_prism.config import SimulationConfig
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
 from kipoi_prism.simulation.run import simulate
-from kipoi_prism.training.split import split_pairs
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -90,8 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     rest = stratified_subsample(
         table[table["cell_line"] != args.held_out], profile.train_pairs_per_cell_line, args.seed
     )
-    split = SplitConfig(by="chromosome", val=list(profile.val_chromosomes))
-    train, val = split_pairs(rest, split, columns=["original_enhancer_chrom"], require_both=True)
+    train, val = chromosome_split(rest, profile.val_chromosomes, "original_enhancer_chrom")
 
     encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
     encoded = encoder.encode(table)

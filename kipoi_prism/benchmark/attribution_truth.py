@@ -51,8 +51,9 @@ import numpy as np
 import pandas as pd
 import torch
 
+from kipoi_prism.benchmark.harness import chromosome_split
 from kipoi_prism.benchmark.sequence_track import stem_motif_configs
-from kipoi_prism.config import InferenceConfig, SimulationConfig, SplitConfig, TrainerConfig
+from kipoi_prism.config import InferenceConfig, SimulationConfig, TrainerConfig
 from kipoi_prism.config.loading import RECOMMENDED_CONFIG, load_config
 from kipoi_prism.inference.attributions import explain_pairs
 from kipoi_prism.inference.device import resolve_device
@@ -68,7 +69,6 @@ from kipoi_prism.metrics import auroc
 from kipoi_prism.model.network import PrismEnergy
 from kipoi_prism.model.weights import load_weights, save_weights
 from kipoi_prism.training.fit import initialise_stem_from_config
-from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +171,7 @@ def simulate_world(tables, motifs, background, out_dir: Path, config: TruthCheck
     if test.empty:
         raise ValueError(f"held-out cell line {config.held_out!r} has no simulated pairs")
     rest = frame[frame["cell_line"] != config.held_out].reset_index(drop=True)
-    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
-    train, val = split_pairs(rest, split, columns=["original_enhancer_chrom"], require_both=True)
+    train, val = chromosome_split(rest, config.val_chromosomes, "original_enhancer_chrom")
     return World(result.fasta, Path(motifs), result.vocabulary, result.site_table, train, val,
                  test, pd.Index(result.regions["record"]), result.site_counts,
                  result.truth_data)  # fmt: skip

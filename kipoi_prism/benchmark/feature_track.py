@@ -23,6 +23,7 @@ from kipoi_prism.benchmark.harness import (
     BenchmarkConfig,
     Evaluation,
     base_configs,
+    chromosome_split,
     held_out_rows,
     history_extra,
     simple_baselines,
@@ -31,7 +32,7 @@ from kipoi_prism.benchmark.harness import (
     trainer_settings,
     validation_split,
 )
-from kipoi_prism.config import InferenceConfig, SplitConfig
+from kipoi_prism.config import InferenceConfig
 from kipoi_prism.config.variants import resolve
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.feature_inputs import (
@@ -41,7 +42,6 @@ from kipoi_prism.io.feature_inputs import (
     model_inputs,
 )
 from kipoi_prism.metrics import calibrate_threshold
-from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
 
@@ -159,7 +159,7 @@ def run_feature_track(
             yield from _rows("features", config, train, val, {held: test}, seed,
                              run_dir / "runs", f"{held}-seed{seed}")  # fmt: skip
         if transfer:
-            train, val = _split(frame, config)
+            train, val = chromosome_split(frame, config.val_chromosomes, "enhancer_chrom")
             yield from _rows("features-bengi", config, train, val, transfer, seed,
                              run_dir / "runs", f"seed{seed}")  # fmt: skip
 
@@ -170,11 +170,6 @@ def leave_one_out(frame: pd.DataFrame, held: str, config: BenchmarkConfig):
     validating, or one whole training cell line validating)."""
     rest = frame[frame["cell_line"] != held].reset_index(drop=True)
     return (*validation_split(rest, held, config, "enhancer_chrom"), held_out_rows(frame, held))
-
-
-def _split(frame: pd.DataFrame, config: BenchmarkConfig):
-    split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
-    return split_pairs(frame, split, columns=["enhancer_chrom"], require_both=True)
 
 
 def _rows(track, config, train, val, tests: dict, seed: int, runs: Path, tag: str):

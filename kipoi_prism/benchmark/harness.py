@@ -24,7 +24,7 @@ import dataclasses
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,11 +186,18 @@ def validation_split(
     validate) or by cell line (:func:`validation_cell_line` validates, whole)."""
     if config.validate_on == "cell_line":
         split = SplitConfig(by="cell_line", val=[validation_cell_line(config, held)])
-        columns = ["cell_line"]
-    else:
-        split = SplitConfig(by="chromosome", val=list(config.val_chromosomes))
-        columns = [chromosome_column]
-    return split_pairs(rest, split, columns=columns, require_both=True)
+        return split_pairs(rest, split, columns=["cell_line"], require_both=True)
+    return chromosome_split(rest, config.val_chromosomes, chromosome_column)
+
+
+def chromosome_split(
+    frame: pd.DataFrame, chromosomes: Sequence[str], column: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(train, val)`` of ``frame``: the pairs whose ``column`` (an enhancer's chromosome,
+    e.g. ``original_enhancer_chrom`` for simulated pairs) is one of ``chromosomes`` validate;
+    an empty side is an error."""
+    split = SplitConfig(by="chromosome", val=list(chromosomes))
+    return split_pairs(frame, split, columns=[column], require_both=True)
 
 
 def base_configs(config: BenchmarkConfig, seed: int, backbone: str = "prism"):
