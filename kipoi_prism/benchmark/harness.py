@@ -42,7 +42,6 @@ from kipoi_prism.config import (
 )
 from kipoi_prism.config.loading import apply_overrides
 from kipoi_prism.config.variants import VARIANTS
-from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
 from kipoi_prism.training.split import split_pairs
@@ -168,13 +167,9 @@ def held_out_rows(frame: pd.DataFrame, cell_line: str) -> pd.DataFrame:
 def validation_cell_line(config: BenchmarkConfig, held: str) -> str:
     """The training cell line that validates when ``held`` is held out and
     ``validate_on="cell_line"``: the next one after ``held`` in ``config.cell_lines``
-    (cyclic), so each held-out cell line has a fixed, different validation cell line."""
+    (cyclic), so each held-out cell line has a fixed, different validation cell line
+    (:class:`BenchmarkConfig` refuses ``validate_on="cell_line"`` with fewer than three)."""
     cells = list(config.cell_lines)
-    if len(cells) < 3:
-        raise PrismInputError(
-            f"validate_on=cell_line needs at least three cell lines (a test, a validation "
-            f"and a training one); got {', '.join(cells)}"
-        )
     return cells[(cells.index(held) + 1) % len(cells)]
 
 

@@ -175,6 +175,11 @@ class BenchmarkConfig:
                 check_positive_int(name, getattr(self, name))
         check_choice("normalise", self.normalise, NORMALISATIONS)
         check_choice("validate_on", self.validate_on, VALIDATIONS)
+        if self.validate_on == "cell_line" and len(self.cell_lines) < 3:
+            raise PrismInputError(
+                f"validate_on=cell_line needs at least three cell lines (a test, a validation "
+                f"and a training one); got {', '.join(self.cell_lines)}"
+            )
         grid = self.gbm_grid
         check(set(grid) == {"learning_rate", "max_leaf_nodes", "max_iter"}, "gbm_grid", grid,
               "learning_rate, max_leaf_nodes and max_iter")  # fmt: skip
