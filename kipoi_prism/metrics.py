@@ -96,6 +96,52 @@ def calibrate_threshold(labels: np.ndarray, probabilities: np.ndarray) -> float:
     return float(thresholds[order[0]])
 
 
+def distance_matched_weights(
+    labels: np.ndarray, distance: np.ndarray, bins: int = 10
+) -> np.ndarray:
+    """Pair weights that give the negatives the positives' distribution of distance.
+
+    The pairs are binned at the positives' distance quantiles (``bins`` bins, outer edges
+    open); each bin's negatives share the weight the bin's share of positives asks for, so
+    that the weighted negatives have the positives' bin distribution and their total weight
+    stays the number of negatives (prevalence unchanged). Positives weigh 1. Positives in a
+    bin without negatives cannot be matched there; the other bins' negatives then carry
+    the whole negative weight. With one class every weight is 1.
+
+    Returns
+    -------
+    numpy.ndarray, shape=(N,)
+    """
+    labels, distance = _check(labels, distance)
+    weights = np.ones(labels.size)
+    if labels.min() == labels.max():
+        return weights
+    edges = np.unique(np.quantile(distance[labels == 1], np.linspace(0, 1, bins + 1)[1:-1]))
+    which = np.searchsorted(edges, distance, side="right")
+    positives = np.bincount(which[labels == 1], minlength=edges.size + 1).astype(float)
+    negatives = np.bincount(which[labels == 0], minlength=edges.size + 1).astype(float)
+    share = np.where(negatives > 0, positives, 0.0)
+    share /= share.sum()
+    per_negative = np.divide(share * negatives.sum(), negatives, out=np.zeros_like(share),
+                             where=negatives > 0)  # fmt: skip
+    weights[labels == 0] = per_negative[which[labels == 0]]
+    return weights
+
+
+def distance_matched_aupr(
+    labels: np.ndarray, scores: np.ndarray, distance: np.ndarray, bins: int = 10
+) -> float:
+    """AUPR with the negatives reweighted to the positives' distance distribution
+    (:func:`distance_matched_weights`): how well ``scores`` rank pairs at equal distance,
+    so that a table whose negatives lie nearer (or farther) than its positives does not
+    reward or punish a model for how it reads distance. NaN with one class."""
+    labels, scores = _check(labels, scores)
+    if labels.min() == labels.max():
+        return float("nan")
+    weights = distance_matched_weights(labels, distance, bins)
+    return float(average_precision_score(labels, scores, sample_weight=weights))
+
+
 @dataclass
 class Scores:
     """The benchmark's per-evaluation metrics."""
@@ -149,11 +195,26 @@ def bootstrap_interval(
     n_boot: int = 200,
     seed: int = 0,
     level: float = 0.95,
+    covariate: np.ndarray | None = None,
 ) -> tuple[float, float]:
-    """Percentile bootstrap interval of ``metric`` (resampling pairs with replacement)."""
+    """Percentile bootstrap interval of ``metric`` (resampling pairs with replacement).
+
+    With ``covariate`` (one value per pair, e.g. the distances of
+    :func:`distance_matched_aupr`), ``metric`` is called as ``metric(labels, scores,
+    covariate)`` on each resample, the covariate resampled with its pairs.
+    """
     labels, scores = _check(labels, scores)
+    if covariate is None:
+        return _percentile_bootstrap(
+            labels.size, lambda index: metric(labels[index], scores[index]), n_boot, seed, level
+        )
+    _, covariate = _check(labels, covariate)
     return _percentile_bootstrap(
-        labels.size, lambda index: metric(labels[index], scores[index]), n_boot, seed, level
+        labels.size,
+        lambda index: metric(labels[index], scores[index], covariate[index]),
+        n_boot,
+        seed,
+        level,
     )
 
 

@@ -193,6 +193,11 @@ def test_extra_test_tables_are_scored_by_the_models_trained_on_every_cell_line(
     gbm = results[results["row"] == "gbm"]
     assert gbm["gbm_max_leaf_nodes"].isin([7, 31]).all() and (gbm["gbm_trees"] > 0).all()
     assert "BENGI HMEC.HiC-Benchmark" in (out / "results.md").read_text()
+    matched = results[["aupr_distance_matched", "aupr_distance_matched_ci_low",
+                       "aupr_distance_matched_ci_high"]]  # fmt: skip
+    assert matched.notna().all().all() and matched.le(1).all().all()
+    assert (matched.iloc[:, 1] <= matched.iloc[:, 2]).all()
+    assert "Distance-matched AUPR on the held-out cell line" in (out / "results.md").read_text()
 
 
 def test_transfer_only_skips_leave_one_out(shared_data, extra_table, tmp_path):
@@ -301,3 +306,24 @@ def test_validate_on_is_checked_and_reaches_the_config():
     # Refused when the run is configured, before any simulation or fit.
     with pytest.raises(PrismInputError, match="at least three cell lines"):
         BenchmarkConfig(cell_lines=("K562", "IMR90"), validate_on="cell_line")
+
+
+def test_distance_matched_table_only_where_the_column_is():
+    from kipoi_prism.benchmark.report import distance_matched_table, markdown_tables
+
+    frame = pd.DataFrame({"track": "features", "row": ["full", "gbm", "full", "gbm"],
+                          "held_out": ["K562", "K562", "NHEK", "NHEK"], "seed": 0,
+                          "aupr": 0.2, "auroc": 0.6, "f1": 0.2, "brier": 0.1,
+                          "precision": 0.2, "recall": 0.2, "aupr_ci_low": 0.1,
+                          "aupr_ci_high": 0.3})  # fmt: skip
+    pooled = pd.DataFrame(columns=["track", "row", "seed", "pooled_aupr", "pooled_auroc",
+                                   "pooled_brier"])  # fmt: skip
+    assert distance_matched_table(frame, ["full", "gbm"]) is None
+    assert "Distance-matched" not in markdown_tables(frame, pooled)
+    matched = frame.assign(aupr_distance_matched=[0.15, 0.25, 0.35, 0.45])
+    table = distance_matched_table(matched, ["full", "gbm"])
+    assert table.loc["gbm"].tolist() == [0.25, 0.45]
+    assert (
+        "| gradient boosting (TargetFinder; tuned on validation) | 0.250 | 0.450 |"
+        in markdown_tables(matched, pooled)
+    )

@@ -7,6 +7,8 @@ from kipoi_prism.metrics import (
     bootstrap_interval,
     brier,
     calibrate_threshold,
+    distance_matched_aupr,
+    distance_matched_weights,
     f1_at,
     paired_bootstrap_difference,
     precision_recall_at,
@@ -110,3 +112,47 @@ def test_paired_bootstrap_difference_of_a_model_with_itself_is_zero_and_seeded()
     assert back == pytest.approx((-difference, -high, -low))
     with pytest.raises(ValueError, match="equal lengths"):
         paired_bootstrap_difference(labels, good[:10], noise)
+
+
+def _near_negatives(rng, n=4000):
+    """Positives far, negatives near (like a table whose negatives sit by their promoters),
+    and a mark that tells them apart at every distance."""
+    labels = (rng.random(n) < 0.1).astype(int)
+    distance = np.exp(rng.normal(11 + 1.5 * labels, 1.0))
+    mark = 1.5 * labels + rng.normal(0, 1.0, n)
+    return labels, distance, mark
+
+
+def test_distance_matched_weights_give_negatives_the_positives_distances():
+    labels, distance, _ = _near_negatives(np.random.default_rng(0))
+    weights = distance_matched_weights(labels, distance, bins=5)
+    assert (weights[labels == 1] == 1).all()
+    assert weights[labels == 0].sum() == pytest.approx((labels == 0).sum())
+    edges = np.quantile(distance[labels == 1], [0.2, 0.4, 0.6, 0.8])
+    which = np.searchsorted(edges, distance, side="right")
+    negative_share = np.bincount(which[labels == 0], weights[labels == 0], minlength=5)
+    positive_share = np.bincount(which[labels == 1], minlength=5)
+    assert negative_share / negative_share.sum() == pytest.approx(
+        positive_share / positive_share.sum()
+    )
+    assert (distance_matched_weights(np.zeros(4), np.arange(4.0)) == 1).all()
+
+
+def test_distance_matched_aupr_takes_away_what_distance_alone_buys():
+    labels, distance, mark = _near_negatives(np.random.default_rng(1))
+    prevalence = labels.mean()
+    # Distance alone looks good on the plain metric and falls to about chance matched.
+    assert aupr(labels, distance) > 3 * prevalence
+    assert distance_matched_aupr(labels, distance, distance) < 1.6 * prevalence
+    # The mark's ranking at equal distance survives the matching.
+    assert distance_matched_aupr(labels, mark, distance) > 3 * prevalence
+    assert np.isnan(distance_matched_aupr(np.zeros(3), np.ones(3), np.ones(3)))
+
+
+def test_bootstrap_interval_resamples_a_covariate_with_its_pairs():
+    labels, distance, mark = _near_negatives(np.random.default_rng(2), n=1500)
+    low, high = bootstrap_interval(labels, mark, distance_matched_aupr, n_boot=60,
+                                   covariate=distance)  # fmt: skip
+    assert low < distance_matched_aupr(labels, mark, distance) < high
+    with pytest.raises(ValueError, match="equal lengths"):
+        bootstrap_interval(labels, mark, distance_matched_aupr, n_boot=5, covariate=distance[:9])

@@ -190,7 +190,8 @@ def _rows(track, config, train, val, tests: dict, seed: int, runs: Path, tag: st
             probabilities = feature_probabilities(model, test, seed)
             more = {"history": history.assign(held_out=held)} if track == "features" else {}
             yield Evaluation(track, variant.key, held, seed, test["label"].to_numpy(),
-                             probabilities, threshold, {**extra, **more})  # fmt: skip
+                             probabilities, threshold, {**extra, **more},
+                             distance=_distances(test))  # fmt: skip
     yield from _baselines(track, config, train, val, tests, seed)
 
 
@@ -210,19 +211,24 @@ def _baselines(track, config, train, val, tests: dict, seed: int) -> Iterator[Ev
         for held, test in tests.items():
             probabilities = gbm.predict_proba(tables.feature_matrix(test, ranked))
             yield Evaluation(track, "gbm", held, seed, test["label"].to_numpy(), probabilities,
-                             threshold, extra)  # fmt: skip
+                             threshold, extra, distance=_distances(test))  # fmt: skip
     if "abc" in config.feature_baselines:
         threshold = calibrate_threshold(y_val, abc(val))
         for held, test in tests.items():
             yield Evaluation(track, "abc", held, seed, test["label"].to_numpy(), abc(test),
-                             threshold)  # fmt: skip
+                             threshold, distance=_distances(test))  # fmt: skip
     simple = [b for b in ("distance", "promoter_prior") if b in config.feature_baselines]
     for held, test in tests.items():
         for name, (probabilities, threshold) in simple_baselines(
             train, val, test, simple, lambda f: f["promoter"]
         ).items():
             yield Evaluation(track, name, held, seed, test["label"].to_numpy(), probabilities,
-                             threshold)  # fmt: skip
+                             threshold, distance=_distances(test))  # fmt: skip
+
+
+def _distances(test: pd.DataFrame) -> np.ndarray:
+    """The test pairs' distances, for the distance-matched AUPR of every feature row."""
+    return test["distance"].to_numpy(np.float64)
 
 
 def abc(frame: pd.DataFrame) -> np.ndarray:

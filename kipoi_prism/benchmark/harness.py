@@ -43,7 +43,12 @@ from kipoi_prism.config import (
 from kipoi_prism.config.loading import apply_overrides
 from kipoi_prism.config.variants import VARIANTS
 from kipoi_prism.io.atomic import write_text
-from kipoi_prism.metrics import bootstrap_interval, calibrate_threshold, score_all
+from kipoi_prism.metrics import (
+    bootstrap_interval,
+    calibrate_threshold,
+    distance_matched_aupr,
+    score_all,
+)
 from kipoi_prism.training.split import split_pairs
 
 log = logging.getLogger(__name__)
@@ -124,14 +129,28 @@ class Evaluation:
     probabilities: np.ndarray
     threshold: float
     extra: dict = field(default_factory=dict)
+    #: The pairs' enhancer-promoter distances, where the track has them: the record then
+    #: adds the distance-matched AUPR (:func:`kipoi_prism.metrics.distance_matched_aupr`).
+    distance: np.ndarray | None = None
 
     def record(self, n_boot: int) -> dict:
         scores = score_all(self.labels, self.probabilities, self.threshold)
         low, high = bootstrap_interval(self.labels, self.probabilities, n_boot=n_boot,
                                        seed=self.seed)  # fmt: skip
-        return {"track": self.track, "row": self.row, "held_out": self.held_out,
-                "seed": self.seed, **dataclasses.asdict(scores), "aupr_ci_low": low,
-                "aupr_ci_high": high, "threshold": self.threshold, **self.extra}  # fmt: skip
+        out = {"track": self.track, "row": self.row, "held_out": self.held_out,
+               "seed": self.seed, **dataclasses.asdict(scores), "aupr_ci_low": low,
+               "aupr_ci_high": high, "threshold": self.threshold}  # fmt: skip
+        if self.distance is not None:
+            out.update(self._distance_matched(n_boot))
+        return {**out, **self.extra}
+
+    def _distance_matched(self, n_boot: int) -> dict:
+        value = distance_matched_aupr(self.labels, self.probabilities, self.distance)
+        low, high = bootstrap_interval(self.labels, self.probabilities, distance_matched_aupr,
+                                       n_boot=n_boot, seed=self.seed,
+                                       covariate=self.distance)  # fmt: skip
+        return {"aupr_distance_matched": value, "aupr_distance_matched_ci_low": low,
+                "aupr_distance_matched_ci_high": high}  # fmt: skip
 
 
 # ------------------------------------------------------------------ shared steps

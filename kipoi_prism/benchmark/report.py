@@ -69,6 +69,13 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
         pool = pool.reindex(order)
         parts.append(f"### Track: {track}\n\nAUPR on the held-out cell line (mean over seeds)\n")
         parts.append(_table(by_cell.rename(index=row_label), "row"))
+        matched = distance_matched_table(frame, order)
+        if matched is not None:
+            parts.append(
+                "\nDistance-matched AUPR on the held-out cell line (negatives reweighted "
+                "to the positives' distance distribution, deciles; mean over seeds)\n"
+            )
+            parts.append(_table(matched.rename(index=row_label), "row"))
         if "oracle_aupr" in frame and frame["oracle_aupr"].notna().any():
             oracle = frame.groupby("held_out")["oracle_aupr"].mean()
             parts.append("Oracle AUPR (true probabilities as scores): "
@@ -111,6 +118,16 @@ def markdown_tables(results: pd.DataFrame, pooled_frame: pd.DataFrame) -> str:
             )
             parts.append(_table(swap, "row"))
     return "\n".join(parts)
+
+
+def distance_matched_table(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame | None:
+    """Distance-matched AUPR by row and held-out cell line (mean over seeds); None where
+    no evaluation has it (a track without distances, or a run from before the column)."""
+    column = "aupr_distance_matched"
+    if column not in frame or frame[column].isna().all():
+        return None
+    table = frame.pivot_table(index="row", columns="held_out", values=column, aggfunc="mean")
+    return table.reindex([row for row in order if row in table.index])
 
 
 SWAP_COLUMNS = ("oracle_aupr", "other_env_aupr", "aupr", "swap_aupr", "swap_aupr_min",
