@@ -24,12 +24,13 @@ def _check(labels: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return labels, scores
 
 
-def aupr(labels: np.ndarray, scores: np.ndarray) -> float:
-    """Area under the precision-recall curve (average precision); NaN with one class."""
+def aupr(labels: np.ndarray, scores: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Area under the precision-recall curve (average precision), each pair counted
+    ``weights`` times where given; NaN with one class."""
     labels, scores = _check(labels, scores)
     if labels.min() == labels.max():
         return float("nan")
-    return float(average_precision_score(labels, scores))
+    return float(average_precision_score(labels, scores, sample_weight=weights))
 
 
 def auroc(labels: np.ndarray, scores: np.ndarray) -> float:
@@ -135,11 +136,7 @@ def distance_matched_aupr(
     (:func:`distance_matched_weights`): how well ``scores`` rank pairs at equal distance,
     so that a table whose negatives lie nearer (or farther) than its positives does not
     reward or punish a model for how it reads distance. NaN with one class."""
-    labels, scores = _check(labels, scores)
-    if labels.min() == labels.max():
-        return float("nan")
-    weights = distance_matched_weights(labels, distance, bins)
-    return float(average_precision_score(labels, scores, sample_weight=weights))
+    return aupr(labels, scores, distance_matched_weights(labels, distance, bins))
 
 
 @dataclass
@@ -203,18 +200,11 @@ def bootstrap_interval(
     :func:`distance_matched_aupr`), ``metric`` is called as ``metric(labels, scores,
     covariate)`` on each resample, the covariate resampled with its pairs.
     """
-    labels, scores = _check(labels, scores)
-    if covariate is None:
-        return _percentile_bootstrap(
-            labels.size, lambda index: metric(labels[index], scores[index]), n_boot, seed, level
-        )
-    _, covariate = _check(labels, covariate)
+    columns = _check(labels, scores)
+    if covariate is not None:
+        columns = (*columns, _check(columns[0], covariate)[1])
     return _percentile_bootstrap(
-        labels.size,
-        lambda index: metric(labels[index], scores[index], covariate[index]),
-        n_boot,
-        seed,
-        level,
+        columns[0].size, lambda index: metric(*(c[index] for c in columns)), n_boot, seed, level
     )
 
 
