@@ -201,6 +201,70 @@ def test_feature_ensemble_rescores_the_runs_fits_and_gradient_boosting_exactly(
         script.find_fits([quick_run, quick_run], "full")
 
 
+def _input_importance_script():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "input_importance.py"
+    spec = importlib.util.spec_from_file_location("input_importance", path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def test_input_importance_rescores_the_runs_models_then_shuffles_each_group(
+    quick_run, shared_data, tmp_path, capsys
+):
+    """benchmarks/input_importance.py on the quick run: the unshuffled network and the
+    refitted gradient boosting score as the benchmark recorded; every group is shuffled for
+    both models."""
+    script = _input_importance_script()
+    out = tmp_path / "importance"
+    args = ["--runs", str(quick_run), "--gbm-results", str(quick_run / "results.csv"),
+            "--data-dir", str(shared_data), "--out", str(out), "--repeats", "1",
+            "--kinds", "group"]  # fmt: skip
+    assert script.main(args) == 0
+    table = pd.read_csv(out / "importance.csv")
+    recorded = pd.read_csv(quick_run / "results.csv")
+    recorded = recorded[recorded["track"] == "features"].set_index(["row", "held_out"])["aupr"]
+    cell = PROFILES["quick"].held_out[0]
+    for model, row in (("network", "full"), ("gbm", "gbm")):
+        mine = table[table["model"] == model]
+        groups = {g for g, (kind, _) in script.input_groups().items() if kind == "group"}
+        assert set(mine["group"]) == groups
+        assert mine["aupr"].to_numpy() == pytest.approx(recorded[(row, cell)], abs=1e-4)
+        assert np.isfinite(mine["aupr_lost"]).all()
+    assert "gbm_excess" in (out / "importance.md").read_text()
+    assert json.loads((out / "run.json").read_text())["command"].startswith("python ")
+    assert "| K562" in capsys.readouterr().out
+
+
+def test_input_importance_charges_only_the_groups_a_model_reads():
+    """A scorer that reads only the distance loses AUPR when the distance is shuffled and
+    none when any mark is; shuffles move a group's columns together."""
+    from kipoi_prism.io.feature_table import FEATURE_COLUMNS
+
+    script = _input_importance_script()
+    rng = np.random.default_rng(0)
+    n = 400
+    test = pd.DataFrame(rng.random((n, len(FEATURE_COLUMNS))), columns=FEATURE_COLUMNS)
+    test["distance"] = rng.integers(1_000, 1_000_000, n).astype(float)
+    test["label"] = (test["distance"] < 200_000).astype(int)
+
+    def by_distance(frame):
+        return {"network": -frame["distance"].to_numpy(), "gbm": np.zeros(len(frame))}
+
+    table = script.importance(test, by_distance, repeats=3, seed=0).set_index(["model", "group"])
+    assert table.loc[("network", "distance"), "aupr_lost"] > 0.4
+    marks = [g for g, (kind, _) in script.input_groups().items() if g != "distance"]
+    assert (table.loc[[("network", g) for g in marks], "aupr_lost"] == 0).all()
+    assert (table.xs("gbm")["aupr_lost"] == 0).all()  # a constant score: nothing to lose
+    order = rng.permutation(n)
+    moved = script.shuffled(test, ["CTCF (window)", "distance"], order)
+    assert (moved["distance"].to_numpy() == test["distance"].to_numpy()[order]).all()
+    assert (moved["CTCF (window)"].to_numpy() == test["CTCF (window)"].to_numpy()[order]).all()
+    assert moved["CTCF (enhancer)"].equals(test["CTCF (enhancer)"])
+
+
 def test_paired_differences_against_the_full_model():
     from kipoi_prism.benchmark.report import paired_against_full
 
