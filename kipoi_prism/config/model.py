@@ -61,6 +61,11 @@ class ModelConfig:
         Feature backbone: each scalar input passes a periodic embedding (learned
         frequencies, :mod:`kipoi_prism.model.numeric_embeddings`) before the MLP, or enters
         as it is (``none``).
+    feature_input_norm : bool
+        Feature backbone: each side's inputs pass a batch normalisation (per input column:
+        batch mean and variance in training, their running averages when scoring) before
+        the embedding and MLP, so that an input on a narrow scale (``log10`` distance, about
+        5 +- 0.4) enters as the marks do. Off: the inputs enter as they are.
     shared_encoder : bool
         One convolutional encoder for enhancer and promoter (else one each).
     d_interaction : int
@@ -97,6 +102,7 @@ class ModelConfig:
     backbone: str = "prism"
     feature_dims: tuple[int, int] = (17, 8)
     feature_embedding: str = "none"
+    feature_input_norm: bool = False
     shared_encoder: bool = False
     d_interaction: int = 64
     d_environment: int = 32

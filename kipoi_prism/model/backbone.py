@@ -124,9 +124,11 @@ class FeatureBackbone(nn.Module):
         hidden = config.element_dim
 
         def element(n_in: int) -> nn.Module:
+            norm = [nn.BatchNorm1d(n_in)] if config.feature_input_norm else []
             embedding, width = embedding_layers(config.feature_embedding, n_in)
             return nn.Sequential(
-                *embedding, nn.Linear(width, hidden), nn.ReLU(), nn.Dropout(config.dropout / 3),
+                *norm, *embedding, nn.Linear(width, hidden), nn.ReLU(),
+                nn.Dropout(config.dropout / 3),
                 nn.Linear(hidden, hidden), nn.ReLU(),
             )  # fmt: skip
 
