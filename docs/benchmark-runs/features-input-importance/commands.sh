@@ -21,3 +21,16 @@ python benchmarks/input_importance.py --runs $R/dmatch-GM12878 $R/dmatch-HUVEC \
 python benchmarks/input_importance.py --runs $R/dmatch-seed1-GM12878 $R/dmatch-seed2-GM12878 \
     --gbm-results docs/benchmark-runs/features-distance-matched/dmatch-seed1-GM12878/results.csv \
     --data-dir /work/shared/data --repeats 5 --out gm-seeds12           # 273 s
+
+# The input-normalised fits of docs/benchmark-runs/features-input-norm (seed 0, six cell
+# lines), same script at 3b1a757 (clone /tmp/s21/clone3), 525 s. Check of the mechanism: with
+# its inputs normalised the network reads the distance as gradient boosting does (the
+# distance shuffle's cost to it rises). --gbm-results is the merged distance-matched run's
+# gradient-boosting rows with the input-normalised runs' full rows appended:
+#   python -c "import pandas as pd, glob; m = pd.read_csv('docs/benchmark-runs/features-distance-matched/merged/results.csv');
+#              n = [pd.read_csv(f) for f in sorted(glob.glob('/tmp/s21/runs/norm*/results.csv'))];
+#              pd.concat([m[m.row == 'gbm'], *[r[r.row == 'full'] for r in n]]).to_csv('/tmp/s21/norm-with-gbm.csv', index=False)"
+R=/tmp/s21/runs
+python benchmarks/input_importance.py --runs $R/norm-GM12878 $R/norm-HUVEC $R/norm-seed0-HeLa-S3 \
+    $R/norm-seed0-IMR90 $R/norm-seed0-K562 $R/norm-seed0-NHEK --gbm-results /tmp/s21/norm-with-gbm.csv \
+    --data-dir /work/shared/data --repeats 5 --kinds group --out norm-seed0-six          # 525 s
