@@ -320,6 +320,7 @@ def test_git_commit_says_when_the_tree_differs_from_its_commit(tmp_path, monkeyp
         "features-seeds-periodic/merged-periodic",
         "features-seeds-periodic/merged-ablation",
         "features-distance-matched/merged",
+        "features-input-norm/merged",
         "sequence",
         "sequence-gpu",
         "sequence-4x",

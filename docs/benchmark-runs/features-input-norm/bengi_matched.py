@@ -4,6 +4,7 @@ python bengi_matched.py WEIGHTS_A WEIGHTS_B: each scores every BENGI feature tab
 benchmark's transfer rows do (marks ranked within the table's cell line, a support set of
 32 pairs, seed 0); prints plain and distance-matched AUPR per table for both.
 """
+
 import sys
 from pathlib import Path
 
@@ -22,8 +23,14 @@ for path in sorted(Path("/work/shared/data/bengi/features").glob("BENGI.*.tsv.gz
     y, d = test["label"].to_numpy(), test["distance"].to_numpy(float)
     for name, weights in models.items():
         p = feature_probabilities(weights, test, 0)
-        rows.append({"table": path.name.split(".targetfinder")[0], "model": name,
-                     "aupr": aupr(y, p), "matched": distance_matched_aupr(y, p, d)})
+        rows.append(
+            {
+                "table": path.name.split(".targetfinder")[0],
+                "model": name,
+                "aupr": aupr(y, p),
+                "matched": distance_matched_aupr(y, p, d),
+            }
+        )
 table = pd.DataFrame(rows).pivot(index="table", columns="model", values=["aupr", "matched"])
 print(table.round(4).to_markdown())
 print(table.mean().round(4).to_string())

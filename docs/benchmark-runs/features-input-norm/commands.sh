@@ -26,3 +26,14 @@ $PY $COMMON --seeds 2 --held-out GM12878 --out /tmp/s21/runs/norm-seed2-GM12878 
 # merged (the six seed-0 runs):
 kipoi-prism benchmark --merge norm-seed0-GM12878 norm-seed0-HUVEC norm-seed0-HeLa-S3 \
     norm-seed0-IMR90 norm-seed0-K562 norm-seed0-NHEK --out merged   # lam_T_trajectories.png removed
+
+# TargetFinder -> BENGI: the chromatin model's recipe (scripts/train_chromatin_weights.sh
+# step 1) with the inputs normalised, network only (compare with docs/benchmark-runs/chromatin,
+# whose full row is the shipped prism-energy-chromatin), clone /tmp/s21/clone3, nice 5:
+$PY benchmark --full --tracks features --transfer-only --seeds 0 --threads 1 --data-dir /work/shared/data \
+    --normalise rank --feature-rows full --feature-baselines distance \
+    --set model.feature_input_norm=true --out /tmp/s21/runs/norm-bengi-rank          # norm-bengi-rank, 554 s
+# Distance-matched AUPR of both on the seven BENGI tables (that run predates the column);
+# /tmp/s21/bengi_matched.py is kept here as bengi_matched.py (reads /work/shared/data; the shipped weights reproduce the chromatin run's full row):
+cd /tmp/s21/clone3 && PYTHONPATH=. python /tmp/s21/bengi_matched.py kipoi_prism/weights/prism-energy-chromatin.pt \
+    /tmp/s21/runs/norm-bengi-rank/runs/bengi-full-seed0/weights.pt > bengi-matched.md    # about 4 min
