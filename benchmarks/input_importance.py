@@ -30,6 +30,7 @@ import json
 import shlex
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -89,7 +90,11 @@ class Scorers:
 
 
 def importance(
-    test: pd.DataFrame, score: Scorers, repeats: int, seed: int, kinds=("group", "mark")
+    test: pd.DataFrame,
+    score: Callable[[pd.DataFrame], dict[str, np.ndarray]],
+    repeats: int,
+    seed: int,
+    kinds=("group", "mark"),
 ) -> pd.DataFrame:
     """One row per model and group of the ``kinds`` asked for: base AUPRs, mean AUPR lost
     over ``repeats`` shuffles and its standard error (the same shuffles for both models)."""
@@ -123,7 +128,9 @@ def importance(
 
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
     """Per cell line, seed and group: AUPR lost by each model and gradient boosting's excess
-    (its loss minus the network's, SE of the two combined)."""
+    (its loss minus the network's). ``excess_se`` combines the two SEs as if independent;
+    the shuffles are shared, so where the two losses move together it overstates the SE of
+    the paired difference (conservative)."""
     keys = ["held_out", "seed", "group"]
     wide = table.pivot_table(index=keys, columns="model",
                              values=["aupr_lost", "aupr_lost_se"], sort=False,
