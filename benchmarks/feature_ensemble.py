@@ -53,16 +53,50 @@ from kipoi_prism.model.weights import load_weights  # noqa: E402
 FIT = re.compile(r"^feat-(?P<row>[^-]+)-(?P<cell>.+)-seed(?P<seed>\d+)$")
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_run_arguments(parser: argparse.ArgumentParser, row_help: str) -> None:
+    """``--runs``, ``--row``, ``--gbm-results`` and ``--data-dir``: a benchmark run's network
+    fits and gradient boosting's settings (shared with ``benchmarks/input_importance.py``)."""
     parser.add_argument("--runs", nargs="+", type=Path, required=True,
                         help="benchmark runs holding runs/feat-<row>-<cell>-seed<k>")  # fmt: skip
-    parser.add_argument("--row", default="full", help="network row to ensemble (default full)")
+    parser.add_argument("--row", default="full", help=row_help)
     parser.add_argument("--gbm-results", type=Path, required=True,
                         help="results.csv with gradient boosting's chosen settings")  # fmt: skip
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
-    parser.add_argument("--bootstrap", type=int, default=500, help="resamples (default 500)")
     parser.add_argument("--threads", type=int, default=1)
+
+
+def open_runs(args: argparse.Namespace):
+    """What both scripts read first: ``(start time, commit, fits, the feature-track rows of
+    --gbm-results, the runs' benchmark settings, the TargetFinder tables)``; torch set to
+    ``--threads``."""
+    import torch
+
+    torch.set_num_threads(args.threads)
+    start = time.time()
+    commit = git_commit(Path(__file__).resolve().parents[1])  # the code that runs, read first
+    fits = find_fits(args.runs, args.row)
+    recorded = pd.read_csv(args.gbm_results)
+    config = run_config(args.runs)
+    frame = load_targetfinder(config, args.data_dir)
+    return start, commit, fits, recorded[recorded["track"] == "features"], config, frame
+
+
+def finish_run(out: Path, argv: list[str] | None, commit: str, start: float, fits,
+               markdown: str) -> None:  # fmt: skip
+    """Write ``out/run.json`` (command, commit, wall time, the fits read), then print the
+    run's table and the command that made it."""
+    command = "python " + shlex.join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
+    meta = {"command": command, "commit": commit, "wall_s": round(time.time() - start, 1),
+            "fits": {c: [[s, str(p)] for s, p in m] for c, m in fits.items()}}  # fmt: skip
+    write_text(out / "run.json", json.dumps(meta, indent=2) + "\n")
+    print(markdown)
+    print(f"{command}\ncommit {commit}, {meta['wall_s']} s")
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_run_arguments(parser, "network row to ensemble (default full)")
+    parser.add_argument("--bootstrap", type=int, default=500, help="resamples (default 500)")
     parser.add_argument("--out", type=Path, required=True)
     return parser.parse_args(argv)
 
@@ -142,16 +176,8 @@ def evaluate_cell(
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    import torch
-
-    torch.set_num_threads(args.threads)
-    start = time.time()
-    commit = git_commit(Path(__file__).resolve().parents[1])  # the code that runs, read first
-    fits = find_fits(args.runs, args.row)
-    recorded = pd.read_csv(args.gbm_results)
-    recorded = recorded[(recorded["track"] == "features") & (recorded["row"] == "gbm")]
-    config = run_config(args.runs)
-    frame = load_targetfinder(config, args.data_dir)
+    start, commit, fits, recorded, config, frame = open_runs(args)
+    recorded = recorded[recorded["row"] == "gbm"]
     rows = []
     for cell, members in sorted(fits.items()):
         setting = recorded[recorded["held_out"] == cell]
@@ -168,14 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     write_text(args.out / "ensemble.csv", table.to_csv(index=False, float_format="%.4f"))
     markdown = table.to_markdown(index=False, floatfmt=".3f")
     write_text(args.out / "ensemble.md", markdown + "\n")
-    command = "python " + shlex.join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
-    meta = {"command": command, "commit": commit,
-            "wall_s": round(time.time() - start, 1),
-            "fits": {c: [[s, str(p)] for s, p in m] for c, m in fits.items()}}  # fmt: skip
-
-    write_text(args.out / "run.json", json.dumps(meta, indent=2) + "\n")
-    print(markdown)
-    print(f"{command}\ncommit {meta['commit']}, {meta['wall_s']} s")
+    finish_run(args.out, argv, commit, start, fits, markdown)
     return 0
 
 

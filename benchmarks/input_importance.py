@@ -26,10 +26,7 @@ line, fit seed, model and group. Nothing is typed: every number is measured in t
 from __future__ import annotations
 
 import argparse
-import json
-import shlex
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,16 +36,19 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # feature_ensemble's helpers
 
-from feature_ensemble import find_fits, refit_gbm, run_config  # noqa: E402
+from feature_ensemble import (  # noqa: E402
+    add_run_arguments,
+    finish_run,
+    open_runs,
+    refit_gbm,
+)
 
 from kipoi_prism.benchmark import features as tables  # noqa: E402
 from kipoi_prism.benchmark.feature_track import (  # noqa: E402
     feature_probabilities,
     leave_one_out,
-    load_targetfinder,
     recipe,
 )
-from kipoi_prism.benchmark.harness import git_commit  # noqa: E402
 from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.io.feature_inputs import MARKS, PLACES, model_inputs  # noqa: E402
 from kipoi_prism.metrics import aupr, distance_matched_aupr  # noqa: E402
@@ -146,17 +146,11 @@ def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", nargs="+", type=Path, required=True,
-                        help="benchmark runs holding runs/feat-<row>-<cell>-seed<k>")  # fmt: skip
-    parser.add_argument("--row", default="full", help="network row (default full)")
-    parser.add_argument("--gbm-results", type=Path, required=True,
-                        help="results.csv with gradient boosting's chosen settings")  # fmt: skip
-    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    add_run_arguments(parser, "network row (default full)")
     parser.add_argument("--repeats", type=int, default=5, help="shuffles per group (default 5)")
     parser.add_argument("--kinds", nargs="+", choices=("group", "mark"), default=["group", "mark"],
                         help="shuffle the place groups and distance, each mark, or both "
                         "(default both)")  # fmt: skip
-    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.repeats < 1:
@@ -166,16 +160,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    import torch
-
-    torch.set_num_threads(args.threads)
-    start = time.time()
-    commit = git_commit(Path(__file__).resolve().parents[1])  # the code that runs, read first
-    fits = find_fits(args.runs, args.row)
-    recorded = pd.read_csv(args.gbm_results)
-    recorded = recorded[recorded["track"] == "features"]
-    config = run_config(args.runs)
-    frame = load_targetfinder(config, args.data_dir)
+    start, commit, fits, recorded, config, frame = open_runs(args)
     parts, checks = [], []
     for cell, members in sorted(fits.items()):
         train, _, test = leave_one_out(frame, cell, config)
@@ -212,12 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         side_by_side(table).to_markdown(index=False, floatfmt=".4f"),
     ])  # fmt: skip
     write_text(args.out / "importance.md", markdown + "\n")
-    command = "python " + shlex.join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
-    meta = {"command": command, "commit": commit, "wall_s": round(time.time() - start, 1),
-            "fits": {c: [[s, str(p)] for s, p in m] for c, m in fits.items()}}  # fmt: skip
-    write_text(args.out / "run.json", json.dumps(meta, indent=2) + "\n")
-    print(markdown)
-    print(f"{command}\ncommit {commit}, {meta['wall_s']} s")
+    finish_run(args.out, argv, commit, start, fits, markdown)
     return 0
 
 
