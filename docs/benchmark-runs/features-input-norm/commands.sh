@@ -37,3 +37,9 @@ $PY benchmark --full --tracks features --transfer-only --seeds 0 --threads 1 --d
 # /tmp/s21/bengi_matched.py is kept here as bengi_matched.py (reads /work/shared/data; the shipped weights reproduce the chromatin run's full row):
 cd /tmp/s21/clone3 && PYTHONPATH=. python /tmp/s21/bengi_matched.py kipoi_prism/weights/prism-energy-chromatin.pt \
     /tmp/s21/runs/norm-bengi-rank/runs/bengi-full-seed0/weights.pt > bengi-matched.md    # about 4 min
+
+# Seed 1 on HUVEC (the other large gain at seed 0) and K562 (the one loss), after the
+# write-up above: is the HUVEC gain a seed's? Clone /tmp/s21/clone3 (3b1a757), two
+# processes of one thread, nice 5, the machine otherwise idle (/tmp/s21/norm3.sh CELL):
+$PY $COMMON --seeds 1 --held-out HUVEC --out /tmp/s21/runs/norm-seed1-HUVEC      # 149 s
+$PY $COMMON --seeds 1 --held-out K562 --out /tmp/s21/runs/norm-seed1-K562        # 171 s
