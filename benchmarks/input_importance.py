@@ -164,15 +164,17 @@ def main(argv: list[str] | None = None) -> int:
     parts, checks = [], []
     for cell, members in sorted(fits.items()):
         train, _, test = leave_one_out(frame, cell, config)
+        gbm_rows = recorded[(recorded["row"] == "gbm") & (recorded["held_out"] == cell)]
+        if gbm_rows.empty:
+            raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
+        refits = {}  # one refit per recorded setting, however many fits share it
         for seed, path in members:
-            gbm_rows = recorded[(recorded["row"] == "gbm") & (recorded["held_out"] == cell)]
-            if gbm_rows.empty:
-                raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
             same_seed = gbm_rows[gbm_rows["seed"] == seed]
             setting = (same_seed if len(same_seed) else gbm_rows).iloc[0]
+            if setting.name not in refits:
+                refits[setting.name] = refit_gbm(train, setting, config.normalise == "rank")
             print(f"{cell}, seed {seed}: {path}", flush=True)
-            score = Scorers(path, seed, refit_gbm(train, setting, config.normalise == "rank"),
-                            config)  # fmt: skip
+            score = Scorers(path, seed, refits[setting.name], config)
             part = importance(test, score, args.repeats, seed, args.kinds).assign(
                 held_out=cell, seed=seed
             )
