@@ -32,6 +32,17 @@ def test_unknown_rows_and_tracks_are_named():
         BenchmarkConfig(tracks=("sequence", "video"))
 
 
+def benchmark_script(name: str):
+    """``benchmarks/<name>.py`` loaded as a module."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
 @pytest.fixture(scope="module")
 def quick_run(shared_data, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("quick") / "bench"
@@ -174,12 +185,7 @@ def test_feature_ensemble_rescores_the_runs_fits_and_gradient_boosting_exactly(
 ):
     """benchmarks/feature_ensemble.py on the quick run: one member scores as the benchmark
     scored it, and gradient boosting refitted at its recorded setting reproduces its AUPR."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "feature_ensemble.py"
-    spec = importlib.util.spec_from_file_location("feature_ensemble", path)
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = benchmark_script("feature_ensemble")
     out = tmp_path / "ensemble"
     args = ["--runs", str(quick_run), "--gbm-results", str(quick_run / "results.csv"),
             "--data-dir", str(shared_data), "--out", str(out), "--threads", "1",
@@ -201,23 +207,13 @@ def test_feature_ensemble_rescores_the_runs_fits_and_gradient_boosting_exactly(
         script.find_fits([quick_run, quick_run], "full")
 
 
-def _input_importance_script():
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "input_importance.py"
-    spec = importlib.util.spec_from_file_location("input_importance", path)
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
-    return script
-
-
 def test_input_importance_rescores_the_runs_models_then_shuffles_each_group(
     quick_run, shared_data, tmp_path, capsys
 ):
     """benchmarks/input_importance.py on the quick run: the unshuffled network and the
     refitted gradient boosting score as the benchmark recorded; every group is shuffled for
     both models."""
-    script = _input_importance_script()
+    script = benchmark_script("input_importance")
     out = tmp_path / "importance"
     args = ["--runs", str(quick_run), "--gbm-results", str(quick_run / "results.csv"),
             "--data-dir", str(shared_data), "--out", str(out), "--repeats", "1",
@@ -243,7 +239,7 @@ def test_input_importance_charges_only_the_groups_a_model_reads():
     none when any mark is; shuffles move a group's columns together."""
     from kipoi_prism.io.feature_table import FEATURE_COLUMNS
 
-    script = _input_importance_script()
+    script = benchmark_script("input_importance")
     rng = np.random.default_rng(0)
     n = 400
     test = pd.DataFrame(rng.random((n, len(FEATURE_COLUMNS))), columns=FEATURE_COLUMNS)
