@@ -9,12 +9,21 @@ that cell line (``--gbm-results``: a ``results.csv`` with ``gbm_learning_rate``,
 checked against the recorded one, so both models are scored on the same pairs and a paired
 bootstrap gives the interval of their difference (``--bootstrap``, 500 resamples).
 
+With ``--transfer`` the members are the runs' TargetFinder -> BENGI fits
+(``runs/bengi-<row>-seed<k>/weights.pt``, and any ``--weights`` file, e.g. the shipped
+chromatin model, as a seed-0 member), every transfer table (the BENGI tables and the runs'
+``--extra-test`` tables) is a held-out table, and gradient boosting is refitted once on every
+TargetFinder training pair at the setting its transfer rows record.
+
 Prints and writes (``--out``: ``ensemble.csv``, ``ensemble.md``, ``run.json`` with the
-command, commit and wall time) one row per held-out cell line and a mean row. Nothing is
-typed: every number is measured in the run.
+command, commit and wall time) one row per held-out cell line (or table) and a mean row.
+Nothing is typed: every number is measured in the run.
 
     python benchmarks/feature_ensemble.py --runs results/eq-* results/seed1-* \\
         --gbm-results docs/benchmark-runs/features-equal-data/results.csv --out results/ensemble
+    python benchmarks/feature_ensemble.py --transfer --runs results/bengi-norm \\
+        --weights kipoi_prism/weights/prism-energy-chromatin.pt \\
+        --gbm-results docs/benchmark-runs/chromatin/results.csv --out results/ensemble-bengi
 """
 
 from __future__ import annotations
@@ -39,8 +48,9 @@ from kipoi_prism.benchmark.feature_track import (  # noqa: E402
     feature_probabilities,
     leave_one_out,
     load_targetfinder,
+    transfer_tables,
 )
-from kipoi_prism.benchmark.harness import PROFILES, git_commit  # noqa: E402
+from kipoi_prism.benchmark.harness import PROFILES, chromosome_split, git_commit  # noqa: E402
 from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.metrics import (  # noqa: E402
     aupr,
@@ -51,6 +61,8 @@ from kipoi_prism.metrics import (  # noqa: E402
 from kipoi_prism.model.weights import load_weights  # noqa: E402
 
 FIT = re.compile(r"^feat-(?P<row>[^-]+)-(?P<cell>.+)-seed(?P<seed>\d+)$")
+TRANSFER_FIT = re.compile(r"^bengi-(?P<row>[^-]+)-seed(?P<seed>\d+)$")
+TRANSFER = "transfer"  # the key of the TargetFinder -> BENGI fits in find_fits' answer
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, row_help: str) -> None:
@@ -65,20 +77,21 @@ def add_run_arguments(parser: argparse.ArgumentParser, row_help: str) -> None:
     parser.add_argument("--threads", type=int, default=1)
 
 
-def open_runs(args: argparse.Namespace):
+def open_runs(args: argparse.Namespace, transfer: bool = False):
     """What both scripts read first: ``(start time, commit, fits, the feature-track rows of
     --gbm-results, the runs' benchmark settings, the TargetFinder tables)``; torch set to
-    ``--threads``."""
+    ``--threads``. With ``transfer``: the TargetFinder -> BENGI fits and rows."""
     import torch
 
     torch.set_num_threads(args.threads)
     start = time.time()
     commit = git_commit(Path(__file__).resolve().parents[1])  # the code that runs, read first
-    fits = find_fits(args.runs, args.row)
+    fits = find_fits(args.runs, args.row, transfer)
     recorded = pd.read_csv(args.gbm_results)
-    config = run_config(args.runs)
+    config = run_config(args.runs, transfer)
     frame = load_targetfinder(config, args.data_dir)
-    return start, commit, fits, recorded[recorded["track"] == "features"], config, frame
+    track = "features-bengi" if transfer else "features"
+    return start, commit, fits, recorded[recorded["track"] == track], config, frame
 
 
 def finish_run(out: Path, argv: list[str] | None, commit: str, start: float, fits,
@@ -97,32 +110,50 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_run_arguments(parser, "network row to ensemble (default full)")
     parser.add_argument("--bootstrap", type=int, default=500, help="resamples (default 500)")
+    parser.add_argument("--transfer", action="store_true",
+                        help="the TargetFinder -> BENGI fits, on the BENGI tables")  # fmt: skip
+    parser.add_argument("--weights", nargs="+", type=Path, default=[],
+                        help="with --transfer: more members, weights files (seed 0)")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.weights and not args.transfer:
+        parser.error("--weights needs --transfer")
+    missing = [str(path) for path in args.weights if not path.is_file()]
+    if missing:
+        parser.error(f"--weights: no such file: {', '.join(missing)}")
+    return args
 
 
-def find_fits(folders: list[Path], row: str) -> dict[str, list[tuple[int, Path]]]:
+def find_fits(
+    folders: list[Path], row: str, transfer: bool = False
+) -> dict[str, list[tuple[int, Path]]]:
     """``{cell line: [(seed, weights.pt), ...]}`` of ``row``'s fits under ``folders``, in the
     order given (fits of one seed from different runs, e.g. two architectures, are separate
-    members); a folder given twice is an error (its fits would count twice)."""
+    members); with ``transfer``, ``{TRANSFER: [...]}`` of the TargetFinder -> BENGI fits. A
+    folder given twice is an error (its fits would count twice)."""
     fits: dict[str, list[tuple[int, Path]]] = {}
     resolved = [folder.resolve() for folder in folders]
     if len(set(resolved)) < len(resolved):
         raise SystemExit("a --runs folder is given twice (its fits would count twice)")
+    pattern, glob = (TRANSFER_FIT, "bengi-*") if transfer else (FIT, "feat-*")
     for folder in folders:
-        for path in sorted((folder / "runs").glob("feat-*/weights.pt")):
-            match = FIT.match(path.parent.name)
+        for path in sorted((folder / "runs").glob(f"{glob}/weights.pt")):
+            match = pattern.match(path.parent.name)
             if match and match["row"] == row:
-                fits.setdefault(match["cell"], []).append((int(match["seed"]), path))
+                cell = TRANSFER if transfer else match["cell"]
+                fits.setdefault(cell, []).append((int(match["seed"]), path))
     if not fits:
-        raise SystemExit(f"no runs/feat-{row}-<cell>-seed<k>/weights.pt under the --runs folders")
+        name = f"bengi-{row}-seed<k>" if transfer else f"feat-{row}-<cell>-seed<k>"
+        raise SystemExit(f"no runs/{name}/weights.pt under the --runs folders")
     return fits
 
 
-def run_config(folders: list[Path]):
+def run_config(folders: list[Path], transfer: bool = False):
     """The benchmark settings the runs share (cell lines, validation chromosomes, marks'
-    normalisation), from their ``run.json``; runs that differ in them are refused."""
+    normalisation; with ``transfer`` also the BENGI and extra test tables), from their
+    ``run.json``; runs that differ in them are refused."""
     keys = ("cell_lines", "val_chromosomes", "normalise")
+    keys += ("bengi", "extra_test") if transfer else ()
     seen = {}
     for folder in folders:
         recorded = json.loads((folder / "run.json").read_text())["config"]
@@ -142,26 +173,18 @@ def refit_gbm(train: pd.DataFrame, recorded: pd.Series, ranked: bool) -> Gradien
     )  # fmt: skip
 
 
-def evaluate_cell(
-    cell: str, members: list[tuple[int, Path]], frame, recorded, config, n_boot: int
-) -> dict:
-    """One held-out cell line: members, their mean, gradient boosting and the paired difference."""
-    train, _, test = leave_one_out(frame, cell, config)
-    labels = test["label"].to_numpy()
-    member_scores = [
-        feature_probabilities(load_weights(path), test, seed) for seed, path in members
-    ]
-    ensemble = np.mean(member_scores, axis=0)
-    ranked = config.normalise == "rank"
-    model = refit_gbm(train, recorded, ranked)
-    gbm = model.predict_proba(tables.feature_matrix(test, ranked))
-    member_aupr = [aupr(labels, s) for s in member_scores]
+def compare(held_out: str, labels: np.ndarray, members: list[tuple[int, np.ndarray]],
+            gbm: np.ndarray, recorded: pd.Series, n_boot: int) -> dict:  # fmt: skip
+    """One held-out table: the members' scores, their mean, gradient boosting's and the
+    paired difference."""
+    ensemble = np.mean([scores for _, scores in members], axis=0)
+    member_aupr = [aupr(labels, scores) for _, scores in members]
     low, high = bootstrap_interval(labels, ensemble, n_boot=n_boot)
     g_low, g_high = bootstrap_interval(labels, gbm, n_boot=n_boot)
     difference, d_low, d_high = paired_bootstrap_difference(labels, ensemble, gbm, n_boot=n_boot)
     verdict = "win" if d_low > 0 else "loss" if d_high < 0 else "level"
     return {
-        "held_out": cell, "pairs": len(test), "positives": int(labels.sum()),
+        "held_out": held_out, "pairs": len(labels), "positives": int(labels.sum()),
         "seeds": ",".join(str(seed) for seed, _ in members),
         "member_aupr_mean": np.mean(member_aupr),
         "member_aupr_sd": np.std(member_aupr, ddof=1) if len(member_aupr) > 1 else np.nan,
@@ -174,17 +197,56 @@ def evaluate_cell(
     }  # fmt: skip
 
 
+def evaluate_cell(
+    cell: str, members: list[tuple[int, Path]], frame, recorded, config, n_boot: int
+) -> dict:
+    """One held-out cell line: members, their mean, gradient boosting and the paired difference."""
+    train, _, test = leave_one_out(frame, cell, config)
+    scores = [(seed, feature_probabilities(load_weights(path), test, seed))
+              for seed, path in members]  # fmt: skip
+    ranked = config.normalise == "rank"
+    gbm = refit_gbm(train, recorded, ranked).predict_proba(tables.feature_matrix(test, ranked))
+    return compare(cell, test["label"].to_numpy(), scores, gbm, recorded, n_boot)
+
+
+def evaluate_transfer(members: list[tuple[int, Path]], frame, recorded: pd.DataFrame, config,
+                      data_dir: Path, n_boot: int) -> list[dict]:  # fmt: skip
+    """Every transfer table: the members trained on every TargetFinder cell line, and
+    gradient boosting refitted once on their training pairs at its recorded setting."""
+    train, _ = chromosome_split(frame, config.val_chromosomes, "enhancer_chrom")
+    ranked = config.normalise == "rank"
+    model = refit_gbm(train, recorded.iloc[0], ranked)
+    bundles = [(seed, load_weights(path)) for seed, path in members]
+    rows = []
+    for name, test in transfer_tables(config, data_dir).items():
+        setting = recorded[recorded["held_out"] == name]
+        if setting.empty:
+            raise SystemExit(f"--gbm-results: no gradient-boosting row for {name}")
+        print(f"{name}: {len(members)} fits", flush=True)
+        scores = [(seed, feature_probabilities(bundle, test, seed)) for seed, bundle in bundles]
+        gbm = model.predict_proba(tables.feature_matrix(test, ranked))
+        rows.append(compare(name, test["label"].to_numpy(), scores, gbm, setting.iloc[0], n_boot))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    start, commit, fits, recorded, config, frame = open_runs(args)
+    start, commit, fits, recorded, config, frame = open_runs(args, args.transfer)
     recorded = recorded[recorded["row"] == "gbm"]
-    rows = []
-    for cell, members in sorted(fits.items()):
-        setting = recorded[recorded["held_out"] == cell]
-        if setting.empty:
-            raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
-        print(f"{cell}: {len(members)} fits (seeds {[seed for seed, _ in members]})", flush=True)
-        rows.append(evaluate_cell(cell, members, frame, setting.iloc[0], config, args.bootstrap))
+    if args.transfer:
+        members = [*fits[TRANSFER], *((0, path) for path in args.weights)]
+        fits = {TRANSFER: members}
+        rows = evaluate_transfer(members, frame, recorded, config, args.data_dir, args.bootstrap)
+    else:
+        rows = []
+        for cell, members in sorted(fits.items()):
+            setting = recorded[recorded["held_out"] == cell]
+            if setting.empty:
+                raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
+            print(f"{cell}: {len(members)} fits (seeds {[seed for seed, _ in members]})",
+                  flush=True)  # fmt: skip
+            rows.append(evaluate_cell(cell, members, frame, setting.iloc[0], config,
+                                      args.bootstrap))  # fmt: skip
     table = pd.DataFrame(rows)
     mean = table.select_dtypes("number").mean().to_dict()
     table = pd.concat([table, pd.DataFrame([{**mean, "held_out": "mean", "verdict":

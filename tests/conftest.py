@@ -46,6 +46,19 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture
+def extra_table(shared_data, tmp_path) -> Path:
+    """300 rows of a BENGI feature table under another cell line's name (an extra test table)."""
+    import pandas as pd
+
+    source = shared_data / "bengi" / "features"
+    frame = pd.read_csv(source / "BENGI.NHEK.HiC-Benchmark.v3.targetfinder_features.tsv.gz",
+                        sep="\t", nrows=300)  # fmt: skip
+    path = tmp_path / "BENGI.HMEC.HiC-Benchmark.v3.targetfinder_features.tsv.gz"
+    frame.to_csv(path, sep="\t", index=False)
+    return path
+
+
 def write_fasta(path: Path, sequences: dict[str, str], line_width: int = 60) -> Path:
     """Write a FASTA with fixed line width."""
     with open(path, "w") as handle:

@@ -207,6 +207,40 @@ def test_feature_ensemble_rescores_the_runs_fits_and_gradient_boosting_exactly(
         script.find_fits([quick_run, quick_run], "full")
 
 
+def test_feature_ensemble_transfer_rescores_the_bengi_fits_and_gradient_boosting(
+    shared_data, extra_table, tmp_path, capsys
+):
+    """--transfer: the TargetFinder -> BENGI fit (and a --weights file) score each transfer
+    table as the run did, and gradient boosting refitted on every training pair reproduces
+    its recorded AUPR."""
+    run = tmp_path / "bench"
+    assert main(["--quiet", "benchmark", "--tracks", "features", "--transfer-only",
+                 "--feature-rows", "task_only", "--feature-pairs-per-cell-line", "60",
+                 "--feature-max-epochs", "1", "--feature-baselines", "gbm", "--no-bengi",
+                 "--extra-test", str(extra_table), "--data-dir", str(shared_data),
+                 "--out", str(run), "--threads", "1"]) == 0  # fmt: skip
+    fit = run / "runs" / "bengi-task_only-seed0" / "weights.pt"
+    script = benchmark_script("feature_ensemble")
+    out = tmp_path / "ensemble"
+    args = ["--transfer", "--runs", str(run), "--row", "task_only", "--weights", str(fit),
+            "--gbm-results", str(run / "results.csv"), "--data-dir", str(shared_data),
+            "--out", str(out), "--bootstrap", "20"]  # fmt: skip
+    assert script.main(args) == 0
+    table = pd.read_csv(out / "ensemble.csv", dtype={"seeds": str}).set_index("held_out")
+    recorded = pd.read_csv(run / "results.csv").set_index("row")["aupr"]
+    row = table.loc["BENGI HMEC.HiC-Benchmark"]
+    assert row["seeds"] == "0,0" and row["pairs"] == 300  # the run's fit, then --weights
+    assert row["member_aupr_mean"] == pytest.approx(recorded["task_only"], abs=1e-4)
+    assert row["ensemble_aupr"] == pytest.approx(recorded["task_only"], abs=1e-4)
+    assert row["gbm_aupr"] == pytest.approx(recorded["gbm"], abs=1e-4)
+    assert "BENGI HMEC.HiC-Benchmark" in capsys.readouterr().out
+    with pytest.raises(SystemExit, match="no runs/bengi-full-seed<k>"):
+        script.find_fits([run], "full", transfer=True)
+    with pytest.raises(SystemExit):
+        script.parse_args(["--runs", str(run), "--gbm-results", "x", "--out", "y",
+                           "--weights", str(fit)])  # fmt: skip
+
+
 def test_input_importance_rescores_the_runs_models_then_shuffles_each_group(
     quick_run, shared_data, tmp_path, capsys
 ):

@@ -162,17 +162,6 @@ def test_table_names():
     assert tables.table_name("other.csv") == "other"
 
 
-@pytest.fixture
-def extra_table(shared_data, tmp_path):
-    """300 rows of a BENGI feature table under another cell line's name."""
-    source = shared_data / "bengi" / "features"
-    frame = pd.read_csv(source / "BENGI.NHEK.HiC-Benchmark.v3.targetfinder_features.tsv.gz",
-                        sep="\t", nrows=300)  # fmt: skip
-    path = tmp_path / "BENGI.HMEC.HiC-Benchmark.v3.targetfinder_features.tsv.gz"
-    frame.to_csv(path, sep="\t", index=False)
-    return path
-
-
 def test_extra_test_tables_are_scored_by_the_models_trained_on_every_cell_line(
     shared_data, extra_table, tmp_path
 ):
