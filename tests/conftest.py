@@ -1,13 +1,14 @@
 """Shared test fixtures.
 
 kipoi writes ``~/.kipoi/config.yaml`` when it is imported, so HOME points at a temporary
-folder for the whole session before anything imports kipoi; the user's own HOME is never
-touched.
+folder for the whole session before anything imports kipoi, and the folder is removed when
+the session ends; the user's own HOME is never touched.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -25,6 +26,11 @@ DATA = TESTS / "data"
 pytest_plugins = ["predict_helpers"]
 
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+def pytest_unconfigure(config):
+    """The session's HOME (kipoi's config, model sources) goes with the session."""
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(config, items):
