@@ -77,16 +77,19 @@ def add_run_arguments(parser: argparse.ArgumentParser, row_help: str) -> None:
     parser.add_argument("--threads", type=int, default=1)
 
 
-def open_runs(args: argparse.Namespace, transfer: bool = False):
+def open_runs(args: argparse.Namespace, transfer: bool = False, weights: list[Path] = ()):
     """What both scripts read first: ``(start time, commit, fits, the feature-track rows of
     --gbm-results, the runs' benchmark settings, the TargetFinder tables)``; torch set to
-    ``--threads``. With ``transfer``: the TargetFinder -> BENGI fits and rows."""
+    ``--threads``. With ``transfer``: the TargetFinder -> BENGI fits, then the ``weights``
+    files as seed-0 members, and the transfer rows."""
     import torch
 
     torch.set_num_threads(args.threads)
     start = time.time()
     commit = git_commit(Path(__file__).resolve().parents[1])  # the code that runs, read first
-    fits = find_fits(args.runs, args.row, transfer)
+    fits = find_fits(args.runs, args.row, transfer, required=not weights)
+    if transfer:
+        fits = {TRANSFER: [*fits.get(TRANSFER, []), *((0, path) for path in weights)]}
     recorded = pd.read_csv(args.gbm_results)
     config = run_config(args.runs, transfer)
     frame = load_targetfinder(config, args.data_dir)
@@ -113,7 +116,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--transfer", action="store_true",
                         help="the TargetFinder -> BENGI fits, on the BENGI tables")  # fmt: skip
     parser.add_argument("--weights", nargs="+", type=Path, default=[],
-                        help="with --transfer: more members, weights files (seed 0)")  # fmt: skip
+                        help="with --transfer: more members, weights files (seed 0); the "
+                        "--runs then give the settings and may hold no fits")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.weights and not args.transfer:
@@ -125,12 +129,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def find_fits(
-    folders: list[Path], row: str, transfer: bool = False
+    folders: list[Path], row: str, transfer: bool = False, required: bool = True
 ) -> dict[str, list[tuple[int, Path]]]:
     """``{cell line: [(seed, weights.pt), ...]}`` of ``row``'s fits under ``folders``, in the
     order given (fits of one seed from different runs, e.g. two architectures, are separate
     members); with ``transfer``, ``{TRANSFER: [...]}`` of the TargetFinder -> BENGI fits. A
-    folder given twice is an error (its fits would count twice)."""
+    folder given twice is an error (its fits would count twice), and so is finding none
+    where ``required``."""
     fits: dict[str, list[tuple[int, Path]]] = {}
     resolved = [folder.resolve() for folder in folders]
     if len(set(resolved)) < len(resolved):
@@ -142,7 +147,7 @@ def find_fits(
             if match and match["row"] == row:
                 cell = TRANSFER if transfer else match["cell"]
                 fits.setdefault(cell, []).append((int(match["seed"]), path))
-    if not fits:
+    if required and not fits:
         name = f"bengi-{row}-seed<k>" if transfer else f"feat-{row}-<cell>-seed<k>"
         raise SystemExit(f"no runs/{name}/weights.pt under the --runs folders")
     return fits
@@ -231,12 +236,11 @@ def evaluate_transfer(members: list[tuple[int, Path]], frame, recorded: pd.DataF
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    start, commit, fits, recorded, config, frame = open_runs(args, args.transfer)
+    start, commit, fits, recorded, config, frame = open_runs(args, args.transfer, args.weights)
     recorded = recorded[recorded["row"] == "gbm"]
     if args.transfer:
-        members = [*fits[TRANSFER], *((0, path) for path in args.weights)]
-        fits = {TRANSFER: members}
-        rows = evaluate_transfer(members, frame, recorded, config, args.data_dir, args.bootstrap)
+        rows = evaluate_transfer(fits[TRANSFER], frame, recorded, config, args.data_dir,
+                                 args.bootstrap)  # fmt: skip
     else:
         rows = []
         for cell, members in sorted(fits.items()):

@@ -236,6 +236,13 @@ def test_feature_ensemble_transfer_rescores_the_bengi_fits_and_gradient_boosting
     assert "BENGI HMEC.HiC-Benchmark" in capsys.readouterr().out
     with pytest.raises(SystemExit, match="no runs/bengi-full-seed<k>"):
         script.find_fits([run], "full", transfer=True)
+    alone = tmp_path / "alone"  # the run gives the settings; the --weights file is the member
+    alone_args = ["--transfer", "--runs", str(run), "--row", "full", "--weights", str(fit),
+                  *args[7:11], "--out", str(alone), "--bootstrap", "20"]  # fmt: skip
+    assert script.main(alone_args) == 0
+    row = pd.read_csv(alone / "ensemble.csv", dtype={"seeds": str}).iloc[0]
+    assert row["seeds"] == "0" and row["ensemble_aupr"] == pytest.approx(recorded["task_only"],
+                                                                         abs=1e-4)  # fmt: skip
     with pytest.raises(SystemExit):
         script.parse_args(["--runs", str(run), "--gbm-results", "x", "--out", "y",
                            "--weights", str(fit)])  # fmt: skip
