@@ -51,6 +51,7 @@ from kipoi_prism.benchmark.feature_track import (  # noqa: E402
     transfer_tables,
 )
 from kipoi_prism.benchmark.harness import PROFILES, chromosome_split, git_commit  # noqa: E402
+from kipoi_prism.config.benchmark import NORMALISATIONS  # noqa: E402
 from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.metrics import (  # noqa: E402
     aupr,
@@ -118,10 +119,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--weights", nargs="+", type=Path, default=[],
                         help="with --transfer: more members, weights files (seed 0); the "
                         "--runs then give the settings and may hold no fits")  # fmt: skip
+    parser.add_argument("--gbm-normalise", choices=NORMALISATIONS,
+                        help="with --transfer: gradient boosting's marks normalised so "
+                        "(default: as the runs'), its setting from --gbm-results")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    if args.weights and not args.transfer:
-        parser.error("--weights needs --transfer")
+    if (args.weights or args.gbm_normalise) and not args.transfer:
+        parser.error("--weights and --gbm-normalise need --transfer")
     missing = [str(path) for path in args.weights if not path.is_file()]
     if missing:
         parser.error(f"--weights: no such file: {', '.join(missing)}")
@@ -214,23 +218,35 @@ def evaluate_cell(
     return compare(cell, test["label"].to_numpy(), scores, gbm, recorded, n_boot)
 
 
-def evaluate_transfer(members: list[tuple[int, Path]], frame, recorded: pd.DataFrame, config,
-                      data_dir: Path, n_boot: int) -> list[dict]:  # fmt: skip
+def evaluate_transfer(
+    members: list[tuple[int, Path]], frame, recorded: pd.DataFrame, config, data_dir: Path,
+    n_boot: int, gbm_normalise: str | None = None,
+) -> list[dict]:  # fmt: skip
     """Every transfer table: the members trained on every TargetFinder cell line, and
-    gradient boosting refitted once on their training pairs at its recorded setting."""
-    train, _ = chromosome_split(frame, config.val_chromosomes, "enhancer_chrom")
-    ranked = config.normalise == "rank"
+    gradient boosting refitted once on their training pairs at its recorded setting (the
+    lowest seed's), its marks normalised as ``gbm_normalise`` says (default: as the runs')."""
+    tests = transfer_tables(config, data_dir)
+    gbm_config, gbm_frame, gbm_tests = config, frame, tests
+    if gbm_normalise not in (None, config.normalise):
+        gbm_config = dataclasses.replace(config, normalise=gbm_normalise)
+        gbm_frame = load_targetfinder(gbm_config, data_dir)
+        gbm_tests = transfer_tables(gbm_config, data_dir)
+    train, _ = chromosome_split(gbm_frame, config.val_chromosomes, "enhancer_chrom")
+    ranked = gbm_config.normalise == "rank"
+    recorded = recorded[recorded["seed"] == recorded["seed"].min()]
     model = refit_gbm(train, recorded.iloc[0], ranked)
     bundles = [(seed, load_weights(path)) for seed, path in members]
     rows = []
-    for name, test in transfer_tables(config, data_dir).items():
+    for name, test in tests.items():
         setting = recorded[recorded["held_out"] == name]
         if setting.empty:
             raise SystemExit(f"--gbm-results: no gradient-boosting row for {name}")
         print(f"{name}: {len(members)} fits", flush=True)
+        labels = test["label"].to_numpy()
+        assert np.array_equal(labels, gbm_tests[name]["label"].to_numpy())  # the same pairs
         scores = [(seed, feature_probabilities(bundle, test, seed)) for seed, bundle in bundles]
-        gbm = model.predict_proba(tables.feature_matrix(test, ranked))
-        rows.append(compare(name, test["label"].to_numpy(), scores, gbm, setting.iloc[0], n_boot))
+        gbm = model.predict_proba(tables.feature_matrix(gbm_tests[name], ranked))
+        rows.append(compare(name, labels, scores, gbm, setting.iloc[0], n_boot))
     return rows
 
 
@@ -240,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     recorded = recorded[recorded["row"] == "gbm"]
     if args.transfer:
         rows = evaluate_transfer(fits[TRANSFER], frame, recorded, config, args.data_dir,
-                                 args.bootstrap)  # fmt: skip
+                                 args.bootstrap, args.gbm_normalise)  # fmt: skip
     else:
         rows = []
         for cell, members in sorted(fits.items()):

@@ -243,6 +243,12 @@ def test_feature_ensemble_transfer_rescores_the_bengi_fits_and_gradient_boosting
     row = pd.read_csv(alone / "ensemble.csv", dtype={"seeds": str}).iloc[0]
     assert row["seeds"] == "0" and row["ensemble_aupr"] == pytest.approx(recorded["task_only"],
                                                                          abs=1e-4)  # fmt: skip
+    ranked = tmp_path / "ranked"  # gradient boosting alone reads ranked marks
+    assert script.main([*alone_args[:-3], str(ranked), "--bootstrap", "20",
+                        "--gbm-normalise", "rank"]) == 0  # fmt: skip
+    other = pd.read_csv(ranked / "ensemble.csv").iloc[0]
+    assert other["ensemble_aupr"] == pytest.approx(row["ensemble_aupr"], abs=1e-6)
+    assert np.isfinite(other["gbm_aupr"]) and other["gbm_aupr"] != pytest.approx(row["gbm_aupr"])
     with pytest.raises(SystemExit):
         script.parse_args(["--runs", str(run), "--gbm-results", "x", "--out", "y",
                            "--weights", str(fit)])  # fmt: skip
