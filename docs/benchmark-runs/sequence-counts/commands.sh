@@ -196,3 +196,16 @@ COMMON="benchmark --full --tracks sequence --seeds $SEED --rows task_only --base
 BIG="--pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000 --max-epochs 12"
 nice -n 10 $PY $COMMON $BIG $AUG --held-out $CELL --out /tmp/s21/runs/random-aug-10x-seed$SEED-ep12-$CELL
 # random-augment-10x-seed1-ep12-GM12878 (5,209 s), random-augment-10x-seed1-ep12-HeLa-S3 (5,492 s)
+
+# ---- /tmp/s22/q.sh (clone /tmp/s22/clone at 32444b9), round 14
+# Goal 2: no new hypothesis; the measurement goal 2's mean needs: seed 1 on the two cell
+# lines it lacked (HUVEC, seed 0 0.128; K562, seed 0 0.058), exactly round 12's command, so
+# that the mean covers both seeds on all six. One thread, nice 10, beside the feature-track
+# ensembles of round 14:
+#   /tmp/s22/q.sh 1 6 HUVEC ;  /tmp/s22/q.sh 1 6 K562
+# where q.sh SEED EPOCHS CELL... runs, for each CELL,
+SEED=1
+COMMON="benchmark --full --tracks sequence --seeds $SEED --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16"
+BIG="--pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000 --max-epochs 6"
+nice -n 10 $PY $COMMON $BIG $AUG --held-out $CELL --out /tmp/s22/runs/random-aug-10x-seed$SEED-ep6-$CELL
+# random-augment-10x-seed1-HUVEC (3,755 s)
