@@ -67,8 +67,9 @@ TRANSFER = "transfer"  # the key of the TargetFinder -> BENGI fits in find_fits'
 
 
 def add_run_arguments(parser: argparse.ArgumentParser, row_help: str) -> None:
-    """``--runs``, ``--row``, ``--gbm-results`` and ``--data-dir``: a benchmark run's network
-    fits and gradient boosting's settings (shared with ``benchmarks/input_importance.py``)."""
+    """``--runs``, ``--row``, ``--gbm-results``, ``--data-dir``, ``--transfer`` and
+    ``--weights``: a benchmark run's network fits and gradient boosting's settings (shared
+    with ``benchmarks/input_importance.py``)."""
     parser.add_argument("--runs", nargs="+", type=Path, required=True,
                         help="benchmark runs holding runs/feat-<row>-<cell>-seed<k>")  # fmt: skip
     parser.add_argument("--row", default="full", help=row_help)
@@ -76,6 +77,20 @@ def add_run_arguments(parser: argparse.ArgumentParser, row_help: str) -> None:
                         help="results.csv with gradient boosting's chosen settings")  # fmt: skip
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--transfer", action="store_true",
+                        help="the TargetFinder -> BENGI fits, on the BENGI tables")  # fmt: skip
+    parser.add_argument("--weights", nargs="+", type=Path, default=[],
+                        help="with --transfer: more members, weights files (seed 0); the "
+                        "--runs then give the settings and may hold no fits")  # fmt: skip
+
+
+def check_run_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """What :func:`add_run_arguments` cannot check before parsing."""
+    if args.weights and not args.transfer:
+        parser.error("--weights needs --transfer")
+    missing = [str(path) for path in args.weights if not path.is_file()]
+    if missing:
+        parser.error(f"--weights: no such file: {', '.join(missing)}")
 
 
 def open_runs(args: argparse.Namespace, transfer: bool = False, weights: list[Path] = ()):
@@ -114,21 +129,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_run_arguments(parser, "network row to ensemble (default full)")
     parser.add_argument("--bootstrap", type=int, default=500, help="resamples (default 500)")
-    parser.add_argument("--transfer", action="store_true",
-                        help="the TargetFinder -> BENGI fits, on the BENGI tables")  # fmt: skip
-    parser.add_argument("--weights", nargs="+", type=Path, default=[],
-                        help="with --transfer: more members, weights files (seed 0); the "
-                        "--runs then give the settings and may hold no fits")  # fmt: skip
     parser.add_argument("--gbm-normalise", choices=NORMALISATIONS,
                         help="with --transfer: gradient boosting's marks normalised so "
                         "(default: as the runs'), its setting from --gbm-results")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    if (args.weights or args.gbm_normalise) and not args.transfer:
-        parser.error("--weights and --gbm-normalise need --transfer")
-    missing = [str(path) for path in args.weights if not path.is_file()]
-    if missing:
-        parser.error(f"--weights: no such file: {', '.join(missing)}")
+    check_run_arguments(parser, args)
+    if args.gbm_normalise and not args.transfer:
+        parser.error("--gbm-normalise needs --transfer")
     return args
 
 

@@ -15,12 +15,17 @@ marks
     each mark's three columns (enhancer, window, promoter).
 
 A group whose shuffle costs gradient boosting much more than the network is one gradient
-boosting reads and the network does not. Prints and writes (``--out``: ``importance.csv``,
+boosting reads and the network does not. With ``--transfer`` (and ``--weights``, as in
+``feature_ensemble.py``) the fits are the TargetFinder -> BENGI ones and the held-out tables
+the transfer tables. Prints and writes (``--out``: ``importance.csv``,
 ``importance.md``, ``run.json`` with the command, commit and wall time) one row per cell
 line, fit seed, model and group. Nothing is typed: every number is measured in the run.
 
     python benchmarks/input_importance.py --runs results/dmatch-GM12878 \\
         --gbm-results results/dmatch-GM12878/results.csv --out results/importance-GM12878
+    python benchmarks/input_importance.py --transfer --runs results/chromatin --row none \\
+        --weights kipoi_prism/weights/prism-energy-chromatin.pt --kinds group \\
+        --gbm-results results/chromatin/results.csv --out results/importance-bengi
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # feature_ensemble's helpers
 
 from feature_ensemble import (  # noqa: E402
+    TRANSFER,
     add_run_arguments,
+    check_run_arguments,
     finish_run,
     open_runs,
     refit_gbm,
@@ -48,7 +55,9 @@ from kipoi_prism.benchmark.feature_track import (  # noqa: E402
     feature_probabilities,
     leave_one_out,
     recipe,
+    transfer_tables,
 )
+from kipoi_prism.benchmark.harness import chromosome_split  # noqa: E402
 from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.io.feature_inputs import MARKS, PLACES, model_inputs  # noqa: E402
 from kipoi_prism.metrics import aupr, distance_matched_aupr  # noqa: E402
@@ -153,28 +162,44 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "(default both)")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
+    check_run_arguments(parser, args)
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    start, commit, fits, recorded, config, frame = open_runs(args)
-    parts, checks = [], []
+def held_out_tables(args, fits, frame, config):
+    """``(name, training set, training pairs, held-out table, fits)`` for each held-out cell
+    line (its own training set), or with ``--transfer`` for each transfer table (one training
+    set, ``TRANSFER``, and the same fits for all)."""
+    if args.transfer:
+        train, _ = chromosome_split(frame, config.val_chromosomes, "enhancer_chrom")
+        for name, test in transfer_tables(config, args.data_dir).items():
+            yield name, TRANSFER, train, test, fits[TRANSFER]
+        return
     for cell, members in sorted(fits.items()):
         train, _, test = leave_one_out(frame, cell, config)
+        yield cell, cell, train, test, members
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    start, commit, fits, recorded, config, frame = open_runs(args, args.transfer, args.weights)
+    parts, checks = [], []
+    refits = {}  # one refit per recorded setting and training set, however many fits share it
+    for cell, training_set, train, test, members in held_out_tables(args, fits, frame, config):
         gbm_rows = recorded[(recorded["row"] == "gbm") & (recorded["held_out"] == cell)]
         if gbm_rows.empty:
             raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
-        refits = {}  # one refit per recorded setting, however many fits share it
         for seed, path in members:
             same_seed = gbm_rows[gbm_rows["seed"] == seed]
             setting = (same_seed if len(same_seed) else gbm_rows).iloc[0]
-            if setting.name not in refits:
-                refits[setting.name] = refit_gbm(train, setting, config.normalise == "rank")
+            key = (training_set, *setting[["seed", "gbm_learning_rate", "gbm_max_leaf_nodes",
+                                        "gbm_trees"]])  # fmt: skip
+            if key not in refits:
+                refits[key] = refit_gbm(train, setting, config.normalise == "rank")
             print(f"{cell}, seed {seed}: {path}", flush=True)
-            score = Scorers(path, seed, refits[setting.name], config)
+            score = Scorers(path, seed, refits[key], config)
             part = importance(test, score, args.repeats, seed, args.kinds).assign(
                 held_out=cell, seed=seed
             )

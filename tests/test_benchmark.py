@@ -207,7 +207,7 @@ def test_feature_ensemble_rescores_the_runs_fits_and_gradient_boosting_exactly(
         script.find_fits([quick_run, quick_run], "full")
 
 
-def test_feature_ensemble_transfer_rescores_the_bengi_fits_and_gradient_boosting(
+def test_ensemble_and_importance_scripts_transfer_mode_rescore_the_bengi_fits(
     shared_data, extra_table, tmp_path, capsys
 ):
     """--transfer: the TargetFinder -> BENGI fit (and a --weights file) score each transfer
@@ -243,6 +243,17 @@ def test_feature_ensemble_transfer_rescores_the_bengi_fits_and_gradient_boosting
     row = pd.read_csv(alone / "ensemble.csv", dtype={"seeds": str}).iloc[0]
     assert row["seeds"] == "0" and row["ensemble_aupr"] == pytest.approx(recorded["task_only"],
                                                                          abs=1e-4)  # fmt: skip
+    importance = benchmark_script("input_importance")  # the same fits, their inputs shuffled
+    shuffled = tmp_path / "importance"
+    assert importance.main([*alone_args[:-3], str(shuffled), "--repeats", "1",
+                            "--kinds", "group"]) == 0  # fmt: skip
+    read = pd.read_csv(shuffled / "importance.csv").set_index(["model", "group"])
+    assert read.loc[("network", "distance"), "aupr"] == pytest.approx(recorded["task_only"],
+                                                                     abs=1e-4)  # fmt: skip
+    assert read.loc[("gbm", "distance"), "aupr"] == pytest.approx(recorded["gbm"], abs=1e-4)
+    assert set(read.index.get_level_values("group")) == {
+        g for g, (kind, _) in importance.input_groups().items() if kind == "group"
+    }
     ranked = tmp_path / "ranked"  # gradient boosting alone reads ranked marks
     assert script.main([*alone_args[:-3], str(ranked), "--bootstrap", "20",
                         "--gbm-normalise", "rank"]) == 0  # fmt: skip
