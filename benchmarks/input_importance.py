@@ -19,7 +19,8 @@ boosting reads and the network does not. With ``--transfer`` (and ``--weights``,
 ``feature_ensemble.py``) the fits are the TargetFinder -> BENGI ones and the held-out tables
 the transfer tables. Prints and writes (``--out``: ``importance.csv``,
 ``importance.md``, ``run.json`` with the command, commit and wall time) one row per cell
-line, fit seed, model and group. Nothing is typed: every number is measured in the run.
+line, fit (numbered as in ``run.json``'s ``fits``), model and group. Nothing is typed:
+every number is measured in the run.
 
     python benchmarks/input_importance.py --runs results/dmatch-GM12878 \\
         --gbm-results results/dmatch-GM12878/results.csv --out results/importance-GM12878
@@ -136,11 +137,11 @@ def importance(
 
 
 def side_by_side(table: pd.DataFrame) -> pd.DataFrame:
-    """Per cell line, seed and group: AUPR lost by each model and gradient boosting's excess
+    """Per cell line, fit and group: AUPR lost by each model and gradient boosting's excess
     (its loss minus the network's). ``excess_se`` combines the two SEs as if independent;
     the shuffles are shared, so where the two losses move together it overstates the SE of
     the paired difference (conservative)."""
-    keys = ["held_out", "seed", "group"]
+    keys = ["held_out", "fit", "seed", "group"]
     wide = table.pivot_table(index=keys, columns="model",
                              values=["aupr_lost", "aupr_lost_se"], sort=False,
                              dropna=False)  # fmt: skip
@@ -191,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         gbm_rows = recorded[(recorded["row"] == "gbm") & (recorded["held_out"] == cell)]
         if gbm_rows.empty:
             raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
-        for seed, path in members:
+        for fit, (seed, path) in enumerate(members):  # fit: its place in run.json's "fits"
             same_seed = gbm_rows[gbm_rows["seed"] == seed]
             setting = (same_seed if len(same_seed) else gbm_rows).iloc[0]
             key = (training_set, *setting[["seed", "gbm_learning_rate", "gbm_max_leaf_nodes",
@@ -201,18 +202,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{cell}, seed {seed}: {path}", flush=True)
             score = Scorers(path, seed, refits[key], config)
             part = importance(test, score, args.repeats, seed, args.kinds).assign(
-                held_out=cell, seed=seed
+                held_out=cell, fit=fit, seed=seed
             )
             parts.append(part)
             net = recorded[(recorded["row"] == args.row) & (recorded["held_out"] == cell)
                            & (recorded["seed"] == seed)]  # fmt: skip
-            checks.append({"held_out": cell, "seed": seed,
+            checks.append({"held_out": cell, "fit": fit, "seed": seed,
                            "network_aupr": part.loc[part["model"] == "network", "aupr"].iloc[0],
                            "network_recorded": net["aupr"].iloc[0] if len(net) else np.nan,
                            "gbm_aupr": part.loc[part["model"] == "gbm", "aupr"].iloc[0],
                            "gbm_recorded": float(setting["aupr"])})  # fmt: skip
     table = pd.concat(parts, ignore_index=True)
-    table = table[["held_out", "seed", *[c for c in table if c not in ("held_out", "seed")]]]
+    first = ["held_out", "fit", "seed"]
+    table = table[[*first, *[c for c in table if c not in first]]]
     args.out.mkdir(parents=True, exist_ok=True)
     write_text(args.out / "importance.csv", table.to_csv(index=False, float_format="%.5f"))
     checked = pd.DataFrame(checks)

@@ -245,15 +245,18 @@ def test_ensemble_and_importance_scripts_transfer_mode_rescore_the_bengi_fits(
                                                                          abs=1e-4)  # fmt: skip
     importance = benchmark_script("input_importance")  # the same fits, their inputs shuffled
     shuffled = tmp_path / "importance"
-    assert importance.main([*alone_args[:-3], str(shuffled), "--repeats", "1",
+    assert importance.main([*args[:-3], str(shuffled), "--repeats", "1",
                             "--kinds", "group"]) == 0  # fmt: skip
-    read = pd.read_csv(shuffled / "importance.csv").set_index(["model", "group"])
-    assert read.loc[("network", "distance"), "aupr"] == pytest.approx(recorded["task_only"],
-                                                                     abs=1e-4)  # fmt: skip
-    assert read.loc[("gbm", "distance"), "aupr"] == pytest.approx(recorded["gbm"], abs=1e-4)
-    assert set(read.index.get_level_values("group")) == {
-        g for g, (kind, _) in importance.input_groups().items() if kind == "group"
-    }
+    table = pd.read_csv(shuffled / "importance.csv")
+    groups = {g for g, (kind, _) in importance.input_groups().items() if kind == "group"}
+    assert len(table) == 2 * 2 * len(groups)  # two fits of seed 0 kept apart, two models
+    for fit in (0, 1):
+        read = table[table["fit"] == fit].set_index(["model", "group"])
+        assert set(read.index.get_level_values("group")) == groups
+        assert read.loc[("network", "distance"), "aupr"] == pytest.approx(
+            recorded["task_only"], abs=1e-4)  # fmt: skip
+        assert read.loc[("gbm", "distance"), "aupr"] == pytest.approx(recorded["gbm"], abs=1e-4)
+    assert len(importance.side_by_side(table)) == 2 * len(groups)
     ranked = tmp_path / "ranked"  # gradient boosting alone reads ranked marks
     assert script.main([*alone_args[:-3], str(ranked), "--bootstrap", "20",
                         "--gbm-normalise", "rank"]) == 0  # fmt: skip
