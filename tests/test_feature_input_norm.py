@@ -1,4 +1,5 @@
-"""The feature backbone's optional input normalisation (``model.feature_input_norm``)."""
+"""The feature backbone's optional input settings: ``model.feature_input_norm``,
+``model.feature_distance``."""
 
 from __future__ import annotations
 
@@ -43,3 +44,28 @@ def test_the_norm_statistics_travel_with_the_weights(tmp_path):
     with torch.no_grad():
         assert torch.equal(model.backbone(enhancer, promoter)[0],
                            bundle.model.backbone(enhancer, promoter)[0])  # fmt: skip
+
+
+def test_without_the_distance_the_last_enhancer_input_changes_nothing(tmp_path):
+    """``model.feature_distance: false``: the enhancer side's last input (the distance in the
+    feature recipe) is not read, the other inputs are; the setting travels with the weights."""
+    torch.manual_seed(0)
+    enhancer, promoter = torch.randn(16, 5), torch.randn(16, 3)
+    moved, other = enhancer.clone(), enhancer.clone()
+    moved[:, -1] += 3.0
+    other[:, 0] += 3.0
+    blind = tiny_model(1, backbone="features", feature_dims=(5, 3), feature_distance=False)
+    seeing = tiny_model(1, backbone="features", feature_dims=(5, 3))
+    blind.eval(), seeing.eval()
+    with torch.no_grad():
+        assert torch.equal(blind.backbone(enhancer, promoter)[0],
+                           blind.backbone(moved, promoter)[0])  # fmt: skip
+        assert not torch.allclose(blind.backbone(enhancer, promoter)[0],
+                                  blind.backbone(other, promoter)[0])  # fmt: skip
+        assert not torch.allclose(seeing.backbone(enhancer, promoter)[0],
+                                  seeing.backbone(moved, promoter)[0])  # fmt: skip
+    bundle = load_weights(save_weights(tmp_path / "blind.pt", blind, threshold=0.5))
+    assert not bundle.model.config.feature_distance
+    with torch.no_grad():
+        assert torch.equal(bundle.model.backbone(enhancer, promoter)[0],
+                           bundle.model.backbone(moved, promoter)[0])  # fmt: skip

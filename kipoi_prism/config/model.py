@@ -66,6 +66,11 @@ class ModelConfig:
         batch mean and variance in training, their running averages when scoring) before
         the embedding and MLP, so that an input on a narrow scale (``log10`` distance, about
         5 +- 0.4) enters as the marks do. Off: the inputs enter as they are.
+    feature_distance : bool
+        Feature backbone: the enhancer side's last input, which the feature recipe fills
+        with ``log10(distance + 1)`` (:mod:`kipoi_prism.io.feature_inputs`), is read. Off:
+        it is zeroed before the MLP, so the model cannot read the distance (for candidate
+        sets whose negatives were drawn at other distances than the training table's).
     shared_encoder : bool
         One convolutional encoder for enhancer and promoter (else one each).
     d_interaction : int
@@ -103,6 +108,7 @@ class ModelConfig:
     feature_dims: tuple[int, int] = (17, 8)
     feature_embedding: str = "none"
     feature_input_norm: bool = False
+    feature_distance: bool = True
     shared_encoder: bool = False
     d_interaction: int = 64
     d_environment: int = 32

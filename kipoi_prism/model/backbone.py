@@ -134,6 +134,7 @@ class FeatureBackbone(nn.Module):
 
         self.enhancer_encoder = element(config.feature_dims[0])
         self.promoter_encoder = element(config.feature_dims[1])
+        self.reads_distance = config.feature_distance  # the enhancer side's last input
         self.feature_dim = 2 * hidden
         self.combine, self.bilinear = interaction_layers(hidden, config)
 
@@ -151,6 +152,8 @@ class FeatureBackbone(nn.Module):
         z_I : torch.Tensor, shape=(B, d_I)
         features : torch.Tensor, shape=(B, 2 * element_dim)
         """
+        if not self.reads_distance:
+            enhancer = torch.cat([enhancer[:, :-1], torch.zeros_like(enhancer[:, -1:])], dim=-1)
         v_e = self.enhancer_encoder(enhancer)
         v_p = self.promoter_encoder(promoter)
         return combine_elements(self, v_e, v_p), torch.cat([v_e, v_p], dim=-1)
