@@ -99,3 +99,19 @@ python benchmarks/input_importance.py --transfer --runs $N/norm-bengi-rank --wei
     --kinds group --repeats 3 --gbm-results $CG --data-dir /work/shared/data --out importance-bengi
 # results: chromatin-seed1 (848 s), chromatin-seed2 (227 s; early stop at epoch 5),
 # ens-bengi-chromatin3-loggbm (117 s), ens-bengi-chromatin3 (105 s), importance-bengi (571 s)
+
+# ---- H5 (/tmp/s22/n.sh, clone at 1c9e91c): every model gains on BENGI when the distance is
+# shuffled (H4), so the chromatin recipe trained without the distance (model.feature_distance,
+# new) beats the shipped model on BENGI: mean AUPR over the 7 tables above the shipped
+# model's by more than two SE of the paired difference. Refuted otherwise. Then what it
+# costs on TargetFinder's held-out GM12878 (where the distance is gradient boosting's lead)
+# and K562.
+kipoi-prism benchmark --full --tracks features --transfer-only --seeds 0 --threads 1 --data-dir /work/shared/data \
+    --normalise rank --feature-rows full --feature-baselines distance --set model.feature_distance=false \
+    --out runs/nodist-bengi-rank                                   # 201 s
+$E --transfer --runs runs/nodist-bengi-rank --gbm-results $CG --out ens-bengi-nodist                                    # 87 s
+$E --transfer --runs runs/nodist-bengi-rank --gbm-results $LG --gbm-normalise none --out ens-bengi-nodist-loggbm        # 94 s
+for cell in GM12878 K562; do
+  kipoi-prism benchmark --full --tracks features --no-bengi --threads 1 --data-dir /work/shared/data --feature-rows full \
+      --feature-baselines distance --set model.feature_distance=false --seeds 0 --held-out $cell --out runs/nodist-seed0-$cell
+done                                                               # 143 s, 227 s
