@@ -208,4 +208,4 @@ SEED=1
 COMMON="benchmark --full --tracks sequence --seeds $SEED --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16"
 BIG="--pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000 --max-epochs 6"
 nice -n 10 $PY $COMMON $BIG $AUG --held-out $CELL --out /tmp/s22/runs/random-aug-10x-seed$SEED-ep6-$CELL
-# random-augment-10x-seed1-HUVEC (3,755 s)
+# random-augment-10x-seed1-HUVEC (3,755 s), random-augment-10x-seed1-K562 (2,726 s)
