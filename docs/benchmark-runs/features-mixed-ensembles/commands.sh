@@ -19,7 +19,8 @@
 # falls below the shipped model alone.
 #
 # Clones: /tmp/s22/clone at 32444b9 (fits), /tmp/s22/clone2 at 562353d..b0af462 (ensembles;
-# each run.json names its commit). One thread per process, nice 5, beside a sequence-track fit
+# each run.json names its commit). Fit times in the comments are the queue's process wall
+# times (each fit's results.md records its own, 3-11 s less). One thread per process, nice 5, beside a sequence-track fit
 # at nice 10 on the 2 cores.
 PY="python"
 G=docs/benchmark-runs/features-distance-matched/merged/results.csv
@@ -98,7 +99,7 @@ $E --transfer --runs runs/chromatin-seed1 runs/chromatin-seed2 --weights $SHIP -
 python benchmarks/input_importance.py --transfer --runs $N/norm-bengi-rank --weights $SHIP \
     --kinds group --repeats 3 --gbm-results $CG --data-dir /work/shared/data --out importance-bengi
 # results: chromatin-seed1 (848 s), chromatin-seed2 (227 s; early stop at epoch 5),
-# ens-bengi-chromatin3-loggbm (117 s), ens-bengi-chromatin3 (105 s), importance-bengi (571 s)
+# ens-bengi-chromatin3-loggbm (115 s), ens-bengi-chromatin3 (103 s), importance-bengi (567 s)
 
 # ---- H5 (/tmp/s22/n.sh, clone at 1c9e91c): every model gains on BENGI when the distance is
 # shuffled (H4), so the chromatin recipe trained without the distance (model.feature_distance,
@@ -109,8 +110,8 @@ python benchmarks/input_importance.py --transfer --runs $N/norm-bengi-rank --wei
 kipoi-prism benchmark --full --tracks features --transfer-only --seeds 0 --threads 1 --data-dir /work/shared/data \
     --normalise rank --feature-rows full --feature-baselines distance --set model.feature_distance=false \
     --out runs/nodist-bengi-rank                                   # 201 s
-$E --transfer --runs runs/nodist-bengi-rank --gbm-results $CG --out ens-bengi-nodist                                    # 87 s
-$E --transfer --runs runs/nodist-bengi-rank --gbm-results $LG --gbm-normalise none --out ens-bengi-nodist-loggbm        # 94 s
+$E --transfer --runs runs/nodist-bengi-rank --gbm-results $CG --out ens-bengi-nodist                                    # 84 s
+$E --transfer --runs runs/nodist-bengi-rank --gbm-results $LG --gbm-normalise none --out ens-bengi-nodist-loggbm        # 92 s
 for cell in GM12878 K562; do
   kipoi-prism benchmark --full --tracks features --no-bengi --threads 1 --data-dir /work/shared/data --feature-rows full \
       --feature-baselines distance --set model.feature_distance=false --seeds 0 --held-out $cell --out runs/nodist-seed0-$cell
