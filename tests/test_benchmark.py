@@ -393,3 +393,50 @@ def test_benchmark_doc_tables_are_the_committed_runs_tables(run):
     demoted = [line.replace("### ", "#### ", 1) if line.startswith("### ") else line
                for line in lines[first:]]  # fmt: skip
     assert "\n".join(demoted).strip() in (docs / "BENCHMARK.md").read_text()
+
+
+ENSEMBLE_ROWS = {  # docs/BENCHMARK.md's round-14 ensemble rows -> features-mixed-ensembles/
+    "plain, seed 0": "ens-plain-seed0",
+    "normalised, seed 0": "ens-norm-seed0",
+    "plain, seeds 0-1": "ens-plain-seeds01-six",
+    "normalised, seeds 0-1": "ens-norm-seeds01-six",
+    "mixed, seed 0 of each": "ens-mixed-seed0",
+    "plain, seeds 0-2": "ens-plain-seeds012",
+    "normalised, seeds 0-2": "ens-norm-seeds012",
+    "mixed, seeds 0-1 of each": "ens-mixed-seeds01",
+    "mixed, seeds 0-2 of each": "ens-mixed-seeds012",
+    "chromatin model (shipped), ranked GB": "ens-bengi-shipped",
+    "normalised fit, ranked GB": "ens-bengi-norm",
+    "both, ranked GB": "ens-bengi-mixed",
+    "chromatin model (shipped), log-marks GB": "ens-bengi-shipped-loggbm",
+    "both, log-marks GB": "ens-bengi-mixed-loggbm",
+    "chromatin recipe, seeds 0-2, log-marks GB": "ens-bengi-chromatin3-loggbm",
+    "chromatin recipe, seeds 0-2, ranked GB": "ens-bengi-chromatin3",
+    "without the distance, ranked GB": "ens-bengi-nodist",
+    "without the distance, log-marks GB": "ens-bengi-nodist-loggbm",
+}
+
+
+@pytest.mark.parametrize("label", ENSEMBLE_ROWS)
+def test_benchmark_doc_ensemble_rows_are_the_committed_ensembles(label):
+    """Each ensemble row of docs/BENCHMARK.md (differences, intervals, means, win counts)
+    is what its committed ensemble.csv says, not typed."""
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    folder = docs / "benchmark-runs" / "features-mixed-ensembles" / ENSEMBLE_ROWS[label]
+    table = pd.read_csv(folder / "ensemble.csv", dtype={"seeds": str}).set_index("held_out")
+    lines = [line for line in (docs / "BENCHMARK.md").read_text().splitlines()
+             if line.startswith(f"| {label} |")]  # fmt: skip
+    assert len(lines) == 1, label
+    cells = [cell.strip() for cell in lines[0].strip().strip("|").split("|")]
+    held = [name for name in table.index if name != "mean"]
+    assert cells[1] == str(len(table.loc[held[0], "seeds"].split(",")))
+    for name, cell in zip(held, cells[2:-3], strict=True):
+        row = table.loc[name]
+        low, high = row["difference_low"], row["difference_high"]
+        assert cell.replace("**", "") == f"{row['difference']:+.3f} [{low:+.3f}, {high:+.3f}]"
+        assert cell.startswith("**") == (row["verdict"] == "win")
+    mean = table.loc["mean"]
+    assert cells[-3] == f"{mean['ensemble_aupr']:.3f} ({mean['gbm_aupr']:.3f})"
+    assert cells[-2] == f"{(table.loc[held, 'verdict'] == 'win').sum()} of {len(held)}"
+    apart = (table.loc[held, "ensemble_ci_low"] > table.loc[held, "gbm_ci_high"]).sum()
+    assert cells[-1] == f"{apart} of {len(held)}"
