@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import re
 import shlex
@@ -48,9 +49,10 @@ from kipoi_prism.benchmark.feature_track import (  # noqa: E402
     feature_probabilities,
     leave_one_out,
     load_targetfinder,
+    transfer_split,
     transfer_tables,
 )
-from kipoi_prism.benchmark.harness import PROFILES, chromosome_split, git_commit  # noqa: E402
+from kipoi_prism.benchmark.harness import PROFILES, git_commit  # noqa: E402
 from kipoi_prism.config.benchmark import NORMALISATIONS  # noqa: E402
 from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.metrics import (  # noqa: E402
@@ -93,24 +95,38 @@ def check_run_arguments(parser: argparse.ArgumentParser, args: argparse.Namespac
         parser.error(f"--weights: no such file: {', '.join(missing)}")
 
 
-def open_runs(args: argparse.Namespace, transfer: bool = False, weights: list[Path] = ()):
+def open_runs(args: argparse.Namespace):
     """What both scripts read first: ``(start time, commit, fits, the feature-track rows of
     --gbm-results, the runs' benchmark settings, the TargetFinder tables)``; torch set to
-    ``--threads``. With ``transfer``: the TargetFinder -> BENGI fits, then the ``weights``
+    ``--threads``. With ``--transfer``: the TargetFinder -> BENGI fits, then the ``--weights``
     files as seed-0 members, and the transfer rows."""
     import torch
 
     torch.set_num_threads(args.threads)
     start = time.time()
     commit = git_commit(Path(__file__).resolve().parents[1])  # the code that runs, read first
-    fits = find_fits(args.runs, args.row, transfer, required=not weights)
-    if transfer:
-        fits = {TRANSFER: [*fits.get(TRANSFER, []), *((0, path) for path in weights)]}
+    fits = find_fits(args.runs, args.row, args.transfer, required=not args.weights)
+    if args.transfer:
+        fits = {TRANSFER: [*fits.get(TRANSFER, []), *((0, path) for path in args.weights)]}
     recorded = pd.read_csv(args.gbm_results)
-    config = run_config(args.runs, transfer)
+    config = run_config(args.runs, args.transfer)
     frame = load_targetfinder(config, args.data_dir)
-    track = "features-bengi" if transfer else "features"
+    track = "features-bengi" if args.transfer else "features"
     return start, commit, fits, recorded[recorded["track"] == track], config, frame
+
+
+def held_out_tables(args: argparse.Namespace, fits, frame: pd.DataFrame, config):
+    """``(name, training set, training pairs, held-out table, fits)`` for each held-out cell
+    line (its own training set), or with ``--transfer`` for each transfer table (one training
+    set, ``TRANSFER``, and the same fits for all); both scripts' one loop."""
+    if args.transfer:
+        train, _ = transfer_split(frame, config)
+        for name, test in transfer_tables(config, args.data_dir).items():
+            yield name, TRANSFER, train, test, fits[TRANSFER]
+        return
+    for cell, members in sorted(fits.items()):
+        train, _, test = leave_one_out(frame, cell, config)
+        yield cell, cell, train, test, members
 
 
 def finish_run(out: Path, argv: list[str] | None, commit: str, start: float, fits,
@@ -214,67 +230,46 @@ def compare(held_out: str, labels: np.ndarray, members: list[tuple[int, np.ndarr
     }  # fmt: skip
 
 
-def evaluate_cell(
-    cell: str, members: list[tuple[int, Path]], frame, recorded, config, n_boot: int
-) -> dict:
-    """One held-out cell line: members, their mean, gradient boosting and the paired difference."""
-    train, _, test = leave_one_out(frame, cell, config)
-    scores = [(seed, feature_probabilities(load_weights(path), test, seed))
-              for seed, path in members]  # fmt: skip
-    ranked = config.normalise == "rank"
-    gbm = refit_gbm(train, recorded, ranked).predict_proba(tables.feature_matrix(test, ranked))
-    return compare(cell, test["label"].to_numpy(), scores, gbm, recorded, n_boot)
-
-
-def evaluate_transfer(
-    members: list[tuple[int, Path]], frame, recorded: pd.DataFrame, config, data_dir: Path,
-    n_boot: int, gbm_normalise: str | None = None,
-) -> list[dict]:  # fmt: skip
-    """Every transfer table: the members trained on every TargetFinder cell line, and
-    gradient boosting refitted once on their training pairs at its recorded setting (the
-    lowest seed's), its marks normalised as ``gbm_normalise`` says (default: as the runs')."""
-    tests = transfer_tables(config, data_dir)
-    gbm_config, gbm_frame, gbm_tests = config, frame, tests
-    if gbm_normalise not in (None, config.normalise):
-        gbm_config = dataclasses.replace(config, normalise=gbm_normalise)
-        gbm_frame = load_targetfinder(gbm_config, data_dir)
-        gbm_tests = transfer_tables(gbm_config, data_dir)
-    train, _ = chromosome_split(gbm_frame, config.val_chromosomes, "enhancer_chrom")
-    ranked = gbm_config.normalise == "rank"
-    recorded = recorded[recorded["seed"] == recorded["seed"].min()]
-    model = refit_gbm(train, recorded.iloc[0], ranked)
-    bundles = [(seed, load_weights(path)) for seed, path in members]
-    rows = []
-    for name, test in tests.items():
-        setting = recorded[recorded["held_out"] == name]
-        if setting.empty:
-            raise SystemExit(f"--gbm-results: no gradient-boosting row for {name}")
-        print(f"{name}: {len(members)} fits", flush=True)
-        labels = test["label"].to_numpy()
-        assert np.array_equal(labels, gbm_tests[name]["label"].to_numpy())  # the same pairs
-        scores = [(seed, feature_probabilities(bundle, test, seed)) for seed, bundle in bundles]
-        gbm = model.predict_proba(tables.feature_matrix(gbm_tests[name], ranked))
-        rows.append(compare(name, labels, scores, gbm, setting.iloc[0], n_boot))
-    return rows
+def gbm_tables(args: argparse.Namespace, fits, frame: pd.DataFrame, config, gbm_config):
+    """:func:`held_out_tables`, each with the training pairs and held-out table gradient
+    boosting reads: the networks' own, or with its marks normalised as ``gbm_config`` says
+    (``--gbm-normalise``; the same pairs, read again)."""
+    cases = held_out_tables(args, fits, frame, config)
+    if gbm_config == config:
+        for name, training_set, train, test, members in cases:
+            yield name, training_set, test, members, train, test
+        return
+    gbm_frame = load_targetfinder(gbm_config, args.data_dir)
+    gbm_cases = held_out_tables(args, fits, gbm_frame, gbm_config)
+    for (name, training_set, _, test, members), (_, _, train, gbm_test, _) in zip(
+        cases, gbm_cases, strict=True
+    ):
+        assert np.array_equal(test["label"], gbm_test["label"])  # the same pairs
+        yield name, training_set, test, members, train, gbm_test
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    start, commit, fits, recorded, config, frame = open_runs(args, args.transfer, args.weights)
+    start, commit, fits, recorded, config, frame = open_runs(args)
     recorded = recorded[recorded["row"] == "gbm"]
-    if args.transfer:
-        rows = evaluate_transfer(fits[TRANSFER], frame, recorded, config, args.data_dir,
-                                 args.bootstrap, args.gbm_normalise)  # fmt: skip
-    else:
-        rows = []
-        for cell, members in sorted(fits.items()):
-            setting = recorded[recorded["held_out"] == cell]
-            if setting.empty:
-                raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
-            print(f"{cell}: {len(members)} fits (seeds {[seed for seed, _ in members]})",
-                  flush=True)  # fmt: skip
-            rows.append(evaluate_cell(cell, members, frame, setting.iloc[0], config,
-                                      args.bootstrap))  # fmt: skip
+    gbm_config = dataclasses.replace(config, normalise=args.gbm_normalise or config.normalise)
+    ranked = gbm_config.normalise == "rank"
+    weights = functools.cache(load_weights)  # each member read once, however many tables
+    refits, rows = {}, []  # one gradient-boosting refit per training set
+    for name, training_set, test, members, gbm_train, gbm_test in gbm_tables(
+        args, fits, frame, config, gbm_config
+    ):
+        setting = recorded[recorded["held_out"] == name].sort_values("seed", kind="stable")
+        if setting.empty:
+            raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {name}")
+        print(f"{name}: {len(members)} fits (seeds {[seed for seed, _ in members]})", flush=True)
+        if training_set not in refits:  # at the lowest recorded seed's setting
+            refits[training_set] = refit_gbm(gbm_train, setting.iloc[0], ranked)
+        gbm = refits[training_set].predict_proba(tables.feature_matrix(gbm_test, ranked))
+        scores = [(seed, feature_probabilities(weights(path), test, seed))
+                  for seed, path in members]  # fmt: skip
+        rows.append(compare(name, test["label"].to_numpy(), scores, gbm, setting.iloc[0],
+                            args.bootstrap))  # fmt: skip
     table = pd.DataFrame(rows)
     mean = table.select_dtypes("number").mean().to_dict()
     table = pd.concat([table, pd.DataFrame([{**mean, "held_out": "mean", "verdict":

@@ -43,22 +43,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # feature_ensemble's helpers
 
 from feature_ensemble import (  # noqa: E402
-    TRANSFER,
     add_run_arguments,
     check_run_arguments,
     finish_run,
+    held_out_tables,
     open_runs,
     refit_gbm,
 )
 
 from kipoi_prism.benchmark import features as tables  # noqa: E402
-from kipoi_prism.benchmark.feature_track import (  # noqa: E402
-    feature_probabilities,
-    leave_one_out,
-    recipe,
-    transfer_tables,
-)
-from kipoi_prism.benchmark.harness import chromosome_split  # noqa: E402
+from kipoi_prism.benchmark.feature_track import feature_probabilities, recipe  # noqa: E402
 from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.io.feature_inputs import MARKS, PLACES, model_inputs  # noqa: E402
 from kipoi_prism.metrics import aupr, distance_matched_aupr  # noqa: E402
@@ -169,23 +163,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def held_out_tables(args, fits, frame, config):
-    """``(name, training set, training pairs, held-out table, fits)`` for each held-out cell
-    line (its own training set), or with ``--transfer`` for each transfer table (one training
-    set, ``TRANSFER``, and the same fits for all)."""
-    if args.transfer:
-        train, _ = chromosome_split(frame, config.val_chromosomes, "enhancer_chrom")
-        for name, test in transfer_tables(config, args.data_dir).items():
-            yield name, TRANSFER, train, test, fits[TRANSFER]
-        return
-    for cell, members in sorted(fits.items()):
-        train, _, test = leave_one_out(frame, cell, config)
-        yield cell, cell, train, test, members
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    start, commit, fits, recorded, config, frame = open_runs(args, args.transfer, args.weights)
+    start, commit, fits, recorded, config, frame = open_runs(args)
     parts, checks = [], []
     refits = {}  # one refit per recorded setting and training set, however many fits share it
     for cell, training_set, train, test, members in held_out_tables(args, fits, frame, config):

@@ -159,9 +159,15 @@ def run_feature_track(
             yield from _rows("features", config, train, val, {held: test}, seed,
                              run_dir / "runs", f"{held}-seed{seed}")  # fmt: skip
         if transfer:
-            train, val = chromosome_split(frame, config.val_chromosomes, "enhancer_chrom")
+            train, val = transfer_split(frame, config)
             yield from _rows("features-bengi", config, train, val, transfer, seed,
                              run_dir / "runs", f"seed{seed}")  # fmt: skip
+
+
+def transfer_split(frame: pd.DataFrame, config: BenchmarkConfig):
+    """``(train, val)`` of the models scored on the transfer tables: every TargetFinder
+    cell line, split by the enhancer's chromosome (``config.val_chromosomes`` validate)."""
+    return chromosome_split(frame, config.val_chromosomes, "enhancer_chrom")
 
 
 def leave_one_out(frame: pd.DataFrame, held: str, config: BenchmarkConfig):
