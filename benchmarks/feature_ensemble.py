@@ -1,9 +1,10 @@
 """Seed ensembles of the real-feature networks, paired with gradient boosting on the same pairs.
 
-For each held-out TargetFinder cell line, every network fitted without it (a benchmark run's
-``runs/feat-<row>-<cell>-seed<k>/weights.pt``) scores that cell line's table as the benchmark
-does (a support set of 32 of its pairs, seeded by the fit's seed); the ensemble's probability
-is the members' mean. Gradient boosting is fitted again at the setting the benchmark chose for
+For each held-out cell line, every network fitted without it (a benchmark run's
+``runs/feat-<row>-<cell>-seed<k>/weights.pt``) scores that cell line's table (with
+``--feature-source bengi`` runs, each of its BENGI tables) as the benchmark does (a support
+set of 32 of its pairs, seeded by the fit's seed); the ensemble's probability is the members'
+mean. Gradient boosting is fitted again at the setting the benchmark chose for
 that cell line (``--gbm-results``: a ``results.csv`` with ``gbm_learning_rate``,
 ``gbm_max_leaf_nodes`` and ``gbm_trees``) on the same training pairs, and its held-out AUPR is
 checked against the recorded one, so both models are scored on the same pairs and a paired
@@ -48,7 +49,8 @@ from kipoi_prism.benchmark.baselines import GradientBoosting  # noqa: E402
 from kipoi_prism.benchmark.feature_track import (  # noqa: E402
     feature_probabilities,
     leave_one_out,
-    load_targetfinder,
+    load_training_tables,
+    scored_tables,
     transfer_split,
     transfer_tables,
 )
@@ -97,7 +99,7 @@ def check_run_arguments(parser: argparse.ArgumentParser, args: argparse.Namespac
 
 def open_runs(args: argparse.Namespace):
     """What both scripts read first: ``(start time, commit, fits, the feature-track rows of
-    --gbm-results, the runs' benchmark settings, the TargetFinder tables)``; torch set to
+    --gbm-results, the runs' benchmark settings, their training tables)``; torch set to
     ``--threads``. With ``--transfer``: the TargetFinder -> BENGI fits, then the ``--weights``
     files as seed-0 members, and the transfer rows."""
     import torch
@@ -110,15 +112,16 @@ def open_runs(args: argparse.Namespace):
         fits = {TRANSFER: [*fits.get(TRANSFER, []), *((0, path) for path in args.weights)]}
     recorded = pd.read_csv(args.gbm_results)
     config = run_config(args.runs, args.transfer)
-    frame = load_targetfinder(config, args.data_dir)
+    frame = load_training_tables(config, args.data_dir)
     track = "features-bengi" if args.transfer else "features"
     return start, commit, fits, recorded[recorded["track"] == track], config, frame
 
 
 def held_out_tables(args: argparse.Namespace, fits, frame: pd.DataFrame, config):
     """``(name, training set, training pairs, held-out table, fits)`` for each held-out cell
-    line (its own training set), or with ``--transfer`` for each transfer table (one training
-    set, ``TRANSFER``, and the same fits for all); both scripts' one loop."""
+    line's table (its training set: the other cell lines), or with ``--transfer`` for each
+    transfer table (one training set, ``TRANSFER``, and the same fits for all); both
+    scripts' one loop."""
     if args.transfer:
         train, _ = transfer_split(frame, config)
         for name, test in transfer_tables(config, args.data_dir).items():
@@ -126,7 +129,8 @@ def held_out_tables(args: argparse.Namespace, fits, frame: pd.DataFrame, config)
         return
     for cell, members in sorted(fits.items()):
         train, _, test = leave_one_out(frame, cell, config)
-        yield cell, cell, train, test, members
+        for name, table in scored_tables(test, cell).items():
+            yield name, cell, train, table, members
 
 
 def finish_run(out: Path, argv: list[str] | None, commit: str, start: float, fits,
@@ -239,7 +243,7 @@ def gbm_tables(args: argparse.Namespace, fits, frame: pd.DataFrame, config, gbm_
         for name, training_set, train, test, members in cases:
             yield name, training_set, test, members, train, test
         return
-    gbm_frame = load_targetfinder(gbm_config, args.data_dir)
+    gbm_frame = load_training_tables(gbm_config, args.data_dir)
     gbm_cases = held_out_tables(args, fits, gbm_frame, gbm_config)
     for (name, training_set, _, test, members), (_, _, train, gbm_test, _) in zip(
         cases, gbm_cases, strict=True

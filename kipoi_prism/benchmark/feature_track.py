@@ -125,15 +125,47 @@ def load_targetfinder(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
     return model_inputs(with_pair_columns(pd.concat(parts, ignore_index=True)), recipe(config))
 
 
+def bengi_feature_paths(data_dir: Path) -> list[Path]:
+    """The BENGI feature tables under ``data_dir``, sorted by name."""
+    return sorted((Path(data_dir) / "bengi" / "features").glob("BENGI.*.tsv.gz"))
+
+
+def load_bengi(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
+    """The BENGI feature tables of ``config.cell_lines`` (``feature_source="bengi"``), each
+    read and ranked as :func:`read_table` (so a held-out table is the one TargetFinder ->
+    BENGI scores), with a ``table`` column (its held-out name); pair names carry the table,
+    as one cell line's tables share pairs."""
+    parts = [read_table(path, config).assign(cell_line=path.name.split(".")[1],
+                                             table=tables.table_name(path))
+             for path in bengi_feature_paths(data_dir)
+             if path.name.split(".")[1] in config.cell_lines]  # fmt: skip
+    found = {part["cell_line"].iloc[0] for part in parts}
+    missing = sorted(set(config.cell_lines) - found)
+    if missing:
+        raise PrismInputError(f"no BENGI feature tables for {', '.join(missing)}",
+                              Path(data_dir) / "bengi" / "features")  # fmt: skip
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.assign(name=frame["table"] + "|" + frame["enhancer"] + "|" + frame["promoter"])
+
+
+def load_training_tables(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
+    """The pairs leave-one-cell-line-out and the transfer fits train on, as
+    ``config.feature_source`` says (:func:`load_targetfinder` or :func:`load_bengi`)."""
+    if config.feature_source == "bengi":
+        return load_bengi(config, data_dir)
+    return load_targetfinder(config, data_dir)
+
+
 def transfer_tables(config: BenchmarkConfig, data_dir: Path) -> dict[str, pd.DataFrame]:
-    """The tables scored by models trained on every TargetFinder cell line: the BENGI
-    feature tables (``config.bengi``) then ``config.extra_test``, by held-out name.
+    """The tables scored by models trained on every training cell line: the BENGI feature
+    tables (``config.bengi``, when TargetFinder trains) then ``config.extra_test``, by
+    held-out name.
 
     Read before any fit, so that a bad extra table fails at once.
     """
     paths = []
-    if config.bengi:
-        paths = sorted((data_dir / "bengi" / "features").glob("BENGI.*.tsv.gz"))
+    if config.bengi and config.feature_source == "targetfinder":
+        paths = bengi_feature_paths(data_dir)
         if not paths:
             log.warning("no BENGI feature tables under %s; skipping them", data_dir)
     out: dict[str, pd.DataFrame] = {}
@@ -152,11 +184,11 @@ def run_feature_track(
     """Leave-one-cell-line-out on real features, then TargetFinder -> BENGI and the extra
     test tables."""
     transfer = transfer_tables(config, data_dir)
-    frame = load_targetfinder(config, data_dir)
+    frame = load_training_tables(config, data_dir)
     for seed in config.seeds:
         for held in () if config.transfer_only else config.held_out:
             train, val, test = leave_one_out(frame, held, config)
-            yield from _rows("features", config, train, val, {held: test}, seed,
+            yield from _rows("features", config, train, val, scored_tables(test, held), seed,
                              run_dir / "runs", f"{held}-seed{seed}")  # fmt: skip
         if transfer:
             train, val = transfer_split(frame, config)
@@ -165,17 +197,37 @@ def run_feature_track(
 
 
 def transfer_split(frame: pd.DataFrame, config: BenchmarkConfig):
-    """``(train, val)`` of the models scored on the transfer tables: every TargetFinder
-    cell line, split by the enhancer's chromosome (``config.val_chromosomes`` validate)."""
-    return chromosome_split(frame, config.val_chromosomes, "enhancer_chrom")
+    """``(train, val)`` of the models scored on the transfer tables: every training cell
+    line, split by the enhancer's chromosome (``config.val_chromosomes`` validate)."""
+    return chromosome_split(_distinct(frame), config.val_chromosomes, "enhancer_chrom")
 
 
 def leave_one_out(frame: pd.DataFrame, held: str, config: BenchmarkConfig):
     """``(train, val, test)``: ``held``'s pairs as the test, the other cell lines' split as
     ``config.validate_on`` says (by the enhancer's chromosome, ``config.val_chromosomes``
     validating, or one whole training cell line validating)."""
-    rest = frame[frame["cell_line"] != held].reset_index(drop=True)
+    rest = _distinct(frame[frame["cell_line"] != held].reset_index(drop=True))
     return (*validation_split(rest, held, config, "enhancer_chrom"), held_out_rows(frame, held))
+
+
+def scored_tables(test: pd.DataFrame, held: str) -> dict[str, pd.DataFrame]:
+    """The held-out pairs by held-out name: ``{held: test}``, or with BENGI as the source
+    one entry per table of the held-out cell line (every row of each, in table order)."""
+    if "table" not in test:
+        return {held: test}
+    return {name: part.reset_index(drop=True)
+            for name, part in test.groupby("table", sort=True)}  # fmt: skip
+
+
+def _distinct(frame: pd.DataFrame) -> pd.DataFrame:
+    """Training pairs once each: a BENGI table lists a pair once per transcript of its
+    promoter (same label, same features); TargetFinder's names are already distinct."""
+    repeated = frame["name"].duplicated()
+    if repeated.any():
+        log.info("training on %d distinct pairs (%d repeats within a table dropped)",
+                 int((~repeated).sum()), int(repeated.sum()))  # fmt: skip
+        frame = frame[~repeated].reset_index(drop=True)
+    return frame
 
 
 def _rows(track, config, train, val, tests: dict, seed: int, runs: Path, tag: str):

@@ -8,7 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from kipoi_prism.config.benchmark import VALIDATIONS
+from kipoi_prism.config.benchmark import BENGI_FEATURE_CELL_LINES, FEATURE_SOURCES, VALIDATIONS
 from kipoi_prism.errors import PrismInputError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -113,6 +113,13 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument("--no-bengi", action="store_true", help="skip TargetFinder -> BENGI")
     parser.add_argument(
+        "--feature-source",
+        choices=FEATURE_SOURCES,
+        help="feature track: leave one cell line out of TargetFinder's tables (default) or "
+        "of the BENGI feature tables (GM12878, HeLa, IMR90, NHEK: every candidate within a "
+        "window, as a user's; each held-out cell line scored on each of its tables)",
+    )
+    parser.add_argument(
         "--transfer-only",
         action="store_true",
         help="feature track: skip leave-one-cell-line-out; train on every TargetFinder cell "
@@ -212,6 +219,9 @@ def build_config(args: argparse.Namespace):
         "extra_test": None if args.extra_test is None else tuple(map(str, args.extra_test)),
     }  # fmt: skip
     given = {k: v for k, v in changes.items() if v is not None}
+    if args.feature_source == "bengi":  # BENGI's cell lines, every one held out unless told
+        given.update(feature_source="bengi", cell_lines=BENGI_FEATURE_CELL_LINES, bengi=False,
+                     held_out=given.get("held_out", ()))  # fmt: skip
     if args.feature_pairs_per_cell_line is not None:  # 'all' is None: every pair
         pairs = args.feature_pairs_per_cell_line
         given["feature_pairs_per_cell_line"] = None if pairs == "all" else pairs

@@ -24,6 +24,11 @@ VALIDATIONS = ("chromosomes", "cell_line")
 GBM_GRID = {"learning_rate": (0.03, 0.1), "max_leaf_nodes": (7, 31, 127), "max_iter": 600}
 # The cell lines of the TargetFinder tables.
 TARGETFINDER_CELL_LINES = ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK")
+# Where the feature track's leave-one-cell-line-out pairs come from: TargetFinder's tables,
+# or the BENGI feature tables (every pair within a window of a promoter, as a user's
+# candidates are drawn), of these cell lines (BENGI's names).
+FEATURE_SOURCES = ("targetfinder", "bengi")
+BENGI_FEATURE_CELL_LINES = ("GM12878", "HeLa", "IMR90", "NHEK")
 
 
 @dataclass
@@ -38,7 +43,8 @@ class BenchmarkConfig:
         ``sequence`` and/or ``features``.
     seeds : tuple of int
     cell_lines : tuple of str
-        Cell lines in play (TargetFinder names).
+        Cell lines in play (TargetFinder names; with ``feature_source="bengi"``, BENGI's:
+        :data:`BENGI_FEATURE_CELL_LINES` or some of them).
     held_out : tuple of str
         Cell lines held out in turn (default: all of ``cell_lines``).
     pairs_per_cell_line : int
@@ -93,7 +99,15 @@ class BenchmarkConfig:
         dense 925), ``epochs`` and ``train_pairs`` (a stratified subsample of the training
         pairs; None: all).
     bengi : bool
-        Also train on every TargetFinder cell line and test on each BENGI feature table.
+        Also train on every TargetFinder cell line and test on each BENGI feature table
+        (``feature_source="targetfinder"`` only).
+    feature_source : {"targetfinder", "bengi"}
+        Feature track: the tables leave-one-cell-line-out trains and tests on. ``bengi``:
+        the BENGI feature tables, each held-out cell line scored on each of its own tables
+        (held-out names as the BENGI rows'), the models trained on the other cell lines'
+        tables (a pair listed twice in a table, for two transcripts, trained on once); the
+        transfer fits then train on every BENGI cell line and score ``extra_test`` only.
+        Features only (the sequence track simulates TargetFinder's cell lines).
     bootstrap : int
         Bootstrap resamples for the 95% intervals.
     threads : int
@@ -148,6 +162,7 @@ class BenchmarkConfig:
                                                  "lstm_units": 100, "dense_units": 925,
                                                  "epochs": 3})  # fmt: skip
     bengi: bool = True
+    feature_source: str = "targetfinder"
     bootstrap: int = 200
     threads: int = 0
     stem_motifs: str = ""
@@ -198,5 +213,22 @@ class BenchmarkConfig:
             number = isinstance(gating, (int, float)) and not isinstance(gating, bool)
             check(number and 0 <= gating <= 1, "gating_strength", gating, "a number in [0, 1]")
             self.gating_strength = float(self.gating_strength)
+        check_choice("feature_source", self.feature_source, FEATURE_SOURCES)
+        if self.feature_source == "bengi":
+            self._check_bengi_source()
         if not self.held_out:
             self.held_out = tuple(self.cell_lines)
+
+    def _check_bengi_source(self) -> None:
+        """``feature_source="bengi"``: the feature track alone, on BENGI's cell lines."""
+        if "sequence" in self.tracks:
+            raise PrismInputError("feature_source=bengi: the sequence track has no BENGI "
+                                  "pairs; run --tracks features")  # fmt: skip
+        unknown = sorted(set(self.cell_lines) - set(BENGI_FEATURE_CELL_LINES))
+        if unknown:
+            raise PrismInputError(f"feature_source=bengi: no BENGI feature tables for {unknown}; "
+                                  f"valid: {', '.join(BENGI_FEATURE_CELL_LINES)}")  # fmt: skip
+        absent = sorted(set(self.held_out) - set(self.cell_lines))
+        if absent:
+            raise PrismInputError(f"held_out: {absent} not among the cell lines "
+                                  f"{', '.join(self.cell_lines)}")  # fmt: skip
