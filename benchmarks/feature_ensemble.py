@@ -186,20 +186,22 @@ def find_fits(
 
 
 def run_config(folders: list[Path], transfer: bool = False):
-    """The benchmark settings the runs share (cell lines, validation chromosomes, marks'
-    normalisation; with ``transfer`` also the BENGI and extra test tables), from their
-    ``run.json``; runs that differ in them are refused."""
-    keys = ("cell_lines", "val_chromosomes", "normalise")
-    keys += ("bengi", "extra_test") if transfer else ()
+    """The benchmark settings the runs share (cell lines, validation, marks' normalisation,
+    the tables they trained on; with ``transfer`` also the BENGI and extra test tables),
+    from their ``run.json`` (a setting older runs did not record takes its default); runs
+    that differ in them are refused."""
+    defaults = {"cell_lines": None, "val_chromosomes": None, "normalise": None,
+                "validate_on": "chromosomes", "feature_source": "targetfinder"}  # fmt: skip
+    defaults.update({"bengi": None, "extra_test": None} if transfer else {})
     seen = {}
     for folder in folders:
         recorded = json.loads((folder / "run.json").read_text())["config"]
-        seen[folder] = tuple(tuple(v) if isinstance(v, list) else v
-                             for v in (recorded[k] for k in keys))  # fmt: skip
+        values = (recorded.get(key, default) for key, default in defaults.items())
+        seen[folder] = tuple(tuple(v) if isinstance(v, list) else v for v in values)
     if len(set(seen.values())) > 1:
-        raise SystemExit(f"the runs differ in {', '.join(keys)}: {seen}")
-    values = dict(zip(keys, next(iter(seen.values())), strict=True))
-    return dataclasses.replace(PROFILES["full"], **values)
+        raise SystemExit(f"the runs differ in {', '.join(defaults)}: {seen}")
+    values = dict(zip(defaults, next(iter(seen.values())), strict=True))
+    return dataclasses.replace(PROFILES["full"], tracks=("features",), held_out=(), **values)
 
 
 def refit_gbm(train: pd.DataFrame, recorded: pd.Series, ranked: bool) -> GradientBoosting:

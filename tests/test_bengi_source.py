@@ -1,0 +1,100 @@
+"""``--feature-source bengi``: leave one cell line out of the BENGI feature tables, each
+held-out cell line scored on each of its own tables."""
+
+import argparse
+
+import pandas as pd
+import pytest
+from test_benchmark import benchmark_script
+
+from kipoi_prism.benchmark.feature_track import (
+    leave_one_out,
+    load_bengi,
+    read_table,
+    scored_tables,
+    transfer_split,
+    transfer_tables,
+)
+from kipoi_prism.cli.benchmark import build_config
+from kipoi_prism.cli.main import main
+from kipoi_prism.config import BenchmarkConfig
+from kipoi_prism.config.benchmark import BENGI_FEATURE_CELL_LINES
+from kipoi_prism.errors import PrismInputError
+
+
+def _args(*argv: str) -> argparse.Namespace:
+    from kipoi_prism.cli.benchmark import add_parser
+
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers())
+    return parser.parse_args(["benchmark", "--out", "x", *argv])
+
+
+def test_the_bengi_source_option_sets_bengi_cell_lines_and_holds_each_out():
+    config = build_config(_args("--tracks", "features", "--feature-source", "bengi"))
+    assert config.feature_source == "bengi" and not config.bengi
+    assert config.cell_lines == config.held_out == BENGI_FEATURE_CELL_LINES
+    one = build_config(_args("--full", "--tracks", "features", "--feature-source", "bengi",
+                             "--held-out", "HeLa"))  # fmt: skip
+    assert one.held_out == ("HeLa",) and one.cell_lines == BENGI_FEATURE_CELL_LINES
+    assert build_config(_args("--tracks", "features")).feature_source == "targetfinder"
+
+
+def test_bad_bengi_source_settings_are_named():
+    with pytest.raises(PrismInputError, match="sequence track has no BENGI pairs"):
+        build_config(_args("--feature-source", "bengi"))  # both tracks by default
+    with pytest.raises(PrismInputError, match=r"held_out: \['K562'\] not among"):
+        build_config(_args("--tracks", "features", "--feature-source", "bengi",
+                           "--held-out", "K562"))  # fmt: skip
+    with pytest.raises(PrismInputError, match=r"no BENGI feature tables for \['HUVEC'\]"):
+        BenchmarkConfig(tracks=("features",), feature_source="bengi", cell_lines=("HUVEC",))
+    with pytest.raises(PrismInputError, match="feature_source"):
+        BenchmarkConfig(tracks=("features",), feature_source="encode")
+
+
+def test_bengi_leave_one_out_scores_each_held_out_table_whole_and_trains_on_the_rest(
+    shared_data,
+):
+    config = BenchmarkConfig(tracks=("features",), feature_source="bengi",
+                             cell_lines=("HeLa", "IMR90"), normalise="rank")  # fmt: skip
+    frame = load_bengi(config, shared_data)
+    assert set(frame["cell_line"]) == {"HeLa", "IMR90"}
+    train, val, test = leave_one_out(frame, "HeLa", config)
+    tests = scored_tables(test, "HeLa")
+    folder = shared_data / "bengi" / "features"
+    assert list(tests) == [f"BENGI HeLa.{a}-Benchmark" for a in ("CTCF-ChIAPET", "HiC",
+                                                                  "RNAPII-ChIAPET")]  # fmt: skip
+    for name, table in tests.items():  # every row, in order, as TargetFinder -> BENGI reads it
+        alone = read_table(folder / f"BENGI.{name[6:]}.v3.targetfinder_features.tsv.gz", config)
+        pd.testing.assert_series_equal(table["enhancer"], alone["enhancer"])
+        assert table["label"].tolist() == alone["label"].tolist()
+        assert table["H3K27ac (enhancer)"].tolist() == alone["H3K27ac (enhancer)"].tolist()
+    training = pd.concat([train, val])
+    assert set(training["cell_line"]) == {"IMR90"} and training["name"].is_unique
+    imr90 = frame[frame["cell_line"] == "IMR90"]
+    assert len(training) == imr90["name"].nunique() < len(imr90)  # transcripts' repeats once
+    assert set(val["enhancer_chrom"]) <= set(config.val_chromosomes)
+    train_all, val_all = transfer_split(frame, config)
+    assert len(train_all) + len(val_all) == frame["name"].nunique()
+    assert not transfer_tables(config, shared_data)  # BENGI trains: nothing to transfer to
+
+
+def test_a_bengi_source_run_and_its_ensemble_rescore_the_same_tables(shared_data, tmp_path):
+    run = tmp_path / "bench"
+    assert main(["--quiet", "benchmark", "--tracks", "features", "--feature-source", "bengi",
+                 "--held-out", "NHEK", "--feature-rows", "task_only", "--feature-max-epochs", "1",
+                 "--feature-baselines", "gbm,distance", "--data-dir", str(shared_data),
+                 "--out", str(run), "--threads", "1"]) == 0  # fmt: skip
+    results = pd.read_csv(run / "results.csv")
+    assert set(results["held_out"]) == {"BENGI NHEK.HiC-Benchmark"}
+    assert set(results["row"]) == {"task_only", "gbm", "distance"}
+    assert (run / "runs" / "feat-task_only-NHEK-seed0" / "weights.pt").is_file()
+    out = tmp_path / "ensemble"
+    script = benchmark_script("feature_ensemble")
+    assert script.main(["--runs", str(run), "--row", "task_only", "--gbm-results",
+                        str(run / "results.csv"), "--data-dir", str(shared_data), "--out",
+                        str(out), "--threads", "1", "--bootstrap", "20"]) == 0  # fmt: skip
+    row = pd.read_csv(out / "ensemble.csv").set_index("held_out").loc["BENGI NHEK.HiC-Benchmark"]
+    recorded = results.set_index("row")["aupr"]
+    assert row["ensemble_aupr"] == pytest.approx(recorded["task_only"], abs=1e-4)
+    assert row["gbm_aupr"] == pytest.approx(recorded["gbm"], abs=1e-4)
