@@ -8,6 +8,9 @@ its standard error and how often the second is higher. With identical configurat
 and thread count a CPU run repeats exactly; the absolute differences measure how far a
 repeat moves where it does not (e.g. on a GPU). With one setting changed between the two
 sets (e.g. ``--stem-motifs init`` against ``frozen``) the signed ones measure what it does.
+``--across-tracks`` pairs evaluations by row, held-out name and seed whatever their track: a
+BENGI table scored by TargetFinder -> BENGI fits (``features-bengi``) and by fits trained on
+the other BENGI cell lines (``--feature-source bengi``: ``features``).
 
     python benchmarks/compare_runs.py --first results/a/* --second results/b/* --out repeats.csv
 """
@@ -49,14 +52,17 @@ def read_results(folders: list[Path]) -> pd.DataFrame:
     return table
 
 
-def compare(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
-    """One row per evaluation in both sets: each set's metrics and their difference."""
+def compare(first: pd.DataFrame, second: pd.DataFrame, across_tracks: bool = False) -> pd.DataFrame:
+    """One row per evaluation in both sets: each set's metrics and their difference
+    (``across_tracks``: evaluations paired whatever their track; the tracks kept as
+    ``track_first`` and ``track_second``)."""
+    key = [k for k in KEY if k != "track"] if across_tracks else list(KEY)
     both = first[[*KEY, *METRICS]].merge(
-        second[[*KEY, *METRICS]], on=KEY, suffixes=("_first", "_second")
+        second[[*KEY, *METRICS]], on=key, suffixes=("_first", "_second")
     )
     for metric in METRICS:
         both[f"{metric}_diff"] = both[f"{metric}_second"] - both[f"{metric}_first"]
-    return both.sort_values(KEY).reset_index(drop=True)
+    return both.sort_values(key).reset_index(drop=True)
 
 
 def shift_by_row(paired: pd.DataFrame, metric: str = "aupr") -> pd.DataFrame:
@@ -74,9 +80,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first", type=Path, nargs="+", required=True)
     parser.add_argument("--second", type=Path, nargs="+", required=True)
     parser.add_argument("--out", type=Path, help="write the paired table here (CSV)")
+    parser.add_argument("--across-tracks", action="store_true",
+                        help="pair by row, held-out name and seed whatever the track")  # fmt: skip
     args = parser.parse_args(argv)
     try:
-        paired = compare(read_results(args.first), read_results(args.second))
+        paired = compare(read_results(args.first), read_results(args.second), args.across_tracks)
     except ValueError as error:
         parser.error(str(error))
     if paired.empty:

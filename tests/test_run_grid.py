@@ -153,3 +153,15 @@ def test_compare_runs_refuses_an_evaluation_twice_in_one_set(tmp_path):
     a, b = _results(tmp_path / "a", [row]), _results(tmp_path / "b", [row])
     with pytest.raises(ValueError, match="appears twice"):
         compare_runs.read_results([a, b])
+
+
+def test_compare_runs_across_tracks_pairs_one_table_scored_by_two_sources(tmp_path):
+    table = "BENGI NHEK.HiC-Benchmark"
+    first = _results(tmp_path / "a", [("features-bengi", "full", table, 0, 0.33, 0.7, 0.3, 0.1)])
+    second = _results(tmp_path / "b", [("features", "full", table, 0, 0.40, 0.8, 0.4, 0.1)])
+    read = compare_runs.read_results
+    assert compare_runs.compare(read([first]), read([second])).empty  # tracks differ
+    paired = compare_runs.compare(read([first]), read([second]), across_tracks=True)
+    assert paired[["track_first", "track_second"]].values.tolist() == [["features-bengi",
+                                                                          "features"]]  # fmt: skip
+    assert paired["aupr_diff"].iloc[0] == pytest.approx(0.07)
