@@ -378,6 +378,7 @@ def test_git_commit_says_when_the_tree_differs_from_its_commit(tmp_path, monkeyp
         "features-seeds-periodic/merged-ablation",
         "features-distance-matched/merged",
         "features-input-norm/merged",
+        "bengi-loo/merged",
         "sequence",
         "sequence-gpu",
         "sequence-4x",
@@ -395,25 +396,27 @@ def test_benchmark_doc_tables_are_the_committed_runs_tables(run):
     assert "\n".join(demoted).strip() in (docs / "BENCHMARK.md").read_text()
 
 
-ENSEMBLE_ROWS = {  # docs/BENCHMARK.md's round-14 ensemble rows -> features-mixed-ensembles/
-    "plain, seed 0": "ens-plain-seed0",
-    "normalised, seed 0": "ens-norm-seed0",
-    "plain, seeds 0-1": "ens-plain-seeds01-six",
-    "normalised, seeds 0-1": "ens-norm-seeds01-six",
-    "mixed, seed 0 of each": "ens-mixed-seed0",
-    "plain, seeds 0-2": "ens-plain-seeds012",
-    "normalised, seeds 0-2": "ens-norm-seeds012",
-    "mixed, seeds 0-1 of each": "ens-mixed-seeds01",
-    "mixed, seeds 0-2 of each": "ens-mixed-seeds012",
-    "chromatin model (shipped), ranked GB": "ens-bengi-shipped",
-    "normalised fit, ranked GB": "ens-bengi-norm",
-    "both, ranked GB": "ens-bengi-mixed",
-    "chromatin model (shipped), log-marks GB": "ens-bengi-shipped-loggbm",
-    "both, log-marks GB": "ens-bengi-mixed-loggbm",
-    "chromatin recipe, seeds 0-2, log-marks GB": "ens-bengi-chromatin3-loggbm",
-    "chromatin recipe, seeds 0-2, ranked GB": "ens-bengi-chromatin3",
-    "without the distance, ranked GB": "ens-bengi-nodist",
-    "without the distance, log-marks GB": "ens-bengi-nodist-loggbm",
+R14 = "features-mixed-ensembles/"  # round 14
+ENSEMBLE_ROWS = {  # docs/BENCHMARK.md's ensemble rows -> their folder under benchmark-runs/
+    "plain, seed 0": R14 + "ens-plain-seed0",
+    "normalised, seed 0": R14 + "ens-norm-seed0",
+    "plain, seeds 0-1": R14 + "ens-plain-seeds01-six",
+    "normalised, seeds 0-1": R14 + "ens-norm-seeds01-six",
+    "mixed, seed 0 of each": R14 + "ens-mixed-seed0",
+    "plain, seeds 0-2": R14 + "ens-plain-seeds012",
+    "normalised, seeds 0-2": R14 + "ens-norm-seeds012",
+    "mixed, seeds 0-1 of each": R14 + "ens-mixed-seeds01",
+    "mixed, seeds 0-2 of each": R14 + "ens-mixed-seeds012",
+    "chromatin model (shipped), ranked GB": R14 + "ens-bengi-shipped",
+    "normalised fit, ranked GB": R14 + "ens-bengi-norm",
+    "both, ranked GB": R14 + "ens-bengi-mixed",
+    "chromatin model (shipped), log-marks GB": R14 + "ens-bengi-shipped-loggbm",
+    "both, log-marks GB": R14 + "ens-bengi-mixed-loggbm",
+    "chromatin recipe, seeds 0-2, log-marks GB": R14 + "ens-bengi-chromatin3-loggbm",
+    "chromatin recipe, seeds 0-2, ranked GB": R14 + "ens-bengi-chromatin3",
+    "without the distance, ranked GB": R14 + "ens-bengi-nodist",
+    "without the distance, log-marks GB": R14 + "ens-bengi-nodist-loggbm",
+    "BENGI-trained network, ranked GB": "bengi-loo/ens-ranked-gbm",
 }
 
 
@@ -422,7 +425,7 @@ def test_benchmark_doc_ensemble_rows_are_the_committed_ensembles(label):
     """Each ensemble row of docs/BENCHMARK.md (differences, intervals, means, win counts)
     is what its committed ensemble.csv says, not typed."""
     docs = Path(__file__).resolve().parent.parent / "docs"
-    folder = docs / "benchmark-runs" / "features-mixed-ensembles" / ENSEMBLE_ROWS[label]
+    folder = docs / "benchmark-runs" / ENSEMBLE_ROWS[label]
     table = pd.read_csv(folder / "ensemble.csv", dtype={"seeds": str}).set_index("held_out")
     lines = [line for line in (docs / "BENCHMARK.md").read_text().splitlines()
              if line.startswith(f"| {label} |")]  # fmt: skip
