@@ -220,8 +220,11 @@ def scored_tables(test: pd.DataFrame, held: str) -> dict[str, pd.DataFrame]:
 
 
 def _distinct(frame: pd.DataFrame) -> pd.DataFrame:
-    """Training pairs once each: a BENGI table lists a pair once per transcript of its
-    promoter (same label, same features); TargetFinder's names are already distinct."""
+    """Training pairs once each: a BENGI table (a ``table`` column, :func:`load_bengi`) lists
+    a pair once per transcript of its promoter (same label, same features); TargetFinder's
+    pairs are already distinct."""
+    if "table" not in frame:
+        return frame
     repeated = frame["name"].duplicated()
     if repeated.any():
         log.info("training on %d distinct pairs (%d repeats within a table dropped)",
