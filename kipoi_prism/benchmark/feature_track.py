@@ -33,6 +33,7 @@ from kipoi_prism.benchmark.harness import (
     validation_split,
 )
 from kipoi_prism.config import InferenceConfig
+from kipoi_prism.config.benchmark import BENGI_FEATURE_CELL_LINES, TARGETFINDER_CELL_LINES
 from kipoi_prism.config.variants import resolve
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.feature_inputs import (
@@ -113,15 +114,17 @@ def read_table(path: str | Path, config: BenchmarkConfig) -> pd.DataFrame:
     return model_inputs(with_pair_columns(tables.read_feature_table(path)), recipe(config))
 
 
-def load_targetfinder(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
-    """The TargetFinder feature tables of ``config.cell_lines``, named by their file.
+def load_targetfinder(config: BenchmarkConfig, data_dir: Path, cells=None) -> pd.DataFrame:
+    """The TargetFinder feature tables of ``cells`` (default ``config.cell_lines``), named
+    by their file.
 
     (The tables' own ``celltype`` column says ``HeLa`` for ``HeLa-S3``; the file name is
     the TargetFinder cell-line name the other tracks use.) Marks are ranked within each
     cell line's whole table when ``config.normalise`` is ``rank``.
     """
     paths = tables.targetfinder_feature_paths(data_dir)
-    parts = [tables.read_feature_table(paths[c]).assign(cell_line=c) for c in config.cell_lines]
+    cells = config.cell_lines if cells is None else cells
+    parts = [tables.read_feature_table(paths[c]).assign(cell_line=c) for c in cells]
     return model_inputs(with_pair_columns(pd.concat(parts, ignore_index=True)), recipe(config))
 
 
@@ -130,17 +133,18 @@ def bengi_feature_paths(data_dir: Path) -> list[Path]:
     return sorted((Path(data_dir) / "bengi" / "features").glob("BENGI.*.tsv.gz"))
 
 
-def load_bengi(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
-    """The BENGI feature tables of ``config.cell_lines`` (``feature_source="bengi"``), each
+def load_bengi(config: BenchmarkConfig, data_dir: Path, cells=None) -> pd.DataFrame:
+    """The BENGI feature tables of ``cells`` (default ``config.cell_lines``), each
     read and ranked as :func:`read_table` (so a held-out table is the one TargetFinder ->
     BENGI scores), with a ``table`` column (its held-out name); pair names carry the table,
     as one cell line's tables share pairs."""
+    cells = config.cell_lines if cells is None else cells
     parts = [read_table(path, config).assign(cell_line=path.name.split(".")[1],
                                              table=tables.table_name(path))
              for path in bengi_feature_paths(data_dir)
-             if path.name.split(".")[1] in config.cell_lines]  # fmt: skip
+             if path.name.split(".")[1] in cells]  # fmt: skip
     found = {part["cell_line"].iloc[0] for part in parts}
-    missing = sorted(set(config.cell_lines) - found)
+    missing = sorted(set(cells) - found)
     if missing:
         raise PrismInputError(f"no BENGI feature tables for {', '.join(missing)}",
                               Path(data_dir) / "bengi" / "features")  # fmt: skip
@@ -150,10 +154,18 @@ def load_bengi(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
 
 def load_training_tables(config: BenchmarkConfig, data_dir: Path) -> pd.DataFrame:
     """The pairs leave-one-cell-line-out and the transfer fits train on, as
-    ``config.feature_source`` says (:func:`load_targetfinder` or :func:`load_bengi`)."""
+    ``config.feature_source`` says (:func:`load_targetfinder`, :func:`load_bengi`, or both:
+    TargetFinder's rows then with their cell line as their ``table``)."""
+    if config.feature_source == "targetfinder":
+        return load_targetfinder(config, data_dir)
     if config.feature_source == "bengi":
         return load_bengi(config, data_dir)
-    return load_targetfinder(config, data_dir)
+    cells = set(config.cell_lines)
+    targetfinder = load_targetfinder(config, data_dir, [c for c in TARGETFINDER_CELL_LINES
+                                                        if c in cells])  # fmt: skip
+    bengi = load_bengi(config, data_dir, [c for c in BENGI_FEATURE_CELL_LINES if c in cells])
+    targetfinder = targetfinder.assign(table=targetfinder["cell_line"])
+    return pd.concat([targetfinder, bengi], ignore_index=True)
 
 
 def transfer_tables(config: BenchmarkConfig, data_dir: Path) -> dict[str, pd.DataFrame]:
@@ -211,8 +223,9 @@ def leave_one_out(frame: pd.DataFrame, held: str, config: BenchmarkConfig):
 
 
 def scored_tables(test: pd.DataFrame, held: str) -> dict[str, pd.DataFrame]:
-    """The held-out pairs by held-out name: ``{held: test}``, or with BENGI as the source
-    one entry per table of the held-out cell line (every row of each, in table order)."""
+    """The held-out pairs by held-out name: ``{held: test}``, or with BENGI a source one
+    entry per table of the held-out cell line (every row of each, in table order; its
+    TargetFinder table under the cell line's name)."""
     if "table" not in test:
         return {held: test}
     return {name: part.reset_index(drop=True)

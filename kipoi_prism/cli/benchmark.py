@@ -8,7 +8,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from kipoi_prism.config.benchmark import BENGI_FEATURE_CELL_LINES, FEATURE_SOURCES, VALIDATIONS
+from kipoi_prism.config.benchmark import (
+    BENGI_FEATURE_CELL_LINES,
+    FEATURE_SOURCES,
+    TARGETFINDER_CELL_LINES,
+    VALIDATIONS,
+)
 from kipoi_prism.errors import PrismInputError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -115,9 +120,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument(
         "--feature-source",
         choices=FEATURE_SOURCES,
-        help="feature track: leave one cell line out of TargetFinder's tables (default) or "
+        help="feature track: leave one cell line out of TargetFinder's tables (default), "
         "of the BENGI feature tables (GM12878, HeLa, IMR90, NHEK: every candidate within a "
-        "window, as a user's; each held-out cell line scored on each of its tables)",
+        "window, as a user's; each held-out cell line scored on each of its tables), or of "
+        "both together (GM12878, IMR90 or NHEK held out, scored on its tables of both)",
     )
     parser.add_argument(
         "--transfer-only",
@@ -219,8 +225,10 @@ def build_config(args: argparse.Namespace):
         "extra_test": None if args.extra_test is None else tuple(map(str, args.extra_test)),
     }  # fmt: skip
     given = {k: v for k, v in changes.items() if v is not None}
-    if args.feature_source == "bengi":  # BENGI's cell lines, every one held out unless told
-        given.update(feature_source="bengi", cell_lines=BENGI_FEATURE_CELL_LINES, bengi=False,
+    if args.feature_source in ("bengi", "both"):  # their cell lines, each held out unless told
+        bengi = args.feature_source == "bengi"
+        cells = BENGI_FEATURE_CELL_LINES if bengi else (*TARGETFINDER_CELL_LINES, "HeLa")
+        given.update(feature_source=args.feature_source, cell_lines=cells, bengi=False,
                      held_out=given.get("held_out", ()))  # fmt: skip
     if args.feature_pairs_per_cell_line is not None:  # 'all' is None: every pair
         pairs = args.feature_pairs_per_cell_line

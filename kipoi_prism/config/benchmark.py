@@ -25,10 +25,13 @@ GBM_GRID = {"learning_rate": (0.03, 0.1), "max_leaf_nodes": (7, 31, 127), "max_i
 # The cell lines of the TargetFinder tables.
 TARGETFINDER_CELL_LINES = ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK")
 # Where the feature track's leave-one-cell-line-out pairs come from: TargetFinder's tables,
-# or the BENGI feature tables (every pair within a window of a promoter, as a user's
-# candidates are drawn), of these cell lines (BENGI's names).
-FEATURE_SOURCES = ("targetfinder", "bengi")
+# the BENGI feature tables (every pair within a window of a promoter, as a user's candidates
+# are drawn) of these cell lines (BENGI's names), or both.
+FEATURE_SOURCES = ("targetfinder", "bengi", "both")
 BENGI_FEATURE_CELL_LINES = ("GM12878", "HeLa", "IMR90", "NHEK")
+# The cell lines named alike in both (HeLa is HeLa-S3 in TargetFinder's): the ones that
+# ``feature_source="both"`` can hold out without leaving the same cells in training.
+SHARED_CELL_LINES = tuple(c for c in BENGI_FEATURE_CELL_LINES if c in TARGETFINDER_CELL_LINES)
 
 
 @dataclass
@@ -44,7 +47,7 @@ class BenchmarkConfig:
     seeds : tuple of int
     cell_lines : tuple of str
         Cell lines in play (TargetFinder names; with ``feature_source="bengi"``, BENGI's:
-        :data:`BENGI_FEATURE_CELL_LINES` or some of them).
+        :data:`BENGI_FEATURE_CELL_LINES` or some of them; with ``"both"``, names of either).
     held_out : tuple of str
         Cell lines held out in turn (default: all of ``cell_lines``).
     pairs_per_cell_line : int
@@ -101,13 +104,16 @@ class BenchmarkConfig:
     bengi : bool
         Also train on every TargetFinder cell line and test on each BENGI feature table
         (``feature_source="targetfinder"`` only).
-    feature_source : {"targetfinder", "bengi"}
+    feature_source : {"targetfinder", "bengi", "both"}
         Feature track: the tables leave-one-cell-line-out trains and tests on. ``bengi``:
         the BENGI feature tables, each held-out cell line scored on each of its own tables
         (held-out names as the BENGI rows'), the models trained on the other cell lines'
         tables (a pair listed twice in a table, for two transcripts, trained on once); the
         transfer fits then train on every BENGI cell line and score ``extra_test`` only.
-        Features only (the sequence track simulates TargetFinder's cell lines).
+        ``both``: TargetFinder's and BENGI's tables together, a held-out cell line (one of
+        :data:`SHARED_CELL_LINES`) scored on its TargetFinder table (named by the cell line)
+        and on each of its BENGI tables. Features only (the sequence track simulates
+        TargetFinder's cell lines).
     bootstrap : int
         Bootstrap resamples for the 95% intervals.
     threads : int
@@ -214,21 +220,33 @@ class BenchmarkConfig:
             check(number and 0 <= gating <= 1, "gating_strength", gating, "a number in [0, 1]")
             self.gating_strength = float(self.gating_strength)
         check_choice("feature_source", self.feature_source, FEATURE_SOURCES)
-        if self.feature_source == "bengi":
+        if not self.held_out:  # every cell line that can be held out
+            both = self.feature_source == "both"
+            self.held_out = tuple(c for c in self.cell_lines if not both or c in SHARED_CELL_LINES)
+        if self.feature_source != "targetfinder":
             self._check_bengi_source()
-        if not self.held_out:
-            self.held_out = tuple(self.cell_lines)
 
     def _check_bengi_source(self) -> None:
-        """``feature_source="bengi"``: the feature track alone, on BENGI's cell lines."""
+        """``feature_source`` ``bengi`` or ``both``: the feature track alone, on cell lines
+        with tables there; ``both`` holds out only cell lines named alike in both."""
+        source = self.feature_source
         if "sequence" in self.tracks:
-            raise PrismInputError("feature_source=bengi: the sequence track has no BENGI "
+            raise PrismInputError(f"feature_source={source}: the sequence track has no BENGI "
                                   "pairs; run --tracks features")  # fmt: skip
-        unknown = sorted(set(self.cell_lines) - set(BENGI_FEATURE_CELL_LINES))
+        known = set(BENGI_FEATURE_CELL_LINES)
+        known |= set(TARGETFINDER_CELL_LINES) if source == "both" else set()
+        unknown = sorted(set(self.cell_lines) - known)
         if unknown:
-            raise PrismInputError(f"feature_source=bengi: no BENGI feature tables for {unknown}; "
-                                  f"valid: {', '.join(BENGI_FEATURE_CELL_LINES)}")  # fmt: skip
+            raise PrismInputError(f"feature_source={source}: no feature tables for {unknown}; "
+                                  f"valid: {', '.join(sorted(known))}")  # fmt: skip
         absent = sorted(set(self.held_out) - set(self.cell_lines))
         if absent:
             raise PrismInputError(f"held_out: {absent} not among the cell lines "
                                   f"{', '.join(self.cell_lines)}")  # fmt: skip
+        unshared = sorted(set(self.held_out) - set(SHARED_CELL_LINES))
+        if source == "both" and unshared:
+            raise PrismInputError(
+                f"feature_source=both: cannot hold out {unshared} (in one source only, or named "
+                f"differently in the two, so its cells would stay in training); valid: "
+                f"{', '.join(SHARED_CELL_LINES)}"
+            )

@@ -97,3 +97,20 @@ task = pd.read_csv("merged-taskonly/results.csv").set_index("held_out")["aupr"]
 d = task - full
 print(f"{d.mean():+.4f} +- {d.std(ddof=1) / len(d) ** 0.5:.4f}, higher on {(d > 0).sum()} of {len(d)}")
 PY
+
+# ---- H13 (written after H12, before its runs): one model trained on both samplings serves
+# both. `--feature-source both` (new): TargetFinder's and BENGI's tables of the other cell
+# lines together; the held-out cell line (GM12878 or IMR90, named alike in both) scored on its
+# TargetFinder table and on each of its BENGI tables. H13: on each held-out cell line and
+# each of its tables the network is within 0.02 AUPR of the single-source network of the same
+# recipe (ranked marks, full objective, seed 0): TargetFinder tables, GM12878 0.299
+# (../features-validation/rank-loo-GM12878) and IMR90 0.175 (../chromatin/rank-loo); BENGI
+# tables, the leave-one-out rows above (GM12878 CTCF 0.463, Hi-C 0.227; IMR90 Hi-C 0.465).
+# Refuted if any of the five falls more than 0.02 below. Gradient boosting the same way, for
+# the pair (single-source: GM12878 0.386 ranked, the BENGI rows above).
+# Clone /tmp/s23/clone2 at the commit its run.json names; two processes side by side.
+for cell in GM12878 IMR90; do
+  kipoi-prism benchmark --full --tracks features --feature-source both --seeds 0 --threads 1 \
+    --data-dir /work/shared/data --normalise rank --feature-rows full --feature-baselines gbm,distance \
+    --held-out $cell --out runs/both-loo-$cell
+done
