@@ -10,6 +10,8 @@ from test_benchmark import benchmark_script
 from kipoi_prism.benchmark.feature_track import (
     leave_one_out,
     load_bengi,
+    load_targetfinder,
+    load_training_tables,
     read_table,
     scored_tables,
     transfer_split,
@@ -98,3 +100,26 @@ def test_a_bengi_source_run_and_its_ensemble_rescore_the_same_tables(shared_data
     recorded = results.set_index("row")["aupr"]
     assert row["ensemble_aupr"] == pytest.approx(recorded["task_only"], abs=1e-4)
     assert row["gbm_aupr"] == pytest.approx(recorded["gbm"], abs=1e-4)
+
+
+def test_both_sources_hold_out_a_cell_line_named_alike_and_score_its_tables_of_both(
+    shared_data,
+):
+    config = build_config(_args("--tracks", "features", "--feature-source", "both"))
+    assert config.held_out == ("GM12878", "IMR90", "NHEK")
+    assert {"HeLa", "HeLa-S3", "HUVEC"} <= set(config.cell_lines)
+    with pytest.raises(PrismInputError, match=r"cannot hold out \['HeLa'\]"):
+        build_config(_args("--tracks", "features", "--feature-source", "both",
+                           "--held-out", "HeLa"))  # fmt: skip
+    small = BenchmarkConfig(tracks=("features",), feature_source="both",
+                            cell_lines=("IMR90", "NHEK"), normalise="rank")  # fmt: skip
+    frame = load_training_tables(small, shared_data)
+    train, val, test = leave_one_out(frame, "IMR90", small)
+    tests = scored_tables(test, "IMR90")
+    assert list(tests) == ["BENGI IMR90.HiC-Benchmark", "IMR90"]
+    alone = load_targetfinder(small, shared_data, ["IMR90"])  # ranked within its own table
+    assert tests["IMR90"]["name"].tolist() == alone["name"].tolist()
+    assert tests["IMR90"]["CTCF (enhancer)"].tolist() == alone["CTCF (enhancer)"].tolist()
+    training = pd.concat([train, val])
+    assert set(training["cell_line"]) == {"NHEK"}
+    assert set(training["table"]) == {"NHEK", "BENGI NHEK.HiC-Benchmark"}
