@@ -48,7 +48,9 @@ def test_bad_bengi_source_settings_are_named():
     with pytest.raises(PrismInputError, match=r"held_out: \['K562'\] not among"):
         build_config(_args("--tracks", "features", "--feature-source", "bengi",
                            "--held-out", "K562"))  # fmt: skip
-    with pytest.raises(PrismInputError, match=r"no BENGI feature tables for \['HUVEC'\]"):
+    with pytest.raises(
+        PrismInputError, match=r"feature_source=bengi: no feature tables for \['HUVEC'\]"
+    ):
         BenchmarkConfig(tracks=("features",), feature_source="bengi", cell_lines=("HUVEC",))
     with pytest.raises(PrismInputError, match="feature_source"):
         BenchmarkConfig(tracks=("features",), feature_source="encode")

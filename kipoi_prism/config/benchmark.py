@@ -224,29 +224,30 @@ class BenchmarkConfig:
             both = self.feature_source == "both"
             self.held_out = tuple(c for c in self.cell_lines if not both or c in SHARED_CELL_LINES)
         if self.feature_source != "targetfinder":
-            self._check_bengi_source()
+            _check_bengi_source(self)
 
-    def _check_bengi_source(self) -> None:
-        """``feature_source`` ``bengi`` or ``both``: the feature track alone, on cell lines
-        with tables there; ``both`` holds out only cell lines named alike in both."""
-        source = self.feature_source
-        if "sequence" in self.tracks:
-            raise PrismInputError(f"feature_source={source}: the sequence track has no BENGI "
-                                  "pairs; run --tracks features")  # fmt: skip
-        known = set(BENGI_FEATURE_CELL_LINES)
-        known |= set(TARGETFINDER_CELL_LINES) if source == "both" else set()
-        unknown = sorted(set(self.cell_lines) - known)
-        if unknown:
-            raise PrismInputError(f"feature_source={source}: no feature tables for {unknown}; "
-                                  f"valid: {', '.join(sorted(known))}")  # fmt: skip
-        absent = sorted(set(self.held_out) - set(self.cell_lines))
-        if absent:
-            raise PrismInputError(f"held_out: {absent} not among the cell lines "
-                                  f"{', '.join(self.cell_lines)}")  # fmt: skip
-        unshared = sorted(set(self.held_out) - set(SHARED_CELL_LINES))
-        if source == "both" and unshared:
-            raise PrismInputError(
-                f"feature_source=both: cannot hold out {unshared} (in one source only, or named "
-                f"differently in the two, so its cells would stay in training); valid: "
-                f"{', '.join(SHARED_CELL_LINES)}"
-            )
+
+def _check_bengi_source(config: BenchmarkConfig) -> None:
+    """``feature_source`` ``bengi`` or ``both``: the feature track alone, on cell lines
+    with tables there; ``both`` holds out only cell lines named alike in both."""
+    source = config.feature_source
+    if "sequence" in config.tracks:
+        raise PrismInputError(f"feature_source={source}: the sequence track has no BENGI "
+                              "pairs; run --tracks features")  # fmt: skip
+    known = set(BENGI_FEATURE_CELL_LINES)
+    known |= set(TARGETFINDER_CELL_LINES) if source == "both" else set()
+    unknown = sorted(set(config.cell_lines) - known)
+    if unknown:
+        raise PrismInputError(f"feature_source={source}: no feature tables for {unknown}; "
+                              f"valid: {', '.join(sorted(known))}")  # fmt: skip
+    absent = sorted(set(config.held_out) - set(config.cell_lines))
+    if absent:
+        raise PrismInputError(f"held_out: {absent} not among the cell lines "
+                              f"{', '.join(config.cell_lines)}")  # fmt: skip
+    unshared = sorted(set(config.held_out) - set(SHARED_CELL_LINES))
+    if source == "both" and unshared:
+        raise PrismInputError(
+            f"feature_source=both: cannot hold out {unshared} (in one source only, or named "
+            f"differently in the two, so its cells would stay in training); valid: "
+            f"{', '.join(SHARED_CELL_LINES)}"
+        )
