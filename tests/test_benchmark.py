@@ -417,6 +417,7 @@ ENSEMBLE_ROWS = {  # docs/BENCHMARK.md's ensemble rows -> their folder under ben
     "without the distance, ranked GB": R14 + "ens-bengi-nodist",
     "without the distance, log-marks GB": R14 + "ens-bengi-nodist-loggbm",
     "BENGI-trained network, ranked GB": "bengi-loo/ens-ranked-gbm",
+    "BENGI-trained network, seeds 0-2, ranked GB": "bengi-loo/ens-ranked-gbm-seeds012",
 }
 
 
