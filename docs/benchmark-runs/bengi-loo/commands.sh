@@ -125,5 +125,8 @@ for seed in 1 2; do for cell in GM12878 HeLa IMR90 NHEK; do
     --data-dir /work/shared/data --normalise rank --feature-rows full --feature-baselines "" \
     --held-out $cell --out runs/bengi-loo-seed$seed-$cell
 done; done
-python benchmarks/feature_ensemble.py --runs $R/bengi-loo-{GM12878,HeLa,IMR90,NHEK} $R/bengi-loo-seed{1,2}-{GM12878,HeLa,IMR90,NHEK} \
-    --gbm-results merged/results.csv --data-dir /work/shared/data --threads 1 --out ens-ranked-gbm-seeds012
+# (run in /tmp/s23/clone2 at ad27e75, one process per seed side by side; the ensemble in
+# main's checkout, 140 s)
+S=/tmp/s23/clone2/runs
+python benchmarks/feature_ensemble.py --runs $R/bengi-loo-{GM12878,HeLa,IMR90,NHEK} $S/bengi-loo-seed{1,2}-{GM12878,HeLa,IMR90,NHEK} \
+    --gbm-results docs/benchmark-runs/bengi-loo/merged/results.csv --data-dir /work/shared/data --threads 2 --out ens-ranked-gbm-seeds012
