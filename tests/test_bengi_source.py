@@ -1,11 +1,10 @@
 """``--feature-source bengi``: leave one cell line out of the BENGI feature tables, each
 held-out cell line scored on each of its own tables."""
 
-import argparse
-
 import pandas as pd
 import pytest
 from test_benchmark import benchmark_script
+from test_feature_track import _args
 
 from kipoi_prism.benchmark.feature_track import (
     leave_one_out,
@@ -22,14 +21,6 @@ from kipoi_prism.cli.main import main
 from kipoi_prism.config import BenchmarkConfig
 from kipoi_prism.config.benchmark import BENGI_FEATURE_CELL_LINES
 from kipoi_prism.errors import PrismInputError
-
-
-def _args(*argv: str) -> argparse.Namespace:
-    from kipoi_prism.cli.benchmark import add_parser
-
-    parser = argparse.ArgumentParser()
-    add_parser(parser.add_subparsers())
-    return parser.parse_args(["benchmark", "--out", "x", *argv])
 
 
 def test_the_bengi_source_option_sets_bengi_cell_lines_and_holds_each_out():

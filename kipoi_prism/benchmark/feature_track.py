@@ -139,12 +139,10 @@ def load_bengi(config: BenchmarkConfig, data_dir: Path, cells=None) -> pd.DataFr
     BENGI scores), with a ``table`` column (its held-out name); pair names carry the table,
     as one cell line's tables share pairs."""
     cells = config.cell_lines if cells is None else cells
-    parts = [read_table(path, config).assign(cell_line=path.name.split(".")[1],
-                                             table=tables.table_name(path))
-             for path in bengi_feature_paths(data_dir)
-             if path.name.split(".")[1] in cells]  # fmt: skip
-    found = {part["cell_line"].iloc[0] for part in parts}
-    missing = sorted(set(cells) - found)
+    found = {path: path.name.split(".")[1] for path in bengi_feature_paths(data_dir)}
+    parts = [read_table(path, config).assign(cell_line=cell, table=tables.table_name(path))
+             for path, cell in found.items() if cell in cells]  # fmt: skip
+    missing = sorted(set(cells) - set(found.values()))
     if missing:
         raise PrismInputError(f"no BENGI feature tables for {', '.join(missing)}",
                               Path(data_dir) / "bengi" / "features")  # fmt: skip

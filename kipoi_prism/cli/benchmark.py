@@ -8,12 +8,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from kipoi_prism.config.benchmark import (
-    BENGI_FEATURE_CELL_LINES,
-    FEATURE_SOURCES,
-    TARGETFINDER_CELL_LINES,
-    VALIDATIONS,
-)
+from kipoi_prism.config.benchmark import FEATURE_SOURCES, SOURCE_CELL_LINES, VALIDATIONS
 from kipoi_prism.errors import PrismInputError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -226,9 +221,8 @@ def build_config(args: argparse.Namespace):
     }  # fmt: skip
     given = {k: v for k, v in changes.items() if v is not None}
     if args.feature_source in ("bengi", "both"):  # their cell lines, each held out unless told
-        bengi = args.feature_source == "bengi"
-        cells = BENGI_FEATURE_CELL_LINES if bengi else (*TARGETFINDER_CELL_LINES, "HeLa")
-        given.update(feature_source=args.feature_source, cell_lines=cells, bengi=False,
+        given.update(feature_source=args.feature_source, bengi=False,
+                     cell_lines=SOURCE_CELL_LINES[args.feature_source],
                      held_out=given.get("held_out", ()))  # fmt: skip
     if args.feature_pairs_per_cell_line is not None:  # 'all' is None: every pair
         pairs = args.feature_pairs_per_cell_line

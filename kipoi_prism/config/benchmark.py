@@ -32,6 +32,13 @@ BENGI_FEATURE_CELL_LINES = ("GM12878", "HeLa", "IMR90", "NHEK")
 # The cell lines named alike in both (HeLa is HeLa-S3 in TargetFinder's): the ones that
 # ``feature_source="both"`` can hold out without leaving the same cells in training.
 SHARED_CELL_LINES = tuple(c for c in BENGI_FEATURE_CELL_LINES if c in TARGETFINDER_CELL_LINES)
+# Each source's cell lines (``both``: TargetFinder's, then BENGI's not named alike).
+SOURCE_CELL_LINES = {
+    "targetfinder": TARGETFINDER_CELL_LINES,
+    "bengi": BENGI_FEATURE_CELL_LINES,
+    "both": TARGETFINDER_CELL_LINES
+    + tuple(c for c in BENGI_FEATURE_CELL_LINES if c not in SHARED_CELL_LINES),
+}
 
 
 @dataclass
@@ -234,9 +241,8 @@ def _check_bengi_source(config: BenchmarkConfig) -> None:
     if "sequence" in config.tracks:
         raise PrismInputError(f"feature_source={source}: the sequence track has no BENGI "
                               "pairs; run --tracks features")  # fmt: skip
-    known = set(BENGI_FEATURE_CELL_LINES)
-    known |= set(TARGETFINDER_CELL_LINES) if source == "both" else set()
-    unknown = sorted(set(config.cell_lines) - known)
+    known = SOURCE_CELL_LINES[source]
+    unknown = sorted(set(config.cell_lines) - set(known))
     if unknown:
         raise PrismInputError(f"feature_source={source}: no feature tables for {unknown}; "
                               f"valid: {', '.join(sorted(known))}")  # fmt: skip
