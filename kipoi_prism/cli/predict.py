@@ -77,7 +77,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "--weights",
         help="weights file, or a shipped model by name: prism-energy (sequence; the default) "
-        "or prism-energy-chromatin (chromatin feature tables)",
+        "or prism-energy-chromatin / prism-energy-chromatin-window (chromatin feature tables; "
+        "-window for candidates drawn within a window of each promoter, as `kipoi-prism pairs` "
+        "draws them)",
     )
     parser.add_argument(
         "--batch-size",

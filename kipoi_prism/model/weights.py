@@ -34,6 +34,7 @@ DEFAULT_WEIGHTS = WEIGHTS_DIR / "prism-energy.pt"
 SHIPPED_WEIGHTS = {
     "prism-energy": DEFAULT_WEIGHTS,
     "prism-energy-chromatin": WEIGHTS_DIR / "prism-energy-chromatin.pt",
+    "prism-energy-chromatin-window": WEIGHTS_DIR / "prism-energy-chromatin-window.pt",
 }
 
 
@@ -135,7 +136,7 @@ def load_weights(
     Parameters
     ----------
     path : str or PathLike, optional
-        A weights file or a shipped model's name (``prism-energy``, ``prism-energy-chromatin``).
+        A weights file or a shipped model's name (:data:`SHIPPED_WEIGHTS`).
     map_location : str or torch.device
         Where the tensors go (``"cpu"``, ``"cuda"``, ...).
 
