@@ -83,3 +83,26 @@ def test_missing_baseline_unfinished_run_and_repeats_are_refused(tmp_path, capsy
     again = make_run(tmp_path / "again" / "wide-K562", "K562", [0.3], 0.3)
     assert script.main(["--runs", str(wide), str(again)]) == 2
     assert "configuration 'wide' has evaluation" in capsys.readouterr().err
+
+
+TUNED = {"default": "default", "wide": "width 256", "lowdrop": "dropout 0.1",
+         "wide-lowdrop": "width 256, dropout 0.1", "lr3": "learning rate 3e-3"}  # fmt: skip
+
+
+def test_benchmark_doc_tuning_table_is_the_committed_runs():
+    """docs/BENCHMARK.md's round-16 table (validation and held-out AUPR with ranks, the
+    choice in bold) is what the committed runs give, not typed."""
+    script = load_script()
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    folder = docs / "benchmark-runs" / "features-tuned-network"
+    runs = [folder / f"{config}-{cell}" for config in TUNED for cell in ("GM12878", "HeLa-S3")]
+    configurations, choices = script.select(script.read_runs(runs), "default")
+    text = (docs / "BENCHMARK.md").read_text()
+    for _, row in configurations.iterrows():
+        validation = f"{row['val_aupr']:.3f} ({row['val_rank']})"
+        if row["val_rank"] == 1:
+            validation = f"**{validation}**"
+        line = (f"| {row['held_out']} | {TUNED[row['config']]} | {validation} | "
+                f"{row['aupr']:.3f} ({row['held_out_rank']}) |")  # fmt: skip
+        assert line in text
+    assert list(choices["chosen"]) == ["default", "lr3"]
