@@ -3,21 +3,16 @@ held-out AUPR, and compared with the baseline configuration."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "select_by_validation.py"
+from test_benchmark import benchmark_script
 
 
 def load_script():
-    spec = importlib.util.spec_from_file_location("select_by_validation", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_script("select_by_validation")
 
 
 def make_run(folder: Path, held_out: str, val_by_epoch: list[float], aupr: float,
