@@ -1,6 +1,7 @@
-"""Make the chromatin model's Kipoi example: made tracks, pairs and the expected predictions.
+"""Make the chromatin models' Kipoi example: made tracks, pairs and the expected predictions.
 
-Writes into ``kipoi_prism/kipoi_source/prism-energy-chromatin/example/``:
+Writes into ``kipoi_prism/kipoi_source/prism-energy-chromatin/example/`` (the folder of
+the chromatin models' one dataloader):
 
 - ``pairs.bedpe``: 32 made enhancer-promoter pairs, two cell lines of 16, on two made
   chromosomes (``chr1`` 60 kb, ``chr2`` 40 kb), about one in four labelled 1;
@@ -10,11 +11,16 @@ Writes into ``kipoi_prism/kipoi_source/prism-energy-chromatin/example/``:
   line's pairs go with its own tracks, ``cell_line`` naming it);
 - ``expect.h5``: what ``kipoi test`` compares with, the shipped ``prism-energy-chromatin``
   weights on the example (blocks of 32 rows, one cell line each,
-  :mod:`kipoi_prism.integrations.kipoi.expect`).
+  :mod:`kipoi_prism.integrations.kipoi.expect`);
+
+and, for every other chromatin model (``CHROMATIN_MODELS``: ``prism-energy-chromatin-window``,
+whose ``model.yaml`` names that dataloader), its ``<model>/example/expect.h5``: the same
+inputs, as the dataloader makes them with its default arguments, scored by that model's
+shipped weights.
 
 Deterministic (fixed seed). Nothing here is real biology. Run from the repository root
-after the chromatin weights change (it prints the largest difference from ``kipoi-prism
-features`` + ``kipoi-prism predict --weights prism-energy-chromatin``)::
+after either chromatin model's weights change (it prints, per model, the largest
+difference from ``kipoi-prism features`` + ``kipoi-prism predict --weights <model>``)::
 
     python scripts/make_kipoi_chromatin_example.py
 """
@@ -28,7 +34,8 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "kipoi_prism" / "kipoi_source" / "prism-energy-chromatin" / "example"
+#: The Kipoi model source: one folder per model.
+SOURCE = REPO / "kipoi_prism" / "kipoi_source"
 SEED = 20261201
 CHROMOSOMES = {"chr1": 60_000, "chr2": 40_000}
 CELL_LINES = ("cellA", "cellB")
@@ -115,8 +122,8 @@ def write_inputs(folder: Path) -> dict[str, str]:
     return arguments
 
 
-def largest_difference(arguments: dict[str, str], blocks: list[dict]) -> float:
-    """Largest |probability| difference from ``kipoi-prism features`` + ``predict``."""
+def largest_difference(arguments: dict[str, str], blocks: list[dict], weights: str) -> float:
+    """Largest |probability| difference from ``kipoi-prism features`` + ``predict --weights``."""
     import pandas as pd
 
     from kipoi_prism.cli.main import main as cli
@@ -126,7 +133,7 @@ def largest_difference(arguments: dict[str, str], blocks: list[dict]) -> float:
         tracks = [f"--track={a}={arguments[a]}" for a in TRACK_FILES]
         argv = ["-q", "features", "--pairs", arguments["pairs"], *tracks, "--out", str(features)]
         assert cli(argv) == 0
-        argv = ["-q", "predict", "--weights", "prism-energy-chromatin", "--pairs", str(features),
+        argv = ["-q", "predict", "--weights", weights, "--pairs", str(features),
                 "--out", str(scores)]  # fmt: skip
         assert cli(argv) == 0
         ours = pd.read_csv(scores, sep="\t", comment="#").set_index("name")["probability"]
@@ -136,22 +143,27 @@ def largest_difference(arguments: dict[str, str], blocks: list[dict]) -> float:
 
 
 def main() -> None:
-    from kipoi_prism.integrations.kipoi.chromatin import CHROMATIN_WEIGHTS, PrismChromatinDataLoader
+    from kipoi_prism.integrations.kipoi.chromatin import PrismChromatinDataLoader
     from kipoi_prism.integrations.kipoi.expect import loader_blocks, write_expectation
     from kipoi_prism.integrations.kipoi.model import PrismEnergyKipoiModel
+    from kipoi_prism.integrations.kipoi.register import CHROMATIN_MODELS
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=OUT, help="folder to write to")
+    parser.add_argument("--out", type=Path, default=SOURCE,
+                        help="model source to write into (one folder per model)")  # fmt: skip
     args = parser.parse_args()
-    arguments = write_inputs(args.out)
-    loader = PrismChromatinDataLoader(**arguments)
-    blocks = loader_blocks(loader, PrismEnergyKipoiModel(CHROMATIN_WEIGHTS, device="cpu"))
-    write_expectation(args.out / "expect.h5", blocks)
-    rows = sum(len(b["metadata"]["name"]) for b in blocks)
-    print(
-        f"wrote {args.out} ({rows} expected rows, {len(blocks)} blocks); largest difference "
-        f"from kipoi-prism features + predict: {largest_difference(arguments, blocks):.2e}"
-    )
+    arguments = write_inputs(args.out / CHROMATIN_MODELS[0] / "example")
+    loader = PrismChromatinDataLoader(**arguments)  # as Kipoi calls it, for every model
+    for model in CHROMATIN_MODELS:
+        blocks = loader_blocks(loader, PrismEnergyKipoiModel(model, device="cpu"))
+        expect = args.out / model / "example" / "expect.h5"
+        expect.parent.mkdir(parents=True, exist_ok=True)
+        write_expectation(expect, blocks)
+        rows = sum(len(b["metadata"]["name"]) for b in blocks)
+        difference = largest_difference(arguments, blocks, model)
+        print(f"wrote {expect} ({rows} expected rows, {len(blocks)} blocks); largest "
+              f"difference from kipoi-prism features + predict --weights {model}: "
+              f"{difference:.2e}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""prism-energy-chromatin as a Kipoi model: pairs + 8 tracks in, the same scores as
-``kipoi-prism features`` + ``kipoi-prism predict --weights prism-energy-chromatin``."""
+"""The chromatin Kipoi models (prism-energy-chromatin and prism-energy-chromatin-window, one
+dataloader): pairs + 8 tracks in, the same scores as ``kipoi-prism features`` +
+``kipoi-prism predict --weights <model>``."""
 
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from test_kipoi import kipoi_cli, kipoi_env
 
 from kipoi_prism.cli.main import main
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.integrations.kipoi.register import MODEL_NAMES, kipoi_source_dir
+from kipoi_prism.integrations.kipoi.register import CHROMATIN_MODELS, MODEL_NAMES, kipoi_source_dir
 from kipoi_prism.model.weights import SHIPPED_WEIGHTS
 
-MODEL_DIR = kipoi_source_dir() / "prism-energy-chromatin"
+MODEL_DIR = kipoi_source_dir() / "prism-energy-chromatin"  # the dataloader's folder
 EXAMPLE = MODEL_DIR / "example"
 EXPECT = EXAMPLE / "expect.h5"
+WINDOW = "prism-energy-chromatin-window"
 MARK_FILES = {
     "ctcf": "ctcf.narrowPeak", "dnase": "dnase.bw", "h3k27ac": "h3k27ac.bw",
     "h3k27me3": "h3k27me3.narrowPeak", "h3k36me3": "h3k36me3.bw", "h3k4me1": "h3k4me1.bw",
@@ -34,8 +36,8 @@ ARGUMENTS = {"pairs": str(EXAMPLE / "pairs.bedpe"),
 SCORES = ("probability", "U_I", "R_E", "lam", "T")
 pytestmark = [
     pytest.mark.usefixtures("single_thread"),
-    pytest.mark.skipif(not SHIPPED_WEIGHTS["prism-energy-chromatin"].is_file(),
-                       reason="no shipped prism-energy-chromatin weights"),
+    pytest.mark.skipif(not all(SHIPPED_WEIGHTS[name].is_file() for name in CHROMATIN_MODELS),
+                       reason="no shipped chromatin weights"),
 ]  # fmt: skip
 
 
@@ -54,13 +56,24 @@ def model():
     return PrismEnergyKipoiModel("prism-energy-chromatin", device="cpu")
 
 
-def features_then_predict(tmp_path: Path, *extra: str) -> pd.DataFrame:
+@pytest.fixture(params=CHROMATIN_MODELS)
+def kipoi_model(request, monkeypatch):
+    """Each chromatin model as Kipoi loads it from its ``model.yaml`` (weights, dataloader)."""
+    import kipoi
+
+    monkeypatch.chdir(kipoi_source_dir() / request.param)  # Kipoi's "dir" source
+    return kipoi.get_model(".", "dir")
+
+
+def features_then_predict(
+    tmp_path: Path, *extra: str, weights: str = "prism-energy-chromatin"
+) -> pd.DataFrame:
     """``kipoi-prism features`` then ``kipoi-prism predict`` on the example, by name."""
-    features, scores = tmp_path / "features.tsv", tmp_path / "scores.tsv"
+    features, scores = tmp_path / "features.tsv", tmp_path / f"scores-{weights}.tsv"
     tracks = [f"--track={mark}={path}" for mark, path in ARGUMENTS.items() if mark != "pairs"]
     argv = ["-q", "features", "--pairs", ARGUMENTS["pairs"], *tracks, *extra]
     assert main([*argv, "--out", str(features)]) == 0
-    argv = ["-q", "predict", "--weights", "prism-energy-chromatin", "--pairs", str(features)]
+    argv = ["-q", "predict", "--weights", weights, "--pairs", str(features)]
     assert main([*argv, "--out", str(scores)]) == 0
     return read_tsv(scores).set_index("name")
 
@@ -97,10 +110,13 @@ def test_batches_hold_one_cell_line_its_support_set_and_feature_rows(loader_clas
 
 
 @pytest.mark.parametrize("extra", [{}, {"cell_line": "HepG2"}])
-def test_kipoi_model_equals_features_then_predict(tmp_path, loader_class, model, extra):
-    loader = loader_class(**ARGUMENTS, **extra)
-    ours = kipoi_scores(loader, model, batch_size=7)
-    cli = features_then_predict(tmp_path, *[f"--cell-line={v}" for v in extra.values()])
+def test_kipoi_model_equals_features_then_predict(tmp_path, kipoi_model, extra):
+    loader = kipoi_model.default_dataloader(**ARGUMENTS, **extra)
+    ours = kipoi_scores(loader, kipoi_model, batch_size=7)
+    weights = Path(kipoi_model.source_dir).name  # each model named as the weights it loads
+    assert kipoi_model.args["weights"] == weights
+    cli = features_then_predict(tmp_path, *[f"--cell-line={v}" for v in extra.values()],
+                                weights=weights)  # fmt: skip
     cli = cli.loc[ours.index]
     for column in SCORES:
         np.testing.assert_allclose(ours[column], cli[column], rtol=0, atol=1e-6)
@@ -139,7 +155,7 @@ def test_a_missing_mark_is_named(loader_class):
     with pytest.raises(PrismInputError) as caught:
         loader_class(**arguments)
     message = str(caught.value)
-    assert message.startswith("no track for ctcf, h3k9me3: prism-energy-chromatin was trained on")
+    assert message.startswith("no track for ctcf, h3k9me3: the chromatin models were trained on")
     assert "all 8 marks" in message and "\n" not in message
 
 
@@ -159,12 +175,17 @@ def test_model_rejects_feature_rows_of_another_width(model):
         model.predict_on_batch(x)
 
 
-def test_shipped_expectation_is_the_shipped_weights_on_the_example(tmp_path, model):
+@pytest.mark.parametrize("name", CHROMATIN_MODELS)
+def test_shipped_expectation_is_the_shipped_weights_on_the_example(tmp_path, name):
+    """Each model's expect.h5: the one dataloader's example inputs (default arguments, as
+    Kipoi calls it) scored by the model's weights, as ``kipoi-prism predict`` scores them."""
     from kipoi_prism.integrations.kipoi.chromatin import PrismChromatinDataLoader
     from kipoi_prism.integrations.kipoi.expect import BLOCK, loader_blocks
+    from kipoi_prism.integrations.kipoi.model import PrismEnergyKipoiModel
 
+    model = PrismEnergyKipoiModel(name, device="cpu")
     blocks = loader_blocks(PrismChromatinDataLoader(**ARGUMENTS), model)
-    with h5py.File(EXPECT) as handle:
+    with h5py.File(kipoi_source_dir() / name / "example" / "expect.h5") as handle:
         assert handle["inputs/enhancer"].shape == (BLOCK * 2, 17)
         assert handle["inputs/enhancer"].dtype == np.float32  # feature rows stay float32
         for group in ("inputs", "preds"):
@@ -174,8 +195,55 @@ def test_shipped_expectation_is_the_shipped_weights_on_the_example(tmp_path, mod
                 np.testing.assert_allclose(handle[group][key][:], ours, rtol=0, atol=1e-6)
         names = handle["metadata/name"].asstr()[:]
         probability = handle["preds/probability"][:]
-    cli = features_then_predict(tmp_path).loc[names, "probability"]
+    cli = features_then_predict(tmp_path, weights=name).loc[names, "probability"]
     np.testing.assert_allclose(probability, cli, rtol=0, atol=1e-6)
+    if name != CHROMATIN_MODELS[0]:  # another model: the same inputs, its own scores
+        with h5py.File(EXPECT) as first, h5py.File(kipoi_source_dir() / name / "example" /
+                                                   "expect.h5") as handle:  # fmt: skip
+            for key in first["inputs"]:
+                np.testing.assert_array_equal(handle["inputs"][key][:], first["inputs"][key][:])
+            assert (
+                np.abs(handle["preds/probability"][:] - first["preds/probability"][:]).max() > 0.01
+            )
+
+
+def test_the_window_model_uses_the_chromatin_dataloader_which_serves_its_weights():
+    """prism-energy-chromatin-window's model.yaml is prism-energy-chromatin's but for its
+    weights, its description and its dataloader: prism-energy-chromatin's folder, sound
+    because the dataloader reads only the recipe and input widths from its weights and
+    both weights record the same (its inputs with either weights are equal)."""
+    import yaml
+
+    from kipoi_prism.integrations.kipoi.chromatin import PrismChromatinDataLoader
+    from kipoi_prism.model.weights import load_weights
+
+    first, window = (yaml.safe_load((kipoi_source_dir() / name / "model.yaml").read_text())
+                     for name in (CHROMATIN_MODELS[0], WINDOW))  # fmt: skip
+    assert (kipoi_source_dir() / WINDOW / window["default_dataloader"]).resolve() == MODEL_DIR
+    assert not (kipoi_source_dir() / WINDOW / "dataloader.yaml").exists()
+    assert first["args"] == {**window["args"], "weights": CHROMATIN_MODELS[0]}
+    assert window["args"]["weights"] == WINDOW
+    differ = {key for key in first if first[key] != window[key]}
+    assert differ == {"args", "info", "default_dataloader"}
+    differ = {key for key in first["info"] if first["info"][key] != window["info"][key]}
+    assert differ == {"doc", "trained_on"}
+    recorded = load_weights(WINDOW).metadata  # what its trained_on must say it trained on
+    trained_on = " ".join(window["info"]["trained_on"].split())
+    assert ", ".join(recorded["trained_on"]["cell_lines"]) in trained_on
+    assert f"validation AUPR {recorded['fit']['val_aupr']:.3f}" in trained_on
+    assert f"AUROC {recorded['fit']['val_auroc']:.3f}" in trained_on
+    default = PrismChromatinDataLoader(**ARGUMENTS, support_size=8)
+    windowed = PrismChromatinDataLoader(**ARGUMENTS, support_size=8, weights=WINDOW)
+    assert len(default) == len(windowed) == 2
+    for ours, theirs in zip(default, windowed, strict=True):
+        for key in ours["inputs"]:
+            np.testing.assert_array_equal(ours["inputs"][key], theirs["inputs"][key])
+
+
+def test_the_source_lists_every_model_folder():
+    folders = sorted(path.parent.name for path in kipoi_source_dir().glob("*/model.yaml"))
+    assert folders == sorted(MODEL_NAMES)
+    assert set(CHROMATIN_MODELS) <= set(SHIPPED_WEIGHTS)
 
 
 def test_package_data_ships_the_example():
@@ -186,8 +254,6 @@ def test_package_data_ships_the_example():
     setup.read(Path(__file__).parent.parent / "setup.cfg")
     patterns = [p.strip() for p in setup["options.package_data"]["kipoi_prism"].split(",")]
     package = kipoi_source_dir().parent
-    files = [p.relative_to(package).as_posix() for p in MODEL_DIR.rglob("*") if p.is_file()]
-    files = [p for p in files if "__pycache__" not in p]
     expected = {
         "model.yaml",
         "dataloader.yaml",
@@ -196,23 +262,29 @@ def test_package_data_ships_the_example():
         "example/pairs.bedpe",
         *(f"example/{name}" for name in MARK_FILES.values()),
     }
-    assert {p.split("/", 2)[2] for p in files} == expected
-    for path in files:
-        assert any(fnmatch.fnmatch(path, pattern) for pattern in patterns), path
+    for name in CHROMATIN_MODELS:
+        folder = kipoi_source_dir() / name
+        files = [p.relative_to(package).as_posix() for p in folder.rglob("*") if p.is_file()]
+        files = [p for p in files if "__pycache__" not in p]
+        assert {p.split("/", 2)[2] for p in files} == expected, name
+        for path in files:
+            assert any(fnmatch.fnmatch(path, pattern) for pattern in patterns), path
+        expected = {"model.yaml", "example/expect.h5"}  # the others: the first's dataloader
 
 
 # --------------------------------------------------------------------------- kipoi CLI
 
 
-def kipoi_test(home: Path, *args: str) -> subprocess.CompletedProcess:
+def kipoi_test(home: Path, *args: str, model_dir: Path = MODEL_DIR) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*kipoi_cli(), "test", ".", *args], cwd=MODEL_DIR, env=kipoi_env(home),
+        [*kipoi_cli(), "test", ".", *args], cwd=model_dir, env=kipoi_env(home),
         capture_output=True, text=True,
     )  # fmt: skip
 
 
-def test_kipoi_test_passes_and_checks_values(tmp_path):
-    done = kipoi_test(tmp_path / "home")
+@pytest.mark.parametrize("name", CHROMATIN_MODELS)
+def test_kipoi_test_passes_and_checks_values(tmp_path, name):
+    done = kipoi_test(tmp_path / "home", model_dir=kipoi_source_dir() / name)
     assert done.returncode == 0, done.stderr[-3000:]
     output = done.stdout + done.stderr
     assert "expected ones in the file: example/expect.h5" in output
@@ -237,17 +309,18 @@ def test_register_then_kipoi_predict_matches_features_then_predict(tmp_path):
     assert registered.returncode == 0, registered.stderr
     for name in MODEL_NAMES:
         assert f"try: kipoi predict {name} --source prism" in registered.stderr
-    done = subprocess.run(
-        [*kipoi_cli(), "predict", "prism-energy-chromatin", "--source", "prism",
-         f"--dataloader_args={json.dumps(ARGUMENTS)}", "--keep_metadata", "-o", "kipoi.tsv"],
-        cwd=tmp_path, env=env, capture_output=True, text=True,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    table = pd.read_csv(tmp_path / "kipoi.tsv", sep="\t")
-    assert len(table) == 32
-    cli = features_then_predict(tmp_path).loc[table["metadata/name"]]
-    for column in SCORES:
-        np.testing.assert_allclose(table[f"preds/{column}"], cli[column], rtol=0, atol=1e-6)
+    for name in CHROMATIN_MODELS:
+        done = subprocess.run(
+            [*kipoi_cli(), "predict", name, "--source", "prism",
+             f"--dataloader_args={json.dumps(ARGUMENTS)}", "--keep_metadata", "-o", f"{name}.tsv"],
+            cwd=tmp_path, env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-3000:]
+        table = pd.read_csv(tmp_path / f"{name}.tsv", sep="\t")
+        assert len(table) == 32
+        cli = features_then_predict(tmp_path, weights=name).loc[table["metadata/name"]]
+        for column in SCORES:
+            np.testing.assert_allclose(table[f"preds/{column}"], cli[column], rtol=0, atol=1e-6)
 
 
 def test_kipoi_predict_names_a_missing_mark(tmp_path):
@@ -258,4 +331,4 @@ def test_kipoi_predict_names_a_missing_mark(tmp_path):
         cwd=tmp_path, env=kipoi_env(tmp_path / "home"), capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode != 0
-    assert "no track for h3k27ac: prism-energy-chromatin was trained on all 8 marks" in done.stderr
+    assert "no track for h3k27ac: the chromatin models were trained on all 8 marks" in done.stderr

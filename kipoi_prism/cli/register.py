@@ -1,5 +1,5 @@
-"""``kipoi-prism register``: make prism-energy and prism-energy-chromatin Kipoi models,
-source ``prism``.
+"""``kipoi-prism register``: make prism-energy, prism-energy-chromatin and
+prism-energy-chromatin-window Kipoi models, source ``prism``.
 
 Adds (or updates) the ``prism`` entry of Kipoi's ``~/.kipoi/config.yaml``, keeping every
 other source; see :mod:`kipoi_prism.integrations.kipoi.register`. Afterwards::
@@ -7,9 +7,11 @@ other source; see :mod:`kipoi_prism.integrations.kipoi.register`. Afterwards::
     kipoi predict prism-energy --source prism \\
         --dataloader_args='{"pairs": "example/pairs.bedpe", "fasta": "example/genome.fa"}' \\
         -o out.tsv
-    kipoi predict prism-energy-chromatin --source prism \
-        --dataloader_args='{"pairs": "pairs.bedpe", "ctcf": "ctcf.bw", ..., "h3k9me3": "k9.bw"}' \
+    kipoi predict prism-energy-chromatin --source prism \\
+        --dataloader_args='{"pairs": "pairs.bedpe", "ctcf": "ctcf.bw", ..., "h3k9me3": "k9.bw"}' \\
         -o out.tsv
+    # prism-energy-chromatin-window (candidates drawn within a window of each promoter,
+    # as `kipoi-prism pairs` draws them): the same arguments
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``register``."""
     parser = subparsers.add_parser(
         "register",
-        help="add prism-energy and prism-energy-chromatin to Kipoi as model source 'prism'",
+        help="add prism-energy and the chromatin models to Kipoi as model source 'prism'",
         description="Add the Kipoi model source 'prism' (the model directories shipped with "
-        "this package: prism-energy, the sequence model, and prism-energy-chromatin, pairs + "
-        "your 8 chromatin tracks) to ~/.kipoi/config.yaml, keeping every other source. "
-        "Idempotent.",
+        "this package: prism-energy, the sequence model; prism-energy-chromatin and "
+        "prism-energy-chromatin-window, pairs + your 8 chromatin tracks, trained on "
+        "TargetFinder-style candidates and on candidates drawn within a window of each "
+        "promoter) to ~/.kipoi/config.yaml, keeping every other source. Idempotent.",
     )
     parser.set_defaults(run=run)
     return parser

@@ -1,9 +1,14 @@
-"""The Kipoi dataloader of prism-energy-chromatin: pairs and the user's chromatin tracks.
+"""The Kipoi dataloader of the chromatin models: pairs and the user's chromatin tracks.
 
-The chromatin model (``prism-energy-chromatin``, the feature backbone) reads, per pair, the
-8 marks at the enhancer, the promoter and the window between them, and the distance. This
-dataloader makes them from a pair table and one track per mark, as ``kipoi-prism features``
-followed by ``kipoi-prism predict --weights prism-energy-chromatin`` does:
+The chromatin models (``prism-energy-chromatin`` and ``prism-energy-chromatin-window``, the
+feature backbone trained on TargetFinder-style candidates and on candidates drawn within a
+window of each promoter) read, per pair, the 8 marks at the enhancer, the promoter and the
+window between them, and the distance. This dataloader makes them from a pair table and one
+track per mark, as ``kipoi-prism features`` followed by ``kipoi-prism predict --weights
+prism-energy-chromatin`` does. It lives in prism-energy-chromatin's folder of the Kipoi
+source; prism-energy-chromatin-window's ``model.yaml`` names it (``default_dataloader:
+../prism-energy-chromatin``), which is sound because both weights record the same recipe
+and input widths, all this dataloader reads from its ``weights`` (tested):
 
 1. the feature table: :class:`kipoi_prism.io.feature_table.ChromatinFeatures` over the
    pairs, written with :func:`~kipoi_prism.io.feature_table.write_feature_table` to a
@@ -61,8 +66,8 @@ def track_arguments(given: dict[str, str | None]) -> dict[str, Path]:
     missing = [argument for argument in MARK_ARGUMENTS if not given.get(argument)]
     if missing:
         raise PrismInputError(
-            f"no track for {', '.join(missing)}: prism-energy-chromatin was trained on all "
-            f"{len(MARKS)} marks and needs a bigWig or narrowPeak path for each of "
+            f"no track for {', '.join(missing)}: the chromatin models were trained on all "
+            f"{len(MARKS)} marks and need a bigWig or narrowPeak path for each of "
             f"{', '.join(MARK_ARGUMENTS)}"
         )
     return {mark: Path(str(given[argument])) for argument, mark in MARK_ARGUMENTS.items()}
@@ -114,8 +119,9 @@ class PrismChromatinDataLoader(CellLineBatches):
     seed : int
         Seed of the support-set draw.
     weights : str, optional
-        Feature-backbone weights whose recipe to use (default: the shipped
-        ``prism-energy-chromatin``); must be the weights the model loads.
+        Feature-backbone weights whose recipe (``feature_inputs``) and input widths to use
+        (default: the shipped ``prism-energy-chromatin``, which
+        ``prism-energy-chromatin-window`` shares); must be the model's or share them.
 
     Raises
     ------

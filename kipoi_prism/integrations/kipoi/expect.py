@@ -13,7 +13,7 @@ embedding ``z_E``, and every prediction, equals that of ``kipoi-prism predict``.
 Regenerate after the shipped weights change::
 
     python scripts/make_kipoi_expect.py      # writes example/expect.h5
-    python scripts/make_kipoi_chromatin_example.py   # the chromatin model's example/
+    python scripts/make_kipoi_chromatin_example.py   # both chromatin models' expect.h5
 """
 
 from __future__ import annotations

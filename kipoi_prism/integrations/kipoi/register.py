@@ -7,11 +7,14 @@ Adds (or updates) one entry to Kipoi's ``~/.kipoi/config.yaml``::
         type: local
         local_path: <installed kipoi_prism>/kipoi_source
 
-That folder ships inside the package and holds both models (:data:`MODEL_NAMES`):
+That folder ships inside the package and holds the three models (:data:`MODEL_NAMES`):
 ``prism-energy/`` (the sequence model: the ``model.yaml``, ``dataloader.yaml`` and
-``dataloader.py`` also found at the repository root) and ``prism-energy-chromatin/`` (the
-chromatin model: pairs + the user's 8 tracks, with its ``example/``), so it works from a
-plain ``pip install`` as well as from a checkout. Every other
+``dataloader.py`` also found at the repository root), ``prism-energy-chromatin/`` (the
+chromatin model trained on TargetFinder-style candidates: pairs + the user's 8 tracks, with
+its ``example/``) and ``prism-energy-chromatin-window/`` (the same recipe trained on
+candidates drawn within a window of each promoter: only a ``model.yaml``, whose
+``default_dataloader`` is ``../prism-energy-chromatin``, and its own ``example/expect.h5``),
+so it works from a plain ``pip install`` as well as from a checkout. Every other
 entry (the ``kipoi`` source included) is kept as it is; registering twice changes nothing;
 the file is replaced atomically (:mod:`kipoi_prism.io.atomic`), keeping its mode.
 ``kipoi-prism register`` runs :func:`register`. Afterwards::
@@ -19,9 +22,10 @@ the file is replaced atomically (:mod:`kipoi_prism.io.atomic`), keeping its mode
     kipoi predict prism-energy --source prism \\
         --dataloader_args='{"pairs": "example/pairs.bedpe", "fasta": "example/genome.fa"}' \\
         -o out.tsv
-    kipoi predict prism-energy-chromatin --source prism \
-        --dataloader_args='{"pairs": "pairs.bedpe", "ctcf": "ctcf.bw", ..., "h3k9me3": "k9.bw"}' \
+    kipoi predict prism-energy-chromatin --source prism \\
+        --dataloader_args='{"pairs": "pairs.bedpe", "ctcf": "ctcf.bw", ..., "h3k9me3": "k9.bw"}' \\
         -o out.tsv
+    # prism-energy-chromatin-window: the same arguments
 
 YAML comments in the config file are not kept (Kipoi itself writes none).
 """
@@ -41,15 +45,17 @@ from kipoi_prism.io.atomic import atomic_path
 from kipoi_prism.io.feature_table import MARKS
 
 SOURCE_NAME = "prism"
+#: The chromatin models: pairs + the user's 8 tracks, one dataloader (that of the first, in
+#: its folder; the others' ``model.yaml`` name it as ``default_dataloader``). Each model is
+#: named as the shipped weights it loads (``kipoi_prism.model.weights.SHIPPED_WEIGHTS``).
+CHROMATIN_MODELS = ("prism-energy-chromatin", "prism-energy-chromatin-window")
 #: The models of the source, each a folder of :func:`kipoi_source_dir`.
-MODEL_NAMES = ("prism-energy", "prism-energy-chromatin")
+MODEL_NAMES = ("prism-energy", *CHROMATIN_MODELS)
 #: Each model's dataloader arguments, as ``kipoi-prism register`` shows them (placeholders).
 MODEL_ARGUMENTS = {
     "prism-energy": {"pairs": "PAIRS.bedpe", "fasta": "GENOME.fa"},
-    "prism-energy-chromatin": {
-        "pairs": "PAIRS.bedpe",
-        **{mark.lower(): f"{mark.upper()}.bw" for mark in MARKS},
-    },
+    **{name: {"pairs": "PAIRS.bedpe", **{mark.lower(): f"{mark.upper()}.bw" for mark in MARKS}}
+       for name in CHROMATIN_MODELS},
 }  # fmt: skip
 
 
