@@ -116,3 +116,26 @@ def test_both_sources_hold_out_a_cell_line_named_alike_and_score_its_tables_of_b
     training = pd.concat([train, val])
     assert set(training["cell_line"]) == {"NHEK"}
     assert set(training["table"]) == {"NHEK", "BENGI NHEK.HiC-Benchmark"}
+    # one environment per table: NHEK's two tables train as two environments
+    by_table = BenchmarkConfig(tracks=("features",), feature_source="both",
+                               cell_lines=("IMR90", "NHEK"), normalise="rank",
+                               environment_by="table")  # fmt: skip
+    train_t, val_t, test_t = leave_one_out(frame, "IMR90", by_table)
+    assert set(train_t["cell_line"]) == set(val_t["cell_line"]) == {
+        "NHEK", "BENGI NHEK.HiC-Benchmark"}  # fmt: skip
+    assert (train_t["cell_line"] == train_t["table"]).all()
+    assert train_t.drop(columns="cell_line").equals(train.drop(columns="cell_line"))
+    assert test_t.equals(test)  # held-out tables as before (each scored on its own)
+    both_train, _ = transfer_split(frame, by_table)
+    assert set(both_train["cell_line"]) == set(frame["table"])
+
+
+def test_environments_by_table_need_a_source_with_tables():
+    config = build_config(_args("--tracks", "features", "--feature-source", "bengi",
+                                "--environment-by", "table"))  # fmt: skip
+    assert config.environment_by == "table"
+    assert build_config(_args("--tracks", "features")).environment_by == "cell_line"
+    with pytest.raises(PrismInputError, match="environment_by=table needs feature_source"):
+        build_config(_args("--tracks", "features", "--environment-by", "table"))
+    with pytest.raises(PrismInputError, match="environment_by"):
+        BenchmarkConfig(tracks=("features",), feature_source="bengi", environment_by="assay")

@@ -209,7 +209,8 @@ def run_feature_track(
 def transfer_split(frame: pd.DataFrame, config: BenchmarkConfig):
     """``(train, val)`` of the models scored on the transfer tables: every training cell
     line, split by the enhancer's chromosome (``config.val_chromosomes`` validate)."""
-    return chromosome_split(_distinct(frame), config.val_chromosomes, "enhancer_chrom")
+    split = chromosome_split(_distinct(frame), config.val_chromosomes, "enhancer_chrom")
+    return tuple(environments(part, config) for part in split)
 
 
 def leave_one_out(frame: pd.DataFrame, held: str, config: BenchmarkConfig):
@@ -217,7 +218,19 @@ def leave_one_out(frame: pd.DataFrame, held: str, config: BenchmarkConfig):
     ``config.validate_on`` says (by the enhancer's chromosome, ``config.val_chromosomes``
     validating, or one whole training cell line validating)."""
     rest = _distinct(frame[frame["cell_line"] != held].reset_index(drop=True))
-    return (*validation_split(rest, held, config, "enhancer_chrom"), held_out_rows(frame, held))
+    train, val = (environments(part, config)
+                  for part in validation_split(rest, held, config, "enhancer_chrom"))  # fmt: skip
+    return train, val, held_out_rows(frame, held)
+
+
+def environments(frame: pd.DataFrame, config: BenchmarkConfig) -> pd.DataFrame:
+    """Training or validation pairs with one environment per cell line (as they are) or,
+    ``config.environment_by == "table"``, per table: ``cell_line`` becomes the ``table``
+    (a TargetFinder table's is its cell line, a BENGI table's its held-out name), so each
+    table gets its own support sets, ``z_E`` and domain label."""
+    if config.environment_by != "table":
+        return frame
+    return frame.assign(cell_line=frame["table"])
 
 
 def scored_tables(test: pd.DataFrame, held: str) -> dict[str, pd.DataFrame]:

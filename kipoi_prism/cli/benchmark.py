@@ -8,7 +8,12 @@ import shlex
 import sys
 from pathlib import Path
 
-from kipoi_prism.config.benchmark import FEATURE_SOURCES, SOURCE_CELL_LINES, VALIDATIONS
+from kipoi_prism.config.benchmark import (
+    ENVIRONMENTS,
+    FEATURE_SOURCES,
+    SOURCE_CELL_LINES,
+    VALIDATIONS,
+)
 from kipoi_prism.errors import PrismInputError
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -121,6 +126,13 @@ def add_parser(subparsers) -> None:
         "both together (GM12878, IMR90 or NHEK held out, scored on its tables of both)",
     )
     parser.add_argument(
+        "--environment-by",
+        choices=ENVIRONMENTS,
+        help="feature track with --feature-source bengi or both: one training environment "
+        "(support set, z_E) per cell line (default) or per table, so that candidates drawn "
+        "differently (TargetFinder's, each BENGI table's) get environments of their own",
+    )
+    parser.add_argument(
         "--transfer-only",
         action="store_true",
         help="feature track: skip leave-one-cell-line-out; train on every TargetFinder cell "
@@ -216,7 +228,7 @@ def build_config(args: argparse.Namespace):
         "normalise": args.normalise, "overrides": tuple(args.overrides) or None,
         "gating_strength": args.gating_strength,
         "environment_swap": True if args.environment_swap else None,
-        "validate_on": args.validate_on,
+        "validate_on": args.validate_on, "environment_by": args.environment_by,
         "extra_test": None if args.extra_test is None else tuple(map(str, args.extra_test)),
     }  # fmt: skip
     given = {k: v for k, v in changes.items() if v is not None}

@@ -19,6 +19,9 @@ FEATURE_BASELINES = ("gbm", "abc", "distance", "promoter_prior")
 NORMALISATIONS = ("none", "rank")
 # What the leave-one-cell-line-out fits validate on (early stopping, threshold, tuning).
 VALIDATIONS = ("chromosomes", "cell_line")
+# What one environment (one ``z_E``, one support set, one domain) is in feature-track
+# training: a cell line, or one of its tables (a TargetFinder table, each BENGI table).
+ENVIRONMENTS = ("cell_line", "table")
 # Gradient boosting's search: every combination of the listed values; ``max_iter`` is the
 # most trees, the number kept is chosen on validation too.
 GBM_GRID = {"learning_rate": (0.03, 0.1), "max_leaf_nodes": (7, 31, 127), "max_iter": 600}
@@ -121,6 +124,12 @@ class BenchmarkConfig:
         :data:`SHARED_CELL_LINES`) scored on its TargetFinder table (named by the cell line)
         and on each of its BENGI tables. Features only (the sequence track simulates
         TargetFinder's cell lines).
+    environment_by : {"cell_line", "table"}
+        Feature track, ``feature_source`` ``bengi`` or ``both``: the training and validation
+        pairs form one environment per cell line (default), or one per table, so that a
+        cell line's TargetFinder table and each of its BENGI tables (candidates drawn
+        differently) get their own support sets and ``z_E``. Held-out tables are scored one
+        at a time either way, each with a support set of its own pairs.
     bootstrap : int
         Bootstrap resamples for the 95% intervals.
     threads : int
@@ -176,6 +185,7 @@ class BenchmarkConfig:
                                                  "epochs": 3})  # fmt: skip
     bengi: bool = True
     feature_source: str = "targetfinder"
+    environment_by: str = "cell_line"
     bootstrap: int = 200
     threads: int = 0
     stem_motifs: str = ""
@@ -227,6 +237,10 @@ class BenchmarkConfig:
             check(number and 0 <= gating <= 1, "gating_strength", gating, "a number in [0, 1]")
             self.gating_strength = float(self.gating_strength)
         check_choice("feature_source", self.feature_source, FEATURE_SOURCES)
+        check_choice("environment_by", self.environment_by, ENVIRONMENTS)
+        if self.environment_by == "table" and self.feature_source == "targetfinder":
+            raise PrismInputError("environment_by=table needs feature_source bengi or both "
+                                  "(a TargetFinder cell line has one table)")  # fmt: skip
         if not self.held_out:  # every cell line that can be held out
             both = self.feature_source == "both"
             self.held_out = tuple(c for c in self.cell_lines if not both or c in SHARED_CELL_LINES)

@@ -130,3 +130,28 @@ done; done
 S=/tmp/s23/clone2/runs
 python benchmarks/feature_ensemble.py --runs $R/bengi-loo-{GM12878,HeLa,IMR90,NHEK} $S/bengi-loo-seed{1,2}-{GM12878,HeLa,IMR90,NHEK} \
     --gbm-results docs/benchmark-runs/bengi-loo/merged/results.csv --data-dir /work/shared/data --threads 2 --out ens-ranked-gbm-seeds012
+
+# ---- Round 16, H17 (written before its runs). H13 pooled the two samplings with one
+# environment per cell line: a cell line's TargetFinder table and its BENGI tables shared
+# support sets and z_E, and the energy head cannot re-rank a table through z_E anyway (one
+# z_E per table makes the head a monotone function of U_I within it). The design's own answer
+# to "candidates drawn differently" is the environment stream: give each training table its
+# own environment (`--environment-by table`, new) and let z_E modulate z_I per pair (the FiLM
+# head), so the support set's distance distribution can change how a pair's distance is read.
+# H17: FiLM with one environment per table, trained on both samplings, is within 0.02 AUPR of
+#      the single-source networks (the H13 references: GM12878 TargetFinder 0.299, BENGI CTCF
+#      ChIA-PET 0.463, Hi-C 0.227; IMR90 TargetFinder 0.175, BENGI Hi-C 0.465) on at least 4
+#      of the 5 held-out tables (the energy head pooled per cell line: 1 of 5). Refuted
+#      otherwise. Controls: FiLM pooled with one environment per cell line (if it is as good,
+#      the gain is FiLM's, not the environments'), and the energy head with one environment
+#      per table (predicted: no better than H13, as it cannot use z_E within a table).
+# Clone /tmp/s24/clone2 at the commit its run.json names; one process, one thread, nice 5,
+# beside round 16's two sequence fits:
+for cell in GM12878 IMR90; do
+  kipoi-prism benchmark --full --tracks features --feature-source both --environment-by table --seeds 0 --threads 1 \
+    --data-dir /work/shared/data --normalise rank --feature-rows full,film --feature-baselines "" \
+    --held-out $cell --out runs/both-bytable-$cell
+  kipoi-prism benchmark --full --tracks features --feature-source both --seeds 0 --threads 1 \
+    --data-dir /work/shared/data --normalise rank --feature-rows film --feature-baselines "" \
+    --held-out $cell --out runs/both-film-$cell
+done

@@ -26,3 +26,11 @@ D=/work/shared/data/targetfinder/features
 for cell in K562 IMR90; do
   start=$(date +%s); $PY benchmarks/missing_marks.py --weights /tmp/q/runs/rank-loo/runs/feat-full-$cell-seed0/weights.pt --tables $D/Whalen.$cell.HiC-Whalen.targetfinder_features.tsv.gz --out /tmp/q/runs/missing-marks-$cell.md > /tmp/q/runs/missing-marks-$cell.log 2>&1; echo "missing-marks-$cell $(( $(date +%s) - start )) s rc $?" >> /tmp/q/runs/queue.log
 done
+
+# ---- round 16: the shipped recipe (ranked marks, full objective, every pair) held out on
+# the three TargetFinder cell lines it had not been run on (K562 and IMR90: rank-loo above;
+# GM12878: ../features-validation/rank-loo-GM12878). A measurement for the README's table of
+# shipped models, no hypothesis. Clone /tmp/s24/clone at 5a2b64f, one thread, nice 5,
+# beside the two ten-times sequence fits of round 16:
+kipoi-prism benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data \
+  --normalise rank --feature-rows full --feature-baselines '' --held-out HUVEC,HeLa-S3,NHEK --out runs/rank-loo-rest
