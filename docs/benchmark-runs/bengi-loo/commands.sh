@@ -155,3 +155,7 @@ for cell in GM12878 IMR90; do
     --data-dir /work/shared/data --normalise rank --feature-rows film --feature-baselines "" \
     --held-out $cell --out runs/both-film-$cell
 done
+# Ran as written (one queue, /tmp/s24/q-h17.sh, started when the ranked leave-one-out run of
+# ../chromatin ended); wall times in each run.json. Result: H17 refuted (BENCHMARK.md, "H17"):
+# FiLM per table within 0.02 on 1 of 5 tables; per table against per cell line: FiLM
+# +0.005 +- 0.011, energy head -0.003 +- 0.011 (the table checked by tests/test_bengi_source.py).
