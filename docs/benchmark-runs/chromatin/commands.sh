@@ -34,3 +34,16 @@ done
 # beside the two ten-times sequence fits of round 16:
 kipoi-prism benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data \
   --normalise rank --feature-rows full --feature-baselines '' --held-out HUVEC,HeLa-S3,NHEK --out runs/rank-loo-rest
+
+# ---- round 16, H18 (written before its runs): gradient boosting on the shipped recipe's
+# ranked marks, on the five TargetFinder cell lines it has not run on ranked (GM12878 ran in
+# round 11: 0.386 ranked against 0.506 log-scaled, while the network went 0.333 -> 0.299).
+# H18: ranking the marks within each cell line costs gradient boosting more than it costs the
+# network: over the six held-out cell lines, gradient boosting's ranked - log difference is
+# below the network's (-0.009 +- 0.011) by more than two standard errors of the paired
+# difference of differences. Refuted otherwise. Clone /tmp/s24/clone at 5a2b64f, two
+# processes of one thread, nice 5:
+kipoi-prism benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data \
+  --normalise rank --feature-rows "" --feature-baselines gbm --held-out HUVEC,HeLa-S3,NHEK --out runs/rank-gbm-a
+kipoi-prism benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --data-dir /work/shared/data \
+  --normalise rank --feature-rows "" --feature-baselines gbm --held-out K562,IMR90 --out runs/rank-gbm-b
