@@ -1,6 +1,8 @@
 """``--feature-source bengi``: leave one cell line out of the BENGI feature tables, each
 held-out cell line scored on each of its own tables."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from test_benchmark import benchmark_script
@@ -141,21 +143,25 @@ def test_environments_by_table_need_a_source_with_tables():
         BenchmarkConfig(tracks=("features",), feature_source="bengi", environment_by="assay")
 
 
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def committed_aupr(folders: list[str], row: str) -> pd.Series:
+    """AUPR of ``row`` by held-out name, over committed runs under docs/benchmark-runs/."""
+    frame = pd.concat([pd.read_csv(DOCS / "benchmark-runs" / f / "results.csv") for f in folders])
+    return frame[frame["row"] == row].set_index("held_out")["aupr"]
+
+
 def test_benchmark_doc_pooled_sampling_table_is_the_committed_runs():
     """docs/BENCHMARK.md's H17 table (one model on both samplings, per cell line or per
     table, energy head or FiLM, against the single-source networks) is what the committed
     runs measured, not typed."""
-    from pathlib import Path
-
-    docs = Path(__file__).resolve().parents[1] / "docs"
-    runs = docs / "benchmark-runs"
 
     def aupr(run: str, row: str, held: str) -> float:
-        frame = pd.read_csv(runs / run / "results.csv")
-        return frame[(frame["row"] == row) & (frame["held_out"] == held)]["aupr"].item()
+        return committed_aupr([run], row)[held]
 
     single = {"GM12878": "features-validation/rank-loo-GM12878", "IMR90": "chromatin/rank-loo"}
-    text = (docs / "BENCHMARK.md").read_text()
+    text = (DOCS / "BENCHMARK.md").read_text()
     for held in ("GM12878", "BENGI GM12878.CTCF-ChIAPET-Benchmark", "BENGI GM12878.HiC-Benchmark",
                  "IMR90", "BENGI IMR90.HiC-Benchmark"):  # fmt: skip
         cell = "GM12878" if "GM12878" in held else "IMR90"
@@ -171,22 +177,13 @@ def test_benchmark_doc_pooled_sampling_table_is_the_committed_runs():
 def test_benchmark_doc_ranked_against_log_table_is_the_committed_runs():
     """docs/BENCHMARK.md's H18 table (network and gradient boosting, log-scaled and ranked
     marks, six held-out cell lines) is what the committed runs measured, not typed."""
-    from pathlib import Path
-
-    docs = Path(__file__).resolve().parents[1] / "docs"
-    runs = docs / "benchmark-runs"
-
-    def aupr(folders: list[str], row: str) -> pd.Series:
-        frame = pd.concat([pd.read_csv(runs / f / "results.csv") for f in folders])
-        return frame[frame["row"] == row].set_index("held_out")["aupr"]
-
     gm = "features-validation/rank-loo-GM12878"
     columns = [
-        aupr(["features-equal-data"], "full"),
-        aupr(["chromatin/rank-loo", "chromatin/rank-loo-rest", gm], "full"),
-        aupr(["features-equal-data"], "gbm"),
-        aupr(["chromatin/rank-gbm-a", "chromatin/rank-gbm-b", gm], "gbm"),
+        committed_aupr(["features-equal-data"], "full"),
+        committed_aupr(["chromatin/rank-loo", "chromatin/rank-loo-rest", gm], "full"),
+        committed_aupr(["features-equal-data"], "gbm"),
+        committed_aupr(["chromatin/rank-gbm-a", "chromatin/rank-gbm-b", gm], "gbm"),
     ]
-    text = (docs / "BENCHMARK.md").read_text()
+    text = (DOCS / "BENCHMARK.md").read_text()
     for cell in ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK"):
         assert f"| {cell} | " + " | ".join(f"{c[cell]:.3f}" for c in columns) + " |" in text

@@ -45,12 +45,13 @@ from kipoi_prism.errors import PrismInputError
 from kipoi_prism.inference import FeatureEncoder, FramePairSource
 from kipoi_prism.inference.feature_tables import feature_table_frame, is_feature_model
 from kipoi_prism.integrations.kipoi.dataloader import CellLineBatches
+from kipoi_prism.integrations.kipoi.register import CHROMATIN_MODELS
 from kipoi_prism.io.feature_inputs import FEATURE_INPUTS, read_feature_table
 from kipoi_prism.io.feature_table import MARKS
 from kipoi_prism.io.pairs import read_pairs
 
 #: The shipped chromatin model, the dataloader's default weights.
-CHROMATIN_WEIGHTS = "prism-energy-chromatin"
+CHROMATIN_WEIGHTS = CHROMATIN_MODELS[0]  # whose Kipoi folder holds this dataloader
 #: Dataloader argument -> mark (``ctcf`` -> ``CTCF``, ``dnase`` -> ``DNase``, ...).
 MARK_ARGUMENTS = {mark.lower(): mark for mark in MARKS}
 
