@@ -60,6 +60,42 @@ def test_count_encoder_counts_planted_sites_of_a_motif_filter():
     assert counts == pytest.approx([0.0, 1.0, 2.0], abs=1e-5)
 
 
+def test_both_strand_counts_find_a_site_on_the_other_strand():
+    """Filters 0 and 1 are a motif and its reverse complement; one site, read off the reverse
+    strand: counted by filter 1 only on one strand, by both filters on both strands."""
+    motif = Motif("M1", "TEST", np.full((4, 4), 0.01) + np.eye(4)[[0, 0, 1, 1]] * 0.96)  # AACC
+    window = one_hot("T" * 10 + "GGTT" + "T" * 10)  # GGTT: AACC on the other strand
+    counts = {}
+    for both in (False, True):
+        backbone = PrismBackbone(counts_config(channels=2, stem_kernel=5,
+                                               count_both_strands=both))  # fmt: skip
+        initialise_stem(backbone, [motif])
+        encoder = backbone.enhancer_encoder
+        with torch.no_grad():
+            encoder.threshold_logit.fill_(math.log(0.95 / 0.05))  # only a perfect site counts
+            counts[both] = encoder.counts(window)[0].tolist()
+    assert counts[False][0] == pytest.approx(0.0, abs=1e-6) and counts[False][1] > 0.1
+    assert counts[True] == pytest.approx([counts[False][1]] * 2, rel=1e-5)
+
+
+def test_both_strand_counts_do_not_depend_on_the_strand_read():
+    """Counts of a window equal those of its reverse complement (odd kernel: the padding is
+    symmetric), and the option adds no parameter (the same weights load either way)."""
+    torch.manual_seed(0)
+    config = counts_config(channels=6, stem_kernel=7, count_both_strands=True)
+    encoder = PrismBackbone(config).enhancer_encoder.eval()
+    window = torch.nn.functional.one_hot(torch.randint(0, 4, (3, 60)), 4).transpose(1, 2).float()
+    with torch.no_grad():
+        forward, reverse = encoder(window), encoder(window.flip((1, 2)))
+        one_strand = PrismBackbone(counts_config(channels=6, stem_kernel=7)).enhancer_encoder
+        assert not torch.allclose(one_strand.eval()(window), one_strand(window.flip((1, 2))))
+    torch.testing.assert_close(forward, reverse)
+    assert encoder.stem(window).shape == (3, 12, 60)
+    assert set(encoder.state_dict()) == set(one_strand.state_dict())
+    with pytest.raises(PrismInputError, match="count_both_strands"):
+        ModelConfig(count_both_strands=True)  # the residual encoder has no site counts
+
+
 def test_frozen_stem_keeps_the_count_threshold_trainable():
     backbone = PrismBackbone(counts_config())
     motif = Motif("M1", "TEST", np.array([[0.7, 0.1, 0.1, 0.1]] * 5))

@@ -56,9 +56,16 @@ def _mutant(window: np.ndarray, position: int, base: int) -> np.ndarray:
     return mutant
 
 
-@pytest.mark.parametrize("encoder", ["residual", "counts"])
+ENCODERS = {
+    "residual": dict(encoder="residual"),
+    "counts": dict(encoder="counts"),
+    "counts-both-strands": dict(encoder="counts", count_both_strands=True),
+}
+
+
+@pytest.mark.parametrize("encoder", ENCODERS)
 def test_ism_equals_the_forward_difference_of_each_mutation(encoder):
-    model = tiny_model(0, encoder=encoder)
+    model = tiny_model(0, **ENCODERS[encoder])
     enhancer, promoter = _windows()
     reference, deltas = ism(model, enhancer, promoter, Z_E, batch_size=64)
     assert reference == pytest.approx(_logit(model, enhancer, promoter), abs=1e-5)
@@ -80,9 +87,9 @@ def test_ism_equals_the_forward_difference_of_each_mutation(encoder):
     assert np.abs(deltas["promoter"]).max() > 1e-4  # the test can fail: deltas are not all 0
 
 
-@pytest.mark.parametrize("encoder", ["residual", "counts"])
+@pytest.mark.parametrize("encoder", ENCODERS)
 def test_ism_does_not_depend_on_the_batch_size(encoder):
-    model = tiny_model(1, encoder=encoder)
+    model = tiny_model(1, **ENCODERS[encoder])
     enhancer, promoter = _windows(3)
     one = ism(model, enhancer, promoter, Z_E, batch_size=1)
     many = ism(model, enhancer, promoter, Z_E, batch_size=97)

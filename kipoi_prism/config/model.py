@@ -49,6 +49,10 @@ class ModelConfig:
         pooling) or ``counts`` (one motif-detector convolution with a learned threshold per
         filter and log-sum pooling: soft ``log(1 + sites)`` per filter; ``element_dim``,
         ``res_*`` and ``stem_pool`` unused). See :mod:`kipoi_prism.model.elements`.
+    count_both_strands : bool
+        Count encoder: each filter also scans the reverse strand and its sites on both
+        strands are counted together (strand-symmetric counts, as motif scanners count
+        sites). Off: each filter counts its sites on the given strand only.
     bilinear_rank : int
         Rank of the explicit enhancer x promoter bilinear term added to ``z_I``'s input
         (0: none, the SPEC's backbone).
@@ -103,6 +107,7 @@ class ModelConfig:
     res_pool: int = 4
     element_dim: int = 96
     encoder: str = "residual"
+    count_both_strands: bool = False
     bilinear_rank: int = 0
     backbone: str = "prism"
     feature_dims: tuple[int, int] = (17, 8)
@@ -126,6 +131,8 @@ class ModelConfig:
         check_choice("encoder", self.encoder, ENCODERS)
         check_choice("feature_embedding", self.feature_embedding, FEATURE_EMBEDDINGS)
         check(self.bilinear_rank >= 0, "bilinear_rank", self.bilinear_rank, "an integer >= 0")
+        check(not self.count_both_strands or self.encoder == "counts", "count_both_strands",
+              self.count_both_strands, "false unless encoder is counts")  # fmt: skip
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
         check_choice("head", self.head, HEADS)
         check_choice("temperature", self.temperature, TEMPERATURES)

@@ -56,7 +56,7 @@ from kipoi_prism.inference.sources import PairSource
 from kipoi_prism.io.attribution_tracks import ElementAttribution, PairAttribution
 from kipoi_prism.io.encode import ELEMENTS
 from kipoi_prism.model.backbone import combine_elements
-from kipoi_prism.model.elements import CountEncoder
+from kipoi_prism.model.elements import CountEncoder, scan_weight
 
 log = logging.getLogger(__name__)
 
@@ -95,13 +95,13 @@ def _logits(model, which: str, v: torch.Tensor, other: torch.Tensor, z_e) -> tor
 
 
 def _mutant_counts(encoder: CountEncoder, stem_ref, counts_ref, j, change, inside) -> torch.Tensor:
-    """Count encoder: a mutant's soft site counts (B, C) are the reference's ``counts_ref``
-    (1, C) plus, at the ``kernel`` stem outputs around the mutated base, the new minus the
-    old above-threshold scores."""
+    """Count encoder: a mutant's soft site counts (B, C) are the reference's per stem row
+    ``counts_ref`` (1, rows) plus, at the ``kernel`` stem outputs around the mutated base,
+    the new minus the old above-threshold scores, folded over the strands."""
     threshold = encoder.thresholds()[None, :, None]
     old = stem_ref[:, j].permute(1, 0, 2)  # (B, C, K)
     gained = torch.relu(old + change - threshold) - torch.relu(old - threshold)
-    return counts_ref + (gained * inside[:, None, :]).sum(dim=-1)
+    return encoder.fold_strands(counts_ref + (gained * inside[:, None, :]).sum(dim=-1))
 
 
 def _mutant_pooled(encoder, stem_ref, pooled_ref, p, left, change):
@@ -247,7 +247,7 @@ def ism(
     deltas = {}
     for which, other in (("enhancer", "promoter"), ("promoter", "enhancer")):
         window, encoder = windows[which][0], _encoder(model, which)
-        left, weight = _stem_left(encoder.stem), encoder.stem.weight  # (channels, 4, kernel)
+        left, weight = _stem_left(encoder.stem), scan_weight(encoder.stem)  # (rows, 4, kernel)
         length = window.shape[1]
         positions = torch.nonzero(window.sum(dim=0) > 0).flatten()
         # Mutants: every position with a base x the three bases it is not.
@@ -257,7 +257,7 @@ def ism(
         logits = torch.empty(len(pos), device=device)
         counts = isinstance(encoder, CountEncoder)
         if counts:
-            counts_ref = encoder.counts_from_stem(stems[which])  # (1, C), once per element
+            counts_ref = encoder.strand_counts(stems[which])  # (1, rows), once per element
         else:
             pooled_ref = encoder.stem_pool(stems[which])
             maps_ref = encoder.maps_from_pooled(pooled_ref)

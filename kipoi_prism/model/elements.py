@@ -12,7 +12,9 @@ Two encoders, chosen by ``ModelConfig.encoder``:
   position-specific layer, so it cannot memorise a region's exact layout.
 
 Both expose ``stem`` (the first convolution, which ``train.stem_motifs`` initialises from
-known motifs) and ``output_dim``.
+known motifs) and ``output_dim``. With ``model.count_both_strands`` the count encoder's stem
+is a :class:`StrandSymmetricConv`: each filter also scans the reverse strand and a filter's
+sites on the two strands are counted together, as motif scanners count them.
 """
 
 from __future__ import annotations
@@ -92,6 +94,32 @@ class ElementEncoder(nn.Module):
         return torch.cat([maps.mean(dim=-1), maps.amax(dim=-1)], dim=-1)
 
 
+class StrandSymmetricConv(nn.Conv1d):
+    """A stem convolution that scans both strands: output ``(B, 2 * out_channels, L)``.
+
+    Channels ``0 .. C - 1`` are the filters on the window as given, ``C .. 2C - 1`` the same
+    filters reverse-complemented (bases A, C, G, T reversed in order and position), i.e. the
+    filters read off the other strand. Its parameters are a plain ``Conv1d``'s (``weight``
+    ``(C, 4, K)``, ``bias``), so known motifs initialise and freeze it the same way.
+    """
+
+    def scan_weight(self) -> torch.Tensor:
+        """The filters it applies, ``(2C, 4, K)``: each filter, then its reverse complement."""
+        return torch.cat([self.weight, self.weight.flip((1, 2))])
+
+    def scan_bias(self) -> torch.Tensor:
+        return torch.cat([self.bias, self.bias])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self._conv_forward(x, self.scan_weight(), self.scan_bias())
+
+
+def scan_weight(stem: nn.Conv1d) -> torch.Tensor:
+    """The filters a stem applies, ``(output channels, 4, K)`` (both strands' when it is a
+    :class:`StrandSymmetricConv`)."""
+    return stem.scan_weight() if isinstance(stem, StrandSymmetricConv) else stem.weight
+
+
 class CountEncoder(nn.Module):
     """Soft motif-site counts: ``log(1 + sum_x ReLU(conv(x) - f * best))`` per filter.
 
@@ -103,6 +131,11 @@ class CountEncoder(nn.Module):
     random one. The log counts are batch-normalised so that the interaction layers see
     comparable scales whatever the window length.
 
+    With ``model.count_both_strands`` each filter scans both strands
+    (:class:`StrandSymmetricConv`) and a filter's count sums its sites on the two; the stem
+    output then has ``2 * channels`` rows (:meth:`strand_counts` keeps them apart,
+    :meth:`fold_strands` adds them).
+
     Output ``(B, channels)``.
     """
 
@@ -110,30 +143,49 @@ class CountEncoder(nn.Module):
 
     def __init__(self, config: ModelConfig) -> None:
         super().__init__()
-        self.stem = nn.Conv1d(4, config.channels, config.stem_kernel, padding="same")
+        stem = StrandSymmetricConv if config.count_both_strands else nn.Conv1d
+        self.stem = stem(4, config.channels, config.stem_kernel, padding="same")
         start = math.log(self.START_FRACTION / (1.0 - self.START_FRACTION))
         self.threshold_logit = nn.Parameter(torch.full((config.channels,), start))
         self.norm = nn.BatchNorm1d(config.channels)
         self.output_dim = config.channels
 
+    @property
+    def both_strands(self) -> bool:
+        return isinstance(self.stem, StrandSymmetricConv)
+
     def thresholds(self) -> torch.Tensor:
-        """Each filter's site threshold, ``(channels,)``."""
+        """The site threshold of each stem output row, ``(channels,)`` or ``(2 * channels,)``
+        (a filter's reverse complement has the same best score, so the same threshold)."""
         best = self.stem.weight.amax(dim=1).sum(dim=-1) + self.stem.bias
-        return torch.sigmoid(self.threshold_logit) * best
+        threshold = torch.sigmoid(self.threshold_logit) * best
+        return torch.cat([threshold, threshold]) if self.both_strands else threshold
 
     def counts(self, one_hot: torch.Tensor) -> torch.Tensor:
         """Soft site counts ``(B, channels)`` before the log (for inspection and tests)."""
         return self.counts_from_stem(self.stem(one_hot))
 
-    def counts_from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
-        """:meth:`counts` from the stem's output ``(B, channels, L)``."""
+    def strand_counts(self, stem_out: torch.Tensor) -> torch.Tensor:
+        """Soft site counts per stem output row, ``(B, rows)``, from the stem's output."""
         return torch.relu(stem_out - self.thresholds()[None, :, None]).sum(dim=-1)
+
+    def fold_strands(self, strand_counts: torch.Tensor) -> torch.Tensor:
+        """Each filter's count over both strands, ``(B, channels)`` (unchanged when the stem
+        scans one strand)."""
+        if not self.both_strands:
+            return strand_counts
+        forward, reverse = strand_counts.chunk(2, dim=-1)
+        return forward + reverse
+
+    def counts_from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
+        """:meth:`counts` from the stem's output ``(B, rows, L)``."""
+        return self.fold_strands(self.strand_counts(stem_out))
 
     def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
         return self.from_stem(self.stem(one_hot))
 
     def from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
-        """The rest of :meth:`forward` from the stem's output ``(B, channels, L)``."""
+        """The rest of :meth:`forward` from the stem's output ``(B, rows, L)``."""
         return self.from_counts(self.counts_from_stem(stem_out))
 
     def from_counts(self, counts: torch.Tensor) -> torch.Tensor:

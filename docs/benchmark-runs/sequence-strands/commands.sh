@@ -1,0 +1,34 @@
+#!/bin/bash
+# Round 17 (sequence track, issue: make prism-energy learn): strand-symmetric site counts.
+# Written before the runs. Each run's own command, commit and wall time are in its run.json.
+#
+# Why: the count encoder counts each filter's sites on the strand given; the simulator plants
+# motif instances on either strand, and the known-motif scan reader (the bar goal 2 sets for
+# the frozen motif stem) sums each motif's sites over both strands. The frozen stem holds each
+# motif and its reverse complement as two filters, so the network sees forward and reverse
+# sites as two separate log-counts it must learn to add; a random stem must find each motif
+# in both orientations. New option: model.count_both_strands (each filter also scans the
+# reverse strand; its sites on the two strands are counted together).
+#
+# H19 (frozen motif stem, benchmark size, task-loss row, seed 0): counting sites on both
+# strands lifts the frozen-stem count model. Prediction: the paired mean difference against
+# round 10's fits (sequence-counts/frozen-seed0, same simulation) over held-out K562, IMR90
+# and HUVEC (three of the five below the reader) is above +0.01 and above two standard
+# errors. Refuted if it is within two standard errors of zero or negative.
+#
+# H20 (random stem, four times the pairs, augmented, task-loss row, held-out K562, seed 0):
+# with strand-symmetric counts the random first layer needs to find each motif in one
+# orientation only. Prediction: held-out AUPR >= 0.10 against round 10's 0.087 (one fit
+# each: read with its bootstrap interval, not as a settled difference). Refuted if < 0.095.
+#
+# Queues (from a clone of main at the commit that adds this file; one thread each):
+cd /tmp/r17/clone
+export PYTHONPATH=/tmp/r17/clone
+PY="/work/main/.venv/bin/python -m kipoi_prism.cli.main"
+COMMON="benchmark --full --tracks sequence --seeds 0 --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.bilinear_rank=16 --set model.count_both_strands=true"
+# queue A (H19):
+$PY $COMMON --stem-motifs frozen --held-out K562,IMR90,HUVEC --out /tmp/r17/runs/frozen-both-3cells
+# queue B (H20):
+$PY $COMMON --held-out K562 --pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000 --set train.reverse_complement=true --set train.max_shift=20 --out /tmp/r17/runs/random-both-augment-4x-K562
+# paired comparisons:
+python benchmarks/compare_runs.py --first docs/benchmark-runs/sequence-counts/frozen-seed0 --second docs/benchmark-runs/sequence-strands/frozen-both-3cells
