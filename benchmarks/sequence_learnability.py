@@ -3,7 +3,8 @@
 The sequence track of ``kipoi-prism benchmark`` trains on a few thousand simulated pairs.
 This script asks what readers that need no motif discovery reach on exactly that data
 (same simulation, same held-out cell line, same training subsample and chr1-chr3
-validation split as the ``--full`` profile), from most to least privileged:
+validation split as the ``--full`` profile), from most to least privileged (each also
+reads ``log10`` distance unless ``--without-distance``, which the sequence models cannot):
 
 1. ``planted counts``: a logistic regression on the planted motif-site counts the labels
    were drawn from (log(1 + n) per factor, enhancer and promoter) and log distance;
@@ -72,6 +73,12 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="training subsample per cell line (default: the --full profile's)",
     )
+    parser.add_argument(
+        "--without-distance",
+        action="store_true",
+        help="readers see sequence only (the benchmark's sequence models do not see the "
+        "distance); default: log distance is one more input of every reader",
+    )
     args = parser.parse_args(argv)
     if not args.data_dir.is_dir():
         print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
@@ -93,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
 
     encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
     encoded = encoder.encode(table)
-    log_distance = np.log10(table["distance"].to_numpy(float) + 1.0)[:, None]
+    log_distance = distance_input(table, not args.without_distance)
     planted = np.log1p(result.site_counts.astype(float))
     planted_e = planted[table["enhancer_region"].to_numpy()]
     planted_p = planted[table["promoter_region"].to_numpy()]
@@ -138,6 +145,12 @@ def simulate_like_the_benchmark(profile, data_dir: Path, workdir: Path, seed: in
         config,
         progress=False,
     )
+
+
+def distance_input(table: pd.DataFrame, include: bool) -> np.ndarray:
+    """The readers' distance column, ``log10(distance + 1)`` (n, 1), or none (n, 0)."""
+    log_distance = np.log10(table["distance"].to_numpy(float) + 1.0)[:, None]
+    return log_distance if include else log_distance[:, :0]
 
 
 def motif_scan(one_hot: np.ndarray, motifs, threshold: float = 0.75) -> np.ndarray:

@@ -6,6 +6,7 @@ import importlib.util
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from kipoi_prism.io.motifs import Motif
 from kipoi_prism.io.sequence import one_hot_encode
@@ -43,3 +44,11 @@ def test_motif_scan_counts_sites_on_both_strands():
     assert scores[0, 0] == 0.0
     assert scores[1, 0] > 0.0
     np.testing.assert_allclose(scores[2, 0], np.log1p(2 * np.expm1(scores[1, 0])), rtol=1e-5)
+
+
+def test_readers_read_the_distance_unless_told_not_to():
+    table = pd.DataFrame({"distance": [9, 99999]})
+    np.testing.assert_allclose(learnability.distance_input(table, True), [[1.0], [5.0]])
+    features = learnability.with_products(np.ones((2, 2)), np.ones((2, 3)),
+                                          learnability.distance_input(table, False))  # fmt: skip
+    assert features.shape == (2, 2 + 3 + 6)
