@@ -43,7 +43,8 @@ def describe(bundle) -> dict[str, Any]:
         "network": {
             "backbone": config.backbone,
             **(
-                {"encoder": config.encoder, "bilinear_rank": config.bilinear_rank}
+                {"encoder": config.encoder, "count_both_strands": config.count_both_strands,
+                 "bilinear_rank": config.bilinear_rank}  # fmt: skip
                 if config.backbone == "prism"
                 else {}
             ),  # fmt: skip
