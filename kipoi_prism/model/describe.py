@@ -43,8 +43,11 @@ def describe(bundle) -> dict[str, Any]:
         "network": {
             "backbone": config.backbone,
             **(
-                {"encoder": config.encoder, "count_both_strands": config.count_both_strands,
-                 "bilinear_rank": config.bilinear_rank}  # fmt: skip
+                {
+                    "encoder": config.encoder,
+                    "count_both_strands": config.count_both_strands,
+                    "bilinear_rank": config.bilinear_rank,
+                }  # fmt: skip
                 if config.backbone == "prism"
                 else {}
             ),  # fmt: skip
