@@ -55,3 +55,11 @@ done
 for cell in GM12878 HUVEC; do
     $PY $COMMON --held-out $cell --pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000 --set train.reverse_complement=true --set train.max_shift=20 --out /tmp/r17/runs/random-both-augment-4x-$cell
 done
+
+# H19, extended to the other three held-out cell lines after the first three were in (the
+# goal counts all six; queue C, same command with --held-out GM12878,HeLa-S3,NHEK --out
+# /tmp/r17/runs/frozen-both-3more), then merged:
+#   kipoi-prism benchmark --merge /tmp/r17/runs/frozen-both-3cells /tmp/r17/runs/frozen-both-3more --out /tmp/r17/merged/frozen-both-seed0
+#   python benchmarks/compare_runs.py --first docs/benchmark-runs/sequence-counts/frozen-seed0 --second docs/benchmark-runs/sequence-strands/frozen-both-seed0
+# Wall times (queue.log): frozen-both-3cells 1502 s, frozen-both-3more 1367 s,
+# random-both-augment-4x-K562 2487 s (both queues on the two cores at once).
