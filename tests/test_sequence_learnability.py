@@ -52,3 +52,29 @@ def test_readers_read_the_distance_unless_told_not_to():
     features = learnability.with_products(np.ones((2, 2)), np.ones((2, 3)),
                                           learnability.distance_input(table, False))  # fmt: skip
     assert features.shape == (2, 2 + 3 + 6)
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def _reader_aupr(cell: str, suffix: str = "") -> float:
+    """Held-out AUPR of the known-motif scan reader in a committed learnability run."""
+    text = (DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed0{suffix}.md").read_text()
+    line = next(x for x in text.splitlines() if x.startswith("| known-motif scan |"))
+    return float(line.split("|")[4])
+
+
+def test_benchmark_doc_strand_table_is_the_committed_runs():
+    """docs/BENCHMARK.md's round-17 table (one strand, both strands, the reader with and
+    without the distance) is what the committed runs measured, not typed."""
+    runs = DOCS / "benchmark-runs"
+    one = pd.read_csv(runs / "sequence-counts" / "frozen-seed0" / "results.csv")
+    both = pd.read_csv(runs / "sequence-strands" / "frozen-both-seed0" / "results.csv")
+    one, both = (f[f["row"] == "task_only"].set_index("held_out") for f in (one, both))
+    text = (DOCS / "BENCHMARK.md").read_text()
+    for cell in ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK"):
+        row = both.loc[cell]
+        readers = f"{_reader_aupr(cell):.3f} | {_reader_aupr(cell, '-without-distance'):.3f}"
+        line = (f"| {cell} | {one.loc[cell, 'aupr']:.3f} | **{row['aupr']:.3f}** "
+                f"[{row['aupr_ci_low']:.3f}-{row['aupr_ci_high']:.3f}] | {readers} |")  # fmt: skip
+        assert line in text, line
