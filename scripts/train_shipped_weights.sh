@@ -6,10 +6,11 @@
 #   3. train prism-energy on 1,000 + 1,000 bp windows (they hold all the simulated signal
 #      and cost 2.5 times less than the 3,000 + 2,000 bp default on a CPU) with the
 #      recommended configuration (kipoi_prism/data/recommended.yaml, what `kipoi-prism
-#      train` uses without --config): the count encoder with a rank-16 bilinear term, the
-#      task loss (IMMAX) alone, no auxiliary loss, no curriculum; it beat the residual
-#      encoder on all six held-out cell lines of the benchmark (docs/BENCHMARK.md, "The
-#      count encoder"). The first convolution starts from the simulation's motif vocabulary
+#      train` uses without --config): the count encoder, each filter's sites counted on
+#      both strands, with a rank-16 bilinear term, the task loss (IMMAX) alone, no auxiliary
+#      loss, no curriculum; it beat the residual encoder on all six held-out cell lines of
+#      the benchmark (docs/BENCHMARK.md, "The count encoder", "Sites on both strands").
+#      The first convolution starts from the simulation's motif vocabulary
 #      (its JASPAR matrices, both strands, 56 filters) and stays frozen: without it the
 #      first layer does not find the motifs at this data size,
 #   4. copy the exported weights into the package.
@@ -56,7 +57,8 @@ bundle.metadata["data"] = (
     "kipoi-prism simulate on the six TargetFinder pair tables (real pair graph, simulated "
     f"sequence and labels), {per_cell} pairs per cell line, seed 0; validation: pairs whose "
     "enhancer lies on original chr1-chr3; the recommended configuration "
-    "(kipoi_prism/data/recommended.yaml: count encoder, rank-16 bilinear term, task loss "
+    "(kipoi_prism/data/recommended.yaml: count encoder with sites counted on both strands, "
+    "rank-16 bilinear term, task loss "
     "only (IMMAX), no auxiliary loss, no curriculum; docs/BENCHMARK.md); first convolution: "
     "the simulation's 28 JASPAR motifs on both strands, frozen; recipe: "
     "scripts/train_shipped_weights.sh"

@@ -191,13 +191,16 @@ def test_without_config_train_uses_the_recommended_configuration(trained, tmp_pa
     assert main(["train", "--print-config"]) == 0
     printed = yaml.safe_load(capsys.readouterr().out)
     assert printed["model"]["encoder"] == "counts" and printed["model"]["bilinear_rank"] == 16
+    assert printed["model"]["count_both_strands"] is True
     assert printed["train"]["curriculum"] is False
     assert not any(printed["train"]["weights"].values())
     assert (REPO / "configs" / "recommended.yaml").resolve() == RECOMMENDED_CONFIG
     assert main(["train"]) == 2
     assert "recommended.yaml: data.pairs: required" in capsys.readouterr().err
     tiny = {
-        k: v for k, v in tiny_model().to_dict().items() if k not in ("encoder", "bilinear_rank")
+        k: v
+        for k, v in tiny_model().to_dict().items()
+        if k not in ("encoder", "bilinear_rank", "count_both_strands")
     }
     sets = [f"data.pairs={folder / 'pairs.bedpe'}", f"data.genome={genome}",
             "data.split.by=cell_line", "data.split.val=[C]", "train.max_epochs=1",
@@ -208,6 +211,7 @@ def test_without_config_train_uses_the_recommended_configuration(trained, tmp_pa
     assert main(argv) == 0
     bundle = load_weights(tmp_path / "run" / "weights.pt")
     assert bundle.model.config.encoder == "counts" and bundle.model.config.bilinear_rank == 16
+    assert bundle.model.config.count_both_strands
 
 
 def test_shipped_config_holds_every_knob_at_its_default():
