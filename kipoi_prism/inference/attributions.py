@@ -99,7 +99,7 @@ def _mutant_counts(encoder: CountEncoder, stem_ref, counts_ref, j, change, insid
     ``counts_ref`` (1, rows) plus, at the ``kernel`` stem outputs around the mutated base,
     the new minus the old above-threshold scores, folded over the strands."""
     threshold = encoder.thresholds()[None, :, None]
-    old = stem_ref[:, j].permute(1, 0, 2)  # (B, C, K)
+    old = stem_ref[:, j].permute(1, 0, 2)  # (B, rows, K)
     gained = torch.relu(old + change - threshold) - torch.relu(old - threshold)
     return encoder.fold_strands(counts_ref + (gained * inside[:, None, :]).sum(dim=-1))
 
