@@ -78,3 +78,25 @@ def test_benchmark_doc_strand_table_is_the_committed_runs():
         line = (f"| {cell} | {one.loc[cell, 'aupr']:.3f} | **{row['aupr']:.3f}** "
                 f"[{row['aupr_ci_low']:.3f}-{row['aupr_ci_high']:.3f}] | {readers} |")  # fmt: skip
         assert line in text, line
+
+
+def test_benchmark_doc_random_stem_strand_table_is_the_committed_runs():
+    """Each committed four-times random-stem fit with both strands (round 17, H20-H23) has
+    its row in docs/BENCHMARK.md, as measured: AUPR and interval, distance alone, the best
+    validation epoch, and round 11's ten-times one-strand fit of the same cell line."""
+    runs = DOCS / "benchmark-runs"
+    folders = sorted((runs / "sequence-strands").glob("random-both-augment-4x-*"))
+    assert {f.name.rsplit("-4x-", 1)[1] for f in folders} >= {"K562", "GM12878", "HUVEC"}
+    text = (DOCS / "BENCHMARK.md").read_text()
+    for folder in folders:
+        cell = folder.name.rsplit("-4x-", 1)[1]
+        results = pd.read_csv(folder / "results.csv").set_index("row")
+        history = pd.read_csv(folder / "training_history.csv")
+        best = history.loc[history["val_aupr"].idxmax()]
+        ten = pd.read_csv(runs / "sequence-counts" / f"random-augment-10x-{cell}" / "results.csv")
+        model = results.loc["task_only"]
+        line = (f"| {cell} | **{model['aupr']:.3f}** [{model['aupr_ci_low']:.3f}-"
+                f"{model['aupr_ci_high']:.3f}] | {results.loc['distance', 'aupr']:.3f} | "
+                f"{best['val_aupr']:.3f} ({int(best['epoch'])}) | "
+                f"{ten.set_index('row').loc['task_only', 'aupr']:.3f} |")  # fmt: skip
+        assert line in text, line
