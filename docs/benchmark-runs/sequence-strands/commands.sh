@@ -72,3 +72,6 @@ done
 # is not yet the goal met; seeds 1-2 would be next.
 #   queue: IMR90 then NHEK after GM12878 on one core; HeLa-S3 after HUVEC on the other
 #   (the qd.sh loop: H20's command with --held-out $cell).
+# H23 as run: IMR90 finished (2,922 s); HeLa-S3 was stopped after its first epoch and NHEK
+# never started (neither could finish within the session): H23 is not decided.
+# Wall times: random-both-augment-4x-GM12878 2,734 s, -HUVEC 3,074 s, -IMR90 2,922 s.
