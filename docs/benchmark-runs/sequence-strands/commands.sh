@@ -76,7 +76,7 @@ done
 # never started (neither could finish within the session): H23 is not decided.
 # Wall times: random-both-augment-4x-GM12878 2,734 s, -HUVEC 3,074 s, -IMR90 2,922 s.
 
-# Round 18 (written at 06:25 UTC, before its runs).
+# Round 18 (written at 06:16 UTC, before its runs).
 # H23 resumed as written above: HeLa-S3 and NHEK, H20's command with --held-out $cell, one
 # process per core (queues A and B below), so the six held-out cell lines are complete at
 # seed 0 and H23 is decided.
@@ -111,3 +111,8 @@ for seed in 1 2; do for cell in K562 GM12878 HUVEC HeLa-S3 IMR90 NHEK; do
 done; done
 # merged per seed:
 #   kipoi-prism benchmark --merge /tmp/r18/runs/frozen-both-seed1-a /tmp/r18/runs/frozen-both-seed1-b --out .../frozen-both-seed1
+# H23 result: HeLa-S3 0.089 (2,731 s), NHEK 0.094 (2,779 s), both queues on the two cores
+# at once; the six average 0.091 (< 0.10): refuted.
+# The readers ran from the clone, so with --data-dir /work/shared/data and
+# OMP_NUM_THREADS=1 (63-78 s each beside the two fits); their outputs are
+# docs/benchmark-runs/learnability/CELL-seed1.md and -seed2.md.
