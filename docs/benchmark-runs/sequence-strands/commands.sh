@@ -116,3 +116,14 @@ done; done
 # The readers ran from the clone, so with --data-dir /work/shared/data and
 # OMP_NUM_THREADS=1 (63-78 s each beside the two fits); their outputs are
 # docs/benchmark-runs/learnability/CELL-seed1.md and -seed2.md.
+
+# H25 (written at 07:33 UTC, after seed 1's first three frozen fits were in and before any
+# one-strand fit at seed 1): H19's gain (both strands over one strand, frozen motif stem,
+# +0.034 +- 0.015 at seed 0) is not a seed-0 draw. Prediction: at seed 1, paired over the
+# six held-out cell lines on the same simulation, both strands minus one strand is above
+# zero by more than two standard errors. Refuted if within two standard errors of zero or
+# negative. Round 10's one-strand command (sequence-counts/frozen-seed0) at --seeds 1:
+#   queue C: q.sh's command without model.count_both_strands, --seeds 1 --stem-motifs frozen
+#            --held-out K562,IMR90,HUVEC --out /tmp/r18/runs/frozen-one-seed1-a
+#   queue A (after frozen-both-seed2-a): the same with GM12878,HeLa-S3,NHEK (-b)
+#   then: python benchmarks/compare_runs.py --first .../frozen-one-seed1 --second .../frozen-both-seed1
