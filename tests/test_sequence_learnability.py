@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kipoi_prism.benchmark.report import summarise_differences
 from kipoi_prism.io.motifs import Motif
 from kipoi_prism.io.sequence import one_hot_encode
 
@@ -57,9 +58,10 @@ def test_readers_read_the_distance_unless_told_not_to():
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def _reader_aupr(cell: str, suffix: str = "") -> float:
+def _reader_aupr(cell: str, suffix: str = "", seed: int = 0) -> float:
     """Held-out AUPR of the known-motif scan reader in a committed learnability run."""
-    text = (DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed0{suffix}.md").read_text()
+    path = DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed{seed}{suffix}.md"
+    text = path.read_text()
     line = next(x for x in text.splitlines() if x.startswith("| known-motif scan |"))
     return float(line.split("|")[4])
 
@@ -100,3 +102,49 @@ def test_benchmark_doc_random_stem_strand_table_is_the_committed_runs():
                 f"{best['val_aupr']:.3f} ({int(best['epoch'])}) | "
                 f"{ten.set_index('row').loc['task_only', 'aupr']:.3f} |")  # fmt: skip
         assert line in text, line
+
+
+def _paired(differences) -> str:
+    """Mean +- standard error of paired differences, as docs/BENCHMARK.md writes them."""
+    mean, error, _, _ = summarise_differences(list(differences))
+    return f"{mean:+.3f} +- {error:.3f}"
+
+
+def test_benchmark_doc_frozen_stem_seeds_table_is_the_committed_runs():
+    """docs/BENCHMARK.md's round-18 table (H24: the frozen-stem model with both strands at
+    seeds 1 and 2, each against the known-motif scan reader on the same simulation) and its
+    paired summary are what the committed runs measured."""
+    runs = DOCS / "benchmark-runs" / "sequence-strands"
+    folders = sorted(runs.glob("frozen-both-seed[12]"))
+    assert [f.name for f in folders] == ["frozen-both-seed1", "frozen-both-seed2"]
+    text = (DOCS / "BENCHMARK.md").read_text()
+    differences = []
+    for folder in folders:
+        seed = int(folder.name[-1])
+        results = pd.read_csv(folder / "results.csv")
+        distance = results[results["row"] == "distance"].set_index("held_out")["aupr"]
+        model = results[results["row"] == "task_only"]
+        assert len(model) == 6
+        for _, row in model.iterrows():
+            cell = row["held_out"]
+            reader = _reader_aupr(cell, seed=seed)
+            differences.append(row["aupr"] - reader)
+            line = (f"| {cell} | {seed} | **{row['aupr']:.3f}** [{row['aupr_ci_low']:.3f}-"
+                    f"{row['aupr_ci_high']:.3f}] | {reader:.3f} | {row['aupr'] - reader:+.3f} | "
+                    f"{distance[cell]:.3f} |")  # fmt: skip
+            assert line in text, line
+    assert f"model minus reader {_paired(differences)}" in text
+
+
+def test_benchmark_doc_strand_gain_at_seed1_is_the_committed_runs():
+    """H25's table: one strand against both strands, frozen motif stem, seed 1, paired."""
+    runs = DOCS / "benchmark-runs" / "sequence-strands"
+    one, both = (pd.read_csv(runs / f"frozen-{n}-seed1" / "results.csv") for n in ("one", "both"))
+    one, both = (f[f["row"] == "task_only"].set_index("held_out")["aupr"] for f in (one, both))
+    assert sorted(one.index) == sorted(both.index)
+    text = (DOCS / "BENCHMARK.md").read_text()
+    for cell in one.index:
+        gain = both[cell] - one[cell]
+        line = f"| {cell} | {one[cell]:.3f} | **{both[cell]:.3f}** | {gain:+.3f} |"
+        assert line in text, line
+    assert f"both minus one strand at seed 1: {_paired(both - one[both.index])}" in text

@@ -117,7 +117,7 @@ done; done
 # OMP_NUM_THREADS=1 (63-78 s each beside the two fits); their outputs are
 # docs/benchmark-runs/learnability/CELL-seed1.md and -seed2.md.
 
-# H25 (written at 07:33 UTC, after seed 1's first three frozen fits were in and before any
+# H25 (written at 07:30 UTC, after seed 1's first three frozen fits were in and before any
 # one-strand fit at seed 1): H19's gain (both strands over one strand, frozen motif stem,
 # +0.034 +- 0.015 at seed 0) is not a seed-0 draw. Prediction: at seed 1, paired over the
 # six held-out cell lines on the same simulation, both strands minus one strand is above
@@ -125,5 +125,12 @@ done; done
 # negative. Round 10's one-strand command (sequence-counts/frozen-seed0) at --seeds 1:
 #   queue C: q.sh's command without model.count_both_strands, --seeds 1 --stem-motifs frozen
 #            --held-out K562,IMR90,HUVEC --out /tmp/r18/runs/frozen-one-seed1-a
-#   queue A (after frozen-both-seed2-a): the same with GM12878,HeLa-S3,NHEK (-b)
+#   queue C, next: the same with GM12878,HeLa-S3,NHEK (-b)
 #   then: python benchmarks/compare_runs.py --first .../frozen-one-seed1 --second .../frozen-both-seed1
+# H24 result: model minus reader -0.023 +- 0.004 over seeds 1 and 2, at or above the reader
+# on 1 of 12: refuted. Wall times (queue.log): frozen-both-seed1-a 1,642 s, -seed1-b 1,656 s,
+# -seed2-a 2,533 s, -seed2-b 2,293 s (two or three processes on the two cores).
+# H25 result: both minus one strand at seed 1 +0.001 +- 0.003, higher on 4 of 6: refuted.
+# Wall times: frozen-one-seed1-a 1,117 s, -seed1-b 914 s.
+# Merged: kipoi-prism benchmark --merge /tmp/r18/runs/frozen-{both,one}-seedS-a /tmp/r18/runs/frozen-{both,one}-seedS-b
+#   --out docs/benchmark-runs/sequence-strands/frozen-{both,one}-seedS (results, run.json, history, pooled copied)
