@@ -146,3 +146,7 @@ done; done
 #   q.sh frozen-both-wd01-seed1-a 1 NHEK,K562 --stem-motifs frozen --set train.weight_decay=0.01
 #   q.sh frozen-both-wd01-seed1-b 1 HUVEC --stem-motifs frozen --set train.weight_decay=0.01
 #   then compare_runs.py --first frozen-both-seed1 --second the merged wd01 run
+# H26 result: -0.000 +- 0.000 over NHEK, K562, HUVEC (0.096, 0.093, 0.113 both ways):
+# refuted; AdamW's decoupled decay at lr 1e-3 is too weak a dose to test over-fitting.
+# Wall times: frozen-both-wd01-seed1-a 1,393 s, -b 845 s (beside the CI run). Merged into
+# docs/benchmark-runs/sequence-strands/frozen-both-wd01-seed1.
