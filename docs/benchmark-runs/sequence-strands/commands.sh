@@ -135,7 +135,7 @@ done; done
 # Merged: kipoi-prism benchmark --merge /tmp/r18/runs/frozen-{both,one}-seedS-a /tmp/r18/runs/frozen-{both,one}-seedS-b
 #   --out docs/benchmark-runs/sequence-strands/frozen-{both,one}-seedS (results, run.json, history, pooled copied)
 
-# H26 (written at 08:15 UTC, after H24 and H25, before its runs): the frozen-stem model's gap
+# H26 (written at 08:14 UTC, after H24 and H25, before its runs): the frozen-stem model's gap
 # to the reader at seed 1 (-0.028 +- 0.005) is over-fitting of what recurs in training pairs
 # (training AUPR 0.26-0.29, validation peaking at epochs 2-4), which a stronger L2 penalty
 # would cut, as the reader's is chosen on validation. Prediction: train.weight_decay 0.01
