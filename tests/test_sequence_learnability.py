@@ -136,11 +136,15 @@ def test_benchmark_doc_frozen_stem_seeds_table_is_the_committed_runs():
     assert f"model minus reader {_paired(differences)}" in text
 
 
+def _task_only_aupr(run: str) -> pd.Series:
+    """Held-out AUPR of the task-loss row of a committed round-17/18 run, by cell line."""
+    results = pd.read_csv(DOCS / "benchmark-runs" / "sequence-strands" / run / "results.csv")
+    return results[results["row"] == "task_only"].set_index("held_out")["aupr"]
+
+
 def test_benchmark_doc_strand_gain_at_seed1_is_the_committed_runs():
     """H25's table: one strand against both strands, frozen motif stem, seed 1, paired."""
-    runs = DOCS / "benchmark-runs" / "sequence-strands"
-    one, both = (pd.read_csv(runs / f"frozen-{n}-seed1" / "results.csv") for n in ("one", "both"))
-    one, both = (f[f["row"] == "task_only"].set_index("held_out")["aupr"] for f in (one, both))
+    one, both = _task_only_aupr("frozen-one-seed1"), _task_only_aupr("frozen-both-seed1")
     assert sorted(one.index) == sorted(both.index)
     text = (DOCS / "BENCHMARK.md").read_text()
     for cell in one.index:
@@ -152,14 +156,7 @@ def test_benchmark_doc_strand_gain_at_seed1_is_the_committed_runs():
 
 def test_benchmark_doc_weight_decay_check_is_the_committed_runs():
     """H26: the paired change from ten times the weight decay, as docs/BENCHMARK.md states it."""
-    runs = DOCS / "benchmark-runs" / "sequence-strands"
-    base, strong = (
-        pd.read_csv(runs / n / "results.csv")
-        for n in ("frozen-both-seed1", "frozen-both-wd01-seed1")
-    )
-    base, strong = (
-        f[f["row"] == "task_only"].set_index("held_out")["aupr"] for f in (base, strong)
-    )
+    base, strong = _task_only_aupr("frozen-both-seed1"), _task_only_aupr("frozen-both-wd01-seed1")
     assert sorted(strong.index) == ["HUVEC", "K562", "NHEK"]
     text = (DOCS / "BENCHMARK.md").read_text()
     assert (
