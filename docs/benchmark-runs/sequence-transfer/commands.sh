@@ -4,7 +4,7 @@
 # (-0.023 +- 0.004, round 18). Written before the runs. Each run's own command, commit and
 # wall time are in its run.json; queue wall times are added below as the runs end.
 #
-# What the committed runs already say (written at 09:12 UTC, before any run of this round):
+# What the committed runs already say (written at 09:08 UTC, before any run of this round):
 # - In distribution the model is as good as the reader. Best validation AUPR (chr1-3 of the
 #   training cell lines) against the reader's validation AUPR, frozen-both-seedS
 #   training_history.csv against learnability/CELL-seedS.md: seed 1 0.153 vs 0.166, seed 2
