@@ -1,8 +1,9 @@
 """The element encoders and the low-rank bilinear term (``model.encoder``,
-``model.bilinear_rank``), and the benchmark's ``--set`` overrides."""
+``model.bilinear_rank``, ``model.element_products``), and the benchmark's ``--set`` overrides."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -15,7 +16,12 @@ from kipoi_prism.config import ModelConfig, TrainConfig
 from kipoi_prism.config.loading import apply_overrides
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.motifs import Motif
-from kipoi_prism.model.backbone import PrismBackbone, initialise_stem
+from kipoi_prism.model.backbone import (
+    PrismBackbone,
+    build_backbone,
+    combine_elements,
+    initialise_stem,
+)
 from kipoi_prism.model.elements import ElementEncoder
 from kipoi_prism.model.network import PrismEnergy
 
@@ -115,6 +121,22 @@ def test_bilinear_term_adds_enhancer_by_promoter_products():
     products = backbone.bilinear(v_e, v_p)
     expected = (v_e @ backbone.bilinear.left.weight.T) * (v_p @ backbone.bilinear.right.weight.T)
     torch.testing.assert_close(products, expected)
+
+
+@pytest.mark.parametrize("backbone_kind", ["prism", "features"])
+def test_without_element_products_z_i_reads_the_two_elements_side_by_side(backbone_kind):
+    """element_products=false: z_I = ReLU(W [v_E, v_P] + b), no v_E * v_P columns."""
+    config = ModelConfig(**{**TINY, "backbone": backbone_kind, "encoder": "counts",
+                            "element_products": False, "dropout": 0.0})  # fmt: skip
+    backbone = build_backbone(config).eval()
+    element = backbone.feature_dim // 2
+    linear = backbone.combine[1]
+    assert linear.in_features == 2 * element
+    v_e, v_p = torch.randn(5, element), torch.randn(5, element)
+    expected = torch.relu(torch.cat([v_e, v_p], dim=-1) @ linear.weight.T + linear.bias)
+    torch.testing.assert_close(combine_elements(backbone, v_e, v_p), expected)
+    with_products = build_backbone(dataclasses.replace(config, element_products=True))
+    assert with_products.combine[1].in_features == 3 * element
 
 
 @pytest.mark.parametrize("encoder", ["residual", "counts"])

@@ -56,6 +56,10 @@ class ModelConfig:
     bilinear_rank : int
         Rank of the explicit enhancer x promoter bilinear term added to ``z_I``'s input
         (0: none, the SPEC's backbone).
+    element_products : bool
+        ``z_I``'s input holds the element-wise product ``v_E * v_P`` (the SPEC's backbone).
+        Off: ``z_I = ReLU(W [v_E, v_P, q] + b)``, no product inputs unless ``bilinear_rank``
+        adds them (with rank 0 one ReLU layer is all that mixes the two elements).
     backbone : {"prism", "features"}
         ``prism``: the convolutional sequence backbone on one-hot windows; ``features``:
         an MLP backbone on per-element feature vectors (the benchmark's real-feature
@@ -109,6 +113,7 @@ class ModelConfig:
     encoder: str = "residual"
     count_both_strands: bool = False
     bilinear_rank: int = 0
+    element_products: bool = True
     backbone: str = "prism"
     feature_dims: tuple[int, int] = (17, 8)
     feature_embedding: str = "none"

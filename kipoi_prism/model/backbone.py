@@ -10,7 +10,8 @@ then combines the two element vectors by concatenation plus element-wise product
 with ``q = (A v_E) * (B v_P)`` the optional low-rank bilinear term (``bilinear_rank`` > 0;
 absent by default): every enhancer-channel x promoter-channel product that a rank-r
 compatibility matrix ``v_E^T A^T B v_P`` needs, which the element-wise product (channel k
-with channel k only) cannot express. The element encoders are in :mod:`.elements`.
+with channel k only) cannot express. ``element_products: false`` drops ``v_E * v_P``.
+The element encoders are in :mod:`.elements`.
 
 ``h`` is what the environment stream reads; ``z_I`` is non-negative so its sparsity
 (``|z_I|_0 / d_I``) is a real count of silent units.
@@ -42,15 +43,17 @@ class LowRankBilinear(nn.Module):
 def interaction_layers(element: int, config: ModelConfig) -> tuple[nn.Module, nn.Module | None]:
     """The combine layer ``z_I = ReLU(W [...] + b)`` and the optional bilinear term."""
     rank = config.bilinear_rank
+    width = (3 if config.element_products else 2) * element + rank
     combine = nn.Sequential(
-        nn.Dropout(config.dropout), nn.Linear(3 * element + rank, config.d_interaction), nn.ReLU()
+        nn.Dropout(config.dropout), nn.Linear(width, config.d_interaction), nn.ReLU()
     )
     return combine, (LowRankBilinear(element, element, rank) if rank else None)
 
 
 def combine_elements(backbone: nn.Module, v_e: torch.Tensor, v_p: torch.Tensor) -> torch.Tensor:
-    """``z_I`` from the two element vectors (``backbone.combine`` and ``backbone.bilinear``)."""
-    parts = [v_e, v_p, v_e * v_p]
+    """``z_I`` from the two element vectors (``backbone.combine`` and ``backbone.bilinear``;
+    ``backbone.element_products`` says whether ``v_E * v_P`` is an input)."""
+    parts = [v_e, v_p, v_e * v_p] if backbone.element_products else [v_e, v_p]
     if backbone.bilinear is not None:
         parts.append(backbone.bilinear(v_e, v_p))
     return backbone.combine(torch.cat(parts, dim=-1))
@@ -72,6 +75,7 @@ class PrismBackbone(nn.Module):
         )
         element = self.enhancer_encoder.output_dim
         self.feature_dim = 2 * element
+        self.element_products = config.element_products
         self.combine, self.bilinear = interaction_layers(element, config)
 
     def forward(
@@ -136,6 +140,7 @@ class FeatureBackbone(nn.Module):
         self.promoter_encoder = element(config.feature_dims[1])
         self.reads_distance = config.feature_distance  # the enhancer side's last input
         self.feature_dim = 2 * hidden
+        self.element_products = config.element_products
         self.combine, self.bilinear = interaction_layers(hidden, config)
 
     def forward(

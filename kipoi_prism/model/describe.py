@@ -47,6 +47,7 @@ def describe(bundle) -> dict[str, Any]:
                     "encoder": config.encoder,
                     "count_both_strands": config.count_both_strands,
                     "bilinear_rank": config.bilinear_rank,
+                    "element_products": config.element_products,
                 }
                 if config.backbone == "prism"
                 else {}
