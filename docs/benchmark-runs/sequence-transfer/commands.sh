@@ -46,3 +46,24 @@ $PY $COMMON19 --set model.bilinear_rank=16 --seeds 1 --held-out NHEK,K562,HUVEC 
 $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --seeds 1 --held-out NHEK,K562,HUVEC --out /tmp/r19/runs/frozen-both-additive-seed1
 # then, for each:
 #   python benchmarks/compare_runs.py --first docs/benchmark-runs/sequence-strands/frozen-both-seed1 --second RUN
+#
+# H27 result: validation on an unseen training cell line, paired against frozen-both-seed1:
+# +0.002 +- 0.003, higher on 2 of 3 (NHEK 0.099, K562 0.099, HUVEC 0.109): refuted. The
+# validation cell line's AUPR peaked at epoch 1 or 2 and fell after; the held-out AUPR of
+# those early epochs is no better. Wall time 1,412 s (three fits, beside queue B).
+# H28 result: without product inputs (element_products=false, bilinear_rank=0), paired
+# against frozen-both-seed1: +0.020 +- 0.007, higher on 3 of 3 (NHEK 0.120, K562 0.100,
+# HUVEC 0.142, above its reader's 0.135): supported. Training AUPR ends at 0.19-0.21
+# instead of 0.26-0.29. Wall time 1,729 s (frozen-both-additive-seed1 -> folder -seed1-a).
+#
+# H29 (written at 09:41 UTC, after H28 and before any other fit without product inputs):
+# H28's gain is not a draw of the three cell lines picked for their gap, nor of seed 1.
+# Prediction: over the twelve evaluations of seeds 1 and 2 (six held-out cell lines each,
+# H28's three included), without products minus with products (frozen-both-seed1/-seed2,
+# same simulations) is above +0.01 and above two standard errors. Refuted otherwise. Also
+# counted, with no threshold set in advance: on how many of the twelve the model reaches the
+# known-motif scan reader, and model minus reader.
+#   queue A: q.sh frozen-both-additive-seed1-b --set model.bilinear_rank=0 --set model.element_products=false --seeds 1 --held-out GM12878,HeLa-S3,IMR90
+#            then frozen-both-additive-seed2-b (the same at --seeds 2 --held-out GM12878,HeLa-S3,NHEK)
+#   queue B: frozen-both-additive-seed2-a (--seeds 2 --held-out K562,IMR90,HUVEC)
+#   merged per seed with kipoi-prism benchmark --merge into frozen-both-additive-seed1, -seed2.
