@@ -56,7 +56,8 @@ $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --s
 # HUVEC 0.142, above its reader's 0.135): supported. Training AUPR ends at 0.19-0.21
 # instead of 0.26-0.29. Wall time 1,729 s (frozen-both-additive-seed1 -> folder -seed1-a).
 #
-# H29 (written at 09:41 UTC, after H28 and before any other fit without product inputs):
+# H29 (written at 09:39 UTC, after H28's result; seed1-b's fits (started 09:35) and
+# seed2-a's (09:38) were running, none had finished):
 # H28's gain is not a draw of the three cell lines picked for their gap, nor of seed 1.
 # Prediction: over the twelve evaluations of seeds 1 and 2 (six held-out cell lines each,
 # H28's three included), without products minus with products (frozen-both-seed1/-seed2,
