@@ -68,3 +68,12 @@ $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --s
 #            then frozen-both-additive-seed2-b (the same at --seeds 2 --held-out GM12878,HeLa-S3,NHEK)
 #   queue B: frozen-both-additive-seed2-a (--seeds 2 --held-out K562,IMR90,HUVEC)
 #   merged per seed with kipoi-prism benchmark --merge into frozen-both-additive-seed1, -seed2.
+#
+# H30 (written at 11:23 UTC, after H28, before any seed-0 fit without
+# product inputs): the recommended configuration should drop the product inputs only if it
+# loses nothing at seed 0, where the product model already matched the reader (0.181 against
+# 0.186, round 17). Prediction: at seed 0, over six held-out cell lines, without products
+# minus with products (sequence-strands/frozen-both-seed0, same simulation) is above minus
+# two standard errors (no loss). Refuted if it is below that.
+#   queue B (after seed2-a): q.sh frozen-both-additive-seed0-a --set model.bilinear_rank=0 --set model.element_products=false --seeds 0 --held-out K562,IMR90,HUVEC
+#   queue A (after seed2-b): the same --held-out GM12878,HeLa-S3,NHEK (-b)
