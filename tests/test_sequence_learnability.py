@@ -137,14 +137,16 @@ def test_benchmark_doc_frozen_stem_seeds_table_is_the_committed_runs():
 
 
 def _task_only_aupr(run: str) -> pd.Series:
-    """Held-out AUPR of the task-loss row of a committed round-17/18 run, by cell line."""
-    results = pd.read_csv(DOCS / "benchmark-runs" / "sequence-strands" / run / "results.csv")
+    """Held-out AUPR of the task-loss row of a committed run (``run``: its folder under
+    docs/benchmark-runs), by cell line."""
+    results = pd.read_csv(DOCS / "benchmark-runs" / run / "results.csv")
     return results[results["row"] == "task_only"].set_index("held_out")["aupr"]
 
 
 def test_benchmark_doc_strand_gain_at_seed1_is_the_committed_runs():
     """H25's table: one strand against both strands, frozen motif stem, seed 1, paired."""
-    one, both = _task_only_aupr("frozen-one-seed1"), _task_only_aupr("frozen-both-seed1")
+    one = _task_only_aupr("sequence-strands/frozen-one-seed1")
+    both = _task_only_aupr("sequence-strands/frozen-both-seed1")
     assert sorted(one.index) == sorted(both.index)
     text = (DOCS / "BENCHMARK.md").read_text()
     for cell in one.index:
@@ -156,9 +158,48 @@ def test_benchmark_doc_strand_gain_at_seed1_is_the_committed_runs():
 
 def test_benchmark_doc_weight_decay_check_is_the_committed_runs():
     """H26: the paired change from ten times the weight decay, as docs/BENCHMARK.md states it."""
-    base, strong = _task_only_aupr("frozen-both-seed1"), _task_only_aupr("frozen-both-wd01-seed1")
+    base = _task_only_aupr("sequence-strands/frozen-both-seed1")
+    strong = _task_only_aupr("sequence-strands/frozen-both-wd01-seed1")
     assert sorted(strong.index) == ["HUVEC", "K562", "NHEK"]
     text = (DOCS / "BENCHMARK.md").read_text()
     assert (
         f"weight decay 0.01 minus 0.001 at seed\n1: {_paired(strong - base[strong.index])}" in text
     )
+
+
+def test_benchmark_doc_product_inputs_table_is_the_committed_runs():
+    """docs/BENCHMARK.md's round-19 table (H28-H29: the frozen-stem model without product
+    inputs in z_I, against round 18's model with them and against each seed's reader) and
+    its paired summaries are what the committed runs measured."""
+    runs = DOCS / "benchmark-runs"
+    text = (DOCS / "BENCHMARK.md").read_text()
+    against_products, against_reader = [], []
+    for seed in (1, 2):
+        products = _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
+        folders = sorted((runs / "sequence-transfer").glob(f"frozen-both-additive-seed{seed}*"))
+        assert folders, seed
+        for folder in folders:
+            results = pd.read_csv(folder / "results.csv")
+            for _, row in results[results["row"] == "task_only"].iterrows():
+                cell, aupr = row["held_out"], row["aupr"]
+                reader = _reader_aupr(cell, seed=seed)
+                against_products.append(aupr - products[cell])
+                against_reader.append(aupr - reader)
+                change = aupr - products[cell]
+                line = (f"| {cell} | {seed} | {products[cell]:.3f} | **{aupr:.3f}** "
+                        f"[{row['aupr_ci_low']:.3f}-{row['aupr_ci_high']:.3f}] | "
+                        f"{change:+.3f} | {reader:.3f} | {aupr - reader:+.3f} |")  # fmt: skip
+                assert line in text, line
+    reached = sum(d >= 0 for d in against_reader)
+    assert f"without minus with products {_paired(against_products)}" in text
+    assert f"without products minus reader {_paired(against_reader)}" in text
+    assert f"reaches the reader on {reached} of {len(against_reader)}" in text
+
+
+def test_benchmark_doc_cell_line_validation_check_is_the_committed_runs():
+    """H27's paired change (validation on an unseen cell line, round 19) is the committed runs'."""
+    products = _task_only_aupr("sequence-strands/frozen-both-seed1")
+    validated = _task_only_aupr("sequence-transfer/frozen-both-valcell-seed1")
+    text = (DOCS / "BENCHMARK.md").read_text()
+    change = _paired(validated[c] - products[c] for c in validated.index)
+    assert f"{change} paired (NHEK" in text
