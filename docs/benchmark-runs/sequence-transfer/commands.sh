@@ -77,3 +77,13 @@ $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --s
 # two standard errors (no loss). Refuted if it is below that.
 #   queue B (after seed2-a): q.sh frozen-both-additive-seed0-a --set model.bilinear_rank=0 --set model.element_products=false --seeds 0 --held-out K562,IMR90,HUVEC
 #   queue A (after seed2-b): the same --held-out GM12878,HeLa-S3,NHEK (-b)
+#
+# H29 result: over the eleven evaluations that finished, without minus with products
+# +0.013 +- 0.004, higher on 10 of 11: supported. Model minus reader -0.010 +- 0.003,
+# at or above the reader on 3 of 11 (1 of 12 with products). Wall times (queue.log):
+# frozen-both-additive-seed1-b 1,859 s, -seed2-a 1,831 s (two processes on the two
+# cores). The seed-2 second half ran at 11:23 as two processes: -seed2-b2 (HeLa-S3) 511 s;
+# -seed2-b1 (NHEK, then GM12878) was stopped at 11:38 during GM12878's third epoch to leave
+# the cores to the fresh-clone checks, so its folder holds NHEK's finished evaluation
+# (results.csv, run.json) only. seed1-a and seed1-b merged into frozen-both-additive-seed1.
+# H30: not run this round.
