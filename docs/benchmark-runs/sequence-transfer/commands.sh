@@ -87,3 +87,23 @@ $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --s
 # the cores to the fresh-clone checks, so its folder holds NHEK's finished evaluation
 # (results.csv, run.json) only. seed1-a and seed1-b merged into frozen-both-additive-seed1.
 # H30: not run this round.
+
+# Round 20 (written at 12:20 UTC). H30's six fits started at 12:08 from a clone at 66467d6
+# (queue A: frozen-both-additive-seed0-a, then GM12878 at seed 2, frozen-both-additive-seed2-b3,
+# completing H29's twelve; queue B: frozen-both-additive-seed0-b); none had finished.
+#   queue A: q.sh frozen-both-additive-seed0-a --set model.bilinear_rank=0 --set model.element_products=false --seeds 0 --held-out K562,IMR90,HUVEC
+#            q.sh frozen-both-additive-seed2-b3 (the same at --seeds 2 --held-out GM12878)
+#   queue B: q.sh frozen-both-additive-seed0-b (the same at --seeds 0 --held-out GM12878,HeLa-S3,NHEK)
+#
+# H31 (written at 12:20 UTC, before any random-stem fit without product inputs): the
+# product inputs also hold back the random-first-layer model, whose six held-out cell
+# lines average 0.091 at four times the pairs (round 18, H23; goal 2 asks 0.10). A pilot
+# on two held-out cell lines chosen now: K562 (the best, 0.115: does the change cost it?)
+# and HUVEC (at chance, 0.051). Prediction: without products (element_products=false,
+# bilinear_rank=0) minus with products (sequence-strands/random-both-augment-4x-<cell>,
+# same simulation, seed 0), averaged over the two, is above +0.01. Refuted otherwise. Two
+# fits decide nothing about six; supported, the other four run next.
+#   (no --stem-motifs; H20's command with the change)
+#   R4X="--pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000 --set train.reverse_complement=true --set train.max_shift=20"
+#   benchmark --full --tracks sequence --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.count_both_strands=true --set model.bilinear_rank=0 --set model.element_products=false --seeds 0 $R4X --held-out K562 --out /tmp/r19/runs/random-both-additive-4x-K562
+#   (queue A after seed2-b3; queue B after seed0-b: --held-out HUVEC, random-both-additive-4x-HUVEC)
