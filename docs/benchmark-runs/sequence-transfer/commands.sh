@@ -88,14 +88,14 @@ $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --s
 # (results.csv, run.json) only. seed1-a and seed1-b merged into frozen-both-additive-seed1.
 # H30: not run this round.
 
-# Round 20 (written at 12:20 UTC). H30's six fits started at 12:08 from a clone at 66467d6
+# Round 20 (written at 12:08 UTC). H30's six fits started at 12:08 from a clone at 66467d6
 # (queue A: frozen-both-additive-seed0-a, then GM12878 at seed 2, frozen-both-additive-seed2-b3,
 # completing H29's twelve; queue B: frozen-both-additive-seed0-b); none had finished.
 #   queue A: q.sh frozen-both-additive-seed0-a --set model.bilinear_rank=0 --set model.element_products=false --seeds 0 --held-out K562,IMR90,HUVEC
 #            q.sh frozen-both-additive-seed2-b3 (the same at --seeds 2 --held-out GM12878)
 #   queue B: q.sh frozen-both-additive-seed0-b (the same at --seeds 0 --held-out GM12878,HeLa-S3,NHEK)
 #
-# H31 (written at 12:20 UTC, before any random-stem fit without product inputs): the
+# H31 (written at 12:08 UTC, before any random-stem fit without product inputs): the
 # product inputs also hold back the random-first-layer model, whose six held-out cell
 # lines average 0.091 at four times the pairs (round 18, H23; goal 2 asks 0.10). A pilot
 # on two held-out cell lines chosen now: K562 (the best, 0.115: does the change cost it?)
@@ -107,3 +107,26 @@ $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --s
 #   R4X="--pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000 --set train.reverse_complement=true --set train.max_shift=20"
 #   benchmark --full --tracks sequence --rows task_only --baselines distance --threads 1 --data-dir /work/shared/data --set model.encoder=counts --set model.count_both_strands=true --set model.bilinear_rank=0 --set model.element_products=false --seeds 0 $R4X --held-out K562 --out /tmp/r19/runs/random-both-additive-4x-K562
 #   (queue A after seed2-b3; queue B after seed0-b: --held-out HUVEC, random-both-additive-4x-HUVEC)
+#
+# H30 interim (12:31 UTC; four of six seed-0 fits finished, HUVEC and NHEK running):
+# without products minus with products at seed 0: K562 0.138 vs 0.178, GM12878 0.131 vs
+# 0.162, IMR90 0.252 vs 0.277, HeLa-S3 0.131 vs 0.136: lower on all four, so H30 is on its
+# way to refutation. H31 withdrawn before any fit: its pilot is at seed 0, where the same
+# change costs the frozen-stem model on every cell line so far, and the slot goes to H32,
+# which asks which of the two product terms does what. H31 moves to "Not run".
+#
+# H32 (written at 12:31 UTC, before any of its fits): z_I's two product terms do
+# different things. v_E * v_P (element-wise, in the embedding's own basis, 2 x 96 features)
+# is what fits the training cell lines and fails to transfer at seeds 1-2, while the
+# rank-16 bilinear term (A v_E) * (B v_P) (16 features, its own projections; the
+# simulator's truth is the bilinear form x_e^T W x_p) carries seed 0's gain. Arm B keeps
+# the bilinear term alone (element_products=false, bilinear_rank=16). On H28's three cell
+# lines (NHEK, K562, HUVEC) at seeds 0 and 1, paired on the same simulations, predicted:
+#   (a) seed 1: arm B minus both terms (sequence-strands/frozen-both-seed1) above +0.01;
+#   (b) seed 0: arm B minus neither term (frozen-both-additive-seed0) above +0.01.
+# Supported if both hold; refuted otherwise. Then arm P (element_products=true,
+# bilinear_rank=0: the element-wise product alone) on the same six, to complete the 2 x 2,
+# described, with no threshold.
+#   queue A (after GM12878 at seed 2): q.sh frozen-bilinear-only-seed0 --set model.bilinear_rank=16 --set model.element_products=false --seeds 0 --held-out NHEK,K562,HUVEC
+#            then q.sh frozen-elementwise-only-seed0 --set model.bilinear_rank=0 --seeds 0 --held-out NHEK,K562,HUVEC
+#   queue B (after seed0-b): the same two at --seeds 1 (-seed1)
