@@ -237,3 +237,25 @@ def test_benchmark_doc_transfer_diagnosis_is_the_committed_runs():
     claim = (f"moves validation AUPR by {_paired(change[:, 0])} and held-out AUPR by "
              f"{_paired(change[:, 1])}")  # fmt: skip
     assert claim in text, claim
+
+
+def test_benchmark_doc_seed0_product_inputs_table_is_the_committed_runs():
+    """H30's table (round 20): the frozen-stem model without product inputs at seed 0,
+    against the product model and the reader on the same simulation, and its paired
+    summaries, as docs/BENCHMARK.md states them."""
+    products = _task_only_aupr("sequence-strands/frozen-both-seed0")
+    run = DOCS / "benchmark-runs" / "sequence-transfer" / "frozen-both-additive-seed0"
+    results = pd.read_csv(run / "results.csv")
+    rows = results[results["row"] == "task_only"].set_index("held_out")
+    assert sorted(rows.index) == sorted(CELLS)
+    readers = pd.Series({cell: _reader_aupr(cell) for cell in CELLS})
+    text = (DOCS / "BENCHMARK.md").read_text()
+    for cell, row in rows.iterrows():
+        change, gap = row["aupr"] - products[cell], row["aupr"] - readers[cell]
+        line = (f"| {cell} | {products[cell]:.3f} | **{row['aupr']:.3f}** "
+                f"[{row['aupr_ci_low']:.3f}-{row['aupr_ci_high']:.3f}] | {change:+.3f} | "
+                f"{readers[cell]:.3f} | {gap:+.3f} |")  # fmt: skip
+        assert line in text, line
+    flat = " ".join(text.split())
+    assert f"without minus with products at seed 0: {_paired(rows['aupr'] - products)}" in flat
+    assert f"without products minus reader at seed 0: {_paired(rows['aupr'] - readers)}" in flat

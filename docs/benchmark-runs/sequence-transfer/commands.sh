@@ -130,3 +130,31 @@ $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --s
 #   queue A (after GM12878 at seed 2): q.sh frozen-bilinear-only-seed0 --set model.bilinear_rank=16 --set model.element_products=false --seeds 0 --held-out NHEK,K562,HUVEC
 #            then q.sh frozen-elementwise-only-seed0 --set model.bilinear_rank=0 --seeds 0 --held-out NHEK,K562,HUVEC
 #   queue B (after seed0-b): the same two at --seeds 1 (-seed1)
+#
+# H30 result: at seed 0, without minus with products -0.017 +- 0.008 over the six, higher
+# on 1 of 6 (HUVEC): below minus two standard errors (-0.0166 against -0.0164), so
+# refuted, at the edge. Over the eighteen evaluations of seeds 0-2 the change is +0.002 +-
+# 0.005: not adopted. Wall times: frozen-both-additive-seed0-a 1,465 s, -b 1,479 s (two
+# processes). GM12878 at seed 2 (frozen-both-additive-seed2-b3, 513 s): 0.091 against
+# 0.097; H29 over its twelve: +0.011 +- 0.004, higher on 10 of 12 (still supported).
+#
+# H32 result (arm B, bilinear term alone): (a) seed 1, minus both terms: NHEK +0.016, K562
+# +0.012, HUVEC +0.009, mean +0.012 (> +0.01); (b) seed 0, minus neither term: NHEK -0.006,
+# K562 +0.050, HUVEC +0.004, mean +0.016 (> +0.01): supported, on three cell lines a seed.
+# Wall times: frozen-bilinear-only-seed0 1,073 s, -seed1 1,503 s. Arm P (element-wise
+# product alone) was started at 12:58-12:59 and stopped at 13:02, before any evaluation
+# finished, to give the cores to H33: it moves to "Not run".
+#
+# H33 (written at 13:03 UTC, after H32, before any of its fits): the bilinear-only model
+# (element_products=false, bilinear_rank=16) is better than the current recommended model
+# (both terms) beyond the six evaluations that suggested it. Prediction: on the twelve
+# evaluations not yet run (seeds 0 and 1: GM12878, HeLa-S3, IMR90; seed 2: all six),
+# bilinear-only minus both terms (sequence-strands/frozen-both-seedS, same simulations) is
+# above zero by more than two standard errors. Refuted otherwise. Adopted in the recommended
+# configuration only if supported and, over all eighteen, it also loses nothing against
+# dropping both terms (frozen-both-additive-seedS: above minus two standard errors).
+B="--set model.bilinear_rank=16 --set model.element_products=false"
+#   queue A: q.sh frozen-bilinear-only-seed0-b $B --seeds 0 --held-out GM12878,HeLa-S3,IMR90
+#            q.sh frozen-bilinear-only-seed2-a $B --seeds 2 --held-out K562,IMR90,HUVEC
+#   queue B: qB.sh frozen-bilinear-only-seed1-b $B --seeds 1 --held-out GM12878,HeLa-S3,IMR90
+#            qB.sh frozen-bilinear-only-seed2-b $B --seeds 2 --held-out GM12878,HeLa-S3,NHEK
