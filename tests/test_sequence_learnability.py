@@ -256,6 +256,45 @@ def test_benchmark_doc_seed0_product_inputs_table_is_the_committed_runs():
                 f"[{row['aupr_ci_low']:.3f}-{row['aupr_ci_high']:.3f}] | {change:+.3f} | "
                 f"{readers[cell]:.3f} | {gap:+.3f} |")  # fmt: skip
         assert line in text, line
-    flat = " ".join(text.split())
+    flat = " ".join(text.split()).lower()
     assert f"without minus with products at seed 0: {_paired(rows['aupr'] - products)}" in flat
     assert f"without products minus reader at seed 0: {_paired(rows['aupr'] - readers)}" in flat
+
+
+def _task_only_aupr_of(pattern: str) -> pd.Series:
+    """Held-out AUPR of the task-loss rows of every committed run folder under
+    docs/benchmark-runs/sequence-transfer matching ``pattern``, by cell line."""
+    folders = sorted((DOCS / "benchmark-runs" / "sequence-transfer").glob(pattern))
+    assert folders, pattern
+    parts = [_task_only_aupr(f"sequence-transfer/{folder.name}") for folder in folders]
+    series = pd.concat(parts)
+    assert series.index.is_unique, pattern
+    return series
+
+
+def test_benchmark_doc_bilinear_only_table_is_the_committed_runs():
+    """Round 20's H32-H33 table: the frozen-stem model with the bilinear term alone,
+    against both product terms (round 18) and neither (round 19) on the same simulations,
+    and the paired summaries, as docs/BENCHMARK.md states them (line breaks ignored)."""
+    text = (DOCS / "BENCHMARK.md").read_text()
+    against_both, against_neither = [], []
+    for seed in (0, 1, 2):
+        folders = sorted((DOCS / "benchmark-runs" / "sequence-transfer").glob(
+            f"frozen-bilinear-only-seed{seed}*"))  # fmt: skip
+        if not folders:
+            continue
+        alone = _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*")
+        both = _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
+        neither = _task_only_aupr_of(f"frozen-both-additive-seed{seed}*")
+        for cell in alone.index:
+            to_both, to_neither = alone[cell] - both[cell], alone[cell] - neither[cell]
+            against_both.append(to_both)
+            against_neither.append(to_neither)
+            line = (f"| {cell} | {seed} | {both[cell]:.3f} | {neither[cell]:.3f} | "
+                    f"**{alone[cell]:.3f}** | {to_both:+.3f} | {to_neither:+.3f} |")  # fmt: skip
+            assert line in text, line
+    assert len(against_both) >= 6
+    flat = " ".join(text.split())
+    n = len(against_both)
+    assert f"over the {n} evaluations, minus both terms {_paired(against_both)}" in flat
+    assert f"minus neither {_paired(against_neither)}" in flat

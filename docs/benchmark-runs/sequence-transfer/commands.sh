@@ -138,12 +138,15 @@ $PY $COMMON19 --set model.bilinear_rank=0 --set model.element_products=false --s
 # processes). GM12878 at seed 2 (frozen-both-additive-seed2-b3, 513 s): 0.091 against
 # 0.097; H29 over its twelve: +0.011 +- 0.004, higher on 10 of 12 (still supported).
 #
-# H32 result (arm B, bilinear term alone): (a) seed 1, minus both terms: NHEK +0.016, K562
+# H32 result (arm B, bilinear term alone): (a) seed 1, minus both terms: NHEK +0.017, K562
 # +0.012, HUVEC +0.009, mean +0.012 (> +0.01); (b) seed 0, minus neither term: NHEK -0.006,
 # K562 +0.050, HUVEC +0.004, mean +0.016 (> +0.01): supported, on three cell lines a seed.
-# Wall times: frozen-bilinear-only-seed0 1,073 s, -seed1 1,503 s. Arm P (element-wise
+# Wall times: frozen-bilinear-only-seed0 1,073 s, -seed1 1,510 s. Arm P (element-wise
 # product alone) was started at 12:58-12:59 and stopped at 13:02, before any evaluation
 # finished, to give the cores to H33: it moves to "Not run".
+# Correction to H32's wording (not its prediction): with the count encoder and the frozen
+# stem, v_E * v_P has 56 features (one per filter: its enhancer count times its promoter
+# count), not 2 x 96; the bilinear term mixes filters, so it can pair different motifs.
 #
 # H33 (written at 13:03 UTC, after H32, before any of its fits): the bilinear-only model
 # (element_products=false, bilinear_rank=16) is better than the current recommended model
