@@ -161,3 +161,18 @@ B="--set model.bilinear_rank=16 --set model.element_products=false"
 #            q.sh frozen-bilinear-only-seed2-a $B --seeds 2 --held-out K562,IMR90,HUVEC
 #   queue B: qB.sh frozen-bilinear-only-seed1-b $B --seeds 1 --held-out GM12878,HeLa-S3,IMR90
 #            qB.sh frozen-bilinear-only-seed2-b $B --seeds 2 --held-out GM12878,HeLa-S3,NHEK
+#
+# H33 interim (13:28 UTC; six of twelve in, seed 2 running): bilinear-only minus both terms
+# at seed 0 GM12878 -0.026, HeLa-S3 -0.020, IMR90 -0.040; at seed 1 GM12878 +0.018, HeLa-S3
+# +0.023, IMR90 +0.028. Which inputs transfer depends on the simulation, not the cell line.
+#
+# H34 (written at 13:29 UTC, before reading any simulation's compatibility matrix for it):
+# v_E * v_P pairs each filter with itself (the same motif in enhancer and promoter), so it
+# can only express the diagonal of the simulator's W. The product terms help at seed 0 and
+# hurt at seeds 1-2 because seed 0's grammar leans more on same-motif pairs. Measure, per
+# seed, on every simulated pair (planted-site counts x = log(1 + n) from sites.bed, W from
+# truth.json): the share of the variance of m = 0.3 S + 0.7 G_c (the label's motif term;
+# gating_strength 0.7) explained by its diagonal part (the k = j terms), as a squared
+# correlation. Prediction: seed 0's share is above both seed 1's and seed 2's. Refuted
+# otherwise (with three seeds, a one-in-three chance by luck: a weak test, no fit needed).
+#   python benchmarks/grammar_diagonal.py /tmp/r19/runs/frozen-bilinear-only-seed{0,1}/sim-seed{0,1} /tmp/r19/runs/frozen-bilinear-only-seed2-a/sim-seed2
