@@ -483,3 +483,37 @@ def test_real_region_sequence_does_not_depend_on_the_subsample(real, tmp_path) -
     for record in shared[:50]:
         length = small_genome.entries[record].length
         assert small_genome.fetch(record, 0, length) == large_genome.fetch(record, 0, length)
+
+
+def _grammar_script():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "grammar_diagonal.py"
+    spec = importlib.util.spec_from_file_location("grammar_diagonal", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_grammar_diagonal_recomputes_the_labels_motif_term(toy, capsys) -> None:
+    """benchmarks/grammar_diagonal.py rebuilds each pair's motif term from sites.bed and
+    truth.json exactly as the labels used it (checked against u_star, and a shifted term
+    fails the check), and W's diagonal and off-diagonal parts add up to it."""
+    import json
+
+    grammar = _grammar_script()
+    run_toy(toy, "sim")
+    folder = toy["tmp"] / "sim"
+    truth = json.loads((folder / "truth.json").read_text())
+    weights = np.array(truth["compatibility_matrix"])
+    pairs, x_e, x_p = grammar.pair_features(folder, truth)
+    assert x_e.shape == (len(pairs), len(truth["vocabulary"])) and x_e.sum() > 0
+    m = grammar.motif_term(pairs, x_e, x_p, truth, weights)
+    assert grammar.check_against_labels(pairs, m, truth) < 1e-6
+    assert grammar.check_against_labels(pairs, m + 0.1 * np.std(m), truth) > 1e-3
+    diagonal = grammar.motif_term(pairs, x_e, x_p, truth, np.diag(np.diag(weights)))
+    off_diagonal = grammar.motif_term(pairs, x_e, x_p, truth, weights - np.diag(np.diag(weights)))
+    np.testing.assert_allclose(diagonal + off_diagonal, m, atol=1e-9)
+    assert grammar.main([str(folder)]) == 0
+    row = capsys.readouterr().out.strip().splitlines()[-1]
+    assert row.startswith(f"| sim | {truth['config']['seed']} | {len(pairs)} |")
