@@ -183,3 +183,8 @@ B="--set model.bilinear_rank=16 --set model.element_products=false"
 # every seed the diagonal explains under a tenth of the motif term (3-5% of W's
 # magnitude), so the same-motif products cannot be what carries seed 0's gain. The
 # recomputed m matches the labels' u_star to 5e-9 at each seed.
+#
+# Arm P of H32 (the element-wise product alone; described, no threshold, as H32 said),
+# queued at 13:35 UTC after H33's seed-2 fits:
+#   queue A: q.sh frozen-elementwise-only-seed0 --set model.bilinear_rank=0 --seeds 0 --held-out NHEK,K562,HUVEC
+#   queue B: qB.sh frozen-elementwise-only-seed1 (the same at --seeds 1)
