@@ -188,3 +188,9 @@ B="--set model.bilinear_rank=16 --set model.element_products=false"
 # queued at 13:35 UTC after H33's seed-2 fits:
 #   queue A: q.sh frozen-elementwise-only-seed0 --set model.bilinear_rank=0 --seeds 0 --held-out NHEK,K562,HUVEC
 #   queue B: qB.sh frozen-elementwise-only-seed1 (the same at --seeds 1)
+#
+# H33 result: on the twelve new evaluations, bilinear-only minus both terms -0.003 +-
+# 0.006, higher on 6 of 12: refuted. Over all eighteen: minus both +0.001 +- 0.005, minus
+# neither -0.001 +- 0.004; by seed, seed 0 favours both terms, seed 1 dropping v_E * v_P,
+# seed 2 dropping both. Not adopted. Wall times: frozen-bilinear-only-seed0-b 1,355 s,
+# -seed1-b 1,260 s, -seed2-a 1,765 s, -seed2-b 1,751 s (two processes on the two cores).
