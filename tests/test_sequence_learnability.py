@@ -324,3 +324,27 @@ def test_benchmark_doc_bilinear_only_table_is_the_committed_runs():
     assert (
         f"the bilinear term alone is {_paired(against_reader)} (at or above it on {reached}" in flat
     )
+
+
+def test_benchmark_doc_elementwise_only_arm_is_the_committed_runs():
+    """Round 20's arm P (the element-wise product alone), paired against both terms,
+    neither and the bilinear term alone, as docs/BENCHMARK.md states it."""
+    differences = {"both": [], "neither": [], "alone": []}
+    for seed in (0, 1):
+        arm = _task_only_aupr_of(f"frozen-elementwise-only-seed{seed}*")
+        assert sorted(arm.index) == ["HUVEC", "K562", "NHEK"]
+        others = {
+            "both": _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}"),
+            "neither": _task_only_aupr_of(f"frozen-both-additive-seed{seed}*"),
+            "alone": _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*"),
+        }
+        for name, other in others.items():
+            differences[name] += list(arm - other[arm.index])
+    higher = sum(d > 0 for d in differences["both"])
+    claim = (
+        f"minus both terms {_paired(differences['both'])} (higher on {higher} of 6), minus "
+        f"neither {_paired(differences['neither'])}, minus the bilinear term alone "
+        f"{_paired(differences['alone'])}"
+    )
+    flat = " ".join((DOCS / "BENCHMARK.md").read_text().split())
+    assert claim in flat, claim

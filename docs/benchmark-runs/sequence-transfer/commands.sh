@@ -194,3 +194,8 @@ B="--set model.bilinear_rank=16 --set model.element_products=false"
 # neither -0.001 +- 0.004; by seed, seed 0 favours both terms, seed 1 dropping v_E * v_P,
 # seed 2 dropping both. Not adopted. Wall times: frozen-bilinear-only-seed0-b 1,355 s,
 # -seed1-b 1,260 s, -seed2-a 1,765 s, -seed2-b 1,751 s (two processes on the two cores).
+#
+# Arm P result (the element-wise product alone, seeds 0 and 1, NHEK/K562/HUVEC): minus
+# both terms -0.004 +- 0.008 (4 of 6), minus neither -0.008 +- 0.004, minus the bilinear
+# term alone -0.012 +- 0.008. Wall times 2,356 s (seed 0) and 2,259 s (seed 1), beside the
+# fresh-clone checks.
