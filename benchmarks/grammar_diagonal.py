@@ -55,9 +55,9 @@ def check_against_labels(pairs, m: np.ndarray, truth: dict) -> float:
     config = truth["config"]
     mechanism = truth["mechanism"]
     offsets = pairs["cell_line"].map({c: v["offset_b"] for c, v in truth["cell_lines"].items()})
-    z_distance = (np.log10(pairs["distance"]) - mechanism["log10_distance_mean"]) / mechanism[
-        "log10_distance_sd"
-    ]
+    z_distance = (
+        np.log10(np.maximum(pairs["distance"], 1)) - mechanism["log10_distance_mean"]
+    ) / mechanism["log10_distance_sd"]
     implied = pairs["u_star"] - offsets + config["distance_weight"] * z_distance
     z_m = (m - mechanism["compatibility_mean"]) / mechanism["compatibility_sd"]
     return float(np.max(np.abs(config["signal_scale"] * z_m - implied)))

@@ -286,44 +286,39 @@ def test_benchmark_doc_bilinear_only_table_is_the_committed_runs():
     against both product terms (round 18) and neither (round 19) on the same simulations,
     and the paired summaries, as docs/BENCHMARK.md states them (line breaks ignored)."""
     text = (DOCS / "BENCHMARK.md").read_text()
-    against_both, against_neither, keys, against_reader, per_seed = [], [], [], [], {}
+    records = []
     for seed in (0, 1, 2):
         alone = _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*")
         both = _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
         neither = _task_only_aupr_of(f"frozen-both-additive-seed{seed}*")
-        per_seed[seed] = (_paired(alone - both[alone.index]), _paired(alone - neither[alone.index]))
-        readers = pd.Series({cell: _reader_aupr(cell, seed=seed) for cell in alone.index})
-        against_reader.extend(alone - readers)
         for cell in alone.index:
             to_both, to_neither = alone[cell] - both[cell], alone[cell] - neither[cell]
-            against_both.append(to_both)
-            keys.append((seed, cell))
-            against_neither.append(to_neither)
+            to_reader = alone[cell] - _reader_aupr(cell, seed=seed)
+            records.append((seed, cell, to_both, to_neither, to_reader))
             line = (f"| {cell} | {seed} | {both[cell]:.3f} | {neither[cell]:.3f} | "
                     f"**{alone[cell]:.3f}** | {to_both:+.3f} | {to_neither:+.3f} |")  # fmt: skip
             assert line in text, line
-    assert len(against_both) == 18
+    frame = pd.DataFrame(records, columns=["seed", "cell", "both", "neither", "reader"])
+    assert len(frame) == 18
     flat = " ".join(text.split()).lower()
-    assert f"over the 18 evaluations, minus both terms {_paired(against_both)}" in flat
-    assert f"minus neither {_paired(against_neither)}" in flat
-    # H33: the twelve evaluations that did not suggest it (not H32's three cell lines at
-    # seeds 0 and 1).
-    h33 = [d for (seed, cell), d in zip(keys, against_both, strict=True)
-           if seed == 2 or cell not in ("NHEK", "K562", "HUVEC")]  # fmt: skip
-    higher = sum(d > 0 for d in h33)
-    assert f"minus both terms is {_paired(h33)}, higher on {higher} of 12" in flat
-    assert f"(the bilinear term alone {per_seed[0][0]} against it)" in flat
-    assert f"(the bilinear term alone {per_seed[1][0]} against both terms" in flat
-    assert f"level with neither: {per_seed[1][1]})" in flat
-    assert f"(the bilinear term alone {per_seed[2][1]} against neither)" in flat
-    h32 = {seed: [d for (s, cell), d in zip(keys, diffs, strict=True)
-                  if s == seed and cell in ("NHEK", "K562", "HUVEC")]
-           for seed, diffs in ((1, against_both), (0, against_neither))}  # fmt: skip
-    assert f"both held: (a) {np.mean(h32[1]):+.3f}, (b) {np.mean(h32[0]):+.3f};" in flat
-    reached = sum(d >= 0 for d in against_reader)
-    assert (
-        f"the bilinear term alone is {_paired(against_reader)} (at or above it on {reached}" in flat
-    )
+    assert f"over the 18 evaluations, minus both terms {_paired(frame['both'])}" in flat
+    assert f"minus neither {_paired(frame['neither'])}" in flat
+    h32_cells = frame["seed"].isin([0, 1]) & frame["cell"].isin(["NHEK", "K562", "HUVEC"])
+    # H33: the twelve evaluations that did not suggest it.
+    h33 = frame.loc[~h32_cells, "both"]
+    assert f"minus both terms is {_paired(h33)}, higher on {(h33 > 0).sum()} of 12" in flat
+    by_seed = {seed: rows for seed, rows in frame.groupby("seed")}
+    assert f"(the bilinear term alone {_paired(by_seed[0]['both'])} against it)" in flat
+    assert f"(the bilinear term alone {_paired(by_seed[1]['both'])} against both terms" in flat
+    assert f"level with neither: {_paired(by_seed[1]['neither'])})" in flat
+    assert f"(the bilinear term alone {_paired(by_seed[2]['neither'])} against neither)" in flat
+    h32 = frame[h32_cells]
+    h32_a = h32.loc[h32["seed"] == 1, "both"].mean()
+    h32_b = h32.loc[h32["seed"] == 0, "neither"].mean()
+    assert f"both held: (a) {h32_a:+.3f}, (b) {h32_b:+.3f};" in flat
+    reached = (frame["reader"] >= 0).sum()
+    claim = f"the bilinear term alone is {_paired(frame['reader'])} (at or above it on {reached}"
+    assert claim in flat
 
 
 def test_benchmark_doc_elementwise_only_arm_is_the_committed_runs():

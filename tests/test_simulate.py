@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SHARED_DATA, random_sequence, write_fasta
+from test_benchmark import benchmark_script
 
 from kipoi_prism.cli.main import main
 from kipoi_prism.config import SimulationConfig
@@ -485,23 +486,13 @@ def test_real_region_sequence_does_not_depend_on_the_subsample(real, tmp_path) -
         assert small_genome.fetch(record, 0, length) == large_genome.fetch(record, 0, length)
 
 
-def _grammar_script():
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "grammar_diagonal.py"
-    spec = importlib.util.spec_from_file_location("grammar_diagonal", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_grammar_diagonal_recomputes_the_labels_motif_term(toy, capsys) -> None:
     """benchmarks/grammar_diagonal.py rebuilds each pair's motif term from sites.bed and
     truth.json exactly as the labels used it (checked against u_star, and a shifted term
     fails the check), and W's diagonal and off-diagonal parts add up to it."""
     import json
 
-    grammar = _grammar_script()
+    grammar = benchmark_script("grammar_diagonal")
     run_toy(toy, "sim")
     folder = toy["tmp"] / "sim"
     truth = json.loads((folder / "truth.json").read_text())
