@@ -5,6 +5,7 @@ docs/BENCHMARK.md).
 """
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -266,6 +267,79 @@ def test_ensemble_and_importance_scripts_transfer_mode_rescore_the_bengi_fits(
     with pytest.raises(SystemExit):
         script.parse_args(["--runs", str(run), "--gbm-results", "x", "--out", "y",
                            "--weights", str(fit)])  # fmt: skip
+
+
+def _run_with_row_as(run: Path, row: str, as_row: str, out: Path, aupr_shift=0.0) -> Path:
+    """A run folder sharing ``run``'s simulation whose ``as_row`` fit is ``run``'s ``row``
+    fit (symlinked), with the AUPR ``run`` recorded for it (plus ``aupr_shift``)."""
+    cell = PROFILES["quick"].held_out[0]
+    (out / "runs").mkdir(parents=True)
+    (out / "sim-seed0").symlink_to(run / "sim-seed0")
+    fits = out / "runs", run / "runs"
+    (fits[0] / f"seq-{as_row}-{cell}-seed0").symlink_to(fits[1] / f"seq-{row}-{cell}-seed0")
+    results = pd.read_csv(run / "results.csv")
+    mine = results[(results["track"] == "sequence") & (results["row"] == row)]
+    mine.assign(row=as_row, aupr=mine["aupr"] + aupr_shift).to_csv(out / "results.csv", index=False)
+    return out
+
+
+def test_sequence_ensemble_rescores_each_member_and_averages_them(quick_run, tmp_path, capsys):
+    """benchmarks/sequence_ensemble.py on the quick run's two trained rows as two members:
+    each scores as the benchmark recorded, the ensemble is their probabilities' mean, the
+    reader's AUPR is read from its file; a member whose run recorded another AUPR, or that
+    read another simulation, is refused."""
+    from kipoi_prism.benchmark.harness import held_out_rows
+    from kipoi_prism.io.pairs import read_pairs
+    from kipoi_prism.metrics import aupr
+
+    script = benchmark_script("sequence_ensemble")
+    cell = PROFILES["quick"].held_out[0]
+    other = _run_with_row_as(quick_run, "lam0", "full", tmp_path / "other")
+    readers = tmp_path / "readers"
+    readers.mkdir()
+    (readers / f"{cell}-seed0.md").write_text(
+        "| reader | val_aupr | val_auroc | test_aupr | test_auroc | C |\n"
+        "| known-motif scan | 0.300 | 0.800 | 0.125 | 0.700 | 0.01 |\n")  # fmt: skip
+    out = tmp_path / "ensemble"
+    common = ["--row", "full", "--threads", "2", "--bootstrap", "20"]  # the run's threads
+    args = ["--member", "full", str(quick_run), "--member", "lam0", str(other), *common]
+    assert script.main([*args, "--readers", str(readers), "--out", str(out)]) == 0
+    row = pd.read_csv(out / "ensemble.csv").iloc[0]
+    recorded = pd.read_csv(quick_run / "results.csv")
+    recorded = recorded[recorded["track"] == "sequence"].set_index("row")["aupr"]
+    assert (row["held_out"], row["seed"]) == (cell, 0)
+    assert row["aupr_full"] == pytest.approx(recorded["full"], abs=1e-6)
+    assert row["aupr_lam0"] == pytest.approx(recorded["lam0"], abs=1e-6)
+    assert row["member_mean"] == pytest.approx((recorded["full"] + recorded["lam0"]) / 2, abs=1e-6)
+    frame = read_pairs(quick_run / "sim-seed0" / "pairs.bedpe")
+    test = held_out_rows(frame.assign(distance=frame["distance"].astype(float)), cell)
+    fasta = quick_run / "sim-seed0" / "genome.fa"
+    probabilities = [script.predict_frame(quick_run / "runs" / f"seq-{r}-{cell}-seed0" /
+                                          "weights.pt", fasta, test, 0)[0]
+                     for r in ("full", "lam0")]  # fmt: skip
+    expected = aupr(test["label"].to_numpy(), np.mean(probabilities, axis=0))
+    assert row["ensemble"] == pytest.approx(expected, abs=1e-6)  # the CSV keeps 6 decimals
+    assert row["reader"] == 0.125
+    assert row["ensemble_minus_first_low"] <= row["ensemble_minus_first_high"]
+    text = (out / "ensemble.md").read_text()
+    assert "ensemble minus member lam0:" in text and "known-motif scan reader:" in text
+    command = json.loads((out / "run.json").read_text())["command"]
+    assert command.startswith("python benchmarks/sequence_ensemble.py --member full ")
+    assert f"held out {cell}, seed 0" in capsys.readouterr().out
+    shifted = _run_with_row_as(quick_run, "lam0", "full", tmp_path / "shifted", aupr_shift=0.01)
+    with pytest.raises(SystemExit, match="its run recorded"):
+        script.main(["--member", "full", str(quick_run), "--member", "lam0", str(shifted),
+                     *common, "--out", str(tmp_path / "no")])  # fmt: skip
+    elsewhere = _run_with_row_as(quick_run, "lam0", "full", tmp_path / "elsewhere")
+    (elsewhere / "sim-seed0").unlink()
+    shutil.copytree(quick_run / "sim-seed0", elsewhere / "sim-seed0")
+    with (elsewhere / "sim-seed0" / "pairs.bedpe").open("a") as handle:
+        handle.write("# another simulation\n")
+    with pytest.raises(SystemExit, match="did not read the same simulation"):
+        script.main(["--member", "full", str(quick_run), "--member", "lam0", str(elsewhere),
+                     *common, "--out", str(tmp_path / "no")])  # fmt: skip
+    with pytest.raises(SystemExit):  # one member is no ensemble
+        script.parse_args(["--member", "full", str(quick_run), "--out", "x"])
 
 
 def test_input_importance_rescores_the_runs_models_then_shuffles_each_group(
