@@ -230,3 +230,24 @@ R="--set model.bilinear_rank=16 --seeds 1"
 #            q.sh frozen-both-seed1-init11-b $R --set train.seed=11 --held-out HeLa-S3,GM12878,NHEK
 #   queue B: qB.sh frozen-both-seed1-init21-a $R --set train.seed=21 --held-out K562,IMR90,HUVEC
 #            qB.sh frozen-both-seed1-init21-b $R --set train.seed=21 --held-out HeLa-S3,GM12878,NHEK
+#
+# H35 run (15:30-16:02 UTC, beside H36's fits; the script as committed in 84f8a5b, not yet
+# committed when it started at d1db9c1; output in ensemble-variants/):
+#   python benchmarks/sequence_ensemble.py --member both <round 17-18 runs of
+#     sequence-strands/frozen-both-seed{0,1,2}> --member bilinear <the runs of
+#     frozen-bilinear-only-seed*> --member neither <the runs of frozen-both-additive-seed*>
+#     --readers docs/benchmark-runs/learnability --out ensemble-variants
+#   (the full command with its /tmp paths is in ensemble-variants/run.json; 1,951 s)
+# H35 result: every member rescored to the AUPR its run recorded. Ensemble minus its
+# members' mean +0.007 +- 0.001, higher on 18 of 18: supported. Ensemble minus each
+# member: both terms +0.008 +- 0.002 (14 of 18), the bilinear term alone +0.007 +- 0.003
+# (13 of 18), neither +0.006 +- 0.003 (11 of 18). Ensemble minus the known-motif scan
+# reader -0.009 +- 0.003 (at or above it on 5 of 18).
+#
+# H36b (written at 16:03 UTC, before its fits; H36's seed-1 fits half done): H36's
+# adoption check at seed 2, on three held-out cell lines (K562, IMR90, HUVEC; two more
+# initialisations, 12 and 22). Prediction: the three-fit ensemble is above the single fit
+# (sequence-strands/frozen-both-seed2) on all three. Refuted otherwise.
+R2="--set model.bilinear_rank=16 --seeds 2 --held-out K562,IMR90,HUVEC"
+#   queue A (after H36's): q.sh frozen-both-seed2-init12 $R2 --set train.seed=12
+#   queue B (after H36's): qB.sh frozen-both-seed2-init22 $R2 --set train.seed=22
