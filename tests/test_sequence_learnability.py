@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from kipoi_prism.benchmark.report import summarise_differences
 from kipoi_prism.io.motifs import Motif
@@ -343,3 +344,44 @@ def test_benchmark_doc_elementwise_only_arm_is_the_committed_runs():
     )
     flat = " ".join((DOCS / "BENCHMARK.md").read_text().split())
     assert claim in flat, claim
+
+
+def _ensemble_table(folder: str) -> pd.DataFrame:
+    """A committed ``benchmarks/sequence_ensemble.py`` output under sequence-transfer."""
+    return pd.read_csv(DOCS / "benchmark-runs" / "sequence-transfer" / folder / "ensemble.csv")
+
+
+def test_benchmark_doc_variant_ensemble_is_the_committed_runs():
+    """Round 21's H35: the ensemble of the three z_I variants' fits. Its members are the
+    committed runs (each rescored to the AUPR its run recorded), its reader the committed
+    reader; the per-seed table and the paired summaries are as docs/BENCHMARK.md states."""
+    table = _ensemble_table("ensemble-variants")
+    assert len(table) == 18
+    text = (DOCS / "BENCHMARK.md").read_text()
+    for seed, rows in table.groupby("seed"):
+        members = {
+            "aupr_both": _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}"),
+            "aupr_bilinear": _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*"),
+            "aupr_neither": _task_only_aupr_of(f"frozen-both-additive-seed{seed}*"),
+        }
+        for row in rows.itertuples():
+            for column, recorded in members.items():
+                assert getattr(row, column) == pytest.approx(recorded[row.held_out], abs=1e-6)
+            assert row.reader == _reader_aupr(row.held_out, seed=seed)
+        means = rows[[*members, "member_mean", "ensemble", "reader"]].mean()
+        gain = (rows["ensemble"] - rows["member_mean"]).mean()
+        line = "| " + " | ".join([str(seed), *(f"{v:.3f}" for v in means), f"{gain:+.3f}"]) + " |"
+        assert line in text, line
+    flat = " ".join(text.split())
+    gain = table["ensemble"] - table["member_mean"]
+    assert (f"the ensemble minus its members' mean is {_paired(gain)} (higher on "
+            f"{(gain > 0).sum()} of 18)") in flat  # fmt: skip
+    names = {"both terms": "aupr_both", "the bilinear term alone": "aupr_bilinear",
+             "neither": "aupr_neither"}  # fmt: skip
+    for name, column in names.items():
+        assert f"{name} {_paired(table['ensemble'] - table[column])}" in flat, name
+    to_reader = table["ensemble"] - table["reader"]
+    assert (f"Against the known-motif scan reader it is {_paired(to_reader)} (at or above it "
+            f"on {(to_reader >= 0).sum()} of 18)") in flat  # fmt: skip
+    one = table["aupr_both"] - table["reader"]
+    assert f"where the recommended model (both terms) is {_paired(one)}" in flat
