@@ -251,3 +251,16 @@ R="--set model.bilinear_rank=16 --seeds 1"
 R2="--set model.bilinear_rank=16 --seeds 2 --held-out K562,IMR90,HUVEC"
 #   queue A (after H36's): q.sh frozen-both-seed2-init12 $R2 --set train.seed=12
 #   queue B (after H36's): qB.sh frozen-both-seed2-init22 $R2 --set train.seed=22
+#
+# H36 fits (15:24-16:27 UTC, two processes on the two cores beside H35's scoring; wall
+# times 1,736 s, 1,599 s, 2,105 s and 1,647 s for three fits each):
+#   frozen-both-seed1-init11-a/-b, frozen-both-seed1-init21-a/-b (the commands above)
+# H36 ensemble (16:29-16:39 UTC, 627 s, at 70f5fe9; output in ensemble-inits-seed1/):
+#   python benchmarks/sequence_ensemble.py --member single <the runs of
+#     sequence-strands/frozen-both-seed1> --member init11 <frozen-both-seed1-init11-a/-b>
+#     --member init21 <frozen-both-seed1-init21-a/-b> --readers docs/benchmark-runs/learnability
+#     --out ensemble-inits-seed1
+# H36 result: ensemble minus the single benchmark fit +0.010 +- 0.003, higher on 6 of 6:
+# supported. But the benchmark's fit was the lowest of the three on average (0.109 against
+# 0.113 and 0.117), so the fair gain is against the members' mean: +0.006 +- 0.002 (6 of
+# 6). Ensemble minus the reader -0.018 +- 0.007 (0 of 6). Adoption waits for H36b.
