@@ -385,3 +385,48 @@ def test_benchmark_doc_variant_ensemble_is_the_committed_runs():
             f"on {(to_reader >= 0).sum()} of 18)") in flat  # fmt: skip
     one = table["aupr_both"] - table["reader"]
     assert f"where the recommended model (both terms) is {_paired(one)}" in flat
+
+
+INITIALISATIONS = {1: ("init11", "init21"), 2: ("init12", "init22")}  # train.seed of H36(b)
+
+
+def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
+    """Round 21's H36 (seed 1) and H36b (seed 2): three initialisations of the recommended
+    configuration averaged. The members are the committed runs (the benchmark's own fit
+    and the two new ones), the reader the committed reader; the table and the paired
+    summaries are as docs/BENCHMARK.md states them."""
+    text = (DOCS / "BENCHMARK.md").read_text()
+    tables = {}
+    for seed, labels in INITIALISATIONS.items():
+        table = _ensemble_table(f"ensemble-inits-seed{seed}")
+        single = _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
+        fits = [_task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
+        for row in table.itertuples():
+            cell = row.held_out
+            assert row.aupr_single == pytest.approx(single[cell], abs=1e-6)
+            others = [getattr(row, f"aupr_{label}") for label in labels]
+            assert others == pytest.approx([f[cell] for f in fits], abs=1e-6)
+            assert row.reader == _reader_aupr(cell, seed=seed)
+            values = [row.aupr_single, *others, row.member_mean, row.ensemble, row.reader]
+            line = (f"| {cell} | {seed} | " + " | ".join(f"{v:.3f}" for v in values)
+                    + f" | {row.ensemble - row.aupr_single:+.3f} |")  # fmt: skip
+            assert line in text, line
+        tables[seed] = table
+    flat = " ".join(text.split())
+    one = tables[1]
+    to_single, to_mean = one["ensemble"] - one["aupr_single"], one["ensemble"] - one["member_mean"]
+    assert (f"At seed 1 the ensemble minus the benchmark's fit is {_paired(to_single)}, "
+            f"higher on {(to_single > 0).sum()} of 6") in flat  # fmt: skip
+    assert f"against the members' mean it is {_paired(to_mean)}" in flat
+    to_reader = one["ensemble"] - one["reader"]
+    assert f"the ensemble minus the reader is {_paired(to_reader)} at seed 1" in flat
+    alone = (one["aupr_single"] - one["reader"]).mean()
+    assert f"(the recommended model's single fit: {alone:+.3f})" in flat
+    spread = one[["aupr_single", *(f"aupr_{x}" for x in INITIALISATIONS[1])]].std(axis=1).mean()
+    assert f"One initialisation's spread is {spread:.3f} AUPR" in flat
+    means = one[["aupr_single", *(f"aupr_{x}" for x in INITIALISATIONS[1])]].mean()
+    assert "({:.3f} against {:.3f} and {:.3f})".format(*means) in flat
+    both = pd.concat(tables.values())
+    gain = both["ensemble"] - both["member_mean"]
+    assert (f"Over the nine evaluations, the ensemble minus its members' mean is "
+            f"{_paired(gain)} (higher on {(gain > 0).sum()} of 9)") in flat  # fmt: skip

@@ -264,3 +264,16 @@ R2="--set model.bilinear_rank=16 --seeds 2 --held-out K562,IMR90,HUVEC"
 # supported. But the benchmark's fit was the lowest of the three on average (0.109 against
 # 0.113 and 0.117), so the fair gain is against the members' mean: +0.006 +- 0.002 (6 of
 # 6). Ensemble minus the reader -0.018 +- 0.007 (0 of 6). Adoption waits for H36b.
+#
+# H36b fits (16:20-16:58 UTC; 1,679 s and 1,852 s for three fits each, two processes):
+#   frozen-both-seed2-init12, frozen-both-seed2-init22 (the commands above)
+# H36b ensemble (16:58-17:00 UTC, 84 s, at 9248dd6 with this round's doc tests uncommitted;
+# output in ensemble-inits-seed2/): sequence_ensemble.py --member single <the run of
+# sequence-strands/frozen-both-seed2 holding K562, IMR90, HUVEC> --member init12 ...
+# --member init22 ... --readers docs/benchmark-runs/learnability
+# H36b result: the ensemble is above the benchmark's fit on 1 of 3 (HUVEC +0.005; IMR90
+# level, K562 -0.015): refuted. Here the benchmark's fit was the best of the three on
+# K562 (0.156 against 0.133 and 0.128). Against the members' mean +0.004 +- 0.001 (3 of
+# 3). Not adopted: averaging initialisations always beats the average fit (9 of 9) but
+# not reliably the one fit the benchmark ran; the recommended configuration and the
+# shipped weights are unchanged.
