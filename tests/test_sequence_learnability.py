@@ -385,6 +385,8 @@ def test_benchmark_doc_variant_ensemble_is_the_committed_runs():
             f"on {(to_reader >= 0).sum()} of 18)") in flat  # fmt: skip
     one = table["aupr_both"] - table["reader"]
     assert f"where the recommended model (both terms) is {_paired(one)}" in flat
+    assert (f"({_paired(to_reader)} against the reader, at or above it on "
+            f"{(to_reader >= 0).sum()} of 18)") in flat  # the Reading's summary  # fmt: skip
 
 
 INITIALISATIONS = {1: ("init11", "init21"), 2: ("init12", "init22")}  # train.seed of H36(b)
@@ -430,3 +432,8 @@ def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
     gain = both["ensemble"] - both["member_mean"]
     assert (f"Over the nine evaluations, the ensemble minus its members' mean is "
             f"{_paired(gain)} (higher on {(gain > 0).sum()} of 9)") in flat  # fmt: skip
+    higher = (gain > 0).sum()
+    assert f"their average beats the average fit on {higher} of 9 ({_paired(gain)})" in flat
+    readme = " ".join((DOCS.parent / "README.md").read_text().split())
+    assert f"beats the average fit by {_paired(gain)} ({higher} of 9)" in readme
+    assert f"differ by {spread:.3f} AUPR" in readme and f"differ by {spread:.3f} AUPR" in flat
