@@ -26,6 +26,7 @@ typed: every number is measured in the run.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import filecmp
 import json
 import logging
@@ -43,7 +44,7 @@ sys.path.insert(0, str(REPOSITORY))
 
 from kipoi_prism.benchmark.harness import git_commit, held_out_rows  # noqa: E402
 from kipoi_prism.benchmark.report import summarise_differences  # noqa: E402
-from kipoi_prism.benchmark.sequence_track import predict_frame  # noqa: E402
+from kipoi_prism.benchmark.sequence_track import predict_frame, prepare_pairs  # noqa: E402
 from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.io.pairs import read_pairs  # noqa: E402
 from kipoi_prism.metrics import aupr, paired_bootstrap_difference  # noqa: E402
@@ -54,11 +55,13 @@ RECORDED_TOLERANCE = 1e-6  # a member scored again must give the AUPR its run re
 READER = "known-motif scan"
 
 
+@dataclasses.dataclass(frozen=True)
 class Fit:
-    """One fitted network: its weights, the run that holds it and the AUPR it recorded."""
+    """One fitted network: the run that holds it, its weights and the AUPR it recorded."""
 
-    def __init__(self, run: Path, weights: Path, recorded_aupr: float):
-        self.run, self.weights, self.recorded_aupr = run, weights, recorded_aupr
+    run: Path
+    weights: Path
+    recorded_aupr: float
 
 
 def find_member_fits(label: str, runs: list[Path], row: str) -> dict[tuple[str, int], Fit]:
@@ -130,11 +133,9 @@ def evaluate(members: dict[str, dict], key: tuple[str, int], readers: Path | Non
     """One evaluation: each member's AUPR, their mean, the ensemble's, the reader's, and the
     ensemble against the first member by a paired bootstrap."""
     cell, seed = key
-    fits = {label: fits[key] for label, fits in members.items()}
+    fits = {label: member_fits[key] for label, member_fits in members.items()}
     simulation = same_simulation(list(fits.values()), seed)
-    frame = read_pairs(simulation / "pairs.bedpe")
-    frame["distance"] = frame["distance"].astype(float)
-    test = held_out_rows(frame, cell)
+    test = held_out_rows(prepare_pairs(read_pairs(simulation / "pairs.bedpe")), cell)
     labels = test["label"].to_numpy()
     scores = {label: score_member(label, fit, simulation, test, seed)
               for label, fit in fits.items()}  # fmt: skip

@@ -311,8 +311,8 @@ def test_sequence_ensemble_rescores_each_member_and_averages_them(quick_run, tmp
     assert row["aupr_full"] == pytest.approx(recorded["full"], abs=1e-6)
     assert row["aupr_lam0"] == pytest.approx(recorded["lam0"], abs=1e-6)
     assert row["member_mean"] == pytest.approx((recorded["full"] + recorded["lam0"]) / 2, abs=1e-6)
-    frame = read_pairs(quick_run / "sim-seed0" / "pairs.bedpe")
-    test = held_out_rows(frame.assign(distance=frame["distance"].astype(float)), cell)
+    test = held_out_rows(script.prepare_pairs(read_pairs(quick_run / "sim-seed0" / "pairs.bedpe")),
+                         cell)  # fmt: skip
     fasta = quick_run / "sim-seed0" / "genome.fa"
     probabilities = [script.predict_frame(quick_run / "runs" / f"seq-{r}-{cell}-seed0" /
                                           "weights.pt", fasta, test, 0)[0]

@@ -91,7 +91,8 @@ def promoter_key(frame: pd.DataFrame) -> pd.Series:
             + frame["original_promoter_end"].astype(str))  # fmt: skip
 
 
-def _prepare(frame: pd.DataFrame) -> pd.DataFrame:
+def prepare_pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """A simulated pair table as the track reads it (the distance as a float)."""
     frame = frame.copy()
     frame["distance"] = frame["distance"].astype(float)
     return frame
@@ -157,7 +158,7 @@ def run_sequence_track(
     for seed in config.seeds:
         simulated = simulate_pairs(config, data_dir, run_dir / f"sim-seed{seed}", seed)
         frame, fasta, oracle, vocabulary = simulated
-        frame = _prepare(frame)
+        frame = prepare_pairs(frame)
         encoder = PairEncoder(Genome(fasta), config.enhancer_length, config.promoter_length)
         for held in config.held_out:
             test = held_out_rows(frame, held)
