@@ -26,7 +26,6 @@ typed: every number is measured in the run.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import filecmp
 import json
 import logging
@@ -35,6 +34,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -55,8 +55,7 @@ RECORDED_TOLERANCE = 1e-6  # a member scored again must give the AUPR its run re
 READER = "known-motif scan"
 
 
-@dataclasses.dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     """One fitted network: the run that holds it, its weights and the AUPR it recorded."""
 
     run: Path
