@@ -93,7 +93,7 @@ def find_member_fits(label: str, runs: list[Path], row: str) -> dict[tuple[str, 
 def same_simulation(fits: list[Fit], seed: int) -> Path:
     """The simulation folder the fits share (``sim-seed<seed>`` of the first one's run);
     runs whose simulations differ are an error."""
-    folders = [fit.run / f"sim-seed{seed}" for fit in fits]
+    folders = list(dict.fromkeys(fit.run / f"sim-seed{seed}" for fit in fits))  # each once
     for folder in folders[1:]:
         for name in SIMULATION:
             if not filecmp.cmp(folders[0] / name, folder / name, shallow=False):
@@ -127,14 +127,26 @@ def score_member(label: str, fit: Fit, simulation: Path, test: pd.DataFrame, see
     return probabilities
 
 
-def evaluate(members: dict[str, dict], key: tuple[str, int], readers: Path | None,
-             n_boot: int) -> dict:  # fmt: skip
-    """One evaluation: each member's AUPR, their mean, the ensemble's, the reader's, and the
-    ensemble against the first member by a paired bootstrap."""
+def simulations(members: dict[str, dict], keys: list[tuple[str, int]]) -> dict:
+    """``{seed: (simulation folder, its pairs as the track reads them)}``: each seed's
+    simulation checked (:func:`same_simulation`) and read once, for all its evaluations."""
+    loaded = {}
+    for seed in sorted({seed for _, seed in keys}):
+        fits = [member_fits[key] for member_fits in members.values()
+                for key in keys if key[1] == seed]  # fmt: skip
+        folder = same_simulation(fits, seed)
+        loaded[seed] = folder, prepare_pairs(read_pairs(folder / "pairs.bedpe"))
+    return loaded
+
+
+def evaluate(members: dict[str, dict], key: tuple[str, int], simulation: Path,
+             pairs: pd.DataFrame, readers: Path | None, n_boot: int) -> dict:  # fmt: skip
+    """One evaluation on ``simulation`` (its ``pairs``): each member's AUPR, their mean, the
+    ensemble's, the reader's, and the ensemble against the first member by a paired
+    bootstrap."""
     cell, seed = key
     fits = {label: member_fits[key] for label, member_fits in members.items()}
-    simulation = same_simulation(list(fits.values()), seed)
-    test = held_out_rows(prepare_pairs(read_pairs(simulation / "pairs.bedpe")), cell)
+    test = held_out_rows(pairs, cell)
     labels = test["label"].to_numpy()
     scores = {label: score_member(label, fit, simulation, test, seed)
               for label, fit in fits.items()}  # fmt: skip
@@ -198,10 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     keys = sorted(set.intersection(*(set(fits) for fits in members.values())))
     if not keys:
         raise SystemExit("the members share no (held-out cell line, seed)")
-    rows = []
+    loaded, rows = simulations(members, keys), []
     for number, key in enumerate(keys, 1):
         print(f"[{number}/{len(keys)}] held out {key[0]}, seed {key[1]}", flush=True)
-        rows.append(evaluate(members, key, args.readers, args.bootstrap))
+        rows.append(evaluate(members, key, *loaded[key[1]], args.readers, args.bootstrap))
     table = pd.DataFrame(rows)
     lines = summaries(table, list(members))
     markdown = table.to_markdown(index=False, floatfmt=".3f") + "\n\n" + "\n".join(lines)

@@ -282,6 +282,17 @@ def _task_only_aupr_of(pattern: str) -> pd.Series:
     return series
 
 
+def _product_inputs(seed: int) -> dict[str, pd.Series]:
+    """Held-out AUPR by cell line of the frozen-stem model at ``seed`` with each ``z_I``
+    input fitted: both product terms (round 18), the bilinear term alone (round 20),
+    neither (round 19)."""
+    return {
+        "both": _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}"),
+        "bilinear": _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*"),
+        "neither": _task_only_aupr_of(f"frozen-both-additive-seed{seed}*"),
+    }
+
+
 def test_benchmark_doc_bilinear_only_table_is_the_committed_runs():
     """Round 20's H32-H33 table: the frozen-stem model with the bilinear term alone,
     against both product terms (round 18) and neither (round 19) on the same simulations,
@@ -289,9 +300,8 @@ def test_benchmark_doc_bilinear_only_table_is_the_committed_runs():
     text = (DOCS / "BENCHMARK.md").read_text()
     records = []
     for seed in (0, 1, 2):
-        alone = _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*")
-        both = _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
-        neither = _task_only_aupr_of(f"frozen-both-additive-seed{seed}*")
+        inputs = _product_inputs(seed)
+        alone, both, neither = inputs["bilinear"], inputs["both"], inputs["neither"]
         for cell in alone.index:
             to_both, to_neither = alone[cell] - both[cell], alone[cell] - neither[cell]
             to_reader = alone[cell] - _reader_aupr(cell, seed=seed)
@@ -329,11 +339,8 @@ def test_benchmark_doc_elementwise_only_arm_is_the_committed_runs():
     for seed in (0, 1):
         arm = _task_only_aupr_of(f"frozen-elementwise-only-seed{seed}*")
         assert sorted(arm.index) == ["HUVEC", "K562", "NHEK"]
-        others = {
-            "both": _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}"),
-            "neither": _task_only_aupr_of(f"frozen-both-additive-seed{seed}*"),
-            "alone": _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*"),
-        }
+        others = _product_inputs(seed)
+        others["alone"] = others.pop("bilinear")
         for name, other in others.items():
             differences[name] += list(arm - other[arm.index])
     higher = sum(d > 0 for d in differences["both"])
@@ -359,11 +366,7 @@ def test_benchmark_doc_variant_ensemble_is_the_committed_runs():
     assert len(table) == 18
     text = (DOCS / "BENCHMARK.md").read_text()
     for seed, rows in table.groupby("seed"):
-        members = {
-            "aupr_both": _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}"),
-            "aupr_bilinear": _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*"),
-            "aupr_neither": _task_only_aupr_of(f"frozen-both-additive-seed{seed}*"),
-        }
+        members = {f"aupr_{name}": runs for name, runs in _product_inputs(seed).items()}
         for row in rows.itertuples():
             for column, recorded in members.items():
                 assert getattr(row, column) == pytest.approx(recorded[row.held_out], abs=1e-6)
