@@ -139,6 +139,30 @@ def test_without_element_products_z_i_reads_the_two_elements_side_by_side(backbo
     assert with_products.combine[1].in_features == 3 * element
 
 
+@pytest.mark.parametrize("backbone_kind", ["prism", "features"])
+def test_identity_interaction_activation_makes_z_i_affine_in_its_inputs(backbone_kind):
+    """interaction_activation=identity: z_I = W [v_E, v_P] + b, negative values kept; with
+    no products the score is additive over the two elements."""
+    config = ModelConfig(**{**TINY, "backbone": backbone_kind, "encoder": "counts",
+                            "element_products": False, "interaction_activation": "identity",
+                            "dropout": 0.0})  # fmt: skip
+    backbone = build_backbone(config).eval()
+    element = backbone.feature_dim // 2
+    linear = backbone.combine[1]
+    v_e, v_p = torch.randn(5, element), torch.randn(5, element)
+    z_i = combine_elements(backbone, v_e, v_p)
+    torch.testing.assert_close(z_i, torch.cat([v_e, v_p], dim=-1) @ linear.weight.T + linear.bias)
+    assert (z_i < 0).any()
+    # Additive: changing the promoter moves every pair's z_I by the same amount.
+    shift = combine_elements(backbone, v_e, v_p + 1.0) - z_i
+    torch.testing.assert_close(shift, shift[:1].expand_as(shift))
+    relu = build_backbone(dataclasses.replace(config, interaction_activation="relu")).eval()
+    relu.load_state_dict(backbone.state_dict())
+    torch.testing.assert_close(combine_elements(relu, v_e, v_p), torch.relu(z_i))
+    with pytest.raises(PrismInputError, match="interaction_activation"):
+        ModelConfig(interaction_activation="tanh")
+
+
 @pytest.mark.parametrize("encoder", ["residual", "counts"])
 def test_network_scores_pairs_with_either_encoder_and_rank(encoder):
     config = ModelConfig(**{**TINY, "encoder": encoder, "bilinear_rank": 4})

@@ -19,6 +19,7 @@ HEADS = ("energy", "linear", "film")
 BACKBONES = ("prism", "features")
 ENCODERS = ("residual", "counts")
 TEMPERATURES = ("scalar", "cell")
+INTERACTION_ACTIVATIONS = ("relu", "identity")
 FEATURE_EMBEDDINGS = ("none", "periodic")
 
 # softplus(T_INIT_RAW) == 1.0 exactly: log(e - 1).
@@ -60,6 +61,11 @@ class ModelConfig:
         ``z_I``'s input holds the element-wise product ``v_E * v_P`` (the SPEC's backbone).
         Off: ``z_I = ReLU(W [v_E, v_P, q] + b)``, no product inputs unless ``bilinear_rank``
         adds them (with rank 0 one ReLU layer is all that mixes the two elements).
+    interaction_activation : {"relu", "identity"}
+        The activation of ``z_I = act(W [...] + b)``: ``relu`` (the SPEC's backbone) or
+        ``identity``, which makes ``z_I``, and with it ``U_I = g_I(z_I)``, an affine
+        function of ``z_I``'s inputs: with ``element_products: false`` and rank 0, a score
+        additive over the two elements' features, the form of a linear motif-count reader.
     backbone : {"prism", "features"}
         ``prism``: the convolutional sequence backbone on one-hot windows; ``features``:
         an MLP backbone on per-element feature vectors (the benchmark's real-feature
@@ -114,6 +120,7 @@ class ModelConfig:
     count_both_strands: bool = False
     bilinear_rank: int = 0
     element_products: bool = True
+    interaction_activation: str = "relu"
     backbone: str = "prism"
     feature_dims: tuple[int, int] = (17, 8)
     feature_embedding: str = "none"
@@ -140,6 +147,8 @@ class ModelConfig:
               self.count_both_strands, "false unless encoder is counts")  # fmt: skip
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
         check_choice("head", self.head, HEADS)
+        check_choice("interaction_activation", self.interaction_activation,
+                     INTERACTION_ACTIVATIONS)  # fmt: skip
         check_choice("temperature", self.temperature, TEMPERATURES)
         for name in ("enhancer_length", "promoter_length", "channels", "d_interaction",
                      "d_environment", "element_dim", "env_hidden"):  # fmt: skip

@@ -10,11 +10,12 @@ then combines the two element vectors by concatenation plus element-wise product
 with ``q = (A v_E) * (B v_P)`` the optional low-rank bilinear term (``bilinear_rank`` > 0;
 absent by default): every enhancer-channel x promoter-channel product that a rank-r
 compatibility matrix ``v_E^T A^T B v_P`` needs, which the element-wise product (channel k
-with channel k only) cannot express. ``element_products: false`` drops ``v_E * v_P``.
-The element encoders are in :mod:`.elements`.
+with channel k only) cannot express. ``element_products: false`` drops ``v_E * v_P``;
+``interaction_activation: identity`` drops the ReLU (``z_I`` affine in its inputs). The
+element encoders are in :mod:`.elements`.
 
-``h`` is what the environment stream reads; ``z_I`` is non-negative so its sparsity
-(``|z_I|_0 / d_I``) is a real count of silent units.
+``h`` is what the environment stream reads; with the ReLU ``z_I`` is non-negative so its
+sparsity (``|z_I|_0 / d_I``) is a real count of silent units.
 """
 
 from __future__ import annotations
@@ -41,11 +42,12 @@ class LowRankBilinear(nn.Module):
 
 
 def interaction_layers(element: int, config: ModelConfig) -> tuple[nn.Module, nn.Module | None]:
-    """The combine layer ``z_I = ReLU(W [...] + b)`` and the optional bilinear term."""
+    """The combine layer ``z_I = act(W [...] + b)`` and the optional bilinear term."""
     rank = config.bilinear_rank
     width = (3 if config.element_products else 2) * element + rank
+    activation = nn.ReLU() if config.interaction_activation == "relu" else nn.Identity()
     combine = nn.Sequential(
-        nn.Dropout(config.dropout), nn.Linear(width, config.d_interaction), nn.ReLU()
+        nn.Dropout(config.dropout), nn.Linear(width, config.d_interaction), activation
     )
     return combine, (LowRankBilinear(element, element, rank) if rank else None)
 

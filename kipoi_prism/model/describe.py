@@ -48,6 +48,7 @@ def describe(bundle) -> dict[str, Any]:
                     "count_both_strands": config.count_both_strands,
                     "bilinear_rank": config.bilinear_rank,
                     "element_products": config.element_products,
+                    "interaction_activation": config.interaction_activation,
                 }
                 if config.backbone == "prism"
                 else {}
