@@ -1,0 +1,55 @@
+"""``benchmarks/sequence_head_forms.py``: the head forms it fits on motif-count features."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from test_benchmark import benchmark_script
+
+head_forms = benchmark_script("sequence_head_forms")
+
+
+def _made_evaluation(seed: int = 0, n: int = 900, factors: int = 4):
+    """Count-like features of made enhancers and promoters whose label is additive in
+    them; the first 500 rows train, the next 200 validate, the last 200 are held out."""
+    rng = np.random.default_rng(seed)
+    x = np.log1p(rng.poisson(1.0, size=(n, 2 * factors)).astype(float))
+    logit = 2.0 * x[:, 0] + 2.0 * x[:, factors] - 4.0
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    split = head_forms.Split(np.arange(500), np.arange(500, 700), np.arange(700, n))
+    return x, y, split
+
+
+def test_identity_form_is_affine_and_relu_form_is_not():
+    layers, forward = head_forms.head_network(6, "identity", products=False)
+    layers.eval()
+    a, b = torch.randn(4, 6), torch.randn(4, 6)
+    torch.testing.assert_close(forward(a + b) - forward(b), forward(a) - forward(torch.zeros(1, 6)))
+    relu_layers, relu = head_forms.head_network(6, "relu", products=True)
+    relu_layers.eval()
+    assert relu_layers[1].in_features == 6 + 3  # [e, p, e * p]
+    assert not torch.allclose(relu(-a) + relu(a), 2 * relu(torch.zeros(1, 6)).expand(4))
+
+
+def test_every_form_learns_an_additive_label_and_the_same_init_repeats():
+    x, y, split = _made_evaluation()
+    row = head_forms.evaluate(x, y, split, inits=2)
+    prevalence = y[split.test].mean()
+    for form in ("reader", *head_forms.FORMS):
+        assert row[form] > prevalence + 0.1, (form, row[form], prevalence)
+    assert row["relu"] == pytest.approx((row["relu init0"] + row["relu init1"]) / 2)
+    again = head_forms.fit_network(
+        head_forms.StandardScaler().fit(x[split.train]).transform(x), y, split, "relu", 0
+    )
+    assert again == row["relu init0"]
+
+
+def test_summaries_pair_the_forms_on_each_evaluation():
+    table = pd.DataFrame({"reader": [0.20, 0.30], "relu": [0.10, 0.20],
+                          "identity": [0.15, 0.21], "relu + products": [0.1, 0.1],
+                          "identity + products": [0.1, 0.2]})  # fmt: skip
+    lines = head_forms.summaries(table)
+    assert lines[0] == "identity minus relu: +0.030 +- 0.020 (higher on 2 of 2)"
+    assert lines[2].startswith("reader minus identity: +0.070 +- 0.020 (higher on 2 of 2)")
