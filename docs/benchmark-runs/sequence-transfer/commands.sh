@@ -279,14 +279,20 @@ R2="--set model.bilinear_rank=16 --seeds 2 --held-out K562,IMR90,HUVEC"
 # shipped weights are unchanged.
 #
 # ---- Round 22 ----
-# Probe (18:00-18:07 UTC, not a benchmark fit; /tmp script, numbers in BENCHMARK.md round
-# 22): on the known-motif scan features of the learnability readers (same simulation,
-# same training pairs and validation split), K562/IMR90/HUVEC at seeds 1 and 2, three
+# Probe (17:59-18:07 UTC, a /tmp script before H37; then committed as
+# benchmarks/sequence_head_forms.py at 5cf1f4a, which gave the same numbers, run
+# 18:09-18:18 UTC beside H37's fits, 230 s and 292 s; output in head-forms-seed1/, -seed2/):
+#   python benchmarks/sequence_head_forms.py --seed 1 --held-out K562,IMR90,HUVEC \
+#       --out docs/benchmark-runs/sequence-transfer/head-forms-seed1     # then --seed 2
+# On the known-motif scan features of the learnability readers (same simulation, same
+# training pairs and validation split), K562/IMR90/HUVEC at seeds 1 and 2, three
 # initialisations each, a network of the model's head form (dropout 0.3, 64 ReLU units,
 # one output; AdamW, weighted BCE, early stopping on validation AUPR) transfers worse than
-# the same network without the ReLU: no-ReLU minus ReLU +0.009 (6 of 6) without the
+# the same network without the ReLU: identity minus ReLU +0.009 (6 of 6) without the
 # element-wise products, +0.008 (6 of 6) with them; the L2 logistic reader sits 0.005
-# above the no-ReLU network. Weight decay 0.1 instead of 0.001 changed nothing.
+# above the identity network. (The /tmp probe also tried weight decay 0.1 instead of
+# 0.001 on the ReLU networks: means of three initialisations within 0.007 of 0.001's on
+# each of the 12 comparisons, no direction; that variant is not in the committed script.)
 #
 # H37 (written at 18:06 UTC, before its fits): the sequence model's gap to the
 # reader is the ReLU of z_I. The recommended configuration with the first layer frozen at
