@@ -440,3 +440,34 @@ def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
     readme = " ".join((DOCS.parent / "README.md").read_text().split())
     assert f"beats the average fit by {_paired(gain)} ({higher} of 9)" in readme
     assert f"differ by {spread:.3f} AUPR" in readme and f"differ by {spread:.3f} AUPR" in flat
+
+
+HEAD_FORMS = ["reader", "relu", "identity", "relu + products", "identity + products"]
+
+
+def test_benchmark_doc_head_forms_table_is_the_committed_runs():
+    """Round 22's table: the L2 reader and networks of the model's head form, ReLU or
+    identity, on the known-motif scan (benchmarks/sequence_head_forms.py), and the paired
+    summaries, as docs/BENCHMARK.md states them (line breaks ignored)."""
+    folder = DOCS / "benchmark-runs" / "sequence-transfer"
+    table = pd.concat(pd.read_csv(folder / f"head-forms-seed{seed}" / "head_forms.csv")
+                      for seed in (1, 2))  # fmt: skip
+    assert len(table) == 6
+    text = (DOCS / "BENCHMARK.md").read_text()
+    for _, row in table.iterrows():
+        line = (f"| {row['held_out']} | {row['seed']} | "
+                + " | ".join(f"{row[form]:.3f}" for form in HEAD_FORMS) + " |")  # fmt: skip
+        assert line in text, line
+    flat = " ".join(text.split())
+
+    def paired(first: str, second: str) -> str:
+        difference = table[first] - table[second]
+        return f"{_paired(difference)} (higher on {(difference > 0).sum()} of 6)"
+
+    assert (f"identity minus ReLU {_paired(table['identity'] - table['relu'])} without the "
+            f"products and {_paired(table['identity + products'] - table['relu + products'])} "
+            "with them (each higher on 6 of 6)") in flat  # fmt: skip
+    assert (table["identity"] > table["relu"]).all()
+    assert (table["identity + products"] > table["relu + products"]).all()
+    assert f"The reader minus the identity network is {paired('reader', 'identity')}" in flat
+    assert f"the model's own form, {paired('reader', 'relu + products')}" in flat
