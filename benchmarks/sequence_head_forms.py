@@ -10,12 +10,14 @@ training subsample and chr1-chr3 validation split, it fits
 
 * ``reader``: the L2 logistic regression, C chosen on validation AUPR (as the
   learnability script does);
-* networks of the model's combine-and-score form, ``U = g(act(W [e, p(, e * p)] + b))``:
-  dropout 0.3 on the input, 64 units, one output; ``act`` ReLU (the model's default) or
-  identity (``model.interaction_activation: identity``), with and without the element-wise
-  products; AdamW (lr 1e-3, weight decay 1e-3), batches of 64, binary cross-entropy
-  weighted to balance the classes, 40 epochs, the epoch of best validation AUPR kept;
-  ``--inits`` initialisations each.
+* networks of the model's combine-and-score form, ``U = g(act(W [e, p(, e * p)(, q)] +
+  b))``: dropout 0.3 on the input, 64 units, one output; ``act`` ReLU (the model's
+  default) or identity (``model.interaction_activation: identity``), with and without the
+  element-wise products, and with the products the rank-16 bilinear term
+  ``q = (A e) * (B p)`` (``model.bilinear_rank: 16``, the recommended model's form);
+  AdamW (lr 1e-3, weight decay 1e-3), batches of 64, binary cross-entropy weighted to
+  balance the classes, 40 epochs, the epoch of best validation AUPR kept; ``--inits``
+  initialisations each.
 
 Prints and writes (``--out``: ``head_forms.csv``, ``head_forms.md`` with the paired
 summaries, ``run.json`` with the command, commit and wall time) the held-out AUPR of each
@@ -58,14 +60,18 @@ from kipoi_prism.io.encode import PairEncoder  # noqa: E402
 from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.metrics import aupr  # noqa: E402
 
-FORMS = {  # name: (activation, element-wise products)
-    "relu": ("relu", False),
-    "identity": ("identity", False),
-    "relu + products": ("relu", True),
-    "identity + products": ("identity", True),
+FORMS = {  # name: (activation, element-wise products, bilinear rank)
+    "relu": ("relu", False, 0),
+    "identity": ("identity", False, 0),
+    "relu + products": ("relu", True, 0),
+    "identity + products": ("identity", True, 0),
+    "relu + products + rank 16": ("relu", True, 16),
+    "identity + products + rank 16": ("identity", True, 16),
 }
 COMPARISONS = [("identity", "relu"), ("identity + products", "relu + products"),
-               ("reader", "identity"), ("reader", "relu + products")]  # fmt: skip
+               ("identity + products + rank 16", "relu + products + rank 16"),
+               ("reader", "identity"), ("reader", "relu + products"),
+               ("reader", "relu + products + rank 16")]  # fmt: skip
 
 
 class Split(NamedTuple):
@@ -76,27 +82,34 @@ class Split(NamedTuple):
     test: np.ndarray
 
 
-def head_network(width: int, activation: str, products: bool, hidden: int = 64):
-    """The model's combine-and-score form on ``[e, p]`` inputs of ``width`` columns."""
-    half = width // 2
-    act = torch.nn.ReLU() if activation == "relu" else torch.nn.Identity()
-    layers = torch.nn.Sequential(torch.nn.Dropout(0.3),
-                                 torch.nn.Linear(width + (half if products else 0), hidden),
-                                 act, torch.nn.Linear(hidden, 1))  # fmt: skip
+class HeadForm(torch.nn.Module):
+    """The model's combine-and-score form on ``[e, p]`` inputs of ``width`` columns:
+    ``g(act(W [e, p(, e * p)(, q)] + b))`` with ``q = (A e) * (B p)`` of ``rank`` columns."""
 
-    def forward(x: torch.Tensor) -> torch.Tensor:
-        if products:
-            x = torch.cat([x, x[:, :half] * x[:, half:]], dim=1)
-        return layers(x).squeeze(-1)
+    def __init__(self, width: int, activation: str, products: bool, rank: int = 0,
+                 hidden: int = 64) -> None:  # fmt: skip
+        super().__init__()
+        self.half, self.products = width // 2, products
+        self.left = torch.nn.Linear(self.half, rank, bias=False) if rank else None
+        self.right = torch.nn.Linear(self.half, rank, bias=False) if rank else None
+        inputs = width + (self.half if products else 0) + rank
+        act = torch.nn.ReLU() if activation == "relu" else torch.nn.Identity()
+        self.layers = torch.nn.Sequential(torch.nn.Dropout(0.3), torch.nn.Linear(inputs, hidden),
+                                          act, torch.nn.Linear(hidden, 1))  # fmt: skip
 
-    return layers, forward
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        e, p = x[:, : self.half], x[:, self.half :]
+        parts = [x, e * p] if self.products else [x]
+        if self.left is not None:
+            parts.append(self.left(e) * self.right(p))
+        return self.layers(torch.cat(parts, dim=1)).squeeze(-1)
 
 
 def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40) -> float:
     """Held-out AUPR of one network, at its epoch of best validation AUPR."""
     torch.manual_seed(init)
-    layers, forward = head_network(x.shape[1], *FORMS[form])
-    optimiser = torch.optim.AdamW(layers.parameters(), lr=1e-3, weight_decay=1e-3)
+    network = HeadForm(x.shape[1], *FORMS[form])
+    optimiser = torch.optim.AdamW(network.parameters(), lr=1e-3, weight_decay=1e-3)
     features = torch.tensor(x, dtype=torch.float32)
     labels = torch.tensor(y, dtype=torch.float32)
     prevalence = float(labels[split.train].mean())
@@ -104,32 +117,32 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40) -> f
     order = torch.Generator().manual_seed(init)
     best_val, best_test = -1.0, float("nan")
     for _ in range(epochs):
-        layers.train()
+        network.train()
         rows = torch.from_numpy(split.train)[torch.randperm(len(split.train), generator=order)]
         for start in range(0, len(rows), 64):
             batch = rows[start : start + 64]
             loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                forward(features[batch]), labels[batch], pos_weight=weight
+                network(features[batch]), labels[batch], pos_weight=weight
             )
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
-        layers.eval()
+        network.eval()
         with torch.no_grad():
-            val = aupr(y[split.val], forward(features[split.val]).numpy())
+            val = aupr(y[split.val], network(features[split.val]).numpy())
             if val > best_val:
                 best_val = val
-                best_test = aupr(y[split.test], forward(features[split.test]).numpy())
+                best_test = aupr(y[split.test], network(features[split.test]).numpy())
     return best_test
 
 
-def evaluate(x, y, split: Split, inits: int) -> dict[str, float]:
+def evaluate(x, y, split: Split, inits: int, epochs: int = 40) -> dict[str, float]:
     """One held-out cell line: the reader's AUPR and each form's, per initialisation."""
     parts = [pd.DataFrame({"row_id": rows}) for rows in split]
     row = {"reader": learnability.fit_and_score(x, y, *parts)["test_aupr"]}
     x = StandardScaler().fit(x[split.train]).transform(x)
     for form in FORMS:
-        scores = [fit_network(x, y, split, form, init) for init in range(inits)]
+        scores = [fit_network(x, y, split, form, init, epochs) for init in range(inits)]
         row.update({f"{form} init{i}": s for i, s in enumerate(scores)})
         row[form] = float(np.mean(scores))
     return row

@@ -23,25 +23,35 @@ def _made_evaluation(seed: int = 0, n: int = 900, factors: int = 4):
 
 
 def test_identity_form_is_affine_and_relu_form_is_not():
-    layers, forward = head_forms.head_network(6, "identity", products=False)
-    layers.eval()
+    identity = head_forms.HeadForm(6, "identity", products=False).eval()
     a, b = torch.randn(4, 6), torch.randn(4, 6)
-    torch.testing.assert_close(forward(a + b) - forward(b), forward(a) - forward(torch.zeros(1, 6)))
-    relu_layers, relu = head_forms.head_network(6, "relu", products=True)
-    relu_layers.eval()
-    assert relu_layers[1].in_features == 6 + 3  # [e, p, e * p]
-    assert not torch.allclose(relu(-a) + relu(a), 2 * relu(torch.zeros(1, 6)).expand(4))
+    zero = torch.zeros(1, 6)
+    torch.testing.assert_close(identity(a + b) - identity(b), identity(a) - identity(zero))
+    relu = head_forms.HeadForm(6, "relu", products=True).eval()
+    assert relu.layers[1].in_features == 6 + 3  # [e, p, e * p]
+    assert not torch.allclose(relu(-a) + relu(a), 2 * relu(zero).expand(4))
+
+
+def test_rank_term_adds_the_enhancer_by_promoter_products_of_a_low_rank_matrix():
+    form = head_forms.HeadForm(6, "identity", products=True, rank=2).eval()
+    assert form.layers[1].in_features == 6 + 3 + 2
+    x = torch.randn(5, 6)
+    e, p = x[:, :3], x[:, 3:]
+    q = (e @ form.left.weight.T) * (p @ form.right.weight.T)
+    linear, out = form.layers[1], form.layers[3]
+    expected = (torch.cat([x, e * p, q], 1) @ linear.weight.T + linear.bias) @ out.weight.T
+    torch.testing.assert_close(form(x), (expected + out.bias).squeeze(-1))
 
 
 def test_every_form_learns_an_additive_label_and_the_same_init_repeats():
     x, y, split = _made_evaluation()
-    row = head_forms.evaluate(x, y, split, inits=2)
+    row = head_forms.evaluate(x, y, split, inits=2, epochs=8)
     prevalence = y[split.test].mean()
     for form in ("reader", *head_forms.FORMS):
         assert row[form] > prevalence + 0.1, (form, row[form], prevalence)
     assert row["relu"] == pytest.approx((row["relu init0"] + row["relu init1"]) / 2)
     again = head_forms.fit_network(
-        head_forms.StandardScaler().fit(x[split.train]).transform(x), y, split, "relu", 0
+        head_forms.StandardScaler().fit(x[split.train]).transform(x), y, split, "relu", 0, 8
     )
     assert again == row["relu init0"]
 
@@ -49,7 +59,9 @@ def test_every_form_learns_an_additive_label_and_the_same_init_repeats():
 def test_summaries_pair_the_forms_on_each_evaluation():
     table = pd.DataFrame({"reader": [0.20, 0.30], "relu": [0.10, 0.20],
                           "identity": [0.15, 0.21], "relu + products": [0.1, 0.1],
-                          "identity + products": [0.1, 0.2]})  # fmt: skip
+                          "identity + products": [0.1, 0.2],
+                          "relu + products + rank 16": [0.1, 0.1],
+                          "identity + products + rank 16": [0.1, 0.1]})  # fmt: skip
     lines = head_forms.summaries(table)
     assert lines[0] == "identity minus relu: +0.030 +- 0.020 (higher on 2 of 2)"
-    assert lines[2].startswith("reader minus identity: +0.070 +- 0.020 (higher on 2 of 2)")
+    assert lines[3].startswith("reader minus identity: +0.070 +- 0.020 (higher on 2 of 2)")
