@@ -442,16 +442,28 @@ def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
     assert f"differ by {spread:.3f} AUPR" in readme and f"differ by {spread:.3f} AUPR" in flat
 
 
-HEAD_FORMS = ["reader", "relu", "identity", "relu + products", "identity + products"]
+HEAD_FORMS = [
+    "reader",
+    "relu",
+    "identity",
+    "relu + products",
+    "identity + products",
+    "relu + products + rank 16",
+    "identity + products + rank 16",
+]
+
+
+def _head_forms() -> pd.DataFrame:
+    folder = DOCS / "benchmark-runs" / "sequence-transfer"
+    return pd.concat(pd.read_csv(folder / f"head-forms-seed{seed}" / "head_forms.csv")
+                     for seed in (1, 2))  # fmt: skip
 
 
 def test_benchmark_doc_head_forms_table_is_the_committed_runs():
     """Round 22's table: the L2 reader and networks of the model's head form, ReLU or
     identity, on the known-motif scan (benchmarks/sequence_head_forms.py), and the paired
     summaries, as docs/BENCHMARK.md states them (line breaks ignored)."""
-    folder = DOCS / "benchmark-runs" / "sequence-transfer"
-    table = pd.concat(pd.read_csv(folder / f"head-forms-seed{seed}" / "head_forms.csv")
-                      for seed in (1, 2))  # fmt: skip
+    table = _head_forms()
     assert len(table) == 6
     text = (DOCS / "BENCHMARK.md").read_text()
     for _, row in table.iterrows():
@@ -470,4 +482,43 @@ def test_benchmark_doc_head_forms_table_is_the_committed_runs():
     assert (table["identity"] > table["relu"]).all()
     assert (table["identity + products"] > table["relu + products"]).all()
     assert f"The reader minus the identity network is {paired('reader', 'identity')}" in flat
-    assert f"the model's own form, {paired('reader', 'relu + products')}" in flat
+    assert f"minus the ReLU network with products {paired('reader', 'relu + products')}" in flat
+    rank = table["identity + products + rank 16"] - table["relu + products + rank 16"]
+    assert (f"dropping the ReLU does not help ({_paired(rank)}, higher on {(rank > 0).sum()} "
+            "of 6;") in flat  # fmt: skip
+    cost = table["relu + products + rank 16"] - table["relu + products"]
+    assert (f"with the ReLU it costs {_paired(cost)} against the products alone (higher on "
+            f"{(cost > 0).sum()} of 6)") in flat  # fmt: skip
+    gap = _paired(table["reader"] - table["relu + products + rank 16"])
+    assert f"the recommended model's form sits {gap} below the reader" in flat
+
+
+def test_benchmark_doc_identity_activation_table_is_the_committed_runs():
+    """Round 22's H37: three fits each of the recommended configuration with and without
+    the ReLU of z_I, paired by evaluation, against the reader, as docs/BENCHMARK.md states."""
+    text = (DOCS / "BENCHMARK.md").read_text()
+    rows = []
+    for seed, labels in INITIALISATIONS.items():
+        relu = [_task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")]
+        relu += [_task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
+        identity = [_task_only_aupr_of(f"frozen-identity-seed{seed}")]
+        identity += [_task_only_aupr_of(f"frozen-identity-seed{seed}-{label}") for label in labels]
+        for cell in identity[0].index:
+            fits = [s[cell] for s in identity]
+            mine, theirs = np.mean(fits), np.mean([s[cell] for s in relu])
+            reader = _reader_aupr(cell, seed=seed)
+            line = (f"| {cell} | {seed} | {theirs:.3f} | "
+                    + ", ".join(f"{v:.3f}" for v in fits)
+                    + f" | **{mine:.3f}** | {mine - theirs:+.3f} | {reader:.3f} | "
+                    f"{mine - reader:+.3f} |")  # fmt: skip
+            assert line in text, line
+            rows.append((mine - theirs, mine - reader, theirs - reader))
+    assert len(rows) == 6
+    gain, to_reader, relu_to_reader = (np.array(column) for column in zip(*rows, strict=True))
+    flat = " ".join(text.split())
+    assert (f"the ReLU members' mean is {_paired(gain)} (higher on {(gain > 0).sum()} of 6): "
+            "refuted") in flat  # fmt: skip
+    assert (
+        f"minus the reader is {_paired(to_reader)} (the ReLU model: "
+        f"{_paired(relu_to_reader)})" in flat
+    )

@@ -313,3 +313,17 @@ R2="--set model.bilinear_rank=16 --set model.interaction_activation=identity --s
 #            q.sh frozen-identity-seed1-init21 $R1 --set train.seed=21
 #   queue B: qB.sh frozen-identity-seed2 $R2; qB.sh frozen-identity-seed1-init11 $R1 --set train.seed=11
 #            qB.sh frozen-identity-seed2-init22 $R2 --set train.seed=22
+#
+# H37 fits (18:06-19:34 UTC, two processes on the two cores, with the head-form runs and a
+# speculative retraining of the shipped weights beside them; commit 1f5c758; wall times
+# 1,518-2,026 s for three fits each): the six commands above, output in
+# frozen-identity-seed1, -seed1-init11, -seed1-init21, -seed2, -seed2-init12, -seed2-init22.
+# H37 result: identity members' mean minus ReLU members' mean +0.002 +- 0.004 (higher on 4
+# of 6): refuted. Identity minus the reader -0.019 +- 0.003 (ReLU: -0.021 +- 0.004). Not
+# adopted: the recommended configuration and the shipped weights are unchanged (the
+# speculative retraining, validation AUPR 0.158 against the shipped 0.165, was discarded).
+# Head forms rerun with the rank-16 forms added (18:58-19:12 UTC, 421 s and 435 s, commit
+# 1084edd; seed 2's run is marked -dirty because seed 1's outputs had just been rewritten):
+#   python benchmarks/sequence_head_forms.py --seed 1 --held-out K562,IMR90,HUVEC \
+#       --out docs/benchmark-runs/sequence-transfer/head-forms-seed1     # then --seed 2
+# The four earlier forms gave the same numbers as the first run.
