@@ -27,10 +27,8 @@ from __future__ import annotations
 
 import argparse
 import filecmp
-import json
 import logging
 import re
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -41,11 +39,13 @@ import pandas as pd
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
+sys.path.insert(0, str(REPOSITORY / "benchmarks"))
+
+from run_record import command_line, write_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import git_commit, held_out_rows  # noqa: E402
 from kipoi_prism.benchmark.report import summarise_differences  # noqa: E402
 from kipoi_prism.benchmark.sequence_track import predict_frame, prepare_pairs  # noqa: E402
-from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.io.pairs import read_pairs  # noqa: E402
 from kipoi_prism.metrics import aupr, paired_bootstrap_difference  # noqa: E402
 
@@ -217,18 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     table = pd.DataFrame(rows)
     lines = summaries(table, list(members))
     markdown = table.to_markdown(index=False, floatfmt=".3f") + "\n\n" + "\n".join(lines)
-    script = Path(__file__).resolve().relative_to(REPOSITORY)
-    command = "python " + shlex.join([str(script), *(argv if argv is not None else sys.argv[1:])])
-    wall = round(time.time() - start, 1)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_text(args.out / "ensemble.csv", table.to_csv(index=False, float_format="%.6f"))
-    write_text(args.out / "ensemble.md", markdown + "\n")
-    meta = {"command": command, "commit": commit, "wall_s": wall,
-            "members": {label: sorted({str(f.run) for f in fits.values()})
-                        for label, fits in members.items()}}  # fmt: skip
-    write_text(args.out / "run.json", json.dumps(meta, indent=2) + "\n")
-    print(markdown)
-    print(f"{command}\ncommit {commit}, {wall} s")
+    script = str(Path(__file__).resolve().relative_to(REPOSITORY))
+    members_runs = {label: sorted({str(f.run) for f in fits.values()})
+                    for label, fits in members.items()}  # fmt: skip
+    write_run(args.out, "ensemble", table, markdown, command_line(script, argv), commit,
+              round(time.time() - start, 1), members=members_runs)  # fmt: skip
     return 0
 
 

@@ -31,8 +31,6 @@ the same arguments give the same numbers.
 from __future__ import annotations
 
 import argparse
-import json
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -47,6 +45,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "benchmarks"))
 
 import sequence_learnability as learnability  # noqa: E402
+from run_record import command_line, write_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import (  # noqa: E402
     PROFILES,
@@ -55,7 +54,6 @@ from kipoi_prism.benchmark.harness import (  # noqa: E402
     stratified_subsample,
 )
 from kipoi_prism.benchmark.report import summarise_differences  # noqa: E402
-from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.io.encode import PairEncoder  # noqa: E402
 from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.metrics import aupr  # noqa: E402
@@ -193,16 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     shown = frame[["held_out", "seed", "reader", *FORMS]]
     markdown = shown.to_markdown(index=False, floatfmt=".3f") + "\n\n"
     markdown += "\n".join(summaries(frame))
-    command = "python " + shlex.join(["benchmarks/sequence_head_forms.py",
-                                      *(argv if argv is not None else sys.argv[1:])])  # fmt: skip
-    wall = round(time.time() - start, 1)
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_text(args.out / "head_forms.csv", frame.to_csv(index=False, float_format="%.6f"))
-    write_text(args.out / "head_forms.md", markdown + "\n")
-    meta = {"command": command, "commit": commit, "wall_s": wall}
-    write_text(args.out / "run.json", json.dumps(meta, indent=2) + "\n")
-    print(markdown)
-    print(f"{command}\ncommit {commit}, {wall} s")
+    command = command_line("benchmarks/sequence_head_forms.py", argv)
+    write_run(args.out, "head_forms", frame, markdown, command, commit,
+              round(time.time() - start, 1))  # fmt: skip
     return 0
 
 
