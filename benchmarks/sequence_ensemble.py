@@ -41,10 +41,9 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 sys.path.insert(0, str(REPOSITORY / "benchmarks"))
 
-from run_record import command_line, write_run  # noqa: E402
+from run_record import command_line, paired_line, write_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import git_commit, held_out_rows  # noqa: E402
-from kipoi_prism.benchmark.report import summarise_differences  # noqa: E402
 from kipoi_prism.benchmark.sequence_track import predict_frame, prepare_pairs  # noqa: E402
 from kipoi_prism.io.pairs import read_pairs  # noqa: E402
 from kipoi_prism.metrics import aupr, paired_bootstrap_difference  # noqa: E402
@@ -168,12 +167,8 @@ def summaries(table: pd.DataFrame, labels: list[str]) -> list[str]:
     against.update({f"member {label}": table[f"aupr_{label}"] for label in labels})
     if table["reader"].notna().all():
         against["the known-motif scan reader"] = table["reader"]
-    lines = []
-    for name, column in against.items():
-        mean, error, higher, n = summarise_differences(table["ensemble"] - column)
-        lines.append(f"ensemble minus {name}: {mean:+.3f} +- {error:.3f} "
-                     f"(higher on {higher} of {n})")  # fmt: skip
-    return lines
+    return [paired_line("ensemble", name, table["ensemble"] - column)
+            for name, column in against.items()]  # fmt: skip
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

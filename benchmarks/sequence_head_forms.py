@@ -45,15 +45,12 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "benchmarks"))
 
 import sequence_learnability as learnability  # noqa: E402
-from run_record import command_line, write_run  # noqa: E402
+from run_record import command_line, paired_line, write_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import (  # noqa: E402
     PROFILES,
-    chromosome_split,
     git_commit,
-    stratified_subsample,
 )
-from kipoi_prism.benchmark.report import summarise_differences  # noqa: E402
 from kipoi_prism.io.encode import PairEncoder  # noqa: E402
 from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.metrics import aupr  # noqa: E402
@@ -147,12 +144,8 @@ def evaluate(x, y, split: Split, inits: int, epochs: int = 40) -> dict[str, floa
 
 
 def summaries(table: pd.DataFrame) -> list[str]:
-    lines = []
-    for first, second in COMPARISONS:
-        mean, error, higher, count = summarise_differences(table[first] - table[second])
-        lines.append(f"{first} minus {second}: {mean:+.3f} +- {error:.3f} "
-                     f"(higher on {higher} of {count})")  # fmt: skip
-    return lines
+    return [paired_line(first, second, table[first] - table[second])
+            for first, second in COMPARISONS]  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     start, commit, profile = time.time(), git_commit(REPOSITORY), PROFILES["full"]
     result = learnability.simulate_like_the_benchmark(profile, args.data_dir, args.workdir,
                                                       args.seed)  # fmt: skip
-    table = result.table.reset_index(drop=True)
-    table["row_id"] = np.arange(len(table))
+    table = learnability.numbered_rows(result)
     encoded = PairEncoder(Genome(result.fasta), profile.enhancer_length,
                           profile.promoter_length).encode(table)  # fmt: skip
     x = np.hstack([learnability.motif_scan(encoded.enhancer, result.vocabulary),
@@ -181,11 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for cell in args.held_out.split(","):
         print(f"held out {cell}, seed {args.seed}", flush=True)
-        rest = stratified_subsample(table[table["cell_line"] != cell],
-                                    profile.train_pairs_per_cell_line, args.seed)  # fmt: skip
-        train, val = chromosome_split(rest, profile.val_chromosomes, "original_enhancer_chrom")
-        split = Split(train["row_id"].to_numpy(), val["row_id"].to_numpy(),
-                      table.loc[table["cell_line"] == cell, "row_id"].to_numpy())  # fmt: skip
+        parts = learnability.held_out_split(table, cell, profile, args.seed)
+        split = Split(*(part["row_id"].to_numpy() for part in parts))
         rows.append({"held_out": cell, "seed": args.seed, **evaluate(x, y, split, args.inits)})
     frame = pd.DataFrame(rows)
     shown = frame[["held_out", "seed", "reader", *FORMS]]

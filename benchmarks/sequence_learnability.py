@@ -90,13 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     profile = dataclasses.replace(profile, **{k: v for k, v in sizes.items() if v is not None})
     started = time.perf_counter()
     result = simulate_like_the_benchmark(profile, args.data_dir, args.workdir, args.seed)
-    table = result.table.reset_index(drop=True)
-    table["row_id"] = np.arange(len(table))
-    test = table[table["cell_line"] == args.held_out]
-    rest = stratified_subsample(
-        table[table["cell_line"] != args.held_out], profile.train_pairs_per_cell_line, args.seed
-    )
-    train, val = chromosome_split(rest, profile.val_chromosomes, "original_enhancer_chrom")
+    table = numbered_rows(result)
+    train, val, test = held_out_split(table, args.held_out, profile, args.seed)
 
     encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
     encoded = encoder.encode(table)
@@ -145,6 +140,25 @@ def simulate_like_the_benchmark(profile, data_dir: Path, workdir: Path, seed: in
         config,
         progress=False,
     )
+
+
+def numbered_rows(result) -> pd.DataFrame:
+    """The simulation's pair table with ``row_id`` = its row number (the readers' index)."""
+    table = result.table.reset_index(drop=True)
+    table["row_id"] = np.arange(len(table))
+    return table
+
+
+def held_out_split(table: pd.DataFrame, held_out: str, profile, seed: int):
+    """``(train, val, test)`` as the ``--full`` profile makes them: the held-out cell
+    line's pairs are the test; the others, subsampled per cell line, are split by the
+    enhancer's original chromosome."""
+    test = table[table["cell_line"] == held_out]
+    rest = stratified_subsample(
+        table[table["cell_line"] != held_out], profile.train_pairs_per_cell_line, seed
+    )
+    train, val = chromosome_split(rest, profile.val_chromosomes, "original_enhancer_chrom")
+    return train, val, test
 
 
 def distance_input(table: pd.DataFrame, include: bool) -> np.ndarray:
