@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.motifs import Motif, log_odds
 from kipoi_prism.io.sequence import one_hot_encode
 from kipoi_prism.model.backbone import PrismBackbone, initialise_stem, motif_filters
+from kipoi_prism.model.describe import describe
 from kipoi_prism.model.weights import load_weights
 from kipoi_prism.training.fit import fit
 
@@ -130,3 +132,33 @@ def test_an_unknown_motif_names_the_file(tmp_path):
     with pytest.raises(PrismInputError, match=r"motifs\.meme.*GATA1|GATA1.*motifs\.meme"):
         fit(train, val, genome, tiny_model(), config, tmp_path / "run",
             trainer_config=quiet_trainer(logger="none"))  # fmt: skip
+
+
+@pytest.mark.parametrize("freeze", [False, True])
+def test_freeze_thresholds_keeps_the_count_encoders_site_thresholds(tmp_path, freeze):
+    """``train.freeze_thresholds`` keeps each threshold at 3/4 of its filter's best score;
+    without it the same fit moves them (so the check can fail)."""
+    genome, frame = make_toy(tmp_path, per_cell=24)
+    train, val = split_toy(frame)
+    motifs = [_motif(ENHANCER_MOTIF[:9], "ENH"), _motif(PROMOTER_MOTIF[:9], "PRO")]
+    config = tiny_train(max_epochs=2, warmup_epochs=1, freeze_thresholds=freeze,
+                        stem_motifs=str(_meme(tmp_path / "motifs.meme", motifs)),
+                        freeze_stem=True)  # fmt: skip
+    model = dataclasses.replace(tiny_model(), encoder="counts")
+    result = fit(train, val, genome, model, config, tmp_path / "run",
+                 trainer_config=quiet_trainer(logger="none"))  # fmt: skip
+    bundle = load_weights(result.weights_path)
+    for encoder in (bundle.model.backbone.enhancer_encoder, bundle.model.backbone.promoter_encoder):
+        fractions = torch.sigmoid(encoder.threshold_logit.detach())
+        at_start = torch.allclose(fractions, torch.full_like(fractions, 0.75))
+        assert at_start == freeze
+    said = describe(bundle)["objective"].get("site_thresholds")
+    assert said == ("frozen at their start" if freeze else None)
+
+
+def test_freeze_thresholds_needs_the_count_encoder(tmp_path):
+    genome, frame = make_toy(tmp_path, per_cell=12)
+    train, val = split_toy(frame)
+    with pytest.raises(PrismInputError, match="freeze_thresholds: only the count encoder"):
+        fit(train, val, genome, tiny_model(), tiny_train(freeze_thresholds=True),
+            tmp_path / "run", trainer_config=quiet_trainer(logger="none"))  # fmt: skip

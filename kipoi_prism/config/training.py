@@ -105,6 +105,10 @@ class TrainConfig:
         Which motifs of ``stem_motifs``, by matrix ID or factor name (empty: all of them).
     freeze_stem : bool
         Keep the first convolution as initialised (not trained); needs ``stem_motifs``.
+    freeze_thresholds : bool
+        Keep the count encoder's site thresholds at their start (a site scores at least
+        three quarters of the filter's best score: the known-motif scan's rule) instead of
+        learning them; needs ``model.encoder: counts`` (checked when training starts).
     reverse_complement : bool
         Training augmentation: with probability 0.5, a training pair has both its windows
         (enhancer and promoter) replaced by their reverse complements. One draw per pair,
@@ -159,6 +163,7 @@ class TrainConfig:
     stem_motifs: str | None = None
     stem_motif_ids: list[str] = field(default_factory=list)
     freeze_stem: bool = False
+    freeze_thresholds: bool = False
     reverse_complement: bool = False
     max_shift: int = 0
     pretrain_epochs: int = 0

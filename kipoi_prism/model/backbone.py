@@ -217,3 +217,10 @@ def initialise_stem(backbone: PrismBackbone, motifs, freeze: bool = False) -> in
             conv.weight.requires_grad_(False)
             conv.bias.requires_grad_(False)
     return 2 * len(motifs)
+
+
+def freeze_site_thresholds(backbone: PrismBackbone) -> None:
+    """Stop each count encoder's site thresholds (``threshold_logit``) from training: they
+    stay where they are (at the start, three quarters of each filter's best score)."""
+    for encoder in (backbone.enhancer_encoder, backbone.promoter_encoder):
+        encoder.threshold_logit.requires_grad_(False)

@@ -114,6 +114,8 @@ def _objective(train: dict, fit: dict) -> dict[str, Any]:
             f"{len(ids) or 'all'} motifs of {train['stem_motifs']}"
             f"{' (frozen)' if train.get('freeze_stem') else ''}"
         )
+    if train.get("freeze_thresholds"):
+        described["site_thresholds"] = "frozen at their start"
     return described
 
 

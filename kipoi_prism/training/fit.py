@@ -166,6 +166,8 @@ def fit(
     module.weights_metadata = dict(metadata or {})
     if train_config.stem_motifs:
         initialise_stem_from_config(module.model, model_config, train_config)
+    if train_config.freeze_thresholds:
+        freeze_thresholds_from_config(module.model, model_config)
     checkpoint, pretrained = _resume_path(run_dir, resume), None
     if train_config.pretrain_epochs and checkpoint is None:  # a resumed run has its weights
         from kipoi_prism.training.pretrain import pretrain_encoders
@@ -207,6 +209,20 @@ def initialise_stem_from_config(
     log.info("first convolution: %d of %d filters from %d motifs of %s%s", filters,
              model_config.channels, len(motifs), path,
              " (frozen)" if train_config.freeze_stem else "")  # fmt: skip
+
+
+def freeze_thresholds_from_config(model, model_config: ModelConfig) -> None:
+    """``train.freeze_thresholds``: the count encoder's site thresholds stay at their start."""
+    from kipoi_prism.model.backbone import freeze_site_thresholds
+
+    if model_config.backbone != "prism" or model_config.encoder != "counts":
+        raise PrismInputError(
+            "train.freeze_thresholds: only the count encoder has site thresholds "
+            f"(model.backbone is {model_config.backbone!r}, model.encoder is "
+            f"{model_config.encoder!r}; set model.encoder=counts)"
+        )
+    freeze_site_thresholds(model.backbone)
+    log.info("site thresholds: frozen at their start")
 
 
 def build_trainer(
