@@ -358,3 +358,19 @@ A="--set model.bilinear_rank=0 --set model.element_products=false --set model.in
 #   queue B: qB.sh frozen-additive-identity-seed2 $A --seeds 2
 #            qB.sh frozen-additive-identity-seed1-init11 $A --seeds 1 --set train.seed=11
 #            qB.sh frozen-additive-identity-seed2-init22 $A --seeds 2 --set train.seed=22
+#
+# Site thresholds (21:42 UTC, while H38's fits ran; commit 8fe0bdf, 2 s; output in
+# site-thresholds/): before spending fits on train.freeze_thresholds (new this round),
+# measure how far the learned thresholds moved in round 21's ReLU fits and H37's identity
+# fits (their weights, kept outside the repository by the benchmark commands above):
+R=/tmp/r19/runs
+#   python benchmarks/site_thresholds.py $R/frozen-both-seed1-init11-a $R/frozen-both-seed1-init11-b \
+#       $R/frozen-both-seed1-init21-a $R/frozen-both-seed1-init21-b $R/frozen-both-seed2-init12 \
+#       $R/frozen-both-seed2-init22 $R/frozen-identity-seed1 $R/frozen-identity-seed1-init11 \
+#       $R/frozen-identity-seed1-init21 $R/frozen-identity-seed2 $R/frozen-identity-seed2-init12 \
+#       $R/frozen-identity-seed2-init22 --out docs/benchmark-runs/sequence-transfer/site-thresholds
+# Result: over 72 encoders (36 fits, each with an enhancer and a promoter encoder),
+# every fraction ends between 0.722 and 0.777 of the filter's best score (start 0.75; medians
+# 0.744-0.751); no filter of 4,032 moved more than 0.05. The learned thresholds stay at the
+# reader's rule, so they are not where the model's features part from the reader's; the
+# freeze option is not worth three fits per evaluation this round.
