@@ -17,7 +17,9 @@ training subsample and chr1-chr3 validation split, it fits
   ``q = (A e) * (B p)`` (``model.bilinear_rank: 16``, the recommended model's form);
   AdamW (lr 1e-3, weight decay 1e-3), batches of 64, binary cross-entropy weighted to
   balance the classes, 40 epochs, the epoch of best validation AUPR kept; ``--inits``
-  initialisations each.
+  initialisations each. ``--epochs`` caps the epochs (the benchmark's model trains at most
+  6); ``--loss immax`` trains with the model's task loss instead (IMMAX, margins from the
+  training pairs' class counts, unweighted); ``--forms`` fits only the named forms.
 
 Prints and writes (``--out``: ``head_forms.csv``, ``head_forms.md`` with the paired
 summaries, ``run.json`` with the command, commit and wall time) the held-out AUPR of each
@@ -54,6 +56,7 @@ from kipoi_prism.benchmark.harness import (  # noqa: E402
 from kipoi_prism.io.encode import PairEncoder  # noqa: E402
 from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.metrics import aupr  # noqa: E402
+from kipoi_prism.training.losses import immax_loss, immax_margins  # noqa: E402
 
 FORMS = {  # name: (activation, element-wise products, bilinear rank)
     "relu": ("relu", False, 0),
@@ -100,7 +103,11 @@ class HeadForm(torch.nn.Module):
         return self.layers(torch.cat(parts, dim=1)).squeeze(-1)
 
 
-def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40) -> float:
+LOSSES = ("bce", "immax")
+
+
+def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
+                loss: str = "bce") -> float:  # fmt: skip
     """Held-out AUPR of one network, at its epoch of best validation AUPR."""
     torch.manual_seed(init)
     network = HeadForm(x.shape[1], *FORMS[form])
@@ -109,6 +116,8 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40) -> f
     labels = torch.tensor(y, dtype=torch.float32)
     prevalence = float(labels[split.train].mean())
     weight = torch.tensor((1 - prevalence) / prevalence)
+    counts = torch.tensor([1 - prevalence, prevalence]) * len(split.train)
+    margins = immax_margins(counts)
     order = torch.Generator().manual_seed(init)
     best_val, best_test = -1.0, float("nan")
     for _ in range(epochs):
@@ -116,11 +125,15 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40) -> f
         rows = torch.from_numpy(split.train)[torch.randperm(len(split.train), generator=order)]
         for start in range(0, len(rows), 64):
             batch = rows[start : start + 64]
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(
-                network(features[batch]), labels[batch], pos_weight=weight
-            )
+            logits = network(features[batch])
+            if loss == "immax":
+                value = immax_loss(logits, labels[batch], margins)
+            else:
+                value = torch.nn.functional.binary_cross_entropy_with_logits(
+                    logits, labels[batch], pos_weight=weight
+                )
             optimiser.zero_grad()
-            loss.backward()
+            value.backward()
             optimiser.step()
         network.eval()
         with torch.no_grad():
@@ -131,21 +144,24 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40) -> f
     return best_test
 
 
-def evaluate(x, y, split: Split, inits: int, epochs: int = 40) -> dict[str, float]:
+def evaluate(x, y, split: Split, inits: int, epochs: int = 40, loss: str = "bce",
+             forms=tuple(FORMS)) -> dict[str, float]:  # fmt: skip
     """One held-out cell line: the reader's AUPR and each form's, per initialisation."""
     parts = [pd.DataFrame({"row_id": rows}) for rows in split]
     row = {"reader": learnability.fit_and_score(x, y, *parts)["test_aupr"]}
     x = StandardScaler().fit(x[split.train]).transform(x)
-    for form in FORMS:
-        scores = [fit_network(x, y, split, form, init, epochs) for init in range(inits)]
+    for form in forms:
+        scores = [fit_network(x, y, split, form, init, epochs, loss) for init in range(inits)]
         row.update({f"{form} init{i}": s for i, s in enumerate(scores)})
         row[form] = float(np.mean(scores))
     return row
 
 
 def summaries(table: pd.DataFrame) -> list[str]:
+    """The paired lines of :data:`COMPARISONS` whose two forms the table has."""
     return [paired_line(first, second, table[first] - table[second])
-            for first, second in COMPARISONS]  # fmt: skip
+            for first, second in COMPARISONS
+            if first in table and second in table]  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,8 +171,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="the simulation seed")
     parser.add_argument("--held-out", default="K562,IMR90,HUVEC")
     parser.add_argument("--inits", type=int, default=3, help="initialisations of each form")
+    parser.add_argument("--epochs", type=int, default=40, help="epochs of each network")
+    parser.add_argument("--loss", choices=LOSSES, default="bce")
+    parser.add_argument("--forms", default=",".join(FORMS),
+                        help="comma-separated forms to fit (default: all)")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
+    forms = args.forms.split(",")
+    unknown = sorted(set(forms) - set(FORMS))
+    if unknown:
+        parser.error(f"--forms: unknown {', '.join(unknown)}; valid: {', '.join(FORMS)}")
     if not args.data_dir.is_dir():
         print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
         return 2
@@ -175,9 +199,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"held out {cell}, seed {args.seed}", flush=True)
         parts = learnability.held_out_split(table, cell, profile, args.seed)
         split = Split(*(part["row_id"].to_numpy() for part in parts))
-        rows.append({"held_out": cell, "seed": args.seed, **evaluate(x, y, split, args.inits)})
+        scores = evaluate(x, y, split, args.inits, args.epochs, args.loss, forms)
+        rows.append({"held_out": cell, "seed": args.seed, **scores})
     frame = pd.DataFrame(rows)
-    shown = frame[["held_out", "seed", "reader", *FORMS]]
+    shown = frame[["held_out", "seed", "reader", *forms]]
     markdown = shown.to_markdown(index=False, floatfmt=".3f") + "\n\n"
     markdown += "\n".join(summaries(frame))
     command = command_line("benchmarks/sequence_head_forms.py", argv)

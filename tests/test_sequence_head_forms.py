@@ -65,3 +65,27 @@ def test_summaries_pair_the_forms_on_each_evaluation():
     lines = head_forms.summaries(table)
     assert lines[0] == "identity minus relu: +0.030 +- 0.020 (higher on 2 of 2)"
     assert lines[3].startswith("reader minus identity: +0.070 +- 0.020 (higher on 2 of 2)")
+
+
+def test_immax_loss_learns_too_and_is_not_the_weighted_cross_entropy():
+    x, y, split = _made_evaluation()
+    scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
+    immax = head_forms.fit_network(scaled, y, split, "identity", 0, 8, loss="immax")
+    bce = head_forms.fit_network(scaled, y, split, "identity", 0, 8)
+    assert immax > y[split.test].mean() + 0.1
+    assert immax != bce
+
+
+def test_a_subset_of_forms_is_fitted_and_summarised_alone():
+    x, y, split = _made_evaluation()
+    row = head_forms.evaluate(x, y, split, inits=1, epochs=2, forms=("identity", "relu"))
+    assert set(row) == {"reader", "identity init0", "identity", "relu init0", "relu"}
+    lines = head_forms.summaries(pd.DataFrame([row, row]))
+    named = [line.split(":")[0] for line in lines]
+    assert named == ["identity minus relu", "reader minus identity"]
+
+
+def test_an_unknown_form_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        head_forms.main(["--forms", "identity,sigmoid", "--out", "unused"])
+    assert "--forms: unknown sigmoid" in capsys.readouterr().err

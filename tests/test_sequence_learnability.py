@@ -493,16 +493,28 @@ def test_benchmark_doc_head_forms_table_is_the_committed_runs():
     assert f"the recommended model's form sits {gap} below the reader" in flat
 
 
+def _recommended_fits(seed: int, labels) -> list[pd.Series]:
+    """The recommended configuration's three fits at ``seed`` (the benchmark's, then
+    round 21's initialisations ``labels``), held-out AUPR by cell line."""
+    fits = [_task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")]
+    return fits + [_task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
+
+
+def _three_fits(prefix: str, seed: int, labels) -> list[pd.Series]:
+    """A variant's three fits at ``seed``: ``<prefix>-seed<seed>`` (the benchmark's
+    initialisation) and ``<prefix>-seed<seed>-<label>`` for each of ``labels``."""
+    fits = [_task_only_aupr_of(f"{prefix}-seed{seed}")]
+    return fits + [_task_only_aupr_of(f"{prefix}-seed{seed}-{label}") for label in labels]
+
+
 def test_benchmark_doc_identity_activation_table_is_the_committed_runs():
     """Round 22's H37: three fits each of the recommended configuration with and without
     the ReLU of z_I, paired by evaluation, against the reader, as docs/BENCHMARK.md states."""
     text = (DOCS / "BENCHMARK.md").read_text()
     rows = []
     for seed, labels in INITIALISATIONS.items():
-        relu = [_task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")]
-        relu += [_task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
-        identity = [_task_only_aupr_of(f"frozen-identity-seed{seed}")]
-        identity += [_task_only_aupr_of(f"frozen-identity-seed{seed}-{label}") for label in labels]
+        relu = _recommended_fits(seed, labels)
+        identity = _three_fits("frozen-identity", seed, labels)
         for cell in identity[0].index:
             fits = [s[cell] for s in identity]
             mine, theirs = np.mean(fits), np.mean([s[cell] for s in relu])
