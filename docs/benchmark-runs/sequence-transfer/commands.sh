@@ -375,7 +375,7 @@ R=/tmp/r19/runs
 # reader's rule, so they are not where the model's features part from the reader's; the
 # freeze option is not worth three fits per evaluation this round.
 #
-# H39 (written at 22:02 UTC, before its runs; H38's first three fits were in, K562 at both
+# H39 (written at 22:02 UTC, before its runs; H38's first two fits were in, K562 at both
 # seeds: 0.106 and 0.137): on the reader's features, the model's training regime, not its
 # head form, is what leaves a network short of the reader. benchmarks/sequence_head_forms.py
 # trains its networks 40 epochs with class-weighted cross-entropy; the benchmark's model
@@ -392,3 +392,12 @@ R=/tmp/r19/runs
 #       --out docs/benchmark-runs/sequence-transfer/head-forms-model-regime-seedS
 #   the same with --epochs 6 only (head-forms-6-epochs-seedS) and --loss immax only
 #   (head-forms-immax-seedS), S = 1, 2; beside H38's fits (nice 10).
+# H39 runs (22:02-22:19 UTC, commit 3e2f2f7, beside H38's fits; the first started at nice 10
+# and was set back to 0 after 5 minutes; 80-364 s each): output in
+# head-forms-model-regime-seed*, head-forms-6-epochs-seed*, head-forms-immax-seed*.
+# H39 result: trained as the model is (6 epochs, IMMAX) minus trained as the script does
+# (the committed head-forms-seed1/-2), three initialisations' means over the six: identity
+# -0.003 +- 0.003 (higher on 1 of 6), relu + products + rank 16 -0.002 +- 0.003 (3 of 6):
+# refuted for both forms (far from -0.01). Alone: 6 epochs -0.004 +- 0.002 and +0.002 +-
+# 0.001; IMMAX -0.002 +- 0.003 and -0.003 +- 0.004. The reader's AUPR repeats the committed
+# runs exactly. The training regime is not what leaves the model short of the reader.
