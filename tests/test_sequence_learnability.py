@@ -8,8 +8,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from benchmark_docs import (
+    DOCS,
+    INITIALISATIONS,
+    mean_se,
+    reader_aupr,
+    reader_scores,
+    recommended_fits,
+    task_only_aupr,
+    task_only_aupr_of,
+    three_fits,
+)
 
-from kipoi_prism.benchmark.report import summarise_differences
 from kipoi_prism.io.motifs import Motif
 from kipoi_prism.io.sequence import one_hot_encode
 
@@ -56,22 +66,6 @@ def test_readers_read_the_distance_unless_told_not_to():
     assert features.shape == (2, 2 + 3 + 6)
 
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
-
-
-def _reader_scores(cell: str, suffix: str = "", seed: int = 0, reader: str = "known-motif scan"):
-    """``(validation AUPR, held-out AUPR)`` of one reader in a committed learnability run."""
-    path = DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed{seed}{suffix}.md"
-    line = next(x for x in path.read_text().splitlines() if x.startswith(f"| {reader} |"))
-    cells = line.split("|")
-    return float(cells[2]), float(cells[4])
-
-
-def _reader_aupr(cell: str, suffix: str = "", seed: int = 0) -> float:
-    """Held-out AUPR of the known-motif scan reader in a committed learnability run."""
-    return _reader_scores(cell, suffix, seed)[1]
-
-
 def test_benchmark_doc_strand_table_is_the_committed_runs():
     """docs/BENCHMARK.md's round-17 table (one strand, both strands, the reader with and
     without the distance) is what the committed runs measured, not typed."""
@@ -82,7 +76,7 @@ def test_benchmark_doc_strand_table_is_the_committed_runs():
     text = (DOCS / "BENCHMARK.md").read_text()
     for cell in ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK"):
         row = both.loc[cell]
-        readers = f"{_reader_aupr(cell):.3f} | {_reader_aupr(cell, '-without-distance'):.3f}"
+        readers = f"{reader_aupr(cell):.3f} | {reader_aupr(cell, '-without-distance'):.3f}"
         line = (f"| {cell} | {one.loc[cell, 'aupr']:.3f} | **{row['aupr']:.3f}** "
                 f"[{row['aupr_ci_low']:.3f}-{row['aupr_ci_high']:.3f}] | {readers} |")  # fmt: skip
         assert line in text, line
@@ -110,12 +104,6 @@ def test_benchmark_doc_random_stem_strand_table_is_the_committed_runs():
         assert line in text, line
 
 
-def _paired(differences) -> str:
-    """Mean +- standard error of paired differences, as docs/BENCHMARK.md writes them."""
-    mean, error, _, _ = summarise_differences(list(differences))
-    return f"{mean:+.3f} +- {error:.3f}"
-
-
 def test_benchmark_doc_frozen_stem_seeds_table_is_the_committed_runs():
     """docs/BENCHMARK.md's round-18 table (H24: the frozen-stem model with both strands at
     seeds 1 and 2, each against the known-motif scan reader on the same simulation) and its
@@ -133,43 +121,36 @@ def test_benchmark_doc_frozen_stem_seeds_table_is_the_committed_runs():
         assert len(model) == 6
         for _, row in model.iterrows():
             cell = row["held_out"]
-            reader = _reader_aupr(cell, seed=seed)
+            reader = reader_aupr(cell, seed=seed)
             differences.append(row["aupr"] - reader)
             line = (f"| {cell} | {seed} | **{row['aupr']:.3f}** [{row['aupr_ci_low']:.3f}-"
                     f"{row['aupr_ci_high']:.3f}] | {reader:.3f} | {row['aupr'] - reader:+.3f} | "
                     f"{distance[cell]:.3f} |")  # fmt: skip
             assert line in text, line
-    assert f"model minus reader {_paired(differences)}" in text
-
-
-def _task_only_aupr(run: str) -> pd.Series:
-    """Held-out AUPR of the task-loss row of a committed run (``run``: its folder under
-    docs/benchmark-runs), by cell line."""
-    results = pd.read_csv(DOCS / "benchmark-runs" / run / "results.csv")
-    return results[results["row"] == "task_only"].set_index("held_out")["aupr"]
+    assert f"model minus reader {mean_se(differences)}" in text
 
 
 def test_benchmark_doc_strand_gain_at_seed1_is_the_committed_runs():
     """H25's table: one strand against both strands, frozen motif stem, seed 1, paired."""
-    one = _task_only_aupr("sequence-strands/frozen-one-seed1")
-    both = _task_only_aupr("sequence-strands/frozen-both-seed1")
+    one = task_only_aupr("sequence-strands/frozen-one-seed1")
+    both = task_only_aupr("sequence-strands/frozen-both-seed1")
     assert sorted(one.index) == sorted(both.index)
     text = (DOCS / "BENCHMARK.md").read_text()
     for cell in one.index:
         gain = both[cell] - one[cell]
         line = f"| {cell} | {one[cell]:.3f} | **{both[cell]:.3f}** | {gain:+.3f} |"
         assert line in text, line
-    assert f"both minus one strand at seed 1: {_paired(both - one[both.index])}" in text
+    assert f"both minus one strand at seed 1: {mean_se(both - one[both.index])}" in text
 
 
 def test_benchmark_doc_weight_decay_check_is_the_committed_runs():
     """H26: the paired change from ten times the weight decay, as docs/BENCHMARK.md states it."""
-    base = _task_only_aupr("sequence-strands/frozen-both-seed1")
-    strong = _task_only_aupr("sequence-strands/frozen-both-wd01-seed1")
+    base = task_only_aupr("sequence-strands/frozen-both-seed1")
+    strong = task_only_aupr("sequence-strands/frozen-both-wd01-seed1")
     assert sorted(strong.index) == ["HUVEC", "K562", "NHEK"]
     text = (DOCS / "BENCHMARK.md").read_text()
     assert (
-        f"weight decay 0.01 minus 0.001 at seed\n1: {_paired(strong - base[strong.index])}" in text
+        f"weight decay 0.01 minus 0.001 at seed\n1: {mean_se(strong - base[strong.index])}" in text
     )
 
 
@@ -181,14 +162,14 @@ def test_benchmark_doc_product_inputs_table_is_the_committed_runs():
     text = (DOCS / "BENCHMARK.md").read_text()
     against_products, against_reader = [], []
     for seed in (1, 2):
-        products = _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
+        products = task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
         folders = sorted((runs / "sequence-transfer").glob(f"frozen-both-additive-seed{seed}*"))
         assert folders, seed
         for folder in folders:
             results = pd.read_csv(folder / "results.csv")
             for _, row in results[results["row"] == "task_only"].iterrows():
                 cell, aupr = row["held_out"], row["aupr"]
-                reader = _reader_aupr(cell, seed=seed)
+                reader = reader_aupr(cell, seed=seed)
                 change = aupr - products[cell]
                 against_products.append(change)
                 against_reader.append(aupr - reader)
@@ -197,17 +178,17 @@ def test_benchmark_doc_product_inputs_table_is_the_committed_runs():
                         f"{change:+.3f} | {reader:.3f} | {aupr - reader:+.3f} |")  # fmt: skip
                 assert line in text, line
     reached = sum(d >= 0 for d in against_reader)
-    assert f"without minus with products {_paired(against_products)}" in text
-    assert f"without products minus reader {_paired(against_reader)}" in text
+    assert f"without minus with products {mean_se(against_products)}" in text
+    assert f"without products minus reader {mean_se(against_reader)}" in text
     assert f"reaches the reader on {reached} of {len(against_reader)}" in text
 
 
 def test_benchmark_doc_cell_line_validation_check_is_the_committed_runs():
     """H27's paired change (validation on an unseen cell line, round 19) is the committed runs'."""
-    products = _task_only_aupr("sequence-strands/frozen-both-seed1")
-    validated = _task_only_aupr("sequence-transfer/frozen-both-valcell-seed1")
+    products = task_only_aupr("sequence-strands/frozen-both-seed1")
+    validated = task_only_aupr("sequence-transfer/frozen-both-valcell-seed1")
     text = (DOCS / "BENCHMARK.md").read_text()
-    change = _paired(validated - products[validated.index])
+    change = mean_se(validated - products[validated.index])
     assert f"{change} paired (NHEK" in text
 
 
@@ -223,20 +204,20 @@ def test_benchmark_doc_transfer_diagnosis_is_the_committed_runs():
         run = f"sequence-strands/frozen-both-seed{seed}"
         history = pd.read_csv(DOCS / "benchmark-runs" / run / "training_history.csv")
         model_val = history.groupby("held_out")["val_aupr"].max()
-        model_test = _task_only_aupr(run)
-        readers = pd.DataFrame([_reader_scores(c, seed=seed) for c in CELLS], index=CELLS,
+        model_test = task_only_aupr(run)
+        readers = pd.DataFrame([reader_scores(c, seed=seed) for c in CELLS], index=CELLS,
                                columns=["val", "test"])  # fmt: skip
         for model, reader in ((model_val, readers["val"]), (model_test, readers["test"])):
             model = model[list(CELLS)]
-            claim = f"{model.mean():.3f} against {reader.mean():.3f} ({_paired(model - reader)})"
+            claim = f"{model.mean():.3f} against {reader.mean():.3f} ({mean_se(model - reader)})"
             assert claim in text, claim
     scan, products = (
-        np.array([_reader_scores(c, seed=s, reader=r) for s in (0, 1, 2) for c in CELLS])
+        np.array([reader_scores(c, seed=s, reader=r) for s in (0, 1, 2) for c in CELLS])
         for r in ("known-motif scan", "known-motif scan x products")
     )
     change = products - scan
-    claim = (f"moves validation AUPR by {_paired(change[:, 0])} and held-out AUPR by "
-             f"{_paired(change[:, 1])}")  # fmt: skip
+    claim = (f"moves validation AUPR by {mean_se(change[:, 0])} and held-out AUPR by "
+             f"{mean_se(change[:, 1])}")  # fmt: skip
     assert claim in text, claim
 
 
@@ -244,12 +225,12 @@ def test_benchmark_doc_seed0_product_inputs_table_is_the_committed_runs():
     """H30's table (round 20): the frozen-stem model without product inputs at seed 0,
     against the product model and the reader on the same simulation, and its paired
     summaries, as docs/BENCHMARK.md states them."""
-    products = _task_only_aupr("sequence-strands/frozen-both-seed0")
+    products = task_only_aupr("sequence-strands/frozen-both-seed0")
     run = DOCS / "benchmark-runs" / "sequence-transfer" / "frozen-both-additive-seed0"
     results = pd.read_csv(run / "results.csv")
     rows = results[results["row"] == "task_only"].set_index("held_out")
     assert sorted(rows.index) == sorted(CELLS)
-    readers = pd.Series({cell: _reader_aupr(cell) for cell in CELLS})
+    readers = pd.Series({cell: reader_aupr(cell) for cell in CELLS})
     text = (DOCS / "BENCHMARK.md").read_text()
     for cell, row in rows.iterrows():
         change, gap = row["aupr"] - products[cell], row["aupr"] - readers[cell]
@@ -258,28 +239,17 @@ def test_benchmark_doc_seed0_product_inputs_table_is_the_committed_runs():
                 f"{readers[cell]:.3f} | {gap:+.3f} |")  # fmt: skip
         assert line in text, line
     flat = " ".join(text.split()).lower()
-    assert f"without minus with products at seed 0: {_paired(rows['aupr'] - products)}" in flat
-    assert f"without products minus reader at seed 0: {_paired(rows['aupr'] - readers)}" in flat
+    assert f"without minus with products at seed 0: {mean_se(rows['aupr'] - products)}" in flat
+    assert f"without products minus reader at seed 0: {mean_se(rows['aupr'] - readers)}" in flat
     # Over seeds 0-2: seed 0 here and H29's twelve (seeds 1-2, round 19's folders).
     changes = list(rows["aupr"] - products)
     for seed in (1, 2):
-        without = _task_only_aupr_of(f"frozen-both-additive-seed{seed}*")
+        without = task_only_aupr_of(f"frozen-both-additive-seed{seed}*")
         changes += list(
-            without - _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")[without.index]
+            without - task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")[without.index]
         )
     assert len(changes) == 18
-    assert f"dropping both terms changes held-out aupr by {_paired(changes)}" in flat
-
-
-def _task_only_aupr_of(pattern: str) -> pd.Series:
-    """Held-out AUPR of the task-loss rows of every committed run folder under
-    docs/benchmark-runs/sequence-transfer matching ``pattern``, by cell line."""
-    folders = sorted((DOCS / "benchmark-runs" / "sequence-transfer").glob(pattern))
-    assert folders, pattern
-    parts = [_task_only_aupr(f"sequence-transfer/{folder.name}") for folder in folders]
-    series = pd.concat(parts)
-    assert series.index.is_unique, pattern
-    return series
+    assert f"dropping both terms changes held-out aupr by {mean_se(changes)}" in flat
 
 
 def _product_inputs(seed: int) -> dict[str, pd.Series]:
@@ -287,9 +257,9 @@ def _product_inputs(seed: int) -> dict[str, pd.Series]:
     input fitted: both product terms (round 18), the bilinear term alone (round 20),
     neither (round 19)."""
     return {
-        "both": _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}"),
-        "bilinear": _task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*"),
-        "neither": _task_only_aupr_of(f"frozen-both-additive-seed{seed}*"),
+        "both": task_only_aupr(f"sequence-strands/frozen-both-seed{seed}"),
+        "bilinear": task_only_aupr_of(f"frozen-bilinear-only-seed{seed}*"),
+        "neither": task_only_aupr_of(f"frozen-both-additive-seed{seed}*"),
     }
 
 
@@ -304,7 +274,7 @@ def test_benchmark_doc_bilinear_only_table_is_the_committed_runs():
         alone, both, neither = inputs["bilinear"], inputs["both"], inputs["neither"]
         for cell in alone.index:
             to_both, to_neither = alone[cell] - both[cell], alone[cell] - neither[cell]
-            to_reader = alone[cell] - _reader_aupr(cell, seed=seed)
+            to_reader = alone[cell] - reader_aupr(cell, seed=seed)
             records.append((seed, cell, to_both, to_neither, to_reader))
             line = (f"| {cell} | {seed} | {both[cell]:.3f} | {neither[cell]:.3f} | "
                     f"**{alone[cell]:.3f}** | {to_both:+.3f} | {to_neither:+.3f} |")  # fmt: skip
@@ -312,23 +282,23 @@ def test_benchmark_doc_bilinear_only_table_is_the_committed_runs():
     frame = pd.DataFrame(records, columns=["seed", "cell", "both", "neither", "reader"])
     assert len(frame) == 18
     flat = " ".join(text.split()).lower()
-    assert f"over the 18 evaluations, minus both terms {_paired(frame['both'])}" in flat
-    assert f"minus neither {_paired(frame['neither'])}" in flat
+    assert f"over the 18 evaluations, minus both terms {mean_se(frame['both'])}" in flat
+    assert f"minus neither {mean_se(frame['neither'])}" in flat
     h32_cells = frame["seed"].isin([0, 1]) & frame["cell"].isin(["NHEK", "K562", "HUVEC"])
     # H33: the twelve evaluations that did not suggest it.
     h33 = frame.loc[~h32_cells, "both"]
-    assert f"minus both terms is {_paired(h33)}, higher on {(h33 > 0).sum()} of 12" in flat
+    assert f"minus both terms is {mean_se(h33)}, higher on {(h33 > 0).sum()} of 12" in flat
     by_seed = {seed: rows for seed, rows in frame.groupby("seed")}
-    assert f"(the bilinear term alone {_paired(by_seed[0]['both'])} against it)" in flat
-    assert f"(the bilinear term alone {_paired(by_seed[1]['both'])} against both terms" in flat
-    assert f"level with neither: {_paired(by_seed[1]['neither'])})" in flat
-    assert f"(the bilinear term alone {_paired(by_seed[2]['neither'])} against neither)" in flat
+    assert f"(the bilinear term alone {mean_se(by_seed[0]['both'])} against it)" in flat
+    assert f"(the bilinear term alone {mean_se(by_seed[1]['both'])} against both terms" in flat
+    assert f"level with neither: {mean_se(by_seed[1]['neither'])})" in flat
+    assert f"(the bilinear term alone {mean_se(by_seed[2]['neither'])} against neither)" in flat
     h32 = frame[h32_cells]
     h32_a = h32.loc[h32["seed"] == 1, "both"].mean()
     h32_b = h32.loc[h32["seed"] == 0, "neither"].mean()
     assert f"both held: (a) {h32_a:+.3f}, (b) {h32_b:+.3f};" in flat
     reached = (frame["reader"] >= 0).sum()
-    claim = f"the bilinear term alone is {_paired(frame['reader'])} (at or above it on {reached}"
+    claim = f"the bilinear term alone is {mean_se(frame['reader'])} (at or above it on {reached}"
     assert claim in flat
 
 
@@ -337,7 +307,7 @@ def test_benchmark_doc_elementwise_only_arm_is_the_committed_runs():
     neither and the bilinear term alone, as docs/BENCHMARK.md states it."""
     differences = {"both": [], "neither": [], "alone": []}
     for seed in (0, 1):
-        arm = _task_only_aupr_of(f"frozen-elementwise-only-seed{seed}*")
+        arm = task_only_aupr_of(f"frozen-elementwise-only-seed{seed}*")
         assert sorted(arm.index) == ["HUVEC", "K562", "NHEK"]
         others = _product_inputs(seed)
         others["alone"] = others.pop("bilinear")
@@ -345,9 +315,9 @@ def test_benchmark_doc_elementwise_only_arm_is_the_committed_runs():
             differences[name] += list(arm - other[arm.index])
     higher = sum(d > 0 for d in differences["both"])
     claim = (
-        f"minus both terms {_paired(differences['both'])} (higher on {higher} of 6), minus "
-        f"neither {_paired(differences['neither'])}, minus the bilinear term alone "
-        f"{_paired(differences['alone'])}"
+        f"minus both terms {mean_se(differences['both'])} (higher on {higher} of 6), minus "
+        f"neither {mean_se(differences['neither'])}, minus the bilinear term alone "
+        f"{mean_se(differences['alone'])}"
     )
     flat = " ".join((DOCS / "BENCHMARK.md").read_text().split())
     assert claim in flat, claim
@@ -370,29 +340,26 @@ def test_benchmark_doc_variant_ensemble_is_the_committed_runs():
         for row in rows.itertuples():
             for column, recorded in members.items():
                 assert getattr(row, column) == pytest.approx(recorded[row.held_out], abs=1e-6)
-            assert row.reader == _reader_aupr(row.held_out, seed=seed)
+            assert row.reader == reader_aupr(row.held_out, seed=seed)
         means = rows[[*members, "member_mean", "ensemble", "reader"]].mean()
         gain = (rows["ensemble"] - rows["member_mean"]).mean()
         line = "| " + " | ".join([str(seed), *(f"{v:.3f}" for v in means), f"{gain:+.3f}"]) + " |"
         assert line in text, line
     flat = " ".join(text.split())
     gain = table["ensemble"] - table["member_mean"]
-    assert (f"the ensemble minus its members' mean is {_paired(gain)} (higher on "
+    assert (f"the ensemble minus its members' mean is {mean_se(gain)} (higher on "
             f"{(gain > 0).sum()} of 18)") in flat  # fmt: skip
     names = {"both terms": "aupr_both", "the bilinear term alone": "aupr_bilinear",
              "neither": "aupr_neither"}  # fmt: skip
     for name, column in names.items():
-        assert f"{name} {_paired(table['ensemble'] - table[column])}" in flat, name
+        assert f"{name} {mean_se(table['ensemble'] - table[column])}" in flat, name
     to_reader = table["ensemble"] - table["reader"]
-    assert (f"Against the known-motif scan reader it is {_paired(to_reader)} (at or above it "
+    assert (f"Against the known-motif scan reader it is {mean_se(to_reader)} (at or above it "
             f"on {(to_reader >= 0).sum()} of 18)") in flat  # fmt: skip
     one = table["aupr_both"] - table["reader"]
-    assert f"where the recommended model (both terms) is {_paired(one)}" in flat
-    assert (f"({_paired(to_reader)} against the reader, at or above it on "
+    assert f"where the recommended model (both terms) is {mean_se(one)}" in flat
+    assert (f"({mean_se(to_reader)} against the reader, at or above it on "
             f"{(to_reader >= 0).sum()} of 18)") in flat  # the Reading's summary  # fmt: skip
-
-
-INITIALISATIONS = {1: ("init11", "init21"), 2: ("init12", "init22")}  # train.seed of H36(b)
 
 
 def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
@@ -404,14 +371,14 @@ def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
     tables = {}
     for seed, labels in INITIALISATIONS.items():
         table = _ensemble_table(f"ensemble-inits-seed{seed}")
-        single = _task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
-        fits = [_task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
+        single = task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")
+        fits = [task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
         for row in table.itertuples():
             cell = row.held_out
             assert row.aupr_single == pytest.approx(single[cell], abs=1e-6)
             others = [getattr(row, f"aupr_{label}") for label in labels]
             assert others == pytest.approx([f[cell] for f in fits], abs=1e-6)
-            assert row.reader == _reader_aupr(cell, seed=seed)
+            assert row.reader == reader_aupr(cell, seed=seed)
             values = [row.aupr_single, *others, row.member_mean, row.ensemble, row.reader]
             line = (f"| {cell} | {seed} | " + " | ".join(f"{v:.3f}" for v in values)
                     + f" | {row.ensemble - row.aupr_single:+.3f} |")  # fmt: skip
@@ -420,11 +387,11 @@ def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
     flat = " ".join(text.split())
     one = tables[1]
     to_single, to_mean = one["ensemble"] - one["aupr_single"], one["ensemble"] - one["member_mean"]
-    assert (f"At seed 1 the ensemble minus the benchmark's fit is {_paired(to_single)}, "
+    assert (f"At seed 1 the ensemble minus the benchmark's fit is {mean_se(to_single)}, "
             f"higher on {(to_single > 0).sum()} of 6") in flat  # fmt: skip
-    assert f"against the members' mean it is {_paired(to_mean)}" in flat
+    assert f"against the members' mean it is {mean_se(to_mean)}" in flat
     to_reader = one["ensemble"] - one["reader"]
-    assert f"the ensemble minus the reader is {_paired(to_reader)} at seed 1" in flat
+    assert f"the ensemble minus the reader is {mean_se(to_reader)} at seed 1" in flat
     alone = (one["aupr_single"] - one["reader"]).mean()
     assert f"(the recommended model's single fit: {alone:+.3f})" in flat
     spread = one[["aupr_single", *(f"aupr_{x}" for x in INITIALISATIONS[1])]].std(axis=1).mean()
@@ -434,11 +401,11 @@ def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
     both = pd.concat(tables.values())
     gain = both["ensemble"] - both["member_mean"]
     assert (f"Over the nine evaluations, the ensemble minus its members' mean is "
-            f"{_paired(gain)} (higher on {(gain > 0).sum()} of 9)") in flat  # fmt: skip
+            f"{mean_se(gain)} (higher on {(gain > 0).sum()} of 9)") in flat  # fmt: skip
     higher = (gain > 0).sum()
-    assert f"their average beats the average fit on {higher} of 9 ({_paired(gain)})" in flat
+    assert f"their average beats the average fit on {higher} of 9 ({mean_se(gain)})" in flat
     readme = " ".join((DOCS.parent / "README.md").read_text().split())
-    assert f"beats the average fit by {_paired(gain)} ({higher} of 9)" in readme
+    assert f"beats the average fit by {mean_se(gain)} ({higher} of 9)" in readme
     assert f"differ by {spread:.3f} AUPR" in readme and f"differ by {spread:.3f} AUPR" in flat
 
 
@@ -474,37 +441,23 @@ def test_benchmark_doc_head_forms_table_is_the_committed_runs():
 
     def paired(first: str, second: str) -> str:
         difference = table[first] - table[second]
-        return f"{_paired(difference)} (higher on {(difference > 0).sum()} of 6)"
+        return f"{mean_se(difference)} (higher on {(difference > 0).sum()} of 6)"
 
-    assert (f"identity minus ReLU {_paired(table['identity'] - table['relu'])} without the "
-            f"products and {_paired(table['identity + products'] - table['relu + products'])} "
+    assert (f"identity minus ReLU {mean_se(table['identity'] - table['relu'])} without the "
+            f"products and {mean_se(table['identity + products'] - table['relu + products'])} "
             "with them (each higher on 6 of 6)") in flat  # fmt: skip
     assert (table["identity"] > table["relu"]).all()
     assert (table["identity + products"] > table["relu + products"]).all()
     assert f"The reader minus the identity network is {paired('reader', 'identity')}" in flat
     assert f"minus the ReLU network with products {paired('reader', 'relu + products')}" in flat
     rank = table["identity + products + rank 16"] - table["relu + products + rank 16"]
-    assert (f"dropping the ReLU does not help ({_paired(rank)}, higher on {(rank > 0).sum()} "
+    assert (f"dropping the ReLU does not help ({mean_se(rank)}, higher on {(rank > 0).sum()} "
             "of 6;") in flat  # fmt: skip
     cost = table["relu + products + rank 16"] - table["relu + products"]
-    assert (f"with the ReLU it costs {_paired(cost)} against the products alone (higher on "
+    assert (f"with the ReLU it costs {mean_se(cost)} against the products alone (higher on "
             f"{(cost > 0).sum()} of 6)") in flat  # fmt: skip
-    gap = _paired(table["reader"] - table["relu + products + rank 16"])
+    gap = mean_se(table["reader"] - table["relu + products + rank 16"])
     assert f"the recommended model's form sits {gap} below the reader" in flat
-
-
-def _recommended_fits(seed: int, labels) -> list[pd.Series]:
-    """The recommended configuration's three fits at ``seed`` (the benchmark's, then
-    round 21's initialisations ``labels``), held-out AUPR by cell line."""
-    fits = [_task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")]
-    return fits + [_task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
-
-
-def _three_fits(prefix: str, seed: int, labels) -> list[pd.Series]:
-    """A variant's three fits at ``seed``: ``<prefix>-seed<seed>`` (the benchmark's
-    initialisation) and ``<prefix>-seed<seed>-<label>`` for each of ``labels``."""
-    fits = [_task_only_aupr_of(f"{prefix}-seed{seed}")]
-    return fits + [_task_only_aupr_of(f"{prefix}-seed{seed}-{label}") for label in labels]
 
 
 def test_benchmark_doc_identity_activation_table_is_the_committed_runs():
@@ -513,12 +466,12 @@ def test_benchmark_doc_identity_activation_table_is_the_committed_runs():
     text = (DOCS / "BENCHMARK.md").read_text()
     rows = []
     for seed, labels in INITIALISATIONS.items():
-        relu = _recommended_fits(seed, labels)
-        identity = _three_fits("frozen-identity", seed, labels)
+        relu = recommended_fits(seed, labels)
+        identity = three_fits("frozen-identity", seed, labels)
         for cell in identity[0].index:
             fits = [s[cell] for s in identity]
             mine, theirs = np.mean(fits), np.mean([s[cell] for s in relu])
-            reader = _reader_aupr(cell, seed=seed)
+            reader = reader_aupr(cell, seed=seed)
             line = (f"| {cell} | {seed} | {theirs:.3f} | "
                     + ", ".join(f"{v:.3f}" for v in fits)
                     + f" | **{mine:.3f}** | {mine - theirs:+.3f} | {reader:.3f} | "
@@ -528,9 +481,9 @@ def test_benchmark_doc_identity_activation_table_is_the_committed_runs():
     assert len(rows) == 6
     gain, to_reader, relu_to_reader = (np.array(column) for column in zip(*rows, strict=True))
     flat = " ".join(text.split())
-    assert (f"the ReLU members' mean is {_paired(gain)} (higher on {(gain > 0).sum()} of 6): "
+    assert (f"the ReLU members' mean is {mean_se(gain)} (higher on {(gain > 0).sum()} of 6): "
             "refuted") in flat  # fmt: skip
     assert (
-        f"minus the reader is {_paired(to_reader)} (the ReLU model: "
-        f"{_paired(relu_to_reader)})" in flat
+        f"minus the reader is {mean_se(to_reader)} (the ReLU model: "
+        f"{mean_se(relu_to_reader)})" in flat
     )

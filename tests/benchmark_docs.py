@@ -1,0 +1,66 @@
+"""Shared readers of the committed benchmark runs, for the tests that check that
+docs/BENCHMARK.md states what those runs measured (nothing typed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kipoi_prism.benchmark.report import summarise_differences
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def reader_scores(cell: str, suffix: str = "", seed: int = 0, reader: str = "known-motif scan"):
+    """``(validation AUPR, held-out AUPR)`` of one reader in a committed learnability run."""
+    path = DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed{seed}{suffix}.md"
+    line = next(x for x in path.read_text().splitlines() if x.startswith(f"| {reader} |"))
+    cells = line.split("|")
+    return float(cells[2]), float(cells[4])
+
+
+def reader_aupr(cell: str, suffix: str = "", seed: int = 0) -> float:
+    """Held-out AUPR of the known-motif scan reader in a committed learnability run."""
+    return reader_scores(cell, suffix, seed)[1]
+
+
+def mean_se(differences) -> str:
+    """Mean +- standard error of paired differences, as docs/BENCHMARK.md writes them."""
+    mean, error, _, _ = summarise_differences(list(differences))
+    return f"{mean:+.3f} +- {error:.3f}"
+
+
+def task_only_aupr(run: str) -> pd.Series:
+    """Held-out AUPR of the task-loss row of a committed run (``run``: its folder under
+    docs/benchmark-runs), by cell line."""
+    results = pd.read_csv(DOCS / "benchmark-runs" / run / "results.csv")
+    return results[results["row"] == "task_only"].set_index("held_out")["aupr"]
+
+
+def task_only_aupr_of(pattern: str) -> pd.Series:
+    """Held-out AUPR of the task-loss rows of every committed run folder under
+    docs/benchmark-runs/sequence-transfer matching ``pattern``, by cell line."""
+    folders = sorted((DOCS / "benchmark-runs" / "sequence-transfer").glob(pattern))
+    assert folders, pattern
+    parts = [task_only_aupr(f"sequence-transfer/{folder.name}") for folder in folders]
+    series = pd.concat(parts)
+    assert series.index.is_unique, pattern
+    return series
+
+
+INITIALISATIONS = {1: ("init11", "init21"), 2: ("init12", "init22")}  # train.seed of H36(b)
+
+
+def recommended_fits(seed: int, labels) -> list[pd.Series]:
+    """The recommended configuration's three fits at ``seed`` (the benchmark's, then
+    round 21's initialisations ``labels``), held-out AUPR by cell line."""
+    fits = [task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")]
+    return fits + [task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
+
+
+def three_fits(prefix: str, seed: int, labels) -> list[pd.Series]:
+    """A variant's three fits at ``seed``: ``<prefix>-seed<seed>`` (the benchmark's
+    initialisation) and ``<prefix>-seed<seed>-<label>`` for each of ``labels``."""
+    fits = [task_only_aupr_of(f"{prefix}-seed{seed}")]
+    return fits + [task_only_aupr_of(f"{prefix}-seed{seed}-{label}") for label in labels]
