@@ -401,3 +401,17 @@ R=/tmp/r19/runs
 # refuted for both forms (far from -0.01). Alone: 6 epochs -0.004 +- 0.002 and +0.002 +-
 # 0.001; IMMAX -0.002 +- 0.003 and -0.003 +- 0.004. The reader's AUPR repeats the committed
 # runs exactly. The training regime is not what leaves the model short of the reader.
+#
+# H40 (written at 22:45 UTC, before its fits; four of H38's six commands were in, not
+# yet summarised): whatever H38's verdict, the additive model without the ReLU is only a
+# candidate for the recommended configuration if it does not lose where the product terms
+# won (seed 0: H30, H32). Prediction: at simulation seed 0, on K562, IMR90 and HUVEC, one
+# fit each (the benchmark's initialisation, as frozen-both-seed0 and
+# frozen-both-additive-seed0), H38's configuration minus the recommended configuration
+# (sequence-strands/frozen-both-seed0) averages above zero. Refuted if not. One fit per
+# evaluation is the time this round has left; a supported H40 earns three fits per
+# evaluation at seed 0 before any adoption, a refuted one keeps the recommended
+# configuration as it is.
+A0="--set model.bilinear_rank=0 --set model.element_products=false --set model.interaction_activation=identity --seeds 0"
+#   queue A (after H38): q.sh frozen-additive-identity-seed0-a $A0 --held-out K562,IMR90
+#   queue B (after H38): qB.sh frozen-additive-identity-seed0-b $A0 --held-out HUVEC
