@@ -413,5 +413,6 @@ R=/tmp/r19/runs
 # evaluation at seed 0 before any adoption, a refuted one keeps the recommended
 # configuration as it is.
 A0="--set model.bilinear_rank=0 --set model.element_products=false --set model.interaction_activation=identity --seeds 0"
-#   queue A (after H38): q.sh frozen-additive-identity-seed0-a $A0 --held-out K562,IMR90
-#   queue B (after H38): qB.sh frozen-additive-identity-seed0-b $A0 --held-out HUVEC
+#   after H38, three processes at once: q.sh frozen-additive-identity-seed0-a $A0 --held-out K562
+#   qB.sh frozen-additive-identity-seed0-b $A0 --held-out IMR90
+#   q.sh frozen-additive-identity-seed0-c $A0 --held-out HUVEC
