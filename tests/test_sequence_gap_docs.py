@@ -4,8 +4,17 @@ without the ReLU (H38), as docs/BENCHMARK.md states them from the committed runs
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
-from benchmark_docs import DOCS, mean_se
+from benchmark_docs import (
+    DOCS,
+    INITIALISATIONS,
+    mean_se,
+    reader_aupr,
+    recommended_fits,
+    task_only_aupr,
+    three_fits,
+)
 
 RUNS = DOCS / "benchmark-runs" / "sequence-transfer"
 RECOMMENDED_FORM = "relu + products + rank 16"
@@ -63,3 +72,50 @@ def test_benchmark_doc_training_regime_table_is_the_committed_runs():
         assert (readers == base.loc[readers.index, "reader"]).all(), name
     gap = mean_se(regime["reader"] - regime[RECOMMENDED_FORM])
     assert f"the recommended form trained as the model is stays {gap}" in flat
+
+
+def test_benchmark_doc_additive_identity_tables_are_the_committed_runs():
+    """H38 (three fits per evaluation at seeds 1-2) and H40 (seed 0), paired with the
+    recommended configuration and the readers, as docs/BENCHMARK.md, its Reading and the
+    README state them."""
+    text, flat = (DOCS / "BENCHMARK.md").read_text(), _flat_benchmark()
+    without_distance = _head_forms("head-forms")["reader"]
+    rows = []
+    for seed, labels in INITIALISATIONS.items():
+        recommended = recommended_fits(seed, labels)
+        additive = three_fits("frozen-additive-identity", seed, labels)
+        identity = three_fits("frozen-identity", seed, labels)
+        for cell in additive[0].index:
+            fits = [s[cell] for s in additive]
+            mine, theirs = np.mean(fits), np.mean([s[cell] for s in recommended])
+            reader, plain = reader_aupr(cell, seed=seed), without_distance[(cell, seed)]
+            line = (f"| {cell} | {seed} | {theirs:.3f} | " + ", ".join(f"{v:.3f}" for v in fits)
+                    + f" | **{mine:.3f}** | {mine - theirs:+.3f} | {reader:.3f} | "
+                    f"{mine - reader:+.3f} | {plain:.3f} | {mine - plain:+.3f} |")  # fmt: skip
+            assert line in text, line
+            h37 = np.mean([s[cell] for s in identity])
+            rows.append((mine - theirs, mine - reader, mine - plain, mine - h37, theirs - reader))
+    assert len(rows) == 6
+    gain, to_reader, to_plain, to_h37, before = (np.array(c) for c in zip(*rows, strict=True))
+    assert (f"minus the recommended configuration's is {mean_se(gain)} (higher on "
+            f"{(gain > 0).sum()} of 6)") in flat  # fmt: skip
+    assert (f"Minus the reader it is {mean_se(to_reader)} (higher on {(to_reader > 0).sum()} "
+            "of 6)") in flat  # fmt: skip
+    assert f"configuration: {mean_se(before)})" in flat
+    assert f"(+{mean_se(to_h37)[1:]}, {(to_h37 > 0).sum()} of 6)" in flat
+    assert f"cannot read, it is {mean_se(to_plain)} (higher on {(to_plain > 0).sum()} of 6)" in flat
+    reading = f"({mean_se(to_reader)} against the recommended configuration's {mean_se(before)};"
+    assert reading in flat
+    readme = " ".join((DOCS.parent / "README.md").read_text().split())
+    assert f"halves the gap to the reader at seeds 1-2 ({mean_se(to_reader)}, three" in readme
+    seed0 = task_only_aupr("sequence-strands/frozen-both-seed0")
+    differences = []
+    for part, cell in zip("abc", ("K562", "IMR90", "HUVEC"), strict=True):
+        mine = task_only_aupr(f"sequence-transfer/frozen-additive-identity-seed0-{part}")[cell]
+        line = f"| {cell} | 0 | {seed0[cell]:.3f} | {mine:.3f} | {mine - seed0[cell]:+.3f} |"
+        assert line in text, line
+        differences.append(mine - seed0[cell])
+    higher = sum(d > 0 for d in differences)
+    assert f"The mean difference is {mean_se(differences)} (higher on {higher} of 3)" in flat
+    loss = -np.mean(differences)
+    assert f"loses {loss:.3f} at seed 0" in flat and f"loses {loss:.3f} at seed 0" in readme

@@ -416,3 +416,16 @@ A0="--set model.bilinear_rank=0 --set model.element_products=false --set model.i
 #   after H38, three processes at once: q.sh frozen-additive-identity-seed0-a $A0 --held-out K562
 #   qB.sh frozen-additive-identity-seed0-b $A0 --held-out IMR90
 #   q.sh frozen-additive-identity-seed0-c $A0 --held-out HUVEC
+# H38 fits (21:34-23:13 UTC, commit bf3147d, two processes on the two cores, with H39's
+# probe beside them for 17 minutes; 1,300-2,176 s for three fits each): the six commands
+# above, output in frozen-additive-identity-seed1, -seed1-init11, -seed1-init21, -seed2,
+# -seed2-init12, -seed2-init22.
+# H38 result: members' mean minus the recommended configuration's ReLU members' mean
+# +0.011 +- 0.004 (higher on 5 of 6; the second prediction holds); minus the reader -0.010
+# +- 0.002 (0 of 6; the first fails): refuted. Minus H37's identity model +0.009 +- 0.002
+# (6 of 6); minus the reader without the distance (head-forms-seed*) -0.006 +- 0.003.
+# H40 fits (23:13-23:28 UTC, commit bf3147d, three processes on the two cores, 821-843 s):
+# frozen-additive-identity-seed0-a (K562), -b (IMR90), -c (HUVEC).
+# H40 result: minus the recommended configuration K562 -0.025, IMR90 -0.040, HUVEC +0.006,
+# mean -0.020 +- 0.013: refuted. Not adopted (H38 refuted, H40 refuted): the recommended
+# configuration and the shipped weights are unchanged.
