@@ -402,8 +402,8 @@ R=/tmp/r19/runs
 # 0.001; IMMAX -0.002 +- 0.003 and -0.003 +- 0.004. The reader's AUPR repeats the committed
 # runs exactly. The training regime is not what leaves the model short of the reader.
 #
-# H40 (written at 22:45 UTC, before its fits; four of H38's six commands were in, not
-# yet summarised): whatever H38's verdict, the additive model without the ReLU is only a
+# H40 (written at 22:45 UTC, before its fits; four of H38's six commands were in and their
+# per-cell results had been looked at, not yet summarised): whatever H38's verdict, the additive model without the ReLU is only a
 # candidate for the recommended configuration if it does not lose where the product terms
 # won (seed 0: H30, H32). Prediction: at simulation seed 0, on K562, IMR90 and HUVEC, one
 # fit each (the benchmark's initialisation, as frozen-both-seed0 and
