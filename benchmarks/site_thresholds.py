@@ -31,9 +31,10 @@ from run_record import command_line, write_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import git_commit  # noqa: E402
 from kipoi_prism.errors import PrismInputError  # noqa: E402
+from kipoi_prism.model.elements import CountEncoder  # noqa: E402
 from kipoi_prism.model.weights import load_weights  # noqa: E402
 
-START = 0.75
+START = CountEncoder.START_FRACTION  # 0.75, where every threshold starts
 ELEMENTS = ("enhancer", "promoter")
 
 
@@ -43,7 +44,7 @@ def threshold_fractions(weights: Path) -> dict[str, torch.Tensor]:
     fractions = {}
     for element in ELEMENTS:
         encoder = getattr(backbone, f"{element}_encoder")
-        if not hasattr(encoder, "threshold_logit"):
+        if not isinstance(encoder, CountEncoder):
             raise PrismInputError(f"{weights}: the {element} encoder is not the count encoder")
         fractions[element] = torch.sigmoid(encoder.threshold_logit.detach())
     return fractions

@@ -64,3 +64,11 @@ def three_fits(prefix: str, seed: int, labels) -> list[pd.Series]:
     initialisation) and ``<prefix>-seed<seed>-<label>`` for each of ``labels``."""
     fits = [task_only_aupr_of(f"{prefix}-seed{seed}")]
     return fits + [task_only_aupr_of(f"{prefix}-seed{seed}-{label}") for label in labels]
+
+
+def head_forms(name: str = "head-forms") -> pd.DataFrame:
+    """The committed ``benchmarks/sequence_head_forms.py`` runs ``<name>-seed1`` and
+    ``-seed2`` under docs/benchmark-runs/sequence-transfer, one table."""
+    folder = DOCS / "benchmark-runs" / "sequence-transfer"
+    frames = [pd.read_csv(folder / f"{name}-seed{seed}" / "head_forms.csv") for seed in (1, 2)]
+    return pd.concat(frames)

@@ -9,6 +9,7 @@ import pandas as pd
 from benchmark_docs import (
     DOCS,
     INITIALISATIONS,
+    head_forms,
     mean_se,
     reader_aupr,
     recommended_fits,
@@ -36,8 +37,7 @@ def test_benchmark_doc_site_thresholds_are_the_committed_run():
 
 
 def _head_forms(name: str) -> pd.DataFrame:
-    frames = [pd.read_csv(RUNS / f"{name}-seed{seed}" / "head_forms.csv") for seed in (1, 2)]
-    return pd.concat(frames).set_index(["held_out", "seed"])
+    return head_forms(name).set_index(["held_out", "seed"])
 
 
 def test_benchmark_doc_training_regime_table_is_the_committed_runs():

@@ -11,6 +11,7 @@ import pytest
 from benchmark_docs import (
     DOCS,
     INITIALISATIONS,
+    head_forms,
     mean_se,
     reader_aupr,
     reader_scores,
@@ -420,17 +421,11 @@ HEAD_FORMS = [
 ]
 
 
-def _head_forms() -> pd.DataFrame:
-    folder = DOCS / "benchmark-runs" / "sequence-transfer"
-    return pd.concat(pd.read_csv(folder / f"head-forms-seed{seed}" / "head_forms.csv")
-                     for seed in (1, 2))  # fmt: skip
-
-
 def test_benchmark_doc_head_forms_table_is_the_committed_runs():
     """Round 22's table: the L2 reader and networks of the model's head form, ReLU or
     identity, on the known-motif scan (benchmarks/sequence_head_forms.py), and the paired
     summaries, as docs/BENCHMARK.md states them (line breaks ignored)."""
-    table = _head_forms()
+    table = head_forms()
     assert len(table) == 6
     text = (DOCS / "BENCHMARK.md").read_text()
     for _, row in table.iterrows():
