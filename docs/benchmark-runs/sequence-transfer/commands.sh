@@ -430,7 +430,7 @@ A0="--set model.bilinear_rank=0 --set model.element_products=false --set model.i
 # mean -0.020 +- 0.013: refuted. Not adopted (H38 refuted, H40 refuted): the recommended
 # configuration and the shipped weights are unchanged.
 #
-# Round 24 (written at 01:26 UTC on 2026-12-04, from main at 9ea5b07; a fresh machine:
+# Round 24 (written at 01:25 UTC on 2026-12-04, from main at 9ea5b07; a fresh machine:
 # the venv rebuilt by scripts/setup.sh, no experiment clone yet).
 #
 # Checked first from committed runs (no new fit; computed at 01:23 UTC, before H41 was
@@ -446,7 +446,7 @@ A0="--set model.bilinear_rank=0 --set model.element_products=false --set model.i
 # (no shrinkage) is within 0.005 of it on every one, so the reader's edge is not its L2
 # shrinkage.
 #
-# H41 (written at 01:26 UTC, before its runs): the head-form probe reproduces the model's
+# H41 (written at 01:25 UTC, before its runs): the head-form probe reproduces the model's
 # seed-0 pattern. At simulation seed 0 the recommended configuration beat H38's additive
 # identity model by +0.020 +- 0.013 (H40, one fit each, K562, IMR90, HUVEC), the opposite
 # of seeds 1-2. If the product terms' seed-0 gain lies in the reader's features, the
