@@ -473,8 +473,11 @@ A0="--set model.bilinear_rank=0 --set model.element_products=false --set model.i
 # model's frozen stem holds exactly the vocabulary's 28 motifs on both strands (channels
 # raised to 56, no random filters), so its inputs are the reader's; what differs is one fit
 # of the model at seed 0 (round 17, commit 9ec19c8) against three of each network.
+# Described beside it (40 epochs, BCE, every form; 276 s): the same order as at seeds
+# 1-2, identity minus ReLU +0.018 +- 0.007 (3 of 3), the reader minus the recommended form
+# +0.024 +- 0.009 (3 of 3).
 #
-# H42 (written at 01:31 UTC, before its fits): seed 0's product gain is one fit's luck, and
+# H42 (written at 01:30 UTC, before its fits): seed 0's product gain is one fit's luck, and
 # judged with three fits per evaluation at seeds 0-2 the additive identity head (H38's
 # configuration) is the better frozen-stem model. Two more initialisations at seed 0
 # (train.seed = 10 and 20; the benchmark's own is the simulation seed) of the recommended
