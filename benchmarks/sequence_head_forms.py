@@ -20,6 +20,12 @@ training subsample and chr1-chr3 validation split, it fits
   initialisations each. ``--epochs`` caps the epochs (the benchmark's model trains at most
   6); ``--loss immax`` trains with the model's task loss instead (IMMAX, margins from the
   training pairs' class counts, unweighted); ``--forms`` fits only the named forms.
+  ``--cell-terms`` gives every network a learned scale and shift per training cell line
+  (both zero at the start), ``logit = (1 + a_c) U - b_c`` on that cell line's training
+  and validation pairs: the form the energy head gives a cell line through its
+  environment, ``(U - R_E + lam U R_E) / T`` (a scale ``1 + lam R_E`` and a shift
+  ``R_E``). A held-out cell line is scored on ``U`` alone; a positive scale and a shift
+  would not change its ranking anyway.
 
 Prints and writes (``--out``: ``head_forms.csv``, ``head_forms.md`` with the paired
 summaries, ``run.json`` with the command, commit and wall time) the held-out AUPR of each
@@ -82,10 +88,12 @@ class Split(NamedTuple):
 
 class HeadForm(torch.nn.Module):
     """The model's combine-and-score form on ``[e, p]`` inputs of ``width`` columns:
-    ``g(act(W [e, p(, e * p)(, q)] + b))`` with ``q = (A e) * (B p)`` of ``rank`` columns."""
+    ``g(act(W [e, p(, e * p)(, q)] + b))`` with ``q = (A e) * (B p)`` of ``rank`` columns,
+    then ``(1 + a_c) U - b_c`` with a learned scale and shift per cell line when ``cells``
+    > 0 and the rows' cell codes are given."""
 
     def __init__(self, width: int, activation: str, products: bool, rank: int = 0,
-                 hidden: int = 64) -> None:  # fmt: skip
+                 hidden: int = 64, cells: int = 0) -> None:  # fmt: skip
         super().__init__()
         self.half, self.products = width // 2, products
         self.left = torch.nn.Linear(self.half, rank, bias=False) if rank else None
@@ -94,23 +102,34 @@ class HeadForm(torch.nn.Module):
         act = torch.nn.ReLU() if activation == "relu" else torch.nn.Identity()
         self.layers = torch.nn.Sequential(torch.nn.Dropout(0.3), torch.nn.Linear(inputs, hidden),
                                           act, torch.nn.Linear(hidden, 1))  # fmt: skip
+        # Made last, so that the other layers start as they do without them.
+        self.cell_terms = torch.nn.Embedding(cells, 2) if cells else None
+        if self.cell_terms is not None:
+            torch.nn.init.zeros_(self.cell_terms.weight)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cells: torch.Tensor | None = None) -> torch.Tensor:
         e, p = x[:, : self.half], x[:, self.half :]
         parts = [x, e * p] if self.products else [x]
         if self.left is not None:
             parts.append(self.left(e) * self.right(p))
-        return self.layers(torch.cat(parts, dim=1)).squeeze(-1)
+        logits = self.layers(torch.cat(parts, dim=1)).squeeze(-1)
+        if self.cell_terms is not None and cells is not None:
+            scale, shift = self.cell_terms(cells).unbind(-1)
+            logits = (1 + scale) * logits - shift
+        return logits
 
 
 LOSSES = ("bce", "immax")
 
 
 def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
-                loss: str = "bce") -> float:  # fmt: skip
-    """Held-out AUPR of one network, at its epoch of best validation AUPR."""
+                loss: str = "bce", cells: np.ndarray | None = None) -> float:  # fmt: skip
+    """Held-out AUPR of one network, at its epoch of best validation AUPR. ``cells`` (an
+    integer code per row) gives it a scale and shift per training cell line (``--cell-terms``)."""
     torch.manual_seed(init)
-    network = HeadForm(x.shape[1], *FORMS[form])
+    codes = None if cells is None else torch.as_tensor(cells, dtype=torch.long)
+    count = 0 if codes is None else int(codes[split.train].max()) + 1
+    network = HeadForm(x.shape[1], *FORMS[form], cells=count)
     optimiser = torch.optim.AdamW(network.parameters(), lr=1e-3, weight_decay=1e-3)
     features = torch.tensor(x, dtype=torch.float32)
     labels = torch.tensor(y, dtype=torch.float32)
@@ -125,7 +144,7 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
         rows = torch.from_numpy(split.train)[torch.randperm(len(split.train), generator=order)]
         for start in range(0, len(rows), 64):
             batch = rows[start : start + 64]
-            logits = network(features[batch])
+            logits = network(features[batch], None if codes is None else codes[batch])
             if loss == "immax":
                 value = immax_loss(logits, labels[batch], margins)
             else:
@@ -137,7 +156,8 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
             optimiser.step()
         network.eval()
         with torch.no_grad():
-            val = aupr(y[split.val], network(features[split.val]).numpy())
+            val_codes = None if codes is None else codes[split.val]
+            val = aupr(y[split.val], network(features[split.val], val_codes).numpy())
             if val > best_val:
                 best_val = val
                 best_test = aupr(y[split.test], network(features[split.test]).numpy())
@@ -145,13 +165,15 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
 
 
 def evaluate(x, y, split: Split, inits: int, epochs: int = 40, loss: str = "bce",
-             forms=tuple(FORMS)) -> dict[str, float]:  # fmt: skip
-    """One held-out cell line: the reader's AUPR and each form's, per initialisation."""
+             forms=tuple(FORMS), cells: np.ndarray | None = None) -> dict[str, float]:  # fmt: skip
+    """One held-out cell line: the reader's AUPR and each form's, per initialisation
+    (``cells``: each row's cell code, for :func:`fit_network`'s cell-line terms)."""
     parts = [pd.DataFrame({"row_id": rows}) for rows in split]
     row = {"reader": learnability.fit_and_score(x, y, *parts)["test_aupr"]}
     x = StandardScaler().fit(x[split.train]).transform(x)
     for form in forms:
-        scores = [fit_network(x, y, split, form, init, epochs, loss) for init in range(inits)]
+        scores = [fit_network(x, y, split, form, init, epochs, loss, cells)
+                  for init in range(inits)]  # fmt: skip
         row.update({f"{form} init{i}": s for i, s in enumerate(scores)})
         row[form] = float(np.mean(scores))
     return row
@@ -175,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--loss", choices=LOSSES, default="bce")
     parser.add_argument("--forms", default=",".join(FORMS),
                         help="comma-separated forms to fit (default: all)")  # fmt: skip
+    parser.add_argument(
+        "--cell-terms",
+        action="store_true",
+        help="a learned logit scale and shift per training cell line (as the energy head's)",
+    )
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     forms = args.forms.split(",")
@@ -199,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"held out {cell}, seed {args.seed}", flush=True)
         parts = learnability.held_out_split(table, cell, profile, args.seed)
         split = Split(*(part["row_id"].to_numpy() for part in parts))
-        scores = evaluate(x, y, split, args.inits, args.epochs, args.loss, forms)
+        cells = pd.factorize(table["cell_line"])[0] if args.cell_terms else None
+        scores = evaluate(x, y, split, args.inits, args.epochs, args.loss, forms, cells)
         rows.append({"held_out": cell, "seed": args.seed, **scores})
     frame = pd.DataFrame(rows)
     shown = frame[["held_out", "seed", "reader", *forms]]

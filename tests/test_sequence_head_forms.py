@@ -89,3 +89,47 @@ def test_an_unknown_form_is_refused(capsys):
     with pytest.raises(SystemExit):
         head_forms.main(["--forms", "identity,sigmoid", "--out", "unused"])
     assert "--forms: unknown sigmoid" in capsys.readouterr().err
+
+
+def test_cell_terms_start_at_zero_and_leave_the_held_out_pairs_alone():
+    """``--cell-terms``: a made label whose base rate differs by cell line; the fit with a
+    scale and shift per cell line differs from the plain one from the same start, and
+    held-out scores carry no cell-line term."""
+    x, y, split = _made_evaluation()
+    rng = np.random.default_rng(1)
+    cells = np.r_[rng.integers(0, 2, 700), np.full(200, 2)]  # two training cell lines
+    y = np.where((cells == 1) & (rng.random(len(y)) < 0.3), 1, y)  # cell 1: more positives
+    torch.manual_seed(0)
+    form = head_forms.HeadForm(x.shape[1], "identity", products=False, cells=3).eval()
+    torch.manual_seed(0)
+    plain = head_forms.HeadForm(x.shape[1], "identity", products=False)
+    for mine, theirs in zip(form.layers.parameters(), plain.layers.parameters(), strict=True):
+        torch.testing.assert_close(mine, theirs)  # the same start: a paired comparison
+    inputs = torch.randn(4, x.shape[1])
+    torch.testing.assert_close(form(inputs, torch.tensor([0, 1, 2, 0])), form(inputs))
+    scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
+    with_terms = head_forms.fit_network(scaled, y, split, "identity", 0, 8, cells=cells)
+    without = head_forms.fit_network(scaled, y, split, "identity", 0, 8)
+    assert with_terms != without
+    row = head_forms.evaluate(x, y, split, inits=1, epochs=8, forms=("identity",), cells=cells)
+    assert row["identity"] == with_terms
+
+
+def test_cell_shifts_are_learned_per_cell_line(monkeypatch):
+    x, y, split = _made_evaluation()
+    rng = np.random.default_rng(1)
+    cells = np.r_[rng.integers(0, 2, 700), np.full(200, 2)]
+    y = np.where((cells == 1) & (rng.random(len(y)) < 0.3), 1, y)
+    made = []
+    original = head_forms.HeadForm
+
+    def keep(*args, **kwargs):
+        made.append(original(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(head_forms, "HeadForm", keep)
+    scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
+    head_forms.fit_network(scaled, y, split, "identity", 0, 30, cells=cells)
+    shifts = made[0].cell_terms.weight.detach()[:, 1]
+    assert len(shifts) == 2  # the training cell lines' codes; the held-out one has none
+    assert shifts[0] > shifts[1] + 0.2  # cell 1's extra positives: a smaller R_E

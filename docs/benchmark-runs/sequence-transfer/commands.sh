@@ -499,3 +499,19 @@ AS0="--set model.bilinear_rank=0 --set model.element_products=false --set model.
 #    benchmark --full --tracks sequence --rows task_only --baselines distance --threads 1
 #    --data-dir /work/shared/data --set model.encoder=counts --set
 #    model.count_both_strands=true --stem-motifs frozen ARGS --out /tmp/r24/runs/NAME)
+#
+# H43 (written at 01:43 UTC, before its runs; H42's first fit in, K562 with train.seed=20:
+# 0.182): what the model has at seed 0 that the probe's networks lack is how the energy
+# head treats each training cell line. The head scores a pair of cell line c as
+# (U - R_E + lam U R_E) / T: a scale and a shift per cell line, learned through the
+# environment stream. benchmarks/sequence_head_forms.py gains --cell-terms: every network
+# gets a learned scale and shift per training cell line (zero at the start, the other layers
+# starting as without them), logit = (1 + a_c) U - b_c on training and validation pairs,
+# U alone on the held-out cell line. Prediction: at seed 0, K562, IMR90 and HUVEC, model
+# regime (6 epochs, IMMAX), three initialisations each, the recommended form (relu +
+# products + rank 16) with the cell-line terms minus without (head-forms-model-regime-seed0)
+# averages above +0.01. Refuted otherwise. Described beside it: the identity form, and both
+# forms at seeds 1-2 (against head-forms-model-regime-seed1/-2).
+#   python benchmarks/sequence_head_forms.py --seed S --held-out K562,IMR90,HUVEC \
+#       --forms identity,"relu + products + rank 16" --epochs 6 --loss immax --cell-terms \
+#       --out docs/benchmark-runs/sequence-transfer/head-forms-cell-terms-seedS   (S = 0, 1, 2)
