@@ -515,3 +515,10 @@ AS0="--set model.bilinear_rank=0 --set model.element_products=false --set model.
 #   python benchmarks/sequence_head_forms.py --seed S --held-out K562,IMR90,HUVEC \
 #       --forms identity,"relu + products + rank 16" --epochs 6 --loss immax --cell-terms \
 #       --out docs/benchmark-runs/sequence-transfer/head-forms-cell-terms-seedS   (S = 0, 1, 2)
+# H43 runs (01:43-01:47 UTC, commit d3c3410, one process beside H42's two; 65-67 s each):
+# output in head-forms-cell-terms-seed0, -seed1, -seed2. The readers repeat the committed
+# model-regime runs exactly.
+# H43 result: with the cell-line terms minus without, the recommended form at seed 0:
+# +0.002, +0.000, -0.003 (K562, IMR90, HUVEC), -0.000 +- 0.002: refuted. Over seeds 0-2
+# +0.001 +- 0.001 (higher on 6 of 9); the identity form -0.005 +- 0.003 (3 of 9). A scale
+# and shift per training cell line do not give the probe the model's seed-0 gain.
