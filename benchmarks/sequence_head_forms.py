@@ -26,6 +26,12 @@ training subsample and chr1-chr3 validation split, it fits
   environment, ``(U - R_E + lam U R_E) / T`` (a scale ``1 + lam R_E`` and a shift
   ``R_E``). A held-out cell line is scored on ``U`` alone; a positive scale and a shift
   would not change its ranking anyway.
+  ``--features model`` replaces the reader's features with the frozen-stem model's own
+  inputs: ``log(1 + counts)`` from the count encoder the benchmark builds (each of the
+  vocabulary's motifs as a filter and as its reverse complement, each scanning both
+  strands, so every motif's count twice; a motif wider than the 15-column kernel cut to
+  its most informative 15; "same" padding), before its batch normalisation. The reader
+  (and the standardisation) is then fitted on those columns too.
 
 Prints and writes (``--out``: ``head_forms.csv``, ``head_forms.md`` with the paired
 summaries, ``run.json`` with the command, commit and wall time) the held-out AUPR of each
@@ -39,6 +45,7 @@ the same arguments give the same numbers.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -57,11 +64,13 @@ from run_record import command_line, paired_line, write_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import (  # noqa: E402
     PROFILES,
+    base_configs,
     git_commit,
 )
 from kipoi_prism.io.encode import PairEncoder  # noqa: E402
 from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.metrics import aupr  # noqa: E402
+from kipoi_prism.model.backbone import PrismBackbone, initialise_stem  # noqa: E402
 from kipoi_prism.training.losses import immax_loss, immax_margins  # noqa: E402
 
 FORMS = {  # name: (activation, element-wise products, bilinear rank)
@@ -120,6 +129,34 @@ class HeadForm(torch.nn.Module):
 
 
 LOSSES = ("bce", "immax")
+FEATURES = ("scan", "model")
+
+
+def model_counts(one_hot: np.ndarray, vocabulary, model_config) -> np.ndarray:
+    """``log(1 + soft site counts)`` of ``one_hot`` windows ``(n, 4, L)`` from the count
+    encoder the frozen-stem benchmark builds (``model_config``: the count encoder on both
+    strands; its stem set from ``vocabulary`` by :func:`initialise_stem`), ``(n, channels)``."""
+    backbone = PrismBackbone(model_config).eval()
+    initialise_stem(backbone, vocabulary, freeze=True)
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(one_hot), 512):
+            x = torch.from_numpy(np.ascontiguousarray(one_hot[start : start + 512]))
+            out.append(torch.log1p(backbone.enhancer_encoder.counts(x)).numpy())
+    return np.concatenate(out).astype(np.float64)
+
+
+def features(encoded, vocabulary, kind: str, profile) -> np.ndarray:
+    """The enhancer's and the promoter's columns side by side: the reader's scan
+    (``scan``) or the frozen-stem model's own inputs (``model``, :func:`model_counts`)."""
+    if kind == "scan":
+        return np.hstack([learnability.motif_scan(encoded.enhancer, vocabulary),
+                          learnability.motif_scan(encoded.promoter, vocabulary)])  # fmt: skip
+    model_config, _ = base_configs(profile, seed=0)
+    model_config = dataclasses.replace(model_config, encoder="counts", count_both_strands=True,
+                                       channels=2 * len(vocabulary))  # fmt: skip
+    return np.hstack([model_counts(encoded.enhancer, vocabulary, model_config),
+                      model_counts(encoded.promoter, vocabulary, model_config)])  # fmt: skip
 
 
 def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
@@ -202,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="a learned logit scale and shift per training cell line (as the energy head's)",
     )
+    parser.add_argument("--features", choices=FEATURES, default="scan",
+                        help="the reader's scan, or the frozen-stem model's inputs")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     forms = args.forms.split(",")
@@ -218,8 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     table = learnability.numbered_rows(result)
     encoded = PairEncoder(Genome(result.fasta), profile.enhancer_length,
                           profile.promoter_length).encode(table)  # fmt: skip
-    x = np.hstack([learnability.motif_scan(encoded.enhancer, result.vocabulary),
-                   learnability.motif_scan(encoded.promoter, result.vocabulary)])  # fmt: skip
+    x = features(encoded, result.vocabulary, args.features, profile)
     y = table["label"].to_numpy()
     rows = []
     for cell in args.held_out.split(","):

@@ -66,9 +66,9 @@ def three_fits(prefix: str, seed: int, labels) -> list[pd.Series]:
     return fits + [task_only_aupr_of(f"{prefix}-seed{seed}-{label}") for label in labels]
 
 
-def head_forms(name: str = "head-forms") -> pd.DataFrame:
-    """The committed ``benchmarks/sequence_head_forms.py`` runs ``<name>-seed1`` and
-    ``-seed2`` under docs/benchmark-runs/sequence-transfer, one table."""
+def head_forms(name: str = "head-forms", seeds=(1, 2)) -> pd.DataFrame:
+    """The committed ``benchmarks/sequence_head_forms.py`` runs ``<name>-seed<S>`` (S in
+    ``seeds``) under docs/benchmark-runs/sequence-transfer, one table."""
     folder = DOCS / "benchmark-runs" / "sequence-transfer"
-    frames = [pd.read_csv(folder / f"{name}-seed{seed}" / "head_forms.csv") for seed in (1, 2)]
+    frames = [pd.read_csv(folder / f"{name}-seed{seed}" / "head_forms.csv") for seed in seeds]
     return pd.concat(frames)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -133,3 +135,31 @@ def test_cell_shifts_are_learned_per_cell_line(monkeypatch):
     shifts = made[0].cell_terms.weight.detach()[:, 1]
     assert len(shifts) == 2  # the training cell lines' codes; the held-out one has none
     assert shifts[0] > shifts[1] + 0.2  # cell 1's extra positives: a smaller R_E
+
+
+def _one_hot(text: str) -> np.ndarray:
+    return np.eye(4, dtype=np.float32)[["ACGT".index(b) for b in text]].T
+
+
+def test_model_features_count_each_motif_twice_as_the_frozen_stem_does():
+    """``--features model``: the count encoder's own inputs, each motif's sites counted by
+    its filter and by its reverse complement's (both strands each: the same count)."""
+    from kipoi_prism.benchmark.harness import PROFILES
+    from kipoi_prism.io.motifs import Motif
+
+    gata = Motif("M1", "GATA", np.full((6, 4), 0.01) + np.eye(4)[[0, 0, 2, 3, 0, 1]] * 0.96)
+    ccat = Motif("M2", "CCAT", np.full((5, 4), 0.01) + np.eye(4)[[1, 1, 0, 3, 3]] * 0.96)
+    background = "T" * 40
+    once = background[:10] + "AAGTAC" + background[16:]  # M1 once
+    one_hot = np.stack([_one_hot(background), _one_hot(once), _one_hot(once)[::-1, ::-1]])
+    encoded = type("Encoded", (), {"enhancer": one_hot, "promoter": one_hot[::-1].copy()})
+    profile = dataclasses.replace(PROFILES["full"], enhancer_length=40, promoter_length=40)
+    x = head_forms.features(encoded, [gata, ccat], "model", profile)
+    assert x.shape == (3, 8)  # (filter, its reverse complement) x 2 motifs, x 2 elements
+    enhancer = x[:, :4]
+    np.testing.assert_allclose(enhancer[:, 0], enhancer[:, 1])  # M1 and its complement
+    assert enhancer[0, 0] == 0 and enhancer[1, 0] > 0
+    np.testing.assert_allclose(enhancer[2], enhancer[1], rtol=1e-5)  # the other strand
+    np.testing.assert_allclose(x[:, 4:], enhancer[::-1])  # the promoter's columns
+    scan = head_forms.features(encoded, [gata, ccat], "scan", profile)
+    assert scan.shape == (3, 4)  # the reader's: each motif once

@@ -522,3 +522,19 @@ AS0="--set model.bilinear_rank=0 --set model.element_products=false --set model.
 # +0.002, +0.000, -0.003 (K562, IMR90, HUVEC), -0.000 +- 0.002: refuted. Over seeds 0-2
 # +0.001 +- 0.001 (higher on 6 of 9); the identity form -0.005 +- 0.003 (3 of 9). A scale
 # and shift per training cell line do not give the probe the model's seed-0 gain.
+#
+# H44 (written at 01:54 UTC, before its runs; H42's recommended fits half in: K562 0.126
+# and 0.182, IMR90 0.282 and 0.258, against the committed 0.178 and 0.277): the model's
+# inputs are not quite the reader's, and the difference is what its product form uses at
+# seed 0. The frozen stem holds each motif twice (its filter and its reverse complement,
+# each scanning both strands: the same count in two columns, so the input dropout of 0.3
+# rarely removes a motif), cuts the one 18-column motif to its most informative 15, and pads
+# ("same"). benchmarks/sequence_head_forms.py gains --features model: the probe's networks
+# (and the reader) on log(1 + counts) from the count encoder the benchmark builds.
+# Prediction: at seed 0, K562, IMR90 and HUVEC, model regime, three initialisations each,
+# the recommended form on the model's inputs minus on the reader's
+# (head-forms-model-regime-seed0) averages above +0.01. Refuted otherwise. Described: the
+# identity form, the reader on those inputs, and seeds 1-2.
+#   python benchmarks/sequence_head_forms.py --seed S --held-out K562,IMR90,HUVEC \
+#       --forms identity,"relu + products + rank 16" --epochs 6 --loss immax --features model \
+#       --out docs/benchmark-runs/sequence-transfer/head-forms-model-inputs-seedS   (S = 0, 1, 2)
