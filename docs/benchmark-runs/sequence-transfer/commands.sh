@@ -523,7 +523,7 @@ AS0="--set model.bilinear_rank=0 --set model.element_products=false --set model.
 # +0.001 +- 0.001 (higher on 6 of 9); the identity form -0.005 +- 0.003 (3 of 9). A scale
 # and shift per training cell line do not give the probe the model's seed-0 gain.
 #
-# H44 (written at 01:54 UTC, before its runs; H42's recommended fits half in: K562 0.126
+# H44 (written at 01:53 UTC, before its runs; H42's recommended fits half in: K562 0.126
 # and 0.182, IMR90 0.282 and 0.258, against the committed 0.178 and 0.277): the model's
 # inputs are not quite the reader's, and the difference is what its product form uses at
 # seed 0. The frozen stem holds each motif twice (its filter and its reverse complement,
