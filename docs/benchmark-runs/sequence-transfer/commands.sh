@@ -538,3 +538,14 @@ AS0="--set model.bilinear_rank=0 --set model.element_products=false --set model.
 #   python benchmarks/sequence_head_forms.py --seed S --held-out K562,IMR90,HUVEC \
 #       --forms identity,"relu + products + rank 16" --epochs 6 --loss immax --features model \
 #       --out docs/benchmark-runs/sequence-transfer/head-forms-model-inputs-seedS   (S = 0, 1, 2)
+# H44 runs (01:53-01:59 UTC, commit dae094d, one process beside H42's two; 93-102 s each):
+# output in head-forms-model-inputs-seed0, -seed1, -seed2.
+# H44 result: on the model's inputs minus on the reader's, the recommended form at seed 0:
+# K562 -0.011, IMR90 +0.024, HUVEC +0.002; mean +0.005 +- 0.010: refuted (below +0.01).
+# Over seeds 0-2 +0.000 +- 0.004 (higher on 6 of 9); the identity form -0.002 +- 0.002,
+# the reader +0.000 +- 0.003. The model's inputs are the reader's for these networks
+# (IMR90 at seed 0 moves up, towards the model's 0.26-0.28, on one cell line only).
+# H42 fits, recommended configuration (01:30-01:59 UTC, commit b6477bd, two processes on
+# the two cores beside H41/H43/H44's probes; 1,579 s and 1,704 s for three cell lines):
+# frozen-both-seed0-init10 (K562 0.126, IMR90 0.282, HUVEC 0.127) and -init20 (0.182,
+# 0.258, 0.128).
