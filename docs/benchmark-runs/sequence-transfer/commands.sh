@@ -563,3 +563,14 @@ AS0="--set model.bilinear_rank=0 --set model.element_products=false --set model.
 RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_per_batch=1 --set train.block_size=64"
 #   after H42's fits, one process each: q.sh frozen-both-seed0-init10-one-cell-batches $RB --set train.seed=10
 #                                       q.sh frozen-both-seed0-init20-one-cell-batches $RB --set train.seed=20
+# H42 fits, additive identity (01:56-02:20 UTC, commit b6477bd, two processes; 1,387 s and
+# 1,291 s): frozen-additive-identity-seed0-init10 (K562 0.159, IMR90 0.238, HUVEC 0.145) and
+# -init20 (0.152, 0.260, 0.125).
+# H42 result: at seed 0, the additive identity three-fit mean minus the recommended one:
+# K562 -0.007, IMR90 -0.027, HUVEC +0.007; -0.009 +- 0.010 (higher on 1 of 3): (a) fails.
+# Over the nine evaluations +0.004 +- 0.005 (higher on 6 of 9): (b) fails. Refuted; not
+# adopted: the recommended configuration and the shipped weights are unchanged. With three
+# fits, the recommended configuration's IMR90 gain at seed 0 holds (0.277, 0.282, 0.258,
+# against the reader's 0.248), its K562 fits spread from 0.126 to 0.182.
+# H45 was not run: an interruption of this session (02:20-03:10 UTC) left no time for its
+# fits before the fresh-clone checks. It stays written above for a later round.
