@@ -118,4 +118,4 @@ def test_benchmark_doc_additive_identity_tables_are_the_committed_runs():
     higher = sum(d > 0 for d in differences)
     assert f"The mean difference is {mean_se(differences)} (higher on {higher} of 3)" in flat
     loss = -np.mean(differences)
-    assert f"loses {loss:.3f} at seed 0" in flat and f"loses {loss:.3f} at seed 0" in readme
+    assert f"loses {loss:.3f} at seed 0" in flat

@@ -563,7 +563,7 @@ AS0="--set model.bilinear_rank=0 --set model.element_products=false --set model.
 RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_per_batch=1 --set train.block_size=64"
 #   after H42's fits, one process each: q.sh frozen-both-seed0-init10-one-cell-batches $RB --set train.seed=10
 #                                       q.sh frozen-both-seed0-init20-one-cell-batches $RB --set train.seed=20
-# H42 fits, additive identity (01:56-02:20 UTC, commit b6477bd, two processes; 1,387 s and
+# H42 fits, additive identity (01:56-02:20 UTC, commit b6477bd, two processes; 1,389 s and
 # 1,291 s): frozen-additive-identity-seed0-init10 (K562 0.159, IMR90 0.238, HUVEC 0.145) and
 # -init20 (0.152, 0.260, 0.125).
 # H42 result: at seed 0, the additive identity three-fit mean minus the recommended one:
