@@ -126,3 +126,13 @@ def test_benchmark_doc_three_fits_at_seed_zero_are_the_committed_runs():
     readme = _flat(DOCS.parent / "README.md")
     assert f"but is {mean_se(seed0)} against it at seed 0" in readme
     assert f"the two are level ({mean_se(nine)})" in readme
+
+
+def test_benchmark_doc_one_cell_line_batches_are_the_committed_runs():
+    """H45: IMR90 at seed 0 with one cell line per batch, paired by initialisation."""
+    parts = []
+    for label in SEED0_INITIALISATIONS:
+        one = task_only_aupr_of(f"one-cell-batches-seed0-{label}")["IMR90"]
+        base = task_only_aupr_of(f"frozen-both-seed0-{label}")["IMR90"]
+        parts.append(f"init {label[4:]} {one:.3f} against {base:.3f} ({one - base:+.3f})")
+    assert ", ".join(parts) in _flat()

@@ -572,5 +572,16 @@ RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_p
 # adopted: the recommended configuration and the shipped weights are unchanged. With three
 # fits, the recommended configuration's IMR90 gain at seed 0 holds (0.277, 0.282, 0.258,
 # against the reader's 0.248), its K562 fits spread from 0.126 to 0.182.
-# H45 was not run: an interruption of this session (02:20-03:10 UTC) left no time for its
-# fits before the fresh-clone checks. It stays written above for a later round.
+# H45 was held back by an interruption of this session (02:20-03:10 UTC) and run after the
+# fresh-clone checks.
+# H45 fits (03:34-03:38 UTC, commit b6477bd, the same code as H42's fits; two processes;
+# 195 s and 262 s, both stopped early with the best validation epoch the first):
+# frozen-both-seed0-init10-one-cell-batches (IMR90 0.231) and -init20-one-cell-batches
+# (0.240); committed as one-cell-batches-seed0-init10 and -init20 (a name that the
+# recommended configuration's frozen-both-seed0-init* folders do not match).
+# H45 result: one cell line per batch minus the four-block batches, paired by
+# initialisation: -0.051 (init 10, against 0.282) and -0.018 (init 20, against 0.258);
+# both below -0.01: supported as written. It does not tell whether mixed batches are where
+# the model's gain over the probe comes from or whether one-cell-line batches only harm the
+# fit (validation AUPR peaked at epoch 1 in both); batches mixed pair by pair would need a
+# support set per pair, and batch normalisation off is not an option yet.
