@@ -12,6 +12,11 @@ from kipoi_prism.benchmark.report import summarise_differences
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
+def flat_text(path: Path = DOCS / "BENCHMARK.md") -> str:
+    """A document's text with every run of whitespace one space (claims wrap across lines)."""
+    return " ".join(path.read_text().split())
+
+
 def reader_scores(cell: str, suffix: str = "", seed: int = 0, reader: str = "known-motif scan"):
     """``(validation AUPR, held-out AUPR)`` of one reader in a committed learnability run."""
     path = DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed{seed}{suffix}.md"

@@ -9,6 +9,7 @@ import pandas as pd
 from benchmark_docs import (
     DOCS,
     INITIALISATIONS,
+    flat_text,
     head_forms,
     mean_se,
     reader_aupr,
@@ -21,10 +22,6 @@ RUNS = DOCS / "benchmark-runs" / "sequence-transfer"
 RECOMMENDED_FORM = "relu + products + rank 16"
 
 
-def _flat_benchmark() -> str:
-    return " ".join((DOCS / "BENCHMARK.md").read_text().split())
-
-
 def test_benchmark_doc_site_thresholds_are_the_committed_run():
     table = pd.read_csv(RUNS / "site-thresholds" / "site_thresholds.csv")
     fits = len(table[["run", "fit"]].drop_duplicates())
@@ -32,7 +29,7 @@ def test_benchmark_doc_site_thresholds_are_the_committed_run():
              f"filters), every threshold ends between {table['min'].min():.3f} and "
              f"{table['max'].max():.3f} of its filter's best score (start 0.75), and no "
              "filter moved more than 0.05")  # fmt: skip
-    assert claim in _flat_benchmark()
+    assert claim in flat_text()
     assert table["moved"].sum() == 0
 
 
@@ -45,7 +42,7 @@ def test_benchmark_doc_training_regime_table_is_the_committed_runs():
     together, against round 22's committed runs of the same initialisations."""
     base, regime = _head_forms("head-forms"), _head_forms("head-forms-model-regime")
     assert len(regime) == 6
-    text, flat = (DOCS / "BENCHMARK.md").read_text(), _flat_benchmark()
+    text, flat = (DOCS / "BENCHMARK.md").read_text(), flat_text()
     for (cell, seed), row in regime.iterrows():
         before = base.loc[(cell, seed)]
         values = [row["reader"], before["identity"], row["identity"],
@@ -78,7 +75,7 @@ def test_benchmark_doc_additive_identity_tables_are_the_committed_runs():
     """H38 (three fits per evaluation at seeds 1-2) and H40 (seed 0), paired with the
     recommended configuration and the readers, as docs/BENCHMARK.md, its Reading and the
     README state them."""
-    text, flat = (DOCS / "BENCHMARK.md").read_text(), _flat_benchmark()
+    text, flat = (DOCS / "BENCHMARK.md").read_text(), flat_text()
     without_distance = _head_forms("head-forms")["reader"]
     rows = []
     for seed, labels in INITIALISATIONS.items():
@@ -106,7 +103,7 @@ def test_benchmark_doc_additive_identity_tables_are_the_committed_runs():
     assert f"cannot read, it is {mean_se(to_plain)} (higher on {(to_plain > 0).sum()} of 6)" in flat
     reading = f"({mean_se(to_reader)} against the recommended configuration's {mean_se(before)};"
     assert reading in flat
-    readme = " ".join((DOCS.parent / "README.md").read_text().split())
+    readme = flat_text(DOCS.parent / "README.md")
     assert f"halves the gap to the reader at seeds 1-2 ({mean_se(to_reader)}, three" in readme
     seed0 = task_only_aupr("sequence-strands/frozen-both-seed0")
     differences = []

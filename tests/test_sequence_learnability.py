@@ -11,6 +11,7 @@ import pytest
 from benchmark_docs import (
     DOCS,
     INITIALISATIONS,
+    flat_text,
     head_forms,
     mean_se,
     reader_aupr,
@@ -200,7 +201,7 @@ def test_benchmark_doc_transfer_diagnosis_is_the_committed_runs():
     """Round 19's diagnosis: the frozen-stem model against the reader on the validation
     split and on the held-out cell line (seeds 1-2), and what product terms do to the
     readers (seeds 0-2), as docs/BENCHMARK.md states them (line breaks ignored)."""
-    text = " ".join((DOCS / "BENCHMARK.md").read_text().split())
+    text = flat_text()
     for seed in (1, 2):
         run = f"sequence-strands/frozen-both-seed{seed}"
         history = pd.read_csv(DOCS / "benchmark-runs" / run / "training_history.csv")
@@ -320,7 +321,7 @@ def test_benchmark_doc_elementwise_only_arm_is_the_committed_runs():
         f"neither {mean_se(differences['neither'])}, minus the bilinear term alone "
         f"{mean_se(differences['alone'])}"
     )
-    flat = " ".join((DOCS / "BENCHMARK.md").read_text().split())
+    flat = flat_text()
     assert claim in flat, claim
 
 
@@ -405,7 +406,7 @@ def test_benchmark_doc_initialisation_ensembles_are_the_committed_runs():
             f"{mean_se(gain)} (higher on {(gain > 0).sum()} of 9)") in flat  # fmt: skip
     higher = (gain > 0).sum()
     assert f"their average beats the average fit on {higher} of 9 ({mean_se(gain)})" in flat
-    readme = " ".join((DOCS.parent / "README.md").read_text().split())
+    readme = flat_text(DOCS.parent / "README.md")
     assert f"beats the average fit by {mean_se(gain)} ({higher} of 9)" in readme
     assert f"differ by {spread:.3f} AUPR" in readme and f"differ by {spread:.3f} AUPR" in flat
 

@@ -9,8 +9,10 @@ import numpy as np
 from benchmark_docs import (
     DOCS,
     INITIALISATIONS,
+    flat_text,
     head_forms,
     mean_se,
+    reader_aupr,
     recommended_fits,
     task_only_aupr_of,
     three_fits,
@@ -19,10 +21,6 @@ from benchmark_docs import (
 RECOMMENDED_FORM = "relu + products + rank 16"
 CELLS = ("K562", "IMR90", "HUVEC")
 SEED0_INITIALISATIONS = ("init10", "init20")  # H42's train.seed values at seed 0
-
-
-def _flat(path=DOCS / "BENCHMARK.md") -> str:
-    return " ".join(path.read_text().split())
 
 
 def _probe(name: str, seeds=(0,)):
@@ -46,7 +44,7 @@ def test_benchmark_doc_environment_check_is_the_committed_runs():
             to_regime.append(mine - regime.loc[(cell, seed), "identity"])
             to_forty.append(mine - forty.loc[(cell, seed), "identity"])
             reader.append(regime.loc[(cell, seed), "reader"] - regime.loc[(cell, seed), "identity"])
-    flat = _flat()
+    flat = flat_text()
     assert (f"three initialisations' mean) is {_paired(to_regime)} over the six "
             f"evaluations; against the same network at 40 epochs with BCE, "
             f"{_paired(to_forty)}.") in flat  # fmt: skip
@@ -57,7 +55,7 @@ def test_benchmark_doc_probe_at_seed_zero_is_the_committed_runs():
     """H41's table and verdict, H43's and H44's paired changes."""
     forty, regime = _probe("head-forms"), _probe("head-forms-model-regime")
     terms, inputs = _probe("head-forms-cell-terms"), _probe("head-forms-model-inputs")
-    text, flat = (DOCS / "BENCHMARK.md").read_text(), _flat()
+    text, flat = (DOCS / "BENCHMARK.md").read_text(), flat_text()
     for cell in CELLS:
         key = (cell, 0)
         values = [forty.loc[key, "reader"], forty.loc[key, "identity"],
@@ -87,11 +85,9 @@ def test_benchmark_doc_probe_at_seed_zero_is_the_committed_runs():
     assert f"and the reader by {_paired(reader)}" in flat
 
 
-def _seed0_fits(prefix_recommended: bool) -> list:
-    """Three fits at seed 0 of the recommended configuration (the round-17 benchmark fit,
-    then H42's) or of H38's additive identity configuration (H40's, then H42's)."""
-    if prefix_recommended:
-        return recommended_fits(0, SEED0_INITIALISATIONS)
+def _additive_seed0_fits() -> list:
+    """H38's additive identity configuration's three fits at seed 0: H40's (one run per
+    cell line, ``-a``/``-b``/``-c``), then H42's."""
     first = task_only_aupr_of("frozen-additive-identity-seed0-[abc]")
     return [first] + [task_only_aupr_of(f"frozen-additive-identity-seed0-{label}")
                       for label in SEED0_INITIALISATIONS]  # fmt: skip
@@ -100,10 +96,9 @@ def _seed0_fits(prefix_recommended: bool) -> list:
 def test_benchmark_doc_three_fits_at_seed_zero_are_the_committed_runs():
     """H42: the seed-0 table, the seed-0 and nine-evaluation verdicts, and the Reading's
     and README's sentences."""
-    from benchmark_docs import reader_aupr
-
-    text, flat = (DOCS / "BENCHMARK.md").read_text(), _flat()
-    recommended, additive = _seed0_fits(True), _seed0_fits(False)
+    text, flat = (DOCS / "BENCHMARK.md").read_text(), flat_text()
+    recommended = recommended_fits(0, SEED0_INITIALISATIONS)
+    additive = _additive_seed0_fits()
     seed0 = []
     for cell in CELLS:
         theirs, mine = [f[cell] for f in recommended], [f[cell] for f in additive]
@@ -123,7 +118,7 @@ def test_benchmark_doc_three_fits_at_seed_zero_are_the_committed_runs():
     assert f"over the nine evaluations {_paired(nine)}" in flat
     reading = f"0-2 ({mean_se(nine)} over nine evaluations; {mean_se(seed0)} at seed 0, where"
     assert reading in flat
-    readme = _flat(DOCS.parent / "README.md")
+    readme = flat_text(DOCS.parent / "README.md")
     assert f"but is {mean_se(seed0)} against it at seed 0" in readme
     assert f"the two are level ({mean_se(nine)})" in readme
 
@@ -135,4 +130,4 @@ def test_benchmark_doc_one_cell_line_batches_are_the_committed_runs():
         one = task_only_aupr_of(f"one-cell-batches-seed0-{label}")["IMR90"]
         base = task_only_aupr_of(f"frozen-both-seed0-{label}")["IMR90"]
         parts.append(f"init {label[4:]} {one:.3f} against {base:.3f} ({one - base:+.3f})")
-    assert ", ".join(parts) in _flat()
+    assert ", ".join(parts) in flat_text()
