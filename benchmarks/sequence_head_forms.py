@@ -26,6 +26,10 @@ training subsample and chr1-chr3 validation split, it fits
   environment, ``(U - R_E + lam U R_E) / T`` (a scale ``1 + lam R_E`` and a shift
   ``R_E``). A held-out cell line is scored on ``U`` alone; a positive scale and a shift
   would not change its ranking anyway.
+  ``--input-dropout`` sets the dropout on the networks' input (0.3, the model's
+  ``model.dropout``); the ``linear`` form is one linear layer on ``[e, p]`` (a logistic
+  regression trained as the networks are, where ``identity`` factors the same affine map
+  through 64 units).
   ``--features model`` replaces the reader's features with the frozen-stem model's own
   inputs: ``log(1 + counts)`` from the count encoder the benchmark builds (each of the
   vocabulary's motifs as a filter and as its reverse complement, each scanning both
@@ -73,18 +77,20 @@ from kipoi_prism.metrics import aupr  # noqa: E402
 from kipoi_prism.model.backbone import PrismBackbone, initialise_stem  # noqa: E402
 from kipoi_prism.training.losses import immax_loss, immax_margins  # noqa: E402
 
-FORMS = {  # name: (activation, element-wise products, bilinear rank)
+FORMS = {  # name: (activation, element-wise products, bilinear rank); "linear": no hidden layer
     "relu": ("relu", False, 0),
     "identity": ("identity", False, 0),
     "relu + products": ("relu", True, 0),
     "identity + products": ("identity", True, 0),
     "relu + products + rank 16": ("relu", True, 16),
     "identity + products + rank 16": ("identity", True, 16),
+    "linear": ("linear", False, 0),
 }
 COMPARISONS = [("identity", "relu"), ("identity + products", "relu + products"),
                ("identity + products + rank 16", "relu + products + rank 16"),
                ("reader", "identity"), ("reader", "relu + products"),
-               ("reader", "relu + products + rank 16")]  # fmt: skip
+               ("reader", "relu + products + rank 16"), ("identity", "linear"),
+               ("reader", "linear")]  # fmt: skip
 
 
 class Split(NamedTuple):
@@ -99,18 +105,20 @@ class HeadForm(torch.nn.Module):
     """The model's combine-and-score form on ``[e, p]`` inputs of ``width`` columns:
     ``g(act(W [e, p(, e * p)(, q)] + b))`` with ``q = (A e) * (B p)`` of ``rank`` columns,
     then ``(1 + a_c) U - b_c`` with a learned scale and shift per cell line when ``cells``
-    > 0 and the rows' cell codes are given."""
+    > 0 and the rows' cell codes are given. ``dropout`` acts on the input; the ``linear``
+    activation scores ``g [e, p] + b`` with no hidden layer."""
 
     def __init__(self, width: int, activation: str, products: bool, rank: int = 0,
-                 hidden: int = 64, cells: int = 0) -> None:  # fmt: skip
+                 hidden: int = 64, cells: int = 0, dropout: float = 0.3) -> None:  # fmt: skip
         super().__init__()
         self.half, self.products = width // 2, products
         self.left = torch.nn.Linear(self.half, rank, bias=False) if rank else None
         self.right = torch.nn.Linear(self.half, rank, bias=False) if rank else None
         inputs = width + (self.half if products else 0) + rank
         act = torch.nn.ReLU() if activation == "relu" else torch.nn.Identity()
-        self.layers = torch.nn.Sequential(torch.nn.Dropout(0.3), torch.nn.Linear(inputs, hidden),
-                                          act, torch.nn.Linear(hidden, 1))  # fmt: skip
+        score = ([torch.nn.Linear(inputs, 1)] if activation == "linear" else
+                 [torch.nn.Linear(inputs, hidden), act, torch.nn.Linear(hidden, 1)])  # fmt: skip
+        self.layers = torch.nn.Sequential(torch.nn.Dropout(dropout), *score)
         # Made last, so that the other layers start as they do without them.
         self.cell_terms = torch.nn.Embedding(cells, 2) if cells else None
         if self.cell_terms is not None:
@@ -160,13 +168,15 @@ def features(encoded, vocabulary, kind: str, profile) -> np.ndarray:
 
 
 def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
-                loss: str = "bce", cells: np.ndarray | None = None) -> float:  # fmt: skip
+                loss: str = "bce", cells: np.ndarray | None = None,
+                dropout: float = 0.3) -> float:  # fmt: skip
     """Held-out AUPR of one network, at its epoch of best validation AUPR. ``cells`` (an
-    integer code per row) gives it a scale and shift per training cell line (``--cell-terms``)."""
+    integer code per row) gives it a scale and shift per training cell line (``--cell-terms``);
+    ``dropout`` is its input dropout (``--input-dropout``)."""
     torch.manual_seed(init)
     codes = None if cells is None else torch.as_tensor(cells, dtype=torch.long)
     count = 0 if codes is None else int(codes[split.train].max()) + 1
-    network = HeadForm(x.shape[1], *FORMS[form], cells=count)
+    network = HeadForm(x.shape[1], *FORMS[form], cells=count, dropout=dropout)
     optimiser = torch.optim.AdamW(network.parameters(), lr=1e-3, weight_decay=1e-3)
     features = torch.tensor(x, dtype=torch.float32)
     labels = torch.tensor(y, dtype=torch.float32)
@@ -202,14 +212,16 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
 
 
 def evaluate(x, y, split: Split, inits: int, epochs: int = 40, loss: str = "bce",
-             forms=tuple(FORMS), cells: np.ndarray | None = None) -> dict[str, float]:  # fmt: skip
+             forms=tuple(FORMS), cells: np.ndarray | None = None,
+             dropout: float = 0.3) -> dict[str, float]:  # fmt: skip
     """One held-out cell line: the reader's AUPR and each form's, per initialisation
-    (``cells``: each row's cell code, for :func:`fit_network`'s cell-line terms)."""
+    (``cells``: each row's cell code, for :func:`fit_network`'s cell-line terms; ``dropout``:
+    the networks' input dropout)."""
     parts = [pd.DataFrame({"row_id": rows}) for rows in split]
     row = {"reader": learnability.fit_and_score(x, y, *parts)["test_aupr"]}
     x = StandardScaler().fit(x[split.train]).transform(x)
     for form in forms:
-        scores = [fit_network(x, y, split, form, init, epochs, loss, cells)
+        scores = [fit_network(x, y, split, form, init, epochs, loss, cells, dropout)
                   for init in range(inits)]  # fmt: skip
         row.update({f"{form} init{i}": s for i, s in enumerate(scores)})
         row[form] = float(np.mean(scores))
@@ -239,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="a learned logit scale and shift per training cell line (as the energy head's)",
     )
+    parser.add_argument("--input-dropout", type=float, default=0.3,
+                        help="dropout on the networks' input (model.dropout)")  # fmt: skip
     parser.add_argument("--features", choices=FEATURES, default="scan",
                         help="the reader's scan, or the frozen-stem model's inputs")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
@@ -247,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(forms) - set(FORMS))
     if unknown:
         parser.error(f"--forms: unknown {', '.join(unknown)}; valid: {', '.join(FORMS)}")
+    if not 0 <= args.input_dropout < 1:
+        parser.error(f"--input-dropout: {args.input_dropout} is not in [0, 1)")
     if not args.data_dir.is_dir():
         print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
         return 2
@@ -265,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
         parts = learnability.held_out_split(table, cell, profile, args.seed)
         split = Split(*(part["row_id"].to_numpy() for part in parts))
         cells = pd.factorize(table["cell_line"])[0] if args.cell_terms else None
-        scores = evaluate(x, y, split, args.inits, args.epochs, args.loss, forms, cells)
+        scores = evaluate(x, y, split, args.inits, args.epochs, args.loss, forms, cells,
+                          args.input_dropout)  # fmt: skip
         rows.append({"held_out": cell, "seed": args.seed, **scores})
     frame = pd.DataFrame(rows)
     shown = frame[["held_out", "seed", "reader", *forms]]

@@ -47,9 +47,10 @@ def test_rank_term_adds_the_enhancer_by_promoter_products_of_a_low_rank_matrix()
 
 def test_every_form_learns_an_additive_label_and_the_same_init_repeats():
     x, y, split = _made_evaluation()
-    row = head_forms.evaluate(x, y, split, inits=2, epochs=8)
+    hidden = tuple(form for form in head_forms.FORMS if form != "linear")  # learns slower
+    row = head_forms.evaluate(x, y, split, inits=2, epochs=8, forms=hidden)
     prevalence = y[split.test].mean()
-    for form in ("reader", *head_forms.FORMS):
+    for form in ("reader", *hidden):
         assert row[form] > prevalence + 0.1, (form, row[form], prevalence)
     assert row["relu"] == pytest.approx((row["relu init0"] + row["relu init1"]) / 2)
     again = head_forms.fit_network(
@@ -163,3 +164,22 @@ def test_model_features_count_each_motif_twice_as_the_frozen_stem_does():
     np.testing.assert_allclose(x[:, 4:], enhancer[::-1])  # the promoter's columns
     scan = head_forms.features(encoded, [gata, ccat], "scan", profile)
     assert scan.shape == (3, 4)  # the reader's: each motif once
+
+
+def test_linear_form_is_one_layer_and_input_dropout_is_set_and_changes_the_fit():
+    linear = head_forms.HeadForm(6, "linear", products=False, dropout=0.0)
+    assert [type(layer).__name__ for layer in linear.layers] == ["Dropout", "Linear"]
+    assert linear.layers[0].p == 0.0 and linear.layers[1].in_features == 6
+    x, y, split = _made_evaluation()
+    scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
+    assert head_forms.fit_network(scaled, y, split, "linear", 0, 40) > y[split.test].mean() + 0.1
+    kept = head_forms.fit_network(scaled, y, split, "identity", 0, 8, dropout=0.0)
+    assert kept != head_forms.fit_network(scaled, y, split, "identity", 0, 8)
+    row = head_forms.evaluate(x, y, split, inits=1, epochs=8, forms=("identity",), dropout=0.0)
+    assert row["identity"] == kept
+
+
+def test_an_input_dropout_outside_zero_to_one_is_refused(capsys):
+    with pytest.raises(SystemExit):
+        head_forms.main(["--input-dropout", "1.0", "--out", "unused"])
+    assert "--input-dropout: 1.0 is not in [0, 1)" in capsys.readouterr().err

@@ -585,3 +585,27 @@ RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_p
 # the model's gain over the probe comes from or whether one-cell-line batches only harm the
 # fit (validation AUPR peaked at epoch 1 in both); batches mixed pair by pair would need a
 # support set per pair, and batch normalisation off is not an option yet.
+#
+# ---- Round 25 ----
+# H46 (written at 05:47 UTC, before its runs): what separates the identity network on the
+# reader's features, trained as the model is (6 epochs, IMMAX), from the L2 reader (reader
+# minus it: +0.009, +0.009, +0.005 at seeds 0-2; head-forms-model-regime-seed*) is its
+# input dropout (0.3, the model's model.dropout). Prediction: with --input-dropout 0 the
+# identity network gains more than two standard errors over the nine evaluations (seeds
+# 0-2 x K562, IMR90, HUVEC; three initialisations each, paired with
+# head-forms-model-regime-seed*, whose code path for these forms is unchanged) and the
+# reader minus it is within +-0.003. Refuted otherwise. H46b, in the same runs: the
+# two-layer parameterisation is not it: the new linear form (one layer, a logistic
+# regression trained as the networks are) at dropout 0.3 is within +-0.003 of the identity
+# network (mean over the nine). Described, not predicted: the recommended form (relu +
+# products + rank 16) at dropout 0. Rule: only if the recommended form at dropout 0 gains
+# more than two standard errors over the nine does the model itself get fits with
+# --set model.dropout=0 (written as H47 before them).
+#   for S in 0 1 2; do
+#     python benchmarks/sequence_head_forms.py --seed $S --held-out K562,IMR90,HUVEC \
+#       --forms 'identity,linear,relu + products + rank 16' --epochs 6 --loss immax \
+#       --input-dropout 0 --out docs/benchmark-runs/sequence-transfer/head-forms-no-dropout-seed$S
+#     python benchmarks/sequence_head_forms.py --seed $S --held-out K562,IMR90,HUVEC \
+#       --forms linear --epochs 6 --loss immax \
+#       --out docs/benchmark-runs/sequence-transfer/head-forms-linear-seed$S
+#   done
