@@ -609,3 +609,25 @@ RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_p
 #       --forms linear --epochs 6 --loss immax \
 #       --out docs/benchmark-runs/sequence-transfer/head-forms-linear-seed$S
 #   done
+# H46 runs (05:47-05:49 UTC, commit e139d81, two processes; 30-53 s each; --data-dir
+# /work/shared/data and a --workdir of their own, as run.json records):
+# head-forms-no-dropout-seed0..2 and head-forms-linear-seed0..2.
+# H46 result: the identity network at dropout 0 minus at 0.3: +0.001 +- 0.003 (higher on 4
+# of 9); the reader minus it at dropout 0: +0.007 +- 0.003 (6 of 9; at 0.3: +0.008 +-
+# 0.003, 8 of 9). Refuted: input dropout is not what separates it from the reader. H46b
+# supported: the linear form minus the identity network (both at 0.3) +0.001 +- 0.003 (5 of
+# 9); the reader minus the linear form +0.007 +- 0.002 (6 of 9). The recommended form at
+# dropout 0 minus at 0.3: +0.003 +- 0.002 (8 of 9), under two standard errors: by the rule,
+# no model fits with model.dropout=0.
+#
+# H46c (written at 05:53 UTC, before its runs): what is left between the reader and a
+# logistic regression trained as the networks are is the training regime (IMMAX, 6 epochs,
+# the epoch of best validation AUPR kept), not stochastic optimisation itself: the linear
+# form at dropout 0 trained with the reader's loss (cross-entropy weighted to balance the
+# classes) for 40 epochs is within +-0.003 of the reader (mean over the nine), where at 6
+# epochs with IMMAX it trails by +0.007 (head-forms-no-dropout-seed*). Refuted otherwise.
+#   for S in 0 1 2; do
+#     python benchmarks/sequence_head_forms.py --seed $S --held-out K562,IMR90,HUVEC \
+#       --forms linear --epochs 40 --loss bce --input-dropout 0 \
+#       --out docs/benchmark-runs/sequence-transfer/head-forms-linear-bce-seed$S
+#   done
