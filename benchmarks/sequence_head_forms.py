@@ -26,6 +26,8 @@ training subsample and chr1-chr3 validation split, it fits
   environment, ``(U - R_E + lam U R_E) / T`` (a scale ``1 + lam R_E`` and a shift
   ``R_E``). A held-out cell line is scored on ``U`` alone; a positive scale and a shift
   would not change its ranking anyway.
+  ``--reader-c`` replaces the reader's grid of C (one value: no choice on validation;
+  ``100``: next to no shrinkage).
   ``--input-dropout`` sets the dropout on the networks' input (0.3, the model's
   ``model.dropout``); the ``linear`` form is one linear layer on ``[e, p]`` (a logistic
   regression trained as the networks are, where ``identity`` factors the same affine map
@@ -213,12 +215,12 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
 
 def evaluate(x, y, split: Split, inits: int, epochs: int = 40, loss: str = "bce",
              forms=tuple(FORMS), cells: np.ndarray | None = None,
-             dropout: float = 0.3) -> dict[str, float]:  # fmt: skip
+             dropout: float = 0.3, reader_c=learnability.READER_C) -> dict[str, float]:  # fmt: skip
     """One held-out cell line: the reader's AUPR and each form's, per initialisation
     (``cells``: each row's cell code, for :func:`fit_network`'s cell-line terms; ``dropout``:
-    the networks' input dropout)."""
+    the networks' input dropout; ``reader_c``: the reader's grid of C)."""
     parts = [pd.DataFrame({"row_id": rows}) for rows in split]
-    row = {"reader": learnability.fit_and_score(x, y, *parts)["test_aupr"]}
+    row = {"reader": learnability.fit_and_score(x, y, *parts, grid=reader_c)["test_aupr"]}
     x = StandardScaler().fit(x[split.train]).transform(x)
     for form in forms:
         scores = [fit_network(x, y, split, form, init, epochs, loss, cells, dropout)
@@ -253,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--input-dropout", type=float, default=0.3,
                         help="dropout on the networks' input (model.dropout)")  # fmt: skip
+    parser.add_argument("--reader-c", default=",".join(map(str, learnability.READER_C)),
+                        help="the reader's grid of C, comma-separated")  # fmt: skip
     parser.add_argument("--features", choices=FEATURES, default="scan",
                         help="the reader's scan, or the frozen-stem model's inputs")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
@@ -261,6 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = sorted(set(forms) - set(FORMS))
     if unknown:
         parser.error(f"--forms: unknown {', '.join(unknown)}; valid: {', '.join(FORMS)}")
+    try:
+        reader_c = tuple(float(c) for c in args.reader_c.split(","))
+    except ValueError:
+        reader_c = ()
+    if not reader_c or min(reader_c) <= 0:
+        parser.error(f"--reader-c: {args.reader_c!r} is not a list of numbers > 0")
     if not 0 <= args.input_dropout < 1:
         parser.error(f"--input-dropout: {args.input_dropout} is not in [0, 1)")
     if not args.data_dir.is_dir():
@@ -282,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         split = Split(*(part["row_id"].to_numpy() for part in parts))
         cells = pd.factorize(table["cell_line"])[0] if args.cell_terms else None
         scores = evaluate(x, y, split, args.inits, args.epochs, args.loss, forms, cells,
-                          args.input_dropout)  # fmt: skip
+                          args.input_dropout, reader_c)  # fmt: skip
         rows.append({"held_out": cell, "seed": args.seed, **scores})
     frame = pd.DataFrame(rows)
     shown = frame[["held_out", "seed", "reader", *forms]]

@@ -183,3 +183,18 @@ def test_an_input_dropout_outside_zero_to_one_is_refused(capsys):
     with pytest.raises(SystemExit):
         head_forms.main(["--input-dropout", "1.0", "--out", "unused"])
     assert "--input-dropout: 1.0 is not in [0, 1)" in capsys.readouterr().err
+
+
+def test_reader_c_grid_is_used_and_a_bad_grid_is_refused(capsys):
+    x, y, split = _made_evaluation()
+    strong = head_forms.evaluate(x, y, split, inits=1, epochs=1, forms=(), reader_c=(1e-6,))
+    weak = head_forms.evaluate(x, y, split, inits=1, epochs=1, forms=(), reader_c=(100.0,))
+    chosen = head_forms.evaluate(x, y, split, inits=1, epochs=1, forms=())
+    assert strong["reader"] != weak["reader"]
+    assert chosen["reader"] in {
+        head_forms.evaluate(x, y, split, inits=1, epochs=1, forms=(), reader_c=(c,))["reader"]
+        for c in head_forms.learnability.READER_C
+    }
+    with pytest.raises(SystemExit):
+        head_forms.main(["--reader-c", "0.1,x", "--out", "unused"])
+    assert "--reader-c: '0.1,x' is not a list of numbers > 0" in capsys.readouterr().err

@@ -631,3 +631,21 @@ RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_p
 #       --forms linear --epochs 40 --loss bce --input-dropout 0 \
 #       --out docs/benchmark-runs/sequence-transfer/head-forms-linear-bce-seed$S
 #   done
+# H46c runs (05:52-05:54 UTC, commit e139d81 (the script unchanged since), two processes;
+# 46-54 s each): head-forms-linear-bce-seed0..2.
+# H46c result: the reader minus the linear form (dropout 0, balanced cross-entropy, 40
+# epochs): +0.005 +- 0.003 (higher on 7 of 9); that form minus the same at 6 epochs with
+# IMMAX: +0.002 +- 0.002 (6 of 9). Refuted: a logistic regression trained by AdamW in
+# batches of 64, the epoch of best validation AUPR kept, still trails the reader's fit.
+#
+# H46d (written at 05:57 UTC, before its runs): the reader's remaining edge is its L2
+# shrinkage (C chosen on validation from 1e-4..1; the networks have AdamW's weight decay
+# 1e-3 only): the reader with C = 100 (--reader-c 100, next to no shrinkage) falls below the
+# reader with C chosen by more than two standard errors over the nine and is within +-0.002
+# of the linear form trained with balanced cross-entropy for 40 epochs (the same command
+# repeats that form: its column must equal head-forms-linear-bce-seed*). Refuted otherwise.
+#   for S in 0 1 2; do
+#     python benchmarks/sequence_head_forms.py --seed $S --held-out K562,IMR90,HUVEC \
+#       --forms linear --epochs 40 --loss bce --input-dropout 0 --reader-c 100 \
+#       --out docs/benchmark-runs/sequence-transfer/head-forms-reader-c100-seed$S
+#   done
