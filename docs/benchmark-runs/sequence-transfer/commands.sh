@@ -638,7 +638,7 @@ RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_p
 # IMMAX: +0.002 +- 0.002 (6 of 9). Refuted: a logistic regression trained by AdamW in
 # batches of 64, the epoch of best validation AUPR kept, still trails the reader's fit.
 #
-# H46d (written at 05:57 UTC, before its runs): the reader's remaining edge is its L2
+# H46d (written at 05:55 UTC, before its runs): the reader's remaining edge is its L2
 # shrinkage (C chosen on validation from 1e-4..1; the networks have AdamW's weight decay
 # 1e-3 only): the reader with C = 100 (--reader-c 100, next to no shrinkage) falls below the
 # reader with C chosen by more than two standard errors over the nine and is within +-0.002
