@@ -15,11 +15,12 @@ training subsample and chr1-chr3 validation split, it fits
   default) or identity (``model.interaction_activation: identity``), with and without the
   element-wise products, and with the products the rank-16 bilinear term
   ``q = (A e) * (B p)`` (``model.bilinear_rank: 16``, the recommended model's form);
-  AdamW (lr 1e-3, weight decay 1e-3), batches of 64, binary cross-entropy weighted to
-  balance the classes, 40 epochs, the epoch of best validation AUPR kept; ``--inits``
-  initialisations each. ``--epochs`` caps the epochs (the benchmark's model trains at most
-  6); ``--loss immax`` trains with the model's task loss instead (IMMAX, margins from the
-  training pairs' class counts, unweighted); ``--forms`` fits only the named forms.
+  AdamW (lr 1e-3, weight decay 1e-3 or ``--weight-decay``), batches of 64, binary
+  cross-entropy weighted to balance the classes, 40 epochs, the epoch of best validation
+  AUPR kept; ``--inits`` initialisations each. ``--epochs`` caps the epochs (the
+  benchmark's model trains at most 6); ``--loss immax`` trains with the model's task loss
+  instead (IMMAX, margins from the training pairs' class counts, unweighted); ``--forms``
+  fits only the named forms.
   ``--cell-terms`` gives every network a learned scale and shift per training cell line
   (both zero at the start), ``logit = (1 + a_c) U - b_c`` on that cell line's training
   and validation pairs: the form the energy head gives a cell line through its
@@ -139,6 +140,19 @@ class HeadForm(torch.nn.Module):
 
 
 LOSSES = ("bce", "immax")
+
+
+class Regime(NamedTuple):
+    """How a network is trained: at most ``epochs`` epochs (the epoch of best validation
+    AUPR kept) on ``loss``, with ``dropout`` on its input and AdamW's ``weight_decay``."""
+
+    epochs: int = 40
+    loss: str = "bce"
+    dropout: float = 0.3
+    weight_decay: float = 1e-3
+
+
+DEFAULT_REGIME = Regime()
 FEATURES = ("scan", "model")
 
 
@@ -169,17 +183,17 @@ def features(encoded, vocabulary, kind: str, profile) -> np.ndarray:
                       model_counts(encoded.promoter, vocabulary, model_config)])  # fmt: skip
 
 
-def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
-                loss: str = "bce", cells: np.ndarray | None = None,
-                dropout: float = 0.3) -> float:  # fmt: skip
-    """Held-out AUPR of one network, at its epoch of best validation AUPR. ``cells`` (an
-    integer code per row) gives it a scale and shift per training cell line (``--cell-terms``);
-    ``dropout`` is its input dropout (``--input-dropout``)."""
+def fit_network(x, y, split: Split, form: str, init: int, regime: Regime = DEFAULT_REGIME,
+                cells: np.ndarray | None = None) -> float:  # fmt: skip
+    """Held-out AUPR of one network trained as ``regime`` says, at its epoch of best
+    validation AUPR. ``cells`` (an integer code per row) gives it a scale and shift per
+    training cell line (``--cell-terms``)."""
     torch.manual_seed(init)
     codes = None if cells is None else torch.as_tensor(cells, dtype=torch.long)
     count = 0 if codes is None else int(codes[split.train].max()) + 1
-    network = HeadForm(x.shape[1], *FORMS[form], cells=count, dropout=dropout)
-    optimiser = torch.optim.AdamW(network.parameters(), lr=1e-3, weight_decay=1e-3)
+    network = HeadForm(x.shape[1], *FORMS[form], cells=count, dropout=regime.dropout)
+    optimiser = torch.optim.AdamW(network.parameters(), lr=1e-3,
+                                  weight_decay=regime.weight_decay)  # fmt: skip
     features = torch.tensor(x, dtype=torch.float32)
     labels = torch.tensor(y, dtype=torch.float32)
     prevalence = float(labels[split.train].mean())
@@ -188,13 +202,13 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
     margins = immax_margins(counts)
     order = torch.Generator().manual_seed(init)
     best_val, best_test = -1.0, float("nan")
-    for _ in range(epochs):
+    for _ in range(regime.epochs):
         network.train()
         rows = torch.from_numpy(split.train)[torch.randperm(len(split.train), generator=order)]
         for start in range(0, len(rows), 64):
             batch = rows[start : start + 64]
             logits = network(features[batch], None if codes is None else codes[batch])
-            if loss == "immax":
+            if regime.loss == "immax":
                 value = immax_loss(logits, labels[batch], margins)
             else:
                 value = torch.nn.functional.binary_cross_entropy_with_logits(
@@ -213,17 +227,17 @@ def fit_network(x, y, split: Split, form: str, init: int, epochs: int = 40,
     return best_test
 
 
-def evaluate(x, y, split: Split, inits: int, epochs: int = 40, loss: str = "bce",
-             forms=tuple(FORMS), cells: np.ndarray | None = None,
-             dropout: float = 0.3, reader_c=learnability.READER_C) -> dict[str, float]:  # fmt: skip
-    """One held-out cell line: the reader's AUPR and each form's, per initialisation
-    (``cells``: each row's cell code, for :func:`fit_network`'s cell-line terms; ``dropout``:
-    the networks' input dropout; ``reader_c``: the reader's grid of C)."""
+def evaluate(x, y, split: Split, inits: int, regime: Regime = DEFAULT_REGIME, forms=tuple(FORMS),
+             cells: np.ndarray | None = None,
+             reader_c=learnability.READER_C) -> dict[str, float]:  # fmt: skip
+    """One held-out cell line: the reader's AUPR and each form's, per initialisation, the
+    networks trained as ``regime`` says (``cells``: each row's cell code, for
+    :func:`fit_network`'s cell-line terms; ``reader_c``: the reader's grid of C)."""
     parts = [pd.DataFrame({"row_id": rows}) for rows in split]
     row = {"reader": learnability.fit_and_score(x, y, *parts, grid=reader_c)["test_aupr"]}
     x = StandardScaler().fit(x[split.train]).transform(x)
     for form in forms:
-        scores = [fit_network(x, y, split, form, init, epochs, loss, cells, dropout)
+        scores = [fit_network(x, y, split, form, init, regime, cells)
                   for init in range(inits)]  # fmt: skip
         row.update({f"{form} init{i}": s for i, s in enumerate(scores)})
         row[form] = float(np.mean(scores))
@@ -255,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--input-dropout", type=float, default=0.3,
                         help="dropout on the networks' input (model.dropout)")  # fmt: skip
+    parser.add_argument("--weight-decay", type=float, default=1e-3,
+                        help="the networks' AdamW weight decay")  # fmt: skip
     parser.add_argument("--reader-c", default=",".join(map(str, learnability.READER_C)),
                         help="the reader's grid of C, comma-separated")  # fmt: skip
     parser.add_argument("--features", choices=FEATURES, default="scan",
@@ -271,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         reader_c = ()
     if not reader_c or min(reader_c) <= 0:
         parser.error(f"--reader-c: {args.reader_c!r} is not a list of numbers > 0")
+    if args.weight_decay < 0:
+        parser.error(f"--weight-decay: {args.weight_decay} is below 0")
     if not 0 <= args.input_dropout < 1:
         parser.error(f"--input-dropout: {args.input_dropout} is not in [0, 1)")
     if not args.data_dir.is_dir():
@@ -285,14 +303,14 @@ def main(argv: list[str] | None = None) -> int:
                           profile.promoter_length).encode(table)  # fmt: skip
     x = features(encoded, result.vocabulary, args.features, profile)
     y = table["label"].to_numpy()
+    regime = Regime(args.epochs, args.loss, args.input_dropout, args.weight_decay)
     rows = []
     for cell in args.held_out.split(","):
         print(f"held out {cell}, seed {args.seed}", flush=True)
         parts = learnability.held_out_split(table, cell, profile, args.seed)
         split = Split(*(part["row_id"].to_numpy() for part in parts))
         cells = pd.factorize(table["cell_line"])[0] if args.cell_terms else None
-        scores = evaluate(x, y, split, args.inits, args.epochs, args.loss, forms, cells,
-                          args.input_dropout, reader_c)  # fmt: skip
+        scores = evaluate(x, y, split, args.inits, regime, forms, cells, reader_c)
         rows.append({"held_out": cell, "seed": args.seed, **scores})
     frame = pd.DataFrame(rows)
     shown = frame[["held_out", "seed", "reader", *forms]]

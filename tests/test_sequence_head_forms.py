@@ -11,6 +11,7 @@ import torch
 from test_benchmark import benchmark_script
 
 head_forms = benchmark_script("sequence_head_forms")
+ONE, TWO, EIGHT = (head_forms.Regime(epochs=n) for n in (1, 2, 8))
 
 
 def _made_evaluation(seed: int = 0, n: int = 900, factors: int = 4):
@@ -48,13 +49,13 @@ def test_rank_term_adds_the_enhancer_by_promoter_products_of_a_low_rank_matrix()
 def test_every_form_learns_an_additive_label_and_the_same_init_repeats():
     x, y, split = _made_evaluation()
     hidden = tuple(form for form in head_forms.FORMS if form != "linear")  # learns slower
-    row = head_forms.evaluate(x, y, split, inits=2, epochs=8, forms=hidden)
+    row = head_forms.evaluate(x, y, split, inits=2, regime=EIGHT, forms=hidden)
     prevalence = y[split.test].mean()
     for form in ("reader", *hidden):
         assert row[form] > prevalence + 0.1, (form, row[form], prevalence)
     assert row["relu"] == pytest.approx((row["relu init0"] + row["relu init1"]) / 2)
     again = head_forms.fit_network(
-        head_forms.StandardScaler().fit(x[split.train]).transform(x), y, split, "relu", 0, 8
+        head_forms.StandardScaler().fit(x[split.train]).transform(x), y, split, "relu", 0, EIGHT
     )
     assert again == row["relu init0"]
 
@@ -73,15 +74,15 @@ def test_summaries_pair_the_forms_on_each_evaluation():
 def test_immax_loss_learns_too_and_is_not_the_weighted_cross_entropy():
     x, y, split = _made_evaluation()
     scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
-    immax = head_forms.fit_network(scaled, y, split, "identity", 0, 8, loss="immax")
-    bce = head_forms.fit_network(scaled, y, split, "identity", 0, 8)
+    immax = head_forms.fit_network(scaled, y, split, "identity", 0, EIGHT._replace(loss="immax"))
+    bce = head_forms.fit_network(scaled, y, split, "identity", 0, EIGHT)
     assert immax > y[split.test].mean() + 0.1
     assert immax != bce
 
 
 def test_a_subset_of_forms_is_fitted_and_summarised_alone():
     x, y, split = _made_evaluation()
-    row = head_forms.evaluate(x, y, split, inits=1, epochs=2, forms=("identity", "relu"))
+    row = head_forms.evaluate(x, y, split, inits=1, regime=TWO, forms=("identity", "relu"))
     assert set(row) == {"reader", "identity init0", "identity", "relu init0", "relu"}
     lines = head_forms.summaries(pd.DataFrame([row, row]))
     named = [line.split(":")[0] for line in lines]
@@ -111,10 +112,10 @@ def test_cell_terms_start_at_zero_and_leave_the_held_out_pairs_alone():
     inputs = torch.randn(4, x.shape[1])
     torch.testing.assert_close(form(inputs, torch.tensor([0, 1, 2, 0])), form(inputs))
     scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
-    with_terms = head_forms.fit_network(scaled, y, split, "identity", 0, 8, cells=cells)
-    without = head_forms.fit_network(scaled, y, split, "identity", 0, 8)
+    with_terms = head_forms.fit_network(scaled, y, split, "identity", 0, EIGHT, cells=cells)
+    without = head_forms.fit_network(scaled, y, split, "identity", 0, EIGHT)
     assert with_terms != without
-    row = head_forms.evaluate(x, y, split, inits=1, epochs=8, forms=("identity",), cells=cells)
+    row = head_forms.evaluate(x, y, split, inits=1, regime=EIGHT, forms=("identity",), cells=cells)
     assert row["identity"] == with_terms
 
 
@@ -132,7 +133,9 @@ def test_cell_shifts_are_learned_per_cell_line(monkeypatch):
 
     monkeypatch.setattr(head_forms, "HeadForm", keep)
     scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
-    head_forms.fit_network(scaled, y, split, "identity", 0, 30, cells=cells)
+    head_forms.fit_network(
+        scaled, y, split, "identity", 0, head_forms.Regime(epochs=30), cells=cells
+    )
     shifts = made[0].cell_terms.weight.detach()[:, 1]
     assert len(shifts) == 2  # the training cell lines' codes; the held-out one has none
     assert shifts[0] > shifts[1] + 0.2  # cell 1's extra positives: a smaller R_E
@@ -172,10 +175,11 @@ def test_linear_form_is_one_layer_and_input_dropout_is_set_and_changes_the_fit()
     assert linear.layers[0].p == 0.0 and linear.layers[1].in_features == 6
     x, y, split = _made_evaluation()
     scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
-    assert head_forms.fit_network(scaled, y, split, "linear", 0, 40) > y[split.test].mean() + 0.1
-    kept = head_forms.fit_network(scaled, y, split, "identity", 0, 8, dropout=0.0)
-    assert kept != head_forms.fit_network(scaled, y, split, "identity", 0, 8)
-    row = head_forms.evaluate(x, y, split, inits=1, epochs=8, forms=("identity",), dropout=0.0)
+    assert head_forms.fit_network(scaled, y, split, "linear", 0) > y[split.test].mean() + 0.1
+    kept = head_forms.fit_network(scaled, y, split, "identity", 0, EIGHT._replace(dropout=0.0))
+    assert kept != head_forms.fit_network(scaled, y, split, "identity", 0, EIGHT)
+    row = head_forms.evaluate(x, y, split, inits=1, regime=EIGHT._replace(dropout=0.0),
+                              forms=("identity",))  # fmt: skip
     assert row["identity"] == kept
 
 
@@ -187,14 +191,24 @@ def test_an_input_dropout_outside_zero_to_one_is_refused(capsys):
 
 def test_reader_c_grid_is_used_and_a_bad_grid_is_refused(capsys):
     x, y, split = _made_evaluation()
-    strong = head_forms.evaluate(x, y, split, inits=1, epochs=1, forms=(), reader_c=(1e-6,))
-    weak = head_forms.evaluate(x, y, split, inits=1, epochs=1, forms=(), reader_c=(100.0,))
-    chosen = head_forms.evaluate(x, y, split, inits=1, epochs=1, forms=())
+    strong = head_forms.evaluate(x, y, split, inits=1, regime=ONE, forms=(), reader_c=(1e-6,))
+    weak = head_forms.evaluate(x, y, split, inits=1, regime=ONE, forms=(), reader_c=(100.0,))
+    chosen = head_forms.evaluate(x, y, split, inits=1, regime=ONE, forms=())
     assert strong["reader"] != weak["reader"]
     assert chosen["reader"] in {
-        head_forms.evaluate(x, y, split, inits=1, epochs=1, forms=(), reader_c=(c,))["reader"]
+        head_forms.evaluate(x, y, split, inits=1, regime=ONE, forms=(), reader_c=(c,))["reader"]
         for c in head_forms.learnability.READER_C
     }
     with pytest.raises(SystemExit):
         head_forms.main(["--reader-c", "0.1,x", "--out", "unused"])
     assert "--reader-c: '0.1,x' is not a list of numbers > 0" in capsys.readouterr().err
+
+
+def test_weight_decay_changes_the_fit_and_a_negative_one_is_refused(capsys):
+    x, y, split = _made_evaluation()
+    scaled = head_forms.StandardScaler().fit(x[split.train]).transform(x)
+    decayed = head_forms.fit_network(scaled, y, split, "linear", 0, EIGHT._replace(weight_decay=10))
+    assert decayed != head_forms.fit_network(scaled, y, split, "linear", 0, EIGHT)
+    with pytest.raises(SystemExit):
+        head_forms.main(["--weight-decay", "-1", "--out", "unused"])
+    assert "--weight-decay: -1.0 is below 0" in capsys.readouterr().err

@@ -649,3 +649,26 @@ RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_p
 #       --forms linear --epochs 40 --loss bce --input-dropout 0 --reader-c 100 \
 #       --out docs/benchmark-runs/sequence-transfer/head-forms-reader-c100-seed$S
 #   done
+# H46d runs (05:55-05:58 UTC, commit ca8508c, two processes; 57-77 s each):
+# head-forms-reader-c100-seed0..2 (their linear column equals head-forms-linear-bce-seed*
+# on all nine: the same seed, the same fit).
+# H46d result: the reader with C chosen minus with C = 100: +0.004 +- 0.004 (higher on 4 of
+# 9): +0.025 on K562 and +0.024 on HUVEC at seed 0, within +-0.005 on the other seven.
+# The reader at C = 100 minus the linear form: +0.001 +- 0.002 (5 of 9). Refuted as written
+# (the shrinkage's gain is not above two standard errors over the nine), but its second
+# half holds: without shrinkage the reader is the linear form trained by AdamW. The
+# reader's edge over the networks is its shrinkage, and only at seed 0 (K562, HUVEC).
+#
+# H46e (written at 05:58 UTC, before its runs): AdamW's weight decay can do for the
+# networks what the reader's C does (the probe's networks decay at 1e-3 only): at seed 0
+# the recommended form (relu + products + rank 16; 6 epochs, IMMAX, dropout 0.3) with
+# --weight-decay 1 gains more than 0.01 over weight decay 1e-3
+# (head-forms-model-regime-seed0, the same initialisations), mean over K562, IMR90 and
+# HUVEC, and over the nine evaluations (seeds 0-2) by more than two standard errors.
+# Refuted otherwise. Described beside it: weight decay 0.3 and 3, and the linear form.
+# Rule: only if supported does the model get fits with --set train.weight_decay (as H47).
+#   for W in 0.3 1 3; do for S in 0 1 2; do
+#     python benchmarks/sequence_head_forms.py --seed $S --held-out K562,IMR90,HUVEC \
+#       --forms 'linear,relu + products + rank 16' --epochs 6 --loss immax \
+#       --weight-decay $W --out docs/benchmark-runs/sequence-transfer/head-forms-decay$W-seed$S
+#   done; done
