@@ -29,6 +29,7 @@ training subsample and chr1-chr3 validation split, it fits
   would not change its ranking anyway.
   ``--reader-c`` replaces the reader's grid of C (one value: no choice on validation;
   ``100``: next to no shrinkage).
+  ``--l2`` adds an L2 penalty on the networks' weight matrices to their loss.
   ``--input-dropout`` sets the dropout on the networks' input (0.3, the model's
   ``model.dropout``); the ``linear`` form is one linear layer on ``[e, p]`` (a logistic
   regression trained as the networks are, where ``identity`` factors the same affine map
@@ -144,12 +145,15 @@ LOSSES = ("bce", "immax")
 
 class Regime(NamedTuple):
     """How a network is trained: at most ``epochs`` epochs (the epoch of best validation
-    AUPR kept) on ``loss``, with ``dropout`` on its input and AdamW's ``weight_decay``."""
+    AUPR kept) on ``loss``, with ``dropout`` on its input, AdamW's ``weight_decay`` and
+    ``l2 / 2`` times the squared weight matrices added to the loss (an L2 penalty in the
+    objective, as the reader's ``C``, where AdamW's decay acts beside the gradient)."""
 
     epochs: int = 40
     loss: str = "bce"
     dropout: float = 0.3
     weight_decay: float = 1e-3
+    l2: float = 0.0
 
 
 DEFAULT_REGIME = Regime()
@@ -214,6 +218,9 @@ def fit_network(x, y, split: Split, form: str, init: int, regime: Regime = DEFAU
                 value = torch.nn.functional.binary_cross_entropy_with_logits(
                     logits, labels[batch], pos_weight=weight
                 )
+            if regime.l2:
+                matrices = (p.pow(2).sum() for p in network.parameters() if p.ndim >= 2)
+                value = value + regime.l2 / 2 * sum(matrices)
             optimiser.zero_grad()
             value.backward()
             optimiser.step()
@@ -271,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="dropout on the networks' input (model.dropout)")  # fmt: skip
     parser.add_argument("--weight-decay", type=float, default=1e-3,
                         help="the networks' AdamW weight decay")  # fmt: skip
+    parser.add_argument("--l2", type=float, default=0.0,
+                        help="an L2 penalty on the weight matrices, in the loss")  # fmt: skip
     parser.add_argument("--reader-c", default=",".join(map(str, learnability.READER_C)),
                         help="the reader's grid of C, comma-separated")  # fmt: skip
     parser.add_argument("--features", choices=FEATURES, default="scan",
@@ -287,8 +296,9 @@ def main(argv: list[str] | None = None) -> int:
         reader_c = ()
     if not reader_c or min(reader_c) <= 0:
         parser.error(f"--reader-c: {args.reader_c!r} is not a list of numbers > 0")
-    if args.weight_decay < 0:
-        parser.error(f"--weight-decay: {args.weight_decay} is below 0")
+    for name in ("weight_decay", "l2"):
+        if getattr(args, name) < 0:
+            parser.error(f"--{name.replace('_', '-')}: {getattr(args, name)} is below 0")
     if not 0 <= args.input_dropout < 1:
         parser.error(f"--input-dropout: {args.input_dropout} is not in [0, 1)")
     if not args.data_dir.is_dir():
@@ -303,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
                           profile.promoter_length).encode(table)  # fmt: skip
     x = features(encoded, result.vocabulary, args.features, profile)
     y = table["label"].to_numpy()
-    regime = Regime(args.epochs, args.loss, args.input_dropout, args.weight_decay)
+    regime = Regime(args.epochs, args.loss, args.input_dropout, args.weight_decay, args.l2)
     rows = []
     for cell in args.held_out.split(","):
         print(f"held out {cell}, seed {args.seed}", flush=True)
