@@ -78,6 +78,30 @@ def test_total_is_the_task_loss_plus_the_weighted_terms(batch):
     assert sorted(objective.trained_prototypes()) == CELLS
 
 
+def test_weight_l2_penalises_the_trainable_weight_matrices_only(batch):
+    objective = _objective(weight_l2=0.5).train()
+    stem = objective.model.backbone.enhancer_encoder.stem.weight
+    stem.requires_grad_(False)  # as a frozen motif stem
+    phase = phase_at(objective.train_config, 3)
+    out, cells, z_e_cells = objective.encode_batch(batch, use_environment=True)
+    terms, _ = objective.loss_terms(out, batch, cells, z_e_cells, phase)
+    matrices = [p for p in objective.model.parameters() if p.requires_grad and p.ndim >= 2]
+    assert all(p is not stem for p in matrices) and len(matrices) > 3
+    expected = sum(p.pow(2).sum() for p in matrices) / 2
+    torch.testing.assert_close(terms["weight_l2"], expected)
+    without = dict(terms)
+    del without["weight_l2"]
+    torch.testing.assert_close(
+        objective.total_loss(terms, phase),
+        objective.total_loss(without, phase) + 0.5 * terms["weight_l2"],
+    )
+    bias = next(p for p in objective.model.parameters() if p.ndim == 1 and p.requires_grad)
+    (0.5 * terms["weight_l2"]).backward()
+    torch.testing.assert_close(matrices[0].grad, 0.5 * matrices[0].detach())
+    assert bias.grad is None and stem.grad is None
+    assert "weight_l2" not in _objective().loss_terms(out, batch, cells, z_e_cells, phase)[0]
+
+
 def test_warmup_head_runs_without_environment(batch):
     objective = _objective().train()
     out, _, _ = objective.encode_batch(batch, use_environment=False)

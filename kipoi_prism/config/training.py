@@ -91,6 +91,11 @@ class TrainConfig:
         Hidden width of the domain classifier (0: a linear classifier).
     t_l2 : float
         Weight of the L2 penalty ``(t - t_0)^2 + |w_T|^2`` that keeps ``T`` near 1.
+    weight_l2 : float
+        Weight of the L2 penalty ``|W|^2 / 2`` on the network's trainable weight matrices
+        (not biases, norms or scalars), in the loss: unlike AdamW's ``weight_decay``, which
+        acts beside Adam's normalised step, it moves the fit's optimum, as a logistic
+        regression's ``C`` does (0: off).
     lam_fallback : float
         ``lam`` is reset to this value when a training loss is not finite.
     gradient_clip : float
@@ -157,6 +162,7 @@ class TrainConfig:
     grl_scale: float = 1.0
     domain_hidden: int = 32
     t_l2: float = 0.0
+    weight_l2: float = 0.0
     lam_fallback: float = 0.01
     gradient_clip: float = 0.0
     seed: int = 0
@@ -194,6 +200,7 @@ class TrainConfig:
             check(ok, f"train.{name}", value, "a number > 0")
         mu = self.proto_momentum
         check(0 <= mu < 1, "train.proto_momentum", mu, "0 <= mu < 1")
+        check(self.weight_l2 >= 0, "train.weight_l2", self.weight_l2, "a number >= 0")
 
     def check_leaves_warmup(self, source: str | None = None) -> None:
         """Refuse a Lightning run that would end inside the warm-up.

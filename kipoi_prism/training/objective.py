@@ -9,8 +9,8 @@ for a curriculum phase (:meth:`~PrismObjective.total_loss`), and skips non-finit
 (:class:`kipoi_prism.training.module.PrismLightning`) and Selene's model
 (:mod:`kipoi_prism.integrations.selene.model`) drive the same object.
 
-``L = L_task + a L_corr + b L_inv + g L_hcont + d L_sparse + h L_proto (+ t_l2 L_T)``, with
-the weights of :func:`kipoi_prism.training.curriculum.phase_at`.
+``L = L_task + a L_corr + b L_inv + g L_hcont + d L_sparse + h L_proto (+ t_l2 L_T)
+(+ weight_l2 |W|^2 / 2)``, with the weights of :func:`kipoi_prism.training.curriculum.phase_at`.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from kipoi_prism.training.losses import (
     l1_sparsity,
     orthogonality_loss,
     temperature_l2,
+    weight_matrix_l2,
 )
 
 log = logging.getLogger(__name__)
@@ -177,6 +178,8 @@ class PrismObjective(torch.nn.Module):
         if config.t_l2:
             temperature = self.model.head.temperature
             terms["t_l2"] = temperature_l2(temperature.t, T_INIT_RAW, temperature.w_t)
+        if config.weight_l2:
+            terms["weight_l2"] = weight_matrix_l2(self.model)
         return terms, monitors
 
     def total_loss(self, terms: dict[str, torch.Tensor], phase: Phase) -> torch.Tensor:
@@ -187,6 +190,8 @@ class PrismObjective(torch.nn.Module):
                 loss = loss + getattr(phase.weights, name) * terms[name]
         if "t_l2" in terms:
             loss = loss + self.train_config.t_l2 * terms["t_l2"]
+        if "weight_l2" in terms:
+            loss = loss + self.train_config.weight_l2 * terms["weight_l2"]
         return loss
 
     @torch.no_grad()
