@@ -1,0 +1,103 @@
+"""Round 25's probes of where the reader's edge over the networks lies (H46-H46g): the two
+tables and every paired summary of docs/BENCHMARK.md's "Where the reader's edge over the
+networks lies", rebuilt from the committed ``benchmarks/sequence_head_forms.py`` runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from benchmark_docs import DOCS, flat_text, head_forms, mean_se
+
+RECOMMENDED_FORM = "relu + products + rank 16"
+SEEDS = (0, 1, 2)
+
+
+def _probe(name: str) -> pd.DataFrame:
+    return head_forms(name, SEEDS).set_index(["held_out", "seed"])
+
+
+def _paired(differences) -> str:
+    differences = np.asarray(differences)
+    return f"{mean_se(differences)} (higher on {(differences > 0).sum()} of {len(differences)})"
+
+
+def _seed0_mean(differences: pd.Series) -> str:
+    return f"{differences.xs(0, level='seed').mean():+.3f}"
+
+
+def _row(key, values) -> str:
+    return f"| {key[0]} | {key[1]} | " + " | ".join(f"{v:.3f}" for v in values) + " |"
+
+
+def test_benchmark_doc_shrinkage_tables_are_the_committed_runs():
+    regime, no_dropout = _probe("head-forms-model-regime"), _probe("head-forms-no-dropout")
+    linear, linear_bce = _probe("head-forms-linear"), _probe("head-forms-linear-bce")
+    c100, penalised = _probe("head-forms-reader-c100"), _probe("head-forms-l2-0.1")
+    text = (DOCS / "BENCHMARK.md").read_text()
+    for key in regime.index:
+        values = [regime.loc[key, "reader"], c100.loc[key, "reader"],
+                  regime.loc[key, "identity"], no_dropout.loc[key, "identity"],
+                  linear.loc[key, "linear"], linear_bce.loc[key, "linear"],
+                  regime.loc[key, RECOMMENDED_FORM],
+                  penalised.loc[key, RECOMMENDED_FORM]]  # fmt: skip
+        assert _row(key, values) in text, _row(key, values)
+    # the same fit twice: H46d repeats H46c's linear form, the Regime refactor H41's column
+    assert (c100["linear"] == linear_bce["linear"]).all()
+    repeat = head_forms("head-forms-repeat", (0,)).set_index(["held_out", "seed"])
+    assert (repeat[RECOMMENDED_FORM] == regime.xs(0, level="seed", drop_level=False)[
+        RECOMMENDED_FORM]).all()  # fmt: skip
+    plain, other = _probe("head-forms-other-cells-l2-0"), _probe("head-forms-other-cells-l2-0.1")
+    for key in plain.index:
+        values = [plain.loc[key, "reader"], plain.loc[key, RECOMMENDED_FORM],
+                  other.loc[key, RECOMMENDED_FORM]]  # fmt: skip
+        assert "  " + _row(key, values) in text, _row(key, values)
+
+
+def test_benchmark_doc_shrinkage_verdicts_are_the_committed_runs():
+    regime, no_dropout = _probe("head-forms-model-regime"), _probe("head-forms-no-dropout")
+    linear, linear_bce = _probe("head-forms-linear"), _probe("head-forms-linear-bce")
+    c100, flat = _probe("head-forms-reader-c100"), flat_text()
+    claims = [
+        f"trails it by {mean_se(regime['reader'] - regime['identity'])} over nine evaluations",
+        f"The identity network without it changes by "
+        f"{_paired(no_dropout['identity'] - regime['identity'])}; the reader minus it stays "
+        f"{_paired(no_dropout['reader'] - no_dropout['identity'])}.",
+        f"minus the identity network: {_paired(linear['linear'] - regime['identity'])}; the "
+        f"reader minus it: {_paired(linear['reader'] - linear['linear'])}.",
+        f"still trails the reader by {_paired(linear_bce['reader'] - linear_bce['linear'])}.",
+        f"minus the linear form of H46c: {_paired(c100['reader'] - c100['linear'])}",
+    ]
+    shrinkage = linear_bce["reader"] - c100["reader"]
+    claims.append(f"C = 100: {_paired(shrinkage)}, all of it on K562 "
+                  f"({shrinkage[('K562', 0)]:+.3f}) and HUVEC ({shrinkage[('HUVEC', 0)]:+.3f}) "
+                  f"at seed 0.")  # fmt: skip
+    others = shrinkage.drop([("K562", 0), ("HUVEC", 0)])
+    assert others.abs().max() <= 0.005
+    decay = _probe("head-forms-decay1")[RECOMMENDED_FORM] - regime[RECOMMENDED_FORM]
+    claims.append(f"At weight decay 1 the recommended form gains {_paired(decay)} over nine, "
+                  f"{_seed0_mean(decay)} at seed 0")  # fmt: skip
+    for value in ("0.3", "1", "3"):
+        moved = _probe(f"head-forms-decay{value}")["linear"] - linear["linear"]
+        assert abs(moved.mean()) < 0.0015, value  # "the linear form does not move"
+    light, heavy = _probe("head-forms-l2-0.01"), _probe("head-forms-l2-0.1")
+    light_gain = light[RECOMMENDED_FORM] - regime[RECOMMENDED_FORM]
+    heavy_gain = heavy[RECOMMENDED_FORM] - regime[RECOMMENDED_FORM]
+    claims += [
+        f"`--l2 0.01`: {_paired(light_gain)} over nine (seed 0 {_seed0_mean(light_gain)}, 0.01 "
+        f"predicted)",
+        f"tested): {_paired(heavy_gain)}, seed 0 {_seed0_mean(heavy_gain)}, and the reader "
+        f"minus it falls from {_paired(regime['reader'] - regime[RECOMMENDED_FORM])} to "
+        f"{_paired(heavy['reader'] - heavy[RECOMMENDED_FORM])}.",
+    ]
+    for name in ("head-forms-l2-0.01", "head-forms-l2-0.03", "head-forms-l2-0.1"):
+        assert abs((_probe(name)["linear"] - linear["linear"]).mean()) < 0.0015, name
+    plain, other = _probe("head-forms-other-cells-l2-0"), _probe("head-forms-other-cells-l2-0.1")
+    unseen = other[RECOMMENDED_FORM] - plain[RECOMMENDED_FORM]
+    by_seed = ", ".join(f"seed {s} {unseen.xs(s, level='seed').mean():+.3f}" for s in SEEDS)
+    pooled = np.r_[heavy_gain.to_numpy(), unseen.to_numpy()]
+    claims += [
+        f"The penalty minus none: {_paired(unseen)} ({by_seed}), under the 0.01",
+        f"Over all eighteen evaluations the value 0.1 gives {_paired(pooled)}, but 0.1 was",
+    ]
+    for claim in claims:
+        assert claim in flat, claim
