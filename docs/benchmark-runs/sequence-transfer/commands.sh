@@ -752,3 +752,11 @@ RB="--set model.bilinear_rank=16 --seeds 0 --held-out IMR90 --set train.blocks_p
 # otherwise. Adoption rule as H47's (a confirmation on GM12878, HeLa-S3 and NHEK first).
 #   q.sh frozen-weight-l2-0.01-seedS-CELL --set model.bilinear_rank=16 \
 #       --set train.weight_l2=0.01 --seeds S --held-out CELL
+# H47 fits (06:10-06:52 UTC, commit abf97fb, two processes; 262-620 s each, one cell line
+# a job): frozen-weight-l2-seed{0,1,2}-{K562,IMR90,HUVEC}.
+# H47 result: the penalty at 0.1 minus the recommended configuration's three-fit mean:
+# +0.000 +- 0.007 (higher on 5 of 9; seed 0 K562 -0.030, HUVEC -0.020; seed 2 IMR90
+# +0.027, HUVEC +0.034); minus the fit from the same initialisation: -0.003 +- 0.008 (4
+# of 9). Refuted: the probe's gain does not carry over at 0.1. Its fits underfit: training
+# AUPR at the last epoch 0.10-0.19 against 0.24-0.29 without the penalty, the penalty
+# term falling from 8.1-8.3 to 0.3-0.4. Not adopted.
