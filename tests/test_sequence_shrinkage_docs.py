@@ -162,3 +162,7 @@ def test_benchmark_doc_reading_states_round_25_as_measured():
         f"{mean_se(gains['0.01'])} against the recommended configuration's three fits"
     )
     assert reading in flat_text(), reading
+    readme = flat_text(DOCS.parent / "README.md")
+    assert (
+        f"(`--set train.weight_l2=0.01`, off by default) gains {mean_se(gains['0.01'])}" in readme
+    )
