@@ -13,6 +13,7 @@ from toy_training import make_toy, split_toy, tiny_model, tiny_train, toy_batch
 
 from kipoi_prism.config import LossWeights
 from kipoi_prism.training.curriculum import AUXILIARY, frozen_during_warmup, phase_at
+from kipoi_prism.training.losses import weight_matrix_l2
 from kipoi_prism.training.objective import PrismObjective
 
 CELLS = ["A", "B"]
@@ -100,6 +101,9 @@ def test_weight_l2_penalises_the_trainable_weight_matrices_only(batch):
     torch.testing.assert_close(matrices[0].grad, 0.5 * matrices[0].detach())
     assert bias.grad is None and stem.grad is None
     assert "weight_l2" not in _objective().loss_terms(out, batch, cells, z_e_cells, phase)[0]
+    for parameter in objective.model.parameters():
+        parameter.requires_grad_(False)
+    assert weight_matrix_l2(objective.model).item() == 0.0  # every matrix frozen: no penalty
 
 
 def test_warmup_head_runs_without_environment(batch):

@@ -404,16 +404,22 @@ class MomentumPrototypes(nn.Module):
 # --------------------------------------------------------------------------- temperature
 
 
-def weight_matrix_l2(module: torch.nn.Module) -> torch.Tensor:
-    """``sum |W|^2 / 2`` over ``module``'s trainable weight matrices and kernels (``ndim >=
-    2``; not biases, norms or scalars, which AdamW leaves undecayed too)."""
-    matrices = [p.pow(2).sum() for p in module.parameters() if p.requires_grad and p.ndim >= 2]
-    return torch.stack(matrices).sum() / 2
-
-
 def temperature_l2(t: torch.Tensor, t_init: float, w_t: torch.Tensor | None = None) -> torch.Tensor:
     """``(t - t_0)^2 (+ |w_T|^2)``: keeps ``T = softplus(t)`` near its initial value 1."""
     penalty = (t - t_init).pow(2)
     if w_t is not None:
         penalty = penalty + w_t.pow(2).sum()
     return penalty
+
+
+# --------------------------------------------------------------------------- weights
+
+
+def weight_matrix_l2(module: torch.nn.Module) -> torch.Tensor:
+    """``sum |W|^2 / 2`` over ``module``'s trainable weight matrices and kernels (``ndim >=
+    2``; not biases, norms or scalars, which AdamW leaves undecayed too); 0 when every one is
+    frozen."""
+    matrices = [p.pow(2).sum() for p in module.parameters() if p.requires_grad and p.ndim >= 2]
+    if not matrices:
+        return torch.zeros((), device=next(module.parameters()).device)
+    return torch.stack(matrices).sum() / 2
