@@ -79,7 +79,11 @@ from kipoi_prism.io.encode import PairEncoder  # noqa: E402
 from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.metrics import aupr  # noqa: E402
 from kipoi_prism.model.backbone import PrismBackbone, initialise_stem  # noqa: E402
-from kipoi_prism.training.losses import immax_loss, immax_margins  # noqa: E402
+from kipoi_prism.training.losses import (  # noqa: E402
+    immax_loss,
+    immax_margins,
+    weight_matrix_l2,
+)
 
 FORMS = {  # name: (activation, element-wise products, bilinear rank); "linear": no hidden layer
     "relu": ("relu", False, 0),
@@ -219,8 +223,7 @@ def fit_network(x, y, split: Split, form: str, init: int, regime: Regime = DEFAU
                     logits, labels[batch], pos_weight=weight
                 )
             if regime.l2:
-                matrices = (p.pow(2).sum() for p in network.parameters() if p.ndim >= 2)
-                value = value + regime.l2 / 2 * sum(matrices)
+                value = value + regime.l2 * weight_matrix_l2(network)
             optimiser.zero_grad()
             value.backward()
             optimiser.step()

@@ -36,6 +36,13 @@ def mean_se(differences) -> str:
     return f"{mean:+.3f} +- {error:.3f}"
 
 
+def paired(differences) -> str:
+    """:func:`mean_se` and how many are above zero: ``+0.004 +- 0.001 (higher on 8 of 9)``."""
+    differences = list(differences)
+    higher = sum(d > 0 for d in differences)
+    return f"{mean_se(differences)} (higher on {higher} of {len(differences)})"
+
+
 def task_only_aupr(run: str) -> pd.Series:
     """Held-out AUPR of the task-loss row of a committed run (``run``: its folder under
     docs/benchmark-runs), by cell line."""
@@ -55,6 +62,7 @@ def task_only_aupr_of(pattern: str) -> pd.Series:
 
 
 INITIALISATIONS = {1: ("init11", "init21"), 2: ("init12", "init22")}  # train.seed of H36(b)
+SEED0_INITIALISATIONS = ("init10", "init20")  # H42's train.seed values at seed 0
 
 
 def recommended_fits(seed: int, labels) -> list[pd.Series]:

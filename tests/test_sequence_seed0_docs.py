@@ -9,9 +9,11 @@ import numpy as np
 from benchmark_docs import (
     DOCS,
     INITIALISATIONS,
+    SEED0_INITIALISATIONS,
     flat_text,
     head_forms,
     mean_se,
+    paired,
     reader_aupr,
     recommended_fits,
     task_only_aupr_of,
@@ -20,16 +22,10 @@ from benchmark_docs import (
 
 RECOMMENDED_FORM = "relu + products + rank 16"
 CELLS = ("K562", "IMR90", "HUVEC")
-SEED0_INITIALISATIONS = ("init10", "init20")  # H42's train.seed values at seed 0
 
 
 def _probe(name: str, seeds=(0,)):
     return head_forms(name, seeds).set_index(["held_out", "seed"])
-
-
-def _paired(differences) -> str:
-    differences = np.asarray(differences)
-    return f"{mean_se(differences)} (higher on {(differences > 0).sum()} of {len(differences)})"
 
 
 def test_benchmark_doc_environment_check_is_the_committed_runs():
@@ -45,10 +41,10 @@ def test_benchmark_doc_environment_check_is_the_committed_runs():
             to_forty.append(mine - forty.loc[(cell, seed), "identity"])
             reader.append(regime.loc[(cell, seed), "reader"] - regime.loc[(cell, seed), "identity"])
     flat = flat_text()
-    assert (f"three initialisations' mean) is {_paired(to_regime)} over the six "
+    assert (f"three initialisations' mean) is {paired(to_regime)} over the six "
             f"evaluations; against the same network at 40 epochs with BCE, "
-            f"{_paired(to_forty)}.") in flat  # fmt: skip
-    assert f"L2 logistic regression, {_paired(reader)} without the distance," in flat
+            f"{paired(to_forty)}.") in flat  # fmt: skip
+    assert f"L2 logistic regression, {paired(reader)} without the distance," in flat
 
 
 def test_benchmark_doc_probe_at_seed_zero_is_the_committed_runs():
@@ -66,9 +62,9 @@ def test_benchmark_doc_probe_at_seed_zero_is_the_committed_runs():
         assert line in text, line
         assert (terms.loc[key, "reader"] == regime.loc[key, "reader"]).all()
     recommended = regime[RECOMMENDED_FORM] - regime["identity"]
-    assert (f"the recommended form minus the identity network is {_paired(recommended)}; "
+    assert (f"the recommended form minus the identity network is {paired(recommended)}; "
             f"at 40 epochs with BCE, "
-            f"{_paired(forty[RECOMMENDED_FORM] - forty['identity'])}. Refuted") in flat  # fmt: skip
+            f"{paired(forty[RECOMMENDED_FORM] - forty['identity'])}. Refuted") in flat  # fmt: skip
     everywhere = (0, 1, 2)
     regime_all = _probe("head-forms-model-regime", everywhere)
     for name, verdict in (("head-forms-cell-terms", "H43"), ("head-forms-model-inputs", "H44")):
@@ -78,11 +74,11 @@ def test_benchmark_doc_probe_at_seed_zero_is_the_committed_runs():
         claim = (f"{verdict}: the recommended form at seed 0 changes by "
                  f"{mean_se(seed0[RECOMMENDED_FORM])} ("
                  + ", ".join(f"{c} {seed0.loc[c, RECOMMENDED_FORM]:+.3f}" for c in CELLS)
-                 + f"), over seeds 0-2 by {_paired(change[RECOMMENDED_FORM])}"
-                 f"; the identity form by {_paired(change['identity'])}")  # fmt: skip
+                 + f"), over seeds 0-2 by {paired(change[RECOMMENDED_FORM])}"
+                 f"; the identity form by {paired(change['identity'])}")  # fmt: skip
         assert claim in flat, claim
     reader = _probe("head-forms-model-inputs", everywhere)["reader"] - regime_all["reader"]
-    assert f"and the reader by {_paired(reader)}" in flat
+    assert f"and the reader by {paired(reader)}" in flat
 
 
 def _additive_seed0_fits() -> list:
@@ -114,8 +110,8 @@ def test_benchmark_doc_three_fits_at_seed_zero_are_the_committed_runs():
         theirs = recommended_fits(seed, labels)
         mine = three_fits("frozen-additive-identity", seed, labels)
         nine += [np.mean([f[c] for f in mine]) - np.mean([f[c] for f in theirs]) for c in CELLS]
-    assert f"at seed 0 it is {_paired(seed0)}" in flat
-    assert f"over the nine evaluations {_paired(nine)}" in flat
+    assert f"at seed 0 it is {paired(seed0)}" in flat
+    assert f"over the nine evaluations {paired(nine)}" in flat
     reading = f"0-2 ({mean_se(nine)} over nine evaluations; {mean_se(seed0)} at seed 0, where"
     assert reading in flat
     readme = flat_text(DOCS.parent / "README.md")
