@@ -171,3 +171,17 @@ done; done
 # (.device-payload/data: a copy of ../shared/data's targetfinder/pairs, motifs and
 # human-sequence, outside git, carried to the machine.) GPU fits are not bit-for-bit
 # repeatable (round 14: 0.005 AUPR on average between repeats).
+# H49 result (read at 10:08 UTC): seeds 1-2 sit near chance (0.047-0.068; mean 0.056),
+# refuted. 14 jobs finished in 244 s on the H200 (fits 134-194 s).
+#
+# H50 (written at 10:08 UTC, after H49's numbers, before its run): the fall from seed 0
+# (0.091, CPU) to seeds 1-2 (0.056, GPU) is the seed, not the machine. Prediction: seed 0
+# rerun on the GPU (H49's command with --seeds 0, task_only only) has a six-cell mean within
+# 0.015 of the CPU's 0.091. Refuted if it is below 0.076.
+# H51 (same time): the random stem at seed 1 is stopped by the 6-epoch cap, not stuck.
+# Prediction: --max-epochs 12 lifts seed 1's six-cell mean by more than +0.01 over H49's
+# seed-1 fits (0.056). Refuted otherwise.
+# Both in one call on the H200, two run_grid processes side by side (12 jobs):
+#   run_grid.py --out /tmp/g0 --jobs 6 --seeds 0 --baselines '' ... --deadline-s 300 (H49's args)
+#   run_grid.py --out /tmp/g12 --jobs 6 --seeds 1 --baselines '' ... --deadline-s 440 \
+#       (H49's args plus --max-epochs 12)
