@@ -185,3 +185,17 @@ done; done
 #   run_grid.py --out /tmp/g0 --jobs 6 --seeds 0 --baselines '' ... --deadline-s 300 (H49's args)
 #   run_grid.py --out /tmp/g12 --jobs 6 --seeds 1 --baselines '' ... --deadline-s 440 \
 #       (H49's args plus --max-epochs 12)
+# H50 result (read at 13:45 UTC): the GPU's seed-0 fits average 0.084 (0.060-0.103; the
+# CPU's 0.091), within 0.015: supported; seed 0 rerun minus the CPU's fits -0.007 +- 0.007
+# (higher on 3 of 6). The fall to seeds 1-2 is the seed (each seed is its own simulated
+# motif set and grammar), not the machine. 6 jobs, 253-256 s each.
+# H51 result (same time): twelve epochs lift seed 1 by +0.002 +- 0.001 (higher on 3 of 6;
+# mean 0.058 against 0.056): refuted. The per-epoch history (training_history.csv) says
+# why: from epoch 6 on, training AUPR climbs to 0.24-0.37 while validation AUPR stays at
+# 0.054-0.079; early stopping ended GM12878, HUVEC and IMR90 at epochs 7, 9 and 4 with the
+# same best epoch as the 6-epoch fits (identical AUPR: these GPU fits repeated exactly).
+# 6 jobs, 194-359 s each.
+# The three runs' code was f44f949's (the parts' run.json say f44f949-dirty: the machine's
+# copy carried the commands.sh edits of 5dc8d65 and 6ca2927 uncommitted). Merged parts in
+# docs/benchmark-runs/sequence-strands/random-both-4x-gpu-seed1-2 (H49, with distance
+# alone), random-both-4x-gpu-seed0 (H50), random-both-4x-gpu-12ep-seed1 (H51).
