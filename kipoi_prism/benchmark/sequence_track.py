@@ -98,6 +98,19 @@ def prepare_pairs(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def evaluation_pairs(frame: pd.DataFrame, held: str, config: BenchmarkConfig,
+                     seed: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """``(train, val, test)`` of one evaluation: the held-out cell line's pairs are the
+    test; the others, subsampled per cell line (``config.train_pairs_per_cell_line``,
+    seeded), are split as ``config.validate_on`` says (by the enhancer's original
+    chromosome, or by cell line)."""
+    test = held_out_rows(frame, held)
+    rest = frame[frame["cell_line"] != held].reset_index(drop=True)
+    rest = stratified_subsample(rest, config.train_pairs_per_cell_line, seed)
+    train, val = validation_split(rest, held, config, "original_enhancer_chrom")
+    return train, val, test
+
+
 def predict_frame(weights_path: Path, fasta: Path, frame: pd.DataFrame, seed: int,
                   environment_from: pd.DataFrame | None = None):  # fmt: skip
     """Probabilities for ``frame`` through the inference engine, and the threshold.
@@ -161,10 +174,7 @@ def run_sequence_track(
         frame = prepare_pairs(frame)
         encoder = PairEncoder(Genome(fasta), config.enhancer_length, config.promoter_length)
         for held in config.held_out:
-            test = held_out_rows(frame, held)
-            rest = frame[frame["cell_line"] != held].reset_index(drop=True)
-            rest = stratified_subsample(rest, config.train_pairs_per_cell_line, seed)
-            train, val = validation_split(rest, held, config, "original_enhancer_chrom")
+            train, val, test = evaluation_pairs(frame, held, config, seed)
             labels = test["label"].to_numpy()
             context = {"oracle_aupr": float(oracle.get(held, {}).get("aupr", np.nan)),
                        "other_env_aupr": _other_environments(oracle, held)}  # fmt: skip

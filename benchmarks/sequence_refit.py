@@ -1,0 +1,190 @@
+"""The trained sequence model's scoring layer refitted with shrinkage chosen on validation.
+
+Within one cell line the energy head ranks pairs as ``U_I = g_I(z_I)``, a linear read of the
+backbone's hidden units ``z_I`` (the environment enters as one scale and shift per cell line).
+Round 25 found the known-motif reader's edge over small networks on its own features is its
+shrinkage, chosen on validation. This script asks whether the trained model would gain the
+same by refitting only ``g_I``: for each fit (``runs/seq-<row>-<cell>-seed<k>/weights.pt``
+of a benchmark run), the evaluation's pairs are rebuilt as the sequence track made them
+(the run's own simulation ``sim-seed<k>``, its split settings from ``run.json``), ``z_I`` is
+computed for the training, validation and held-out pairs (eval mode), and
+
+* ``model``: the held-out AUPR of the fit's own ``U_I`` (checked against the AUPR its run
+  recorded: a fit that scores differently here is an error);
+* ``refit``: an L2 logistic regression on ``z_I`` (standardised on the training pairs,
+  balanced classes, C chosen from the reader's grid on validation AUPR: the known-motif
+  reader's own fit, ``benchmarks/sequence_learnability.py``);
+* ``refit C=100``: the same at C = 100 only (next to no shrinkage), which separates the
+  shrinkage from the refit itself.
+
+With ``--readers`` (``<cell>-seed<k>.md`` outputs of ``sequence_learnability.py``) the
+reader's held-out AUPR on the same simulation is reported beside them.
+
+Prints and writes (``--out``: ``refit.csv``, ``refit.md`` with the paired summaries,
+``run.json`` with the command, commit and wall time) one row per fit. Nothing is typed:
+every number is measured in the run. Single-threaded: the same fits give the same numbers.
+
+    python benchmarks/sequence_refit.py results/frozen-both-seed1 results/frozen-both-seed2 \\
+        --readers docs/benchmark-runs/learnability --out results/refit
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY))
+sys.path.insert(0, str(REPOSITORY / "benchmarks"))
+
+import sequence_learnability as learnability  # noqa: E402
+from run_record import command_line, paired_line, write_run  # noqa: E402
+from sequence_ensemble import reader_aupr  # noqa: E402
+
+from kipoi_prism.benchmark.harness import PROFILES, git_commit  # noqa: E402
+from kipoi_prism.benchmark.sequence_track import evaluation_pairs, prepare_pairs  # noqa: E402
+from kipoi_prism.io.encode import PairEncoder  # noqa: E402
+from kipoi_prism.io.genome import Genome  # noqa: E402
+from kipoi_prism.io.pairs import read_pairs  # noqa: E402
+from kipoi_prism.metrics import aupr  # noqa: E402
+from kipoi_prism.model.weights import load_weights  # noqa: E402
+
+FIT = re.compile(r"^seq-(?P<row>[^-]+)-(?P<cell>.+)-seed(?P<seed>\d+)$")
+SPLIT_SETTINGS = ("cell_lines", "pairs_per_cell_line", "train_pairs_per_cell_line",
+                  "val_chromosomes", "validate_on", "enhancer_length",
+                  "promoter_length")  # fmt: skip
+RECORDED_TOLERANCE = 1e-4  # the fit's U_I must rank the held-out pairs as its run did
+NO_SHRINKAGE = (100.0,)
+COMPARISONS = [("refit", "model"), ("refit C=100", "model"), ("refit", "refit C=100"),
+               ("reader", "refit"), ("reader", "model")]  # fmt: skip
+
+
+def split_config(run: Path):
+    """The ``--full`` profile with the run's split settings (``run.json``'s ``config``)."""
+    meta = run / "run.json"
+    if not meta.is_file():
+        raise SystemExit(f"{run}: not a benchmark results directory (no run.json)")
+    given = json.loads(meta.read_text()).get("config", {})
+    missing = [name for name in SPLIT_SETTINGS if name not in given]
+    if missing:
+        raise SystemExit(f"{meta}: its config lacks {', '.join(missing)} (a merged run? give "
+                         "the runs that trained the fits)")  # fmt: skip
+    settings = {name: tuple(v) if isinstance(v, list) else v
+                for name, v in ((n, given[n]) for n in SPLIT_SETTINGS)}  # fmt: skip
+    return dataclasses.replace(PROFILES["full"], **settings)
+
+
+def recorded_aupr(run: Path, row: str, cell: str, seed: int) -> float:
+    """The held-out AUPR the run recorded for one fit (``results.csv``)."""
+    results = pd.read_csv(run / "results.csv")
+    match = results[(results["row"] == row) & (results["held_out"] == cell)
+                    & (results["seed"] == seed)]  # fmt: skip
+    if len(match) != 1:
+        raise SystemExit(f"{run / 'results.csv'}: no single row {row}, {cell}, seed {seed}")
+    return float(match["aupr"].iloc[0])
+
+
+def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``(z_I, U_I)`` of every pair of ``frame`` (the model in eval mode), in row order."""
+    if not hasattr(model.head, "g_i"):
+        raise SystemExit(f"the fit's head ({type(model.head).__name__}) has no g_I to refit")
+    hidden, scores = [], []
+    with torch.no_grad():
+        for start in range(0, len(frame), 256):
+            encoded = encoder.encode(frame.iloc[start : start + 256])
+            z_i, _ = model.backbone(torch.from_numpy(encoded.enhancer),
+                                    torch.from_numpy(encoded.promoter))  # fmt: skip
+            hidden.append(z_i.numpy())
+            scores.append(model.head.g_i(z_i).squeeze(-1).numpy())
+    return np.concatenate(hidden).astype(np.float64), np.concatenate(scores).astype(np.float64)
+
+
+def refit_fit(run: Path, fit: Path, readers: Path | None) -> dict:
+    """One fit: its own ``U_I``, the two refits and the reader, on its evaluation's pairs."""
+    parts = FIT.match(fit.name)
+    row, cell, seed = parts["row"], parts["cell"], int(parts["seed"])
+    config, simulation = split_config(run), run / f"sim-seed{seed}"
+    frame = prepare_pairs(read_pairs(simulation / "pairs.bedpe"))
+    train, val, test = evaluation_pairs(frame, cell, config, seed)
+    pairs = pd.concat([train, val, test], ignore_index=True)
+    ends = np.cumsum([len(train), len(val), len(test)])
+    frames = [pd.DataFrame({"row_id": np.arange(end - len(part), end)})
+              for part, end in zip((train, val, test), ends, strict=True)]  # fmt: skip
+    model = load_weights(fit / "weights.pt").model.eval()
+    encoder = PairEncoder(Genome(simulation / "genome.fa"), config.enhancer_length,
+                          config.promoter_length)  # fmt: skip
+    z_i, u_i = hidden_units(model, encoder, pairs)
+    labels = pairs["label"].to_numpy()
+    test_rows = frames[2]["row_id"].to_numpy()
+    model_aupr = aupr(labels[test_rows], u_i[test_rows])
+    recorded = recorded_aupr(run, row, cell, seed)
+    if abs(model_aupr - recorded) > RECORDED_TOLERANCE:
+        raise SystemExit(f"{fit}: U_I scores held-out AUPR {model_aupr:.6f}, its run "
+                         f"recorded {recorded:.6f} (another simulation or code?)")  # fmt: skip
+    val_rows = frames[1]["row_id"].to_numpy()
+    shrunk = learnability.fit_and_score(z_i, labels, *frames)
+    loose = learnability.fit_and_score(z_i, labels, *frames, grid=NO_SHRINKAGE)
+    return {"run": run.name, "row": row, "held_out": cell, "seed": seed,
+            "model": model_aupr, "model_val": aupr(labels[val_rows], u_i[val_rows]),
+            "refit": shrunk["test_aupr"], "refit_val": shrunk["val_aupr"],
+            "refit_C": shrunk["C"], "refit C=100": loose["test_aupr"],
+            "reader": reader_aupr(readers, cell, seed),
+            "silent_units": int((z_i[frames[0]["row_id"]].max(axis=0) <= 0).sum())}  # fmt: skip
+
+
+def fits_of(run: Path) -> list[Path]:
+    """The fits a run holds (``runs/seq-*/weights.pt``); none is an error."""
+    fits = sorted(p.parent for p in (run / "runs").glob("seq-*/weights.pt")
+                  if FIT.match(p.parent.name))  # fmt: skip
+    if not fits:
+        raise SystemExit(f"{run}: no runs/seq-<row>-<cell>-seed<k>/weights.pt")
+    return fits
+
+
+def summaries(table: pd.DataFrame) -> list[str]:
+    """The paired lines of :data:`COMPARISONS` (the reader's where it was given)."""
+    return [paired_line(first, second, table[first] - table[second])
+            for first, second in COMPARISONS
+            if table[first].notna().all() and table[second].notna().all()]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("runs", nargs="+", type=Path, help="benchmark runs holding the fits")
+    parser.add_argument("--readers", type=Path, default=None,
+                        help="sequence_learnability.py outputs (<cell>-seed<k>.md)")  # fmt: skip
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    start, commit, rows = time.time(), git_commit(REPOSITORY), []
+    for run in args.runs:
+        for fit in fits_of(run):
+            rows.append(refit_fit(run, fit, args.readers))
+            done = rows[-1]
+            print(
+                f"{run.name} {fit.name}: model {done['model']:.3f}, refit {done['refit']:.3f} "
+                f"(C {done['refit_C']:g}), C=100 {done['refit C=100']:.3f}",
+                flush=True,
+            )
+    frame = pd.DataFrame(rows)
+    shown = frame[["run", "held_out", "seed", "model", "refit", "refit_C", "refit C=100",
+                   "reader"]]  # fmt: skip
+    markdown = shown.to_markdown(index=False, floatfmt=".3f") + "\n\n"
+    markdown += "\n".join(summaries(frame))
+    print(markdown)
+    command = command_line("benchmarks/sequence_refit.py", argv)
+    write_run(args.out, "refit", frame, markdown, command, commit, round(time.time() - start, 1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
