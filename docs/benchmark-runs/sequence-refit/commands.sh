@@ -26,3 +26,16 @@
 #       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
 #       --set model.count_both_strands=true --stem-motifs frozen --set model.bilinear_rank=16 \
 #       --seeds S --held-out K562,IMR90,HUVEC --out /tmp/r27/runs/frozen-both-seedS
+# Before the fits above finished, the script was tried on one secondary fit
+# (frozen-weight-l2-0.01-seed1-K562: model 0.098, refit 0.120 at C = 0.01, C = 100 0.120,
+# reader 0.123; 54 s beside the two fits), at 13:58 UTC: one exploratory number, seen
+# before the primary fits were read; the prediction above was not changed.
+#
+# The refits (each run's fits in turn; one process beside the fits, in a fresh clone):
+#   python benchmarks/sequence_refit.py /tmp/r24/runs/frozen-both-seed0-init10 \
+#       /tmp/r24/runs/frozen-both-seed0-init20 --readers docs/benchmark-runs/learnability \
+#       --out /tmp/r27/refit-seed0-inits
+#   python benchmarks/sequence_refit.py /tmp/r25/runs/frozen-weight-l2-{,0.01-}seed{0,1,2}-{K562,IMR90,HUVEC} \
+#       --readers docs/benchmark-runs/learnability --out /tmp/r27/refit-weight-l2
+#   python benchmarks/sequence_refit.py /tmp/r27/runs/frozen-both-seed{0,1,2} \
+#       --readers docs/benchmark-runs/learnability --out /tmp/r27/refit-recommended
