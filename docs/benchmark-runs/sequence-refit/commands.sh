@@ -28,7 +28,7 @@
 #       --seeds S --held-out K562,IMR90,HUVEC --out /tmp/r27/runs/frozen-both-seedS
 # Before the fits above finished, the script was tried on one secondary fit
 # (frozen-weight-l2-0.01-seed1-K562: model 0.098, refit 0.120 at C = 0.01, C = 100 0.120,
-# reader 0.123; 54 s beside the two fits), at 13:58 UTC: one exploratory number, seen
+# reader 0.123; 54 s beside the two fits), at 13:46 UTC: one exploratory number, seen
 # before the primary fits were read; the prediction above was not changed.
 #
 # The refits (each run's fits in turn; one process beside the fits, in a fresh clone):
