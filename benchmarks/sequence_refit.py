@@ -84,10 +84,10 @@ def split_config(run: Path):
 
 
 def recorded_aupr(run: Path, row: str, cell: str, seed: int) -> float:
-    """The held-out AUPR the run recorded for one fit (``results.csv``)."""
+    """The held-out AUPR the run recorded for one sequence fit (``results.csv``)."""
     results = pd.read_csv(run / "results.csv")
-    match = results[(results["row"] == row) & (results["held_out"] == cell)
-                    & (results["seed"] == seed)]  # fmt: skip
+    match = results[(results["track"] == "sequence") & (results["row"] == row)
+                    & (results["held_out"] == cell) & (results["seed"] == seed)]  # fmt: skip
     if len(match) != 1:
         raise SystemExit(f"{run / 'results.csv'}: no single row {row}, {cell}, seed {seed}")
     return float(match["aupr"].iloc[0])

@@ -518,3 +518,52 @@ def test_benchmark_doc_ensemble_rows_are_the_committed_ensembles(label):
     assert cells[-2] == f"{(table.loc[held, 'verdict'] == 'win').sum()} of {len(held)}"
     apart = (table.loc[held, "ensemble_ci_low"] > table.loc[held, "gbm_ci_high"]).sum()
     assert cells[-1] == f"{apart} of {len(held)}"
+
+
+def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run, tmp_path):
+    """benchmarks/sequence_refit.py on the quick run: every sequence fit's own U_I scores
+    as the run recorded; the C = 100 refit is a balanced logistic regression on the
+    training pairs' z_I (standardised); a fit whose run recorded another AUPR is refused."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    from kipoi_prism.metrics import aupr
+    from kipoi_prism.model.weights import load_weights
+
+    script = benchmark_script("sequence_refit")
+    out = tmp_path / "refit"
+    assert script.main([str(quick_run), "--out", str(out)]) == 0
+    table = pd.read_csv(out / "refit.csv")
+    recorded = pd.read_csv(quick_run / "results.csv")
+    recorded = recorded[recorded["track"] == "sequence"].set_index(["row", "held_out"])["aupr"]
+    fits = sorted((quick_run / "runs").glob("seq-*/weights.pt"))
+    assert len(table) == len(fits) >= 2
+    for _, row in table.iterrows():
+        assert row["model"] == pytest.approx(recorded[(row["row"], row["held_out"])], abs=1e-4)
+        assert row["refit_C"] in script.learnability.READER_C
+        assert 0 < row["refit"] <= 1 and np.isnan(row["reader"])
+    first = table.iloc[0]
+    config = script.split_config(quick_run)
+    frame = script.prepare_pairs(script.read_pairs(quick_run / "sim-seed0" / "pairs.bedpe"))
+    train, _, test = script.evaluation_pairs(frame, first["held_out"], config, 0)
+    model = load_weights(fits[0]).model.eval()
+    encoder = script.PairEncoder(script.Genome(quick_run / "sim-seed0" / "genome.fa"),
+                                 config.enhancer_length, config.promoter_length)  # fmt: skip
+    (z_train, _), (z_test, _) = (script.hidden_units(model, encoder, f) for f in (train, test))
+    scaler = StandardScaler().fit(z_train)
+    regression = LogisticRegression(C=100.0, max_iter=2000, class_weight="balanced")
+    regression.fit(scaler.transform(z_train), train["label"])
+    expected = aupr(
+        test["label"].to_numpy(), regression.decision_function(scaler.transform(z_test))
+    )
+    assert first["refit C=100"] == pytest.approx(expected, abs=1e-6)
+    assert "refit minus model:" in (out / "refit.md").read_text()
+    command = json.loads((out / "run.json").read_text())["command"]
+    assert command.startswith("python benchmarks/sequence_refit.py ")
+    tampered = tmp_path / "tampered"
+    shutil.copytree(quick_run, tampered, symlinks=True)
+    results = pd.read_csv(tampered / "results.csv")
+    results.loc[results["track"] == "sequence", "aupr"] += 0.01
+    results.to_csv(tampered / "results.csv", index=False)
+    with pytest.raises(SystemExit, match="its run recorded"):
+        script.main([str(tampered), "--out", str(tmp_path / "no")])
