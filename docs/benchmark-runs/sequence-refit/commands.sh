@@ -39,5 +39,5 @@
 #       --readers docs/benchmark-runs/learnability --out /tmp/r27/refit-weight-l2
 #   python benchmarks/sequence_refit.py /tmp/r27/runs/frozen-both-seed{0,1,2} \
 #       --readers docs/benchmark-runs/learnability --out /tmp/r27/refit-recommended
-# (At 13:58 UTC, before any primary refit: seed 0's fit at the benchmark's initialisation
+# (At 13:57 UTC, before any primary refit: seed 0's fit at the benchmark's initialisation
 # dropped for time; seed 0 is represented by round 24's two initialisations.)
