@@ -41,3 +41,27 @@
 #       --readers docs/benchmark-runs/learnability --out /tmp/r27/refit-recommended
 # (At 13:57 UTC, before any primary refit: seed 0's fit at the benchmark's initialisation
 # dropped for time; seed 0 is represented by round 24's two initialisations.)
+#
+# The recommended configuration's fits repeated the committed ones exactly (seed 1: K562
+# 0.093, IMR90 0.110, HUVEC 0.113; seed 2: 0.156, 0.117, 0.124; commit bffa5c7; wall
+# 1,750 s and 1,955 s beside each other and the refits).
+# H52 result (read at 14:31 UTC): refuted. Over the twelve fits (seed 0's two
+# initialisations, seeds 1-2 at the benchmark's), the refit minus the fit's own g_I:
+# -0.002 +- 0.002 (higher on 5 of 12); at C = 100: -0.016 +- 0.005 (higher on 3 of 12);
+# the reader minus the refit: +0.015 +- 0.006 (higher on 9 of 12). The model's g_I,
+# early-stopped, reads z_I as well as the best shrunk logistic regression does; the gap to
+# the reader is in z_I, not in the scoring layer. C sat at the grid's lower end (1e-4) in
+# 5 of 12. Secondary (round 25's train.weight_l2 fits, 18): +0.004 +- 0.003 (higher on 11
+# of 18). Refit wall times: seed-0 initialisations 1,640 s (niced, beside two fits),
+# weight_l2 fits 691 s, seeds 1-2 200 s (commit 8fe697c: the script as at 9c2688a but for
+# a fix that reads a run of both tracks). Outputs in
+# docs/benchmark-runs/sequence-refit/recommended-seed0-inits, recommended-seed1-2 and
+# weight-l2.
+#
+# H53 (written at 14:37 UTC, after H52's numbers, before its run): the information the
+# reader uses is lost in the combine layer. Prediction: on the same twelve fits, the same
+# logistic regression on the fit's own element vectors [v_E, v_P] (the combine layer's
+# inputs, without products) comes within 0.005 of the reader on average, while the refit
+# on z_I trails it by 0.015 (H52). Refuted if the reader minus the [v_E, v_P] refit is
+# above +0.005 on average. (The script gains an "elements" column; rerun on the twelve fits
+# with the same commands.)
