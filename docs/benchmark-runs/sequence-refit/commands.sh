@@ -58,7 +58,7 @@
 # docs/benchmark-runs/sequence-refit/recommended-seed0-inits, recommended-seed1-2 and
 # weight-l2.
 #
-# H53 (written at 14:37 UTC, after H52's numbers, before its run): the information the
+# H53 (written at 14:34 UTC, after H52's numbers, before its run): the information the
 # reader uses is lost in the combine layer. Prediction: on the same twelve fits, the same
 # logistic regression on the fit's own element vectors [v_E, v_P] (the combine layer's
 # inputs, without products) comes within 0.005 of the reader on average, while the refit
