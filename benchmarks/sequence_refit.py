@@ -15,7 +15,10 @@ computed for the training, validation and held-out pairs (eval mode), and
   balanced classes, C chosen from the reader's grid on validation AUPR: the known-motif
   reader's own fit, ``benchmarks/sequence_learnability.py``);
 * ``refit C=100``: the same at C = 100 only (next to no shrinkage), which separates the
-  shrinkage from the refit itself.
+  shrinkage from the refit itself;
+* ``elements``: the refit's regression on the element vectors ``[v_E, v_P]`` the combine
+  layer reads instead of ``z_I`` (a linear read that skips the hidden layer), which says
+  whether what a linear reader can use is still in ``z_I``.
 
 With ``--readers`` (``<cell>-seed<k>.md`` outputs of ``sequence_learnability.py``) the
 reader's held-out AUPR on the same simulation is reported beside them.
@@ -65,7 +68,8 @@ SPLIT_SETTINGS = ("cell_lines", "pairs_per_cell_line", "train_pairs_per_cell_lin
 RECORDED_TOLERANCE = 1e-4  # the fit's U_I must rank the held-out pairs as its run did
 NO_SHRINKAGE = (100.0,)
 COMPARISONS = [("refit", "model"), ("refit C=100", "model"), ("refit", "refit C=100"),
-               ("reader", "refit"), ("reader", "model")]  # fmt: skip
+               ("reader", "refit"), ("reader", "model"), ("elements", "refit"),
+               ("reader", "elements")]  # fmt: skip
 
 
 def split_config(run: Path):
@@ -93,19 +97,22 @@ def recorded_aupr(run: Path, row: str, cell: str, seed: int) -> float:
     return float(match["aupr"].iloc[0])
 
 
-def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """``(z_I, U_I)`` of every pair of ``frame`` (the model in eval mode), in row order."""
+def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame):
+    """``(z_I, U_I, [v_E, v_P])`` of every pair of ``frame`` (the model in eval mode), in
+    row order: the hidden units, the fit's own score and the element vectors the combine
+    layer reads."""
     if not hasattr(model.head, "g_i"):
         raise SystemExit(f"the fit's head ({type(model.head).__name__}) has no g_I to refit")
-    hidden, scores = [], []
+    hidden, scores, elements = [], [], []
     with torch.no_grad():
         for start in range(0, len(frame), 256):
             encoded = encoder.encode(frame.iloc[start : start + 256])
-            z_i, _ = model.backbone(torch.from_numpy(encoded.enhancer),
-                                    torch.from_numpy(encoded.promoter))  # fmt: skip
+            z_i, v_ep = model.backbone(torch.from_numpy(encoded.enhancer),
+                                       torch.from_numpy(encoded.promoter))  # fmt: skip
             hidden.append(z_i.numpy())
             scores.append(model.head.g_i(z_i).squeeze(-1).numpy())
-    return np.concatenate(hidden).astype(np.float64), np.concatenate(scores).astype(np.float64)
+            elements.append(v_ep.numpy())
+    return tuple(np.concatenate(part).astype(np.float64) for part in (hidden, scores, elements))
 
 
 def refit_fit(run: Path, fit: Path, readers: Path | None) -> dict:
@@ -122,7 +129,7 @@ def refit_fit(run: Path, fit: Path, readers: Path | None) -> dict:
     model = load_weights(fit / "weights.pt").model.eval()
     encoder = PairEncoder(Genome(simulation / "genome.fa"), config.enhancer_length,
                           config.promoter_length)  # fmt: skip
-    z_i, u_i = hidden_units(model, encoder, pairs)
+    z_i, u_i, elements = hidden_units(model, encoder, pairs)
     labels = pairs["label"].to_numpy()
     test_rows = frames[2]["row_id"].to_numpy()
     model_aupr = aupr(labels[test_rows], u_i[test_rows])
@@ -133,10 +140,12 @@ def refit_fit(run: Path, fit: Path, readers: Path | None) -> dict:
     val_rows = frames[1]["row_id"].to_numpy()
     shrunk = learnability.fit_and_score(z_i, labels, *frames)
     loose = learnability.fit_and_score(z_i, labels, *frames, grid=NO_SHRINKAGE)
+    linear = learnability.fit_and_score(elements, labels, *frames)
     return {"run": run.name, "row": row, "held_out": cell, "seed": seed,
             "model": model_aupr, "model_val": aupr(labels[val_rows], u_i[val_rows]),
             "refit": shrunk["test_aupr"], "refit_val": shrunk["val_aupr"],
             "refit_C": shrunk["C"], "refit C=100": loose["test_aupr"],
+            "elements": linear["test_aupr"], "elements_C": linear["C"],
             "reader": reader_aupr(readers, cell, seed),
             "silent_units": int((z_i[frames[0]["row_id"]].max(axis=0) <= 0).sum())}  # fmt: skip
 
@@ -177,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     frame = pd.DataFrame(rows)
     shown = frame[["run", "held_out", "seed", "model", "refit", "refit_C", "refit C=100",
-                   "reader"]]  # fmt: skip
+                   "elements", "reader"]]  # fmt: skip
     markdown = shown.to_markdown(index=False, floatfmt=".3f") + "\n\n"
     markdown += "\n".join(summaries(frame))
     print(markdown)

@@ -541,7 +541,8 @@ def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run
     for _, row in table.iterrows():
         assert row["model"] == pytest.approx(recorded[(row["row"], row["held_out"])], abs=1e-4)
         assert row["refit_C"] in script.learnability.READER_C
-        assert 0 < row["refit"] <= 1 and np.isnan(row["reader"])
+        assert 0 < row["refit"] <= 1 and 0 < row["elements"] <= 1 and np.isnan(row["reader"])
+        assert row["elements_C"] in script.learnability.READER_C
     first = table.iloc[0]
     config = script.split_config(quick_run)
     frame = script.prepare_pairs(script.read_pairs(quick_run / "sim-seed0" / "pairs.bedpe"))
@@ -549,7 +550,9 @@ def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run
     model = load_weights(fits[0]).model.eval()
     encoder = script.PairEncoder(script.Genome(quick_run / "sim-seed0" / "genome.fa"),
                                  config.enhancer_length, config.promoter_length)  # fmt: skip
-    (z_train, _), (z_test, _) = (script.hidden_units(model, encoder, f) for f in (train, test))
+    (z_train, _, v_train), (z_test, _, _) = (script.hidden_units(model, encoder, f)
+                                              for f in (train, test))  # fmt: skip
+    assert v_train.shape == (len(train), model.backbone.feature_dim)
     scaler = StandardScaler().fit(z_train)
     regression = LogisticRegression(C=100.0, max_iter=2000, class_weight="balanced")
     regression.fit(scaler.transform(z_train), train["label"])
