@@ -65,7 +65,7 @@
 # on z_I trails it by 0.015 (H52). Refuted if the reader minus the [v_E, v_P] refit is
 # above +0.005 on average. (The script gains an "elements" column; rerun on the twelve fits
 # with the same commands.)
-# H53 result (read at 14:40 UTC): supported. The regression on the fit's element vectors
+# H53 result (read at 14:38 UTC): supported. The regression on the fit's element vectors
 # [v_E, v_P] is level with the reader (reader minus it -0.000 +- 0.003, higher on 7 of 12)
 # and above the refit on z_I by +0.015 +- 0.006 (higher on 9 of 12): what a linear reader
 # uses is in the combine layer's inputs and lost in its 64 hidden units. Rerun at commit
