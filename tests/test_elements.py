@@ -163,6 +163,31 @@ def test_identity_interaction_activation_makes_z_i_affine_in_its_inputs(backbone
         ModelConfig(interaction_activation="tanh")
 
 
+@pytest.mark.parametrize("backbone_kind", ["prism", "features"])
+def test_element_skip_adds_a_linear_path_beside_the_combine_layer(backbone_kind):
+    """element_skip=true: z_I = ReLU(W [...] + b) + S [v_E, v_P]; with S at zero the
+    backbone is the one without the path (old weights load without it)."""
+    config = ModelConfig(**{**TINY, "backbone": backbone_kind, "encoder": "counts",
+                            "bilinear_rank": 4, "element_skip": True,
+                            "dropout": 0.0})  # fmt: skip
+    backbone = build_backbone(config).eval()
+    element = backbone.feature_dim // 2
+    assert backbone.skip.weight.shape == (config.d_interaction, 2 * element)
+    assert backbone.skip.bias is None
+    plain = build_backbone(dataclasses.replace(config, element_skip=False)).eval()
+    assert plain.skip is None
+    unexpected = plain.load_state_dict(backbone.state_dict(), strict=False).unexpected_keys
+    assert unexpected == ["skip.weight"]
+    v_e, v_p = torch.randn(5, element), torch.randn(5, element)
+    path = torch.cat([v_e, v_p], dim=-1) @ backbone.skip.weight.T
+    z_i = combine_elements(backbone, v_e, v_p)
+    torch.testing.assert_close(z_i, combine_elements(plain, v_e, v_p) + path)
+    with torch.no_grad():
+        backbone.skip.weight.zero_()
+    torch.testing.assert_close(combine_elements(backbone, v_e, v_p),
+                               combine_elements(plain, v_e, v_p))  # fmt: skip
+
+
 @pytest.mark.parametrize("encoder", ["residual", "counts"])
 def test_network_scores_pairs_with_either_encoder_and_rank(encoder):
     config = ModelConfig(**{**TINY, "encoder": encoder, "bilinear_rank": 4})

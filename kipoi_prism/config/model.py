@@ -66,6 +66,10 @@ class ModelConfig:
         ``identity``, which makes ``z_I``, and with it ``U_I = g_I(z_I)``, an affine
         function of ``z_I``'s inputs: with ``element_products: false`` and rank 0, a score
         additive over the two elements' features, the form of a linear motif-count reader.
+    element_skip : bool
+        A linear path beside the combine layer: ``z_I = act(W [...] + b) + S [v_E, v_P]``,
+        so that the score keeps a linear read of the element vectors (off: the SPEC's
+        backbone; on, ``z_I`` can be negative).
     backbone : {"prism", "features"}
         ``prism``: the convolutional sequence backbone on one-hot windows; ``features``:
         an MLP backbone on per-element feature vectors (the benchmark's real-feature
@@ -121,6 +125,7 @@ class ModelConfig:
     bilinear_rank: int = 0
     element_products: bool = True
     interaction_activation: str = "relu"
+    element_skip: bool = False
     backbone: str = "prism"
     feature_dims: tuple[int, int] = (17, 8)
     feature_embedding: str = "none"

@@ -11,11 +11,14 @@ with ``q = (A v_E) * (B v_P)`` the optional low-rank bilinear term (``bilinear_r
 absent by default): every enhancer-channel x promoter-channel product that a rank-r
 compatibility matrix ``v_E^T A^T B v_P`` needs, which the element-wise product (channel k
 with channel k only) cannot express. ``element_products: false`` drops ``v_E * v_P``;
-``interaction_activation: identity`` drops the ReLU (``z_I`` affine in its inputs). The
+``interaction_activation: identity`` drops the ReLU (``z_I`` affine in its inputs).
+``element_skip: true`` adds a linear path beside the combine layer, ``z_I = act(W [...] + b)
++ S [v_E, v_P]``, so that ``U_I = g_I(z_I)`` keeps a linear read of the element vectors
+(round 27 found that read level with the known-motif reader where ``z_I``'s is not). The
 element encoders are in :mod:`.elements`.
 
-``h`` is what the environment stream reads; with the ReLU ``z_I`` is non-negative so its
-sparsity (``|z_I|_0 / d_I``) is a real count of silent units.
+``h`` is what the environment stream reads; with the ReLU (and no skip) ``z_I`` is
+non-negative so its sparsity (``|z_I|_0 / d_I``) is a real count of silent units.
 """
 
 from __future__ import annotations
@@ -41,24 +44,33 @@ class LowRankBilinear(nn.Module):
         return self.left(v_e) * self.right(v_p)
 
 
-def interaction_layers(element: int, config: ModelConfig) -> tuple[nn.Module, nn.Module | None]:
-    """The combine layer ``z_I = act(W [...] + b)`` and the optional bilinear term."""
+def interaction_layers(
+    element: int, config: ModelConfig
+) -> tuple[nn.Module, nn.Module | None, nn.Module | None]:
+    """The combine layer ``z_I = act(W [...] + b)``, the optional bilinear term and the
+    optional linear path ``S [v_E, v_P]`` (``element_skip``)."""
     rank = config.bilinear_rank
     width = (3 if config.element_products else 2) * element + rank
     activation = nn.ReLU() if config.interaction_activation == "relu" else nn.Identity()
     combine = nn.Sequential(
         nn.Dropout(config.dropout), nn.Linear(width, config.d_interaction), activation
     )
-    return combine, (LowRankBilinear(element, element, rank) if rank else None)
+    bilinear = LowRankBilinear(element, element, rank) if rank else None
+    skip = nn.Linear(2 * element, config.d_interaction, bias=False) if config.element_skip else None
+    return combine, bilinear, skip
 
 
 def combine_elements(backbone: nn.Module, v_e: torch.Tensor, v_p: torch.Tensor) -> torch.Tensor:
-    """``z_I`` from the two element vectors (``backbone.combine`` and ``backbone.bilinear``;
-    ``backbone.element_products`` says whether ``v_E * v_P`` is an input)."""
+    """``z_I`` from the two element vectors (``backbone.combine``, ``backbone.bilinear`` and
+    ``backbone.skip``; ``backbone.element_products`` says whether ``v_E * v_P`` is an
+    input)."""
     parts = [v_e, v_p, v_e * v_p] if backbone.element_products else [v_e, v_p]
     if backbone.bilinear is not None:
         parts.append(backbone.bilinear(v_e, v_p))
-    return backbone.combine(torch.cat(parts, dim=-1))
+    z_i = backbone.combine(torch.cat(parts, dim=-1))
+    if backbone.skip is not None:
+        z_i = z_i + backbone.skip(torch.cat([v_e, v_p], dim=-1))
+    return z_i
 
 
 class PrismBackbone(nn.Module):
@@ -78,7 +90,7 @@ class PrismBackbone(nn.Module):
         element = self.enhancer_encoder.output_dim
         self.feature_dim = 2 * element
         self.element_products = config.element_products
-        self.combine, self.bilinear = interaction_layers(element, config)
+        self.combine, self.bilinear, self.skip = interaction_layers(element, config)
 
     def forward(
         self, enhancer: torch.Tensor, promoter: torch.Tensor
@@ -143,7 +155,7 @@ class FeatureBackbone(nn.Module):
         self.reads_distance = config.feature_distance  # the enhancer side's last input
         self.feature_dim = 2 * hidden
         self.element_products = config.element_products
-        self.combine, self.bilinear = interaction_layers(hidden, config)
+        self.combine, self.bilinear, self.skip = interaction_layers(hidden, config)
 
     def forward(
         self, enhancer: torch.Tensor, promoter: torch.Tensor

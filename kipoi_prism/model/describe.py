@@ -49,6 +49,7 @@ def describe(bundle) -> dict[str, Any]:
                     "bilinear_rank": config.bilinear_rank,
                     "element_products": config.element_products,
                     "interaction_activation": config.interaction_activation,
+                    "element_skip": config.element_skip,
                 }
                 if config.backbone == "prism"
                 else {}

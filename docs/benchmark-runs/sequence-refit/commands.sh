@@ -73,3 +73,19 @@
 # side by side: seed-0 initialisations 234 s, seeds 1-2 235 s. Its outputs replace H52's
 # in recommended-seed0-inits and recommended-seed1-2 (weight-l2 kept from H52's run,
 # without the column).
+#
+# H54 (written at 14:43 UTC, after H53, before its fits): a linear path beside the combine
+# layer carries the element vectors' linear read into the model. New option
+# model.element_skip: z_I = act(W [...] + b) + S [v_E, v_P]. Prediction: the recommended
+# configuration with --set model.element_skip=true, one fit per evaluation at the
+# benchmark's initialisation on K562, IMR90 and HUVEC at seeds 0-2, minus the recommended
+# configuration's three-fit mean at each evaluation (the committed frozen-both-seed* runs
+# and their initialisations, tests/benchmark_docs.recommended_fits), is above +0.005 on
+# average and above two standard errors. Refuted otherwise. (H53's read gained +0.014 on
+# the model's own score, but round 23's additive head lost at seed 0; a fit trained with
+# AdamW and early stopping is not a shrunk logistic regression.)
+# One job per (seed, cell line), two queues on 2 cores, in a fresh clone:
+#   kipoi-prism benchmark --full --tracks sequence --rows task_only --baselines '' \
+#       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
+#       --set model.count_both_strands=true --stem-motifs frozen --set model.bilinear_rank=16 \
+#       --set model.element_skip=true --seeds S --held-out CELL --out /tmp/r27/runs/skip-seedS-CELL
