@@ -18,7 +18,8 @@ computed for the training, validation and held-out pairs (eval mode), and
   shrinkage from the refit itself;
 * ``elements``: the refit's regression on the element vectors ``[v_E, v_P]`` the combine
   layer reads instead of ``z_I`` (a linear read that skips the hidden layer), which says
-  whether what a linear reader can use is still in ``z_I``.
+  whether what a linear reader can use is still in ``z_I``;
+* ``silent_units``: hidden units that are never above 0 on the training pairs.
 
 With ``--readers`` (``<cell>-seed<k>.md`` outputs of ``sequence_learnability.py``) the
 reader's held-out AUPR on the same simulation is reported beside them.
@@ -116,7 +117,7 @@ def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame):
 
 
 def refit_fit(run: Path, fit: Path, readers: Path | None) -> dict:
-    """One fit: its own ``U_I``, the two refits and the reader, on its evaluation's pairs."""
+    """One fit: its own ``U_I``, the refits and the reader, on its evaluation's pairs."""
     parts = FIT.match(fit.name)
     row, cell, seed = parts["row"], parts["cell"], int(parts["seed"])
     config, simulation = split_config(run), run / f"sim-seed{seed}"
