@@ -89,3 +89,10 @@
 #       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
 #       --set model.count_both_strands=true --stem-motifs frozen --set model.bilinear_rank=16 \
 #       --set model.element_skip=true --seeds S --held-out CELL --out /tmp/r27/runs/skip-seedS-CELL
+# H54 result (read at 15:30 UTC): refuted. model.element_skip minus the recommended
+# configuration's three-fit mean: +0.002 +- 0.006 (higher on 6 of 9); +0.006 +- 0.006 at
+# seeds 1-2 (higher on 5 of 6) and -0.008 +- 0.015 at seed 0 (higher on 1 of 3): round
+# 23's pattern again (the linear path helps where the combine layer transferred worst and
+# costs seed 0's K562 and HUVEC). Not adopted; the option stays, off by default. Commit
+# 2676bf5; wall 386-602 s a fit, two at a time. Runs in
+# docs/benchmark-runs/sequence-refit/skip-seed{0,1,2}-{K562,IMR90,HUVEC}.
