@@ -14,8 +14,9 @@ with channel k only) cannot express. ``element_products: false`` drops ``v_E * v
 ``interaction_activation: identity`` drops the ReLU (``z_I`` affine in its inputs).
 ``element_skip: true`` adds a linear path beside the combine layer, ``z_I = act(W [...] + b)
 + S [v_E, v_P]``, so that ``U_I = g_I(z_I)`` keeps a linear read of the element vectors
-(round 27 found that read level with the known-motif reader where ``z_I``'s is not). The
-element encoders are in :mod:`.elements`.
+(docs/BENCHMARK.md, "The scoring layer refitted": a shrunk linear read of a trained
+model's element vectors is level with the known-motif reader, the read of its ``z_I`` is
+not). The element encoders are in :mod:`.elements`.
 
 ``h`` is what the environment stream reads; with the ReLU (and no skip) ``z_I`` is
 non-negative so its sparsity (``|z_I|_0 / d_I``) is a real count of silent units.
