@@ -63,7 +63,7 @@ def test_round26_claims_are_the_committed_runs():
     assert (f"averages {gpu0.mean():.3f} (CPU {cpu0.mean():.3f}; GPU minus CPU "
             f"{mean_se(gpu_minus_cpu)}, higher on {higher} of 6)") in text  # fmt: skip
     fall = later.to_numpy() - pd.concat([cpu0, cpu0]).to_numpy()
-    assert f"seed 0 by {paired(fall)}" in text
+    assert f"below the CPU's seed 0 by {paired(fall)}" in text
     gain = (twelve - seeds12.xs(1)[twelve.index]).to_numpy()
     assert (f"seed 1 by {mean_se(gain)} (higher on {sum(gain > 0)} of 6; "
             f"{twelve.mean():.3f})") in text  # fmt: skip
