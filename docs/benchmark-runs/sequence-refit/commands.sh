@@ -96,3 +96,12 @@
 # costs seed 0's K562 and HUVEC). Not adopted; the option stays, off by default. Commit
 # 2676bf5; wall 386-602 s a fit, two at a time. Runs in
 # docs/benchmark-runs/sequence-refit/skip-seed{0,1,2}-{K562,IMR90,HUVEC}.
+#
+# H55 (written at 15:44 UTC, after H54, before its run): with the linear path, z_I holds
+# the element vectors' linear read, so refitting g_I the reader's way now lifts the model
+# (on the recommended fits it did not, H52, because z_I had lost that read). Prediction: on
+# the nine model.element_skip fits, the refit minus the fit's own score is above +0.005 on
+# average and above two standard errors. Refuted otherwise. (Niced, beside a fresh-clone CI
+# run.)
+#   python benchmarks/sequence_refit.py /tmp/r27/runs/skip-seed{0,1,2}-{K562,IMR90,HUVEC} \
+#       --readers docs/benchmark-runs/learnability --out /tmp/r27/refit-skip
