@@ -116,3 +116,19 @@ def test_element_skip_table_and_claims_are_the_committed_fits():
     readme = flat_text(DOCS.parent / "README.md")
     assert (f"level with the recommended configuration ({mean_se(gain)} over nine "
             "evaluations)") in readme  # fmt: skip
+
+
+def test_element_skip_refit_claims_are_the_committed_refits():
+    table = _refits("skip-refit")
+    assert len(table) == 9 and set(table["run"]) == {
+        f"skip-seed{s}-{c}" for s in (0, 1, 2) for c in ("K562", "IMR90", "HUVEC")
+    }
+    fits = _element_skip_fits().set_index(["held_out", "seed"])["skip"]
+    for _, row in table.iterrows():
+        assert abs(row["model"] - fits[(row["held_out"], row["seed"])]) < 1e-5
+    text = flat_text()
+    closer = table["reader"] - table["elements"]
+    assert (f"refitted minus the fit's own score {paired(table['refit'] - table['model'])}; the "
+            "shrunk read of the element vectors stays above the read of `z_I` by "
+            f"{paired(table['elements'] - table['refit'])} and level with the reader (reader "
+            f"minus it {mean_se(closer)})") in text  # fmt: skip

@@ -97,7 +97,7 @@
 # 2676bf5; wall 386-602 s a fit, two at a time. Runs in
 # docs/benchmark-runs/sequence-refit/skip-seed{0,1,2}-{K562,IMR90,HUVEC}.
 #
-# H55 (written at 15:44 UTC, after H54, before its run): with the linear path, z_I holds
+# H55 (written at 15:43 UTC, after H54, before its run): with the linear path, z_I holds
 # the element vectors' linear read, so refitting g_I the reader's way now lifts the model
 # (on the recommended fits it did not, H52, because z_I had lost that read). Prediction: on
 # the nine model.element_skip fits, the refit minus the fit's own score is above +0.005 on
@@ -105,3 +105,10 @@
 # run.)
 #   python benchmarks/sequence_refit.py /tmp/r27/runs/skip-seed{0,1,2}-{K562,IMR90,HUVEC} \
 #       --readers docs/benchmark-runs/learnability --out /tmp/r27/refit-skip
+# H55 result (read at 15:50 UTC): refuted. On the nine element_skip fits the refit minus
+# the fit's own score: -0.000 +- 0.002 (higher on 5 of 9); the shrunk read of the element
+# vectors stays above the read of z_I by +0.013 +- 0.007 (higher on 7 of 9) and level with
+# the reader (reader minus it +0.001 +- 0.003). With the path, as without it, the trained
+# g_I is as good as any linear read of z_I, and z_I does not hold the read a shrunk
+# regression finds in [v_E, v_P]. Commit 020f4a5, 411 s (niced, beside CI); outputs in
+# docs/benchmark-runs/sequence-refit/skip-refit.
