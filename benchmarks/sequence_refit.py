@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import re
 import sys
@@ -116,13 +117,20 @@ def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame):
     return tuple(np.concatenate(part).astype(np.float64) for part in (hidden, scores, elements))
 
 
-def refit_fit(run: Path, fit: Path, readers: Path | None) -> dict:
-    """One fit: its own ``U_I``, the refits and the reader, on its evaluation's pairs."""
+@functools.cache
+def simulated_pairs(simulation: Path) -> pd.DataFrame:
+    """A run's simulated pair table as the track reads it (read once per simulation: a
+    run's fits of one seed share it)."""
+    return prepare_pairs(read_pairs(simulation / "pairs.bedpe"))
+
+
+def refit_fit(run: Path, config, fit: Path, readers: Path | None) -> dict:
+    """One fit: its own ``U_I``, the refits and the reader, on its evaluation's pairs
+    (``config``: the run's split settings, :func:`split_config`)."""
     parts = FIT.match(fit.name)
     row, cell, seed = parts["row"], parts["cell"], int(parts["seed"])
-    config, simulation = split_config(run), run / f"sim-seed{seed}"
-    frame = prepare_pairs(read_pairs(simulation / "pairs.bedpe"))
-    train, val, test = evaluation_pairs(frame, cell, config, seed)
+    simulation = run / f"sim-seed{seed}"
+    train, val, test = evaluation_pairs(simulated_pairs(simulation), cell, config, seed)
     pairs = pd.concat([train, val, test], ignore_index=True)
     ends = np.cumsum([len(train), len(val), len(test)])
     frames = [pd.DataFrame({"row_id": np.arange(end - len(part), end)})
@@ -177,8 +185,9 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(1)
     start, commit, rows = time.time(), git_commit(REPOSITORY), []
     for run in args.runs:
+        config = split_config(run)
         for fit in fits_of(run):
-            rows.append(refit_fit(run, fit, args.readers))
+            rows.append(refit_fit(run, config, fit, args.readers))
             done = rows[-1]
             print(
                 f"{run.name} {fit.name}: model {done['model']:.3f}, refit {done['refit']:.3f} "

@@ -65,9 +65,14 @@ INITIALISATIONS = {1: ("init11", "init21"), 2: ("init12", "init22")}  # train.se
 SEED0_INITIALISATIONS = ("init10", "init20")  # H42's train.seed values at seed 0
 
 
-def recommended_fits(seed: int, labels) -> list[pd.Series]:
-    """The recommended configuration's three fits at ``seed`` (the benchmark's, then
-    round 21's initialisations ``labels``), held-out AUPR by cell line."""
+RECOMMENDED_INITIALISATIONS = {0: SEED0_INITIALISATIONS, **INITIALISATIONS}  # by seed
+
+
+def recommended_fits(seed: int, labels=None) -> list[pd.Series]:
+    """The recommended configuration's three fits at ``seed`` (the benchmark's, then the
+    initialisations ``labels``, by default :data:`RECOMMENDED_INITIALISATIONS`'s for that
+    seed), held-out AUPR by cell line."""
+    labels = RECOMMENDED_INITIALISATIONS[seed] if labels is None else labels
     fits = [task_only_aupr(f"sequence-strands/frozen-both-seed{seed}")]
     return fits + [task_only_aupr_of(f"frozen-both-seed{seed}-{label}*") for label in labels]
 

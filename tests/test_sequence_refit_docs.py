@@ -7,8 +7,6 @@ from __future__ import annotations
 import pandas as pd
 from benchmark_docs import (
     DOCS,
-    INITIALISATIONS,
-    SEED0_INITIALISATIONS,
     flat_text,
     mean_se,
     paired,
@@ -86,8 +84,7 @@ def _element_skip_fits() -> pd.DataFrame:
     fits of the same evaluation."""
     rows = []
     for seed in (0, 1, 2):
-        labels = SEED0_INITIALISATIONS if seed == 0 else INITIALISATIONS[seed]
-        fits = recommended_fits(seed, labels)
+        fits = recommended_fits(seed)
         for cell in ("K562", "IMR90", "HUVEC"):
             skip = task_only_aupr(f"sequence-refit/skip-seed{seed}-{cell}")
             assert list(skip.index) == [cell]

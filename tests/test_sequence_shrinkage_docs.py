@@ -8,8 +8,6 @@ import numpy as np
 import pandas as pd
 from benchmark_docs import (
     DOCS,
-    INITIALISATIONS,
-    SEED0_INITIALISATIONS,
     flat_text,
     head_forms,
     mean_se,
@@ -42,10 +40,9 @@ def _row(key, values) -> str:
 def _penalised_fits():
     """Per (seed, cell line): the recommended configuration's three fits and each penalty's
     fit, ``[(seed, cell, [three fits], {penalty: fit})]``."""
-    labels = {0: SEED0_INITIALISATIONS, **INITIALISATIONS}
     rows = []
     for seed in SEEDS:
-        recommended = recommended_fits(seed, labels[seed])
+        recommended = recommended_fits(seed)
         fits = {v: task_only_aupr_of(p.format(seed=seed)) for v, p in PENALTIES.items()}
         for cell in CELLS:
             rows.append((seed, cell, [fit[cell] for fit in recommended],
