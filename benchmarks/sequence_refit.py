@@ -19,6 +19,9 @@ computed for the training, validation and held-out pairs (eval mode), and
 * ``elements``: the refit's regression on the element vectors ``[v_E, v_P]`` the combine
   layer reads instead of ``z_I`` (a linear read that skips the hidden layer), which says
   whether what a linear reader can use is still in ``z_I``;
+* ``elements+model``: the same regression on ``[v_E, v_P, U_I]`` (the element vectors and
+  the fit's own score, a stacked read), and ``elements+z_I`` on ``[v_E, v_P, z_I]``: whether
+  the combine layer's nonlinear read adds to the element vectors' linear one;
 * ``silent_units``: hidden units that are never above 0 on the training pairs.
 
 With ``--readers`` (``<cell>-seed<k>.md`` outputs of ``sequence_learnability.py``) the
@@ -71,7 +74,8 @@ RECORDED_TOLERANCE = 1e-4  # the fit's U_I must rank the held-out pairs as its r
 NO_SHRINKAGE = (100.0,)
 COMPARISONS = [("refit", "model"), ("refit C=100", "model"), ("refit", "refit C=100"),
                ("reader", "refit"), ("reader", "model"), ("elements", "refit"),
-               ("reader", "elements")]  # fmt: skip
+               ("reader", "elements"), ("elements+model", "elements"),
+               ("elements+z_I", "elements"), ("elements+model", "reader")]  # fmt: skip
 
 
 def split_config(run: Path):
@@ -150,11 +154,14 @@ def refit_fit(run: Path, config, fit: Path, readers: Path | None) -> dict:
     shrunk = learnability.fit_and_score(z_i, labels, *frames)
     loose = learnability.fit_and_score(z_i, labels, *frames, grid=NO_SHRINKAGE)
     linear = learnability.fit_and_score(elements, labels, *frames)
+    stacked = learnability.fit_and_score(np.column_stack([elements, u_i]), labels, *frames)
+    joint = learnability.fit_and_score(np.column_stack([elements, z_i]), labels, *frames)
     return {"run": run.name, "row": row, "held_out": cell, "seed": seed,
             "model": model_aupr, "model_val": aupr(labels[val_rows], u_i[val_rows]),
             "refit": shrunk["test_aupr"], "refit_val": shrunk["val_aupr"],
             "refit_C": shrunk["C"], "refit C=100": loose["test_aupr"],
             "elements": linear["test_aupr"], "elements_C": linear["C"],
+            "elements+model": stacked["test_aupr"], "elements+z_I": joint["test_aupr"],
             "reader": reader_aupr(readers, cell, seed),
             "silent_units": int((z_i[frames[0]["row_id"]].max(axis=0) <= 0).sum())}  # fmt: skip
 
@@ -196,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     frame = pd.DataFrame(rows)
     shown = frame[["run", "held_out", "seed", "model", "refit", "refit_C", "refit C=100",
-                   "elements", "reader"]]  # fmt: skip
+                   "elements", "elements+model", "elements+z_I", "reader"]]  # fmt: skip
     markdown = shown.to_markdown(index=False, floatfmt=".3f") + "\n\n"
     markdown += "\n".join(summaries(frame))
     print(markdown)

@@ -543,6 +543,7 @@ def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run
         assert row["refit_C"] in script.learnability.READER_C
         assert 0 < row["refit"] <= 1 and 0 < row["elements"] <= 1 and np.isnan(row["reader"])
         assert row["elements_C"] in script.learnability.READER_C
+        assert 0 < row["elements+model"] <= 1 and 0 < row["elements+z_I"] <= 1
     first = table.iloc[0]
     config = script.split_config(quick_run)
     frame = script.prepare_pairs(script.read_pairs(quick_run / "sim-seed0" / "pairs.bedpe"))
@@ -560,7 +561,8 @@ def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run
         test["label"].to_numpy(), regression.decision_function(scaler.transform(z_test))
     )
     assert first["refit C=100"] == pytest.approx(expected, abs=1e-6)
-    assert "refit minus model:" in (out / "refit.md").read_text()
+    summary = (out / "refit.md").read_text()
+    assert "refit minus model:" in summary and "elements+model minus elements:" in summary
     command = json.loads((out / "run.json").read_text())["command"]
     assert command.startswith("python benchmarks/sequence_refit.py ")
     tampered = tmp_path / "tampered"
