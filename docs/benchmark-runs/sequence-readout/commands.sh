@@ -20,3 +20,11 @@
 #   python benchmarks/sequence_refit.py /tmp/r27/runs/frozen-both-seed1 \
 #       /tmp/r27/runs/frozen-both-seed2 --readers docs/benchmark-runs/learnability \
 #       --out /tmp/r28/refit-seed1-2
+# H56 result (read at 16:28 UTC): refuted. The stacked read [v_E, v_P, U_I] minus the read
+# of [v_E, v_P] alone: -0.006 +- 0.005 (higher on 5 of 12); [v_E, v_P, z_I]: -0.011 +- 0.006
+# (higher on 4 of 12). The combine layer adds nothing a shrunk regression can use on top of
+# the element vectors: its outputs on the training pairs are fitted to those pairs (the
+# memorisation of H51), so a regression fitted on the same pairs leans on them and loses on
+# held-out cell lines. The element read alone stays level with the reader (reader minus it
+# -0.000 +- 0.003; 0.165 both) and above the fit's own score by +0.014 +- 0.006 (9 of 12).
+# Commit 90dd640; 291 s and 288 s side by side. Outputs in refit-seed0-inits, refit-seed1-2.
