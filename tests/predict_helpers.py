@@ -63,6 +63,9 @@ def tiny_model(seed: int = 0, **overrides) -> PrismEnergy:
             n = module.num_features
             module.running_mean.copy_(0.1 * torch.randn(n, generator=generator))
             module.running_var.copy_(0.5 + torch.rand(n, generator=generator))
+    if model.element_read is not None:  # a fitted read (model.element_read)
+        width = model.backbone.feature_dim
+        model.element_read.set(torch.randn(width, generator=generator), 0.1)
     return model.eval()
 
 

@@ -60,6 +60,7 @@ ENCODERS = {
     "residual": dict(encoder="residual"),
     "counts": dict(encoder="counts"),
     "counts-both-strands": dict(encoder="counts", count_both_strands=True),
+    "counts-element-read": dict(encoder="counts", element_read=True),
 }
 
 

@@ -126,6 +126,7 @@ class ModelConfig:
     element_products: bool = True
     interaction_activation: str = "relu"
     element_skip: bool = False
+    element_read: bool = False
     backbone: str = "prism"
     feature_dims: tuple[int, int] = (17, 8)
     feature_embedding: str = "none"
@@ -152,6 +153,8 @@ class ModelConfig:
               self.count_both_strands, "false unless encoder is counts")  # fmt: skip
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
         check_choice("head", self.head, HEADS)
+        check(not self.element_read or self.head != "film", "element_read", self.element_read,
+              "false with the film head (it reads z_I itself)")  # fmt: skip
         check_choice("interaction_activation", self.interaction_activation,
                      INTERACTION_ACTIVATIONS)  # fmt: skip
         check_choice("temperature", self.temperature, TEMPERATURES)

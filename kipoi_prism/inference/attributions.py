@@ -91,7 +91,8 @@ def _logits(model, which: str, v: torch.Tensor, other: torch.Tensor, z_e) -> tor
     after the element encoders."""
     other = other.expand(v.shape[0], -1)
     v_e, v_p = (v, other) if which == "enhancer" else (other, v)
-    return model.head_outputs(combine_elements(model.backbone, v_e, v_p), z_e)["logit"]
+    z_i = combine_elements(model.backbone, v_e, v_p)
+    return model.head_outputs(z_i, z_e, features=torch.cat([v_e, v_p], dim=-1))["logit"]
 
 
 def _mutant_counts(encoder: CountEncoder, stem_ref, counts_ref, j, change, inside) -> torch.Tensor:

@@ -55,6 +55,7 @@ def describe(bundle) -> dict[str, Any]:
                 else {}
             ),  # fmt: skip
             "head": config.head,
+            "score": "element read" if bundle.model.reads_elements else "g_I(z_I)",
             "temperature": config.temperature,
             "d_interaction": config.d_interaction,
             "d_environment": config.d_environment,

@@ -12,6 +12,9 @@ Every head returns a dict of ``(B,)`` tensors with the keys of :data:`HEAD_OUTPU
     ``z_E`` modulates ``z_I`` per feature, ``z' = z_I * (1 + gamma(z_E)) + beta(z_E)``,
     ``logit = g_I(z') / T``; reported with ``R_E = 0`` and ``lam = 0``.
 
+``u``, when given, is ``U_I`` computed elsewhere (the fitted element read,
+:mod:`kipoi_prism.model.element_read`) and replaces ``g_I(z_I)`` (energy and linear heads).
+
 ``use_environment=False`` is the warm-up head of the curriculum: ``R_E = 0``, ``lam = 0``
 (energy) or ``z_E`` ignored (others), so ``logit = U_I / T``.
 """
@@ -60,9 +63,13 @@ class EnergyHead(nn.Module):
         self.temperature = Temperature(config)
 
     def forward(
-        self, z_i: torch.Tensor, z_e: torch.Tensor, use_environment: bool = True
+        self,
+        z_i: torch.Tensor,
+        z_e: torch.Tensor,
+        use_environment: bool = True,
+        u: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
-        u = self.g_i(z_i).squeeze(-1)
+        u = self.g_i(z_i).squeeze(-1) if u is None else u
         t = self.temperature(z_e, use_environment)
         if use_environment:
             r = F.softplus(self.g_e(z_e).squeeze(-1))
@@ -86,9 +93,13 @@ class LinearInteractionHead(nn.Module):
         self.temperature = Temperature(config)
 
     def forward(
-        self, z_i: torch.Tensor, z_e: torch.Tensor, use_environment: bool = True
+        self,
+        z_i: torch.Tensor,
+        z_e: torch.Tensor,
+        use_environment: bool = True,
+        u: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
-        u = self.g_i(z_i).squeeze(-1)
+        u = self.g_i(z_i).squeeze(-1) if u is None else u
         t = self.temperature(z_e, use_environment)
         if use_environment:
             slope = self.w_u(z_e).squeeze(-1)
@@ -112,8 +123,14 @@ class FiLMHead(nn.Module):
         self.temperature = Temperature(config)
 
     def forward(
-        self, z_i: torch.Tensor, z_e: torch.Tensor, use_environment: bool = True
+        self,
+        z_i: torch.Tensor,
+        z_e: torch.Tensor,
+        use_environment: bool = True,
+        u: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
+        if u is not None:
+            raise ValueError("the FiLM head reads z_I itself: it takes no given U_I")
         t = self.temperature(z_e, use_environment)
         if use_environment:
             gamma, beta = self.film(z_e).chunk(2, dim=-1)

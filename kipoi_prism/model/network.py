@@ -7,6 +7,9 @@ Data flow for a batch of pairs from one or more cell lines::
     support set of cell line c --f_I, f_E'--> mean e = z_E(c) (d_E,)
     head(z_I, z_E[cell of each pair]) --> logit, U_I, R_E, lam, T
 
+With ``element_read`` fitted (:mod:`kipoi_prism.model.element_read`), the head's ``U_I`` is
+the read of ``h = [v_E, v_P]`` instead of ``g_I(z_I)``.
+
 The cell line reaches the model only through ``z_E``, the mean environment embedding of
 pairs drawn from it (its support set), never through a learned per-cell-line vector.
 """
@@ -20,6 +23,7 @@ from torch import nn
 
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.model.backbone import EnvironmentEncoder, build_backbone
+from kipoi_prism.model.element_read import ElementRead
 from kipoi_prism.model.heads import build_head
 
 
@@ -38,6 +42,9 @@ class PrismEnergy(nn.Module):
         self.backbone = build_backbone(self.config)
         self.environment = EnvironmentEncoder(self.backbone.feature_dim, self.config)
         self.head = build_head(self.config)
+        self.element_read = (
+            ElementRead(self.backbone.feature_dim) if self.config.element_read else None
+        )
 
     def encode(
         self, enhancer: torch.Tensor, promoter: torch.Tensor
@@ -76,12 +83,31 @@ class PrismEnergy(nn.Module):
         return e.mean(dim=0)
 
     def head_outputs(
-        self, z_i: torch.Tensor, z_e: torch.Tensor, use_environment: bool = True
+        self,
+        z_i: torch.Tensor,
+        z_e: torch.Tensor,
+        use_environment: bool = True,
+        features: torch.Tensor | None = None,
     ) -> dict[str, torch.Tensor]:
-        """Head terms for given representations; ``z_e`` of shape (d_E,) is broadcast."""
+        """Head terms for given representations; ``z_e`` of shape (d_E,) is broadcast.
+        ``features`` (the element vectors ``[v_E, v_P]``) are needed once the element read
+        is fitted: it then gives ``U_I``."""
         if z_e.dim() == 1:
             z_e = z_e.unsqueeze(0).expand(z_i.shape[0], -1)
-        return self.head(z_i, z_e, use_environment=use_environment)
+        return self.head(z_i, z_e, use_environment=use_environment, u=self.read(features))
+
+    @property
+    def reads_elements(self) -> bool:
+        """Whether ``U_I`` comes from the fitted element read (else ``g_I(z_I)``)."""
+        return self.element_read is not None and self.element_read.is_fitted
+
+    def read(self, features: torch.Tensor | None) -> torch.Tensor | None:
+        """``U_I`` from the fitted element read, or ``None`` (the head's ``g_I(z_I)``)."""
+        if not self.reads_elements:
+            return None
+        if features is None:
+            raise ValueError("the fitted element read needs the element vectors [v_E, v_P]")
+        return self.element_read(features)
 
     def forward(
         self,
@@ -106,8 +132,8 @@ class PrismEnergy(nn.Module):
         dict of torch.Tensor
             ``logit, U_I, R_E, lam, T`` (each (B,)), and ``z_I`` (B, d_I), ``e`` (B, d_E).
         """
-        z_i, e, _ = self.encode(enhancer, promoter)
-        out = self.head_outputs(z_i, z_e, use_environment)
+        z_i, e, features = self.encode(enhancer, promoter)
+        out = self.head_outputs(z_i, z_e, use_environment, features)
         out["z_I"] = z_i
         out["e"] = e
         return out

@@ -132,11 +132,17 @@ class PrismDataModule(pl.LightningDataModule):
         return loader
 
     def val_dataloader(self) -> DataLoader:
-        rank, world = self._rank_world()
-        labelled = np.flatnonzero(self.frames["val"]["label"].to_numpy() >= 0)
+        return self.rows_dataloader("val", *self._rank_world())
+
+    def rows_dataloader(self, split: str, rank: int = 0, world: int = 1) -> DataLoader:
+        """The labelled rows of ``split`` (``"train"`` or ``"val"``) in fixed chunks, as they
+        are (no augmentation, cell ids of that split's cell lines); ``rank`` of ``world``
+        processes gets its share."""
+        labelled = np.flatnonzero(self.frames[split]["label"].to_numpy() >= 0)
         chunk = self.train_config.blocks_per_batch * self.train_config.block_size
         sampler = ChunkSampler(labelled, chunk, rank, world)
-        return self._loader(PairRowsDataset(self.sources["val"], self.val_cell_lines), sampler)
+        cells = self.cell_lines if split == "train" else self.val_cell_lines
+        return self._loader(PairRowsDataset(self.sources[split], cells), sampler)
 
     def _loader(self, dataset, sampler, cls=DataLoader) -> DataLoader:
         generator = torch.Generator()

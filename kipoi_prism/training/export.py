@@ -53,6 +53,12 @@ def export_checkpoint(checkpoint: str | os.PathLike, out: str | os.PathLike) -> 
     except (KeyError, TypeError, RuntimeError, EOFError, pickle.UnpicklingError,
             zipfile.BadZipFile) as error:  # fmt: skip
         raise PrismInputError(f"not a kipoi-prism training checkpoint ({error})", path) from None
+    if module.model.element_read is not None:
+        raise PrismInputError(
+            "the run's model has model.element_read: its read is fitted on the training "
+            "pairs when training ends and is in the run's weights.pt, not in its checkpoints "
+            "(use that file, or train again)", path,
+        )  # fmt: skip
     row = module.history[-1] if module.history else {}
     trained = environment_trained(row)
     if not trained:

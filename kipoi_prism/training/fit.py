@@ -43,6 +43,7 @@ from kipoi_prism.training.callbacks import (
 from kipoi_prism.training.curriculum import environment_trained
 from kipoi_prism.training.datamodule import PrismDataModule
 from kipoi_prism.training.datasets import check_labelled
+from kipoi_prism.training.element_read import fit_element_read
 from kipoi_prism.training.module import PrismLightning
 from kipoi_prism.training.objective import PrismObjective
 
@@ -107,6 +108,10 @@ def fit(
     metadata: dict | None = None,
 ) -> FitResult:
     """Train prism-energy and export the package weights file.
+
+    With ``model_config.element_read`` the exported network's ``U_I`` is the element read
+    fitted on the best epoch's element vectors once training ends, and the threshold is
+    calibrated again for it (:mod:`kipoi_prism.training.element_read`).
 
     Parameters
     ----------
@@ -181,7 +186,7 @@ def fit(
     if trainer.is_global_zero:
         _write_run_config(run_dir, run_config, model_config, train_config, trainer_config)
     trainer.fit(module, datamodule=data, ckpt_path=checkpoint, weights_only=False)
-    return _finish(trainer, run_dir, train_config, len(train_pairs), len(val_pairs), pretrained)
+    return _finish(trainer, run_dir, train_config, data, pretrained)
 
 
 def _pretrain_on_gpu(trainer_config: TrainerConfig) -> bool:
@@ -314,8 +319,7 @@ def _finish(
     trainer: pl.Trainer,
     run_dir: Path,
     train_config: TrainConfig,
-    n_train: int,
-    n_val: int,
+    data: PrismDataModule,
     pretrained: dict | None = None,
 ) -> FitResult:
     checkpoints = run_dir / "checkpoints"
@@ -329,10 +333,13 @@ def _finish(
     ended_by = _ended_by(trainer, len(history), train_config.max_epochs)
     weights_path = None
     if trainer.is_global_zero:
+        n_train, n_val = len(data.frames["train"]), len(data.frames["val"])
         metadata = {**chosen.weights_metadata, **_metadata(chosen, best_row, n_train, n_val)}
         metadata["fit"].update(epochs_run=len(history), ended_by=ended_by)
         if pretrained is not None:
             metadata["fit"]["pretrain"] = pretrained
+        if chosen.model.element_read is not None:
+            metadata["fit"]["element_read"] = fit_element_read(chosen.objective, data)
         _warn_about_warmup(final.history, best_row, train_config)
         weights_path = export_weights(chosen.objective, run_dir / "weights.pt", metadata)
         write_text(run_dir / "history.csv", history.to_csv(index=False))

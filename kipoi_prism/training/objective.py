@@ -138,10 +138,10 @@ class PrismObjective(torch.nn.Module):
         z_e_cells : torch.Tensor, shape=(K, d_E)
         """
         n = int(batch["n_query"])
-        z_all, e_all, _ = self.model.encode(batch["enhancer"], batch["promoter"])
+        z_all, e_all, f_all = self.model.encode(batch["enhancer"], batch["promoter"])
         cells, z_e_cells = segment_mean(e_all[n:], batch["support_cell"])
         z_e = z_e_cells[torch.searchsorted(cells, batch["cell"])]
-        out = self.model.head_outputs(z_all[:n], z_e, use_environment)
+        out = self.model.head_outputs(z_all[:n], z_e, use_environment, f_all[:n])
         out.update({"z_I": z_all[:n], "e": e_all[:n], "z_E": z_e})
         return out, cells, z_e_cells
 
