@@ -28,3 +28,27 @@
 # held-out cell lines. The element read alone stays level with the reader (reader minus it
 # -0.000 +- 0.003; 0.165 both) and above the fit's own score by +0.014 +- 0.006 (9 of 12).
 # Commit 90dd640; 291 s and 288 s side by side. Outputs in refit-seed0-inits, refit-seed1-2.
+#
+# H57 (written at 16:32 UTC, after H56, before its fits). New option model.element_read
+# (commit 6e840b4): when training ends, fit() fits the read H53 measured, an L2 logistic
+# regression on the best epoch's element vectors [v_E, v_P] of the training pairs (balanced
+# classes, C from the reader's grid by validation AUPR), and stores it in the network: the
+# head's U_I becomes that read (R_E, lam and T kept), the threshold is calibrated again, and
+# weights.pt carries it. Training itself is unchanged, so each fit is the committed fit of
+# the recommended configuration (docs/benchmark-runs/sequence-strands/frozen-both-seed*)
+# with the read added: a paired ablation of the read alone. Prediction (goal 2, part 1):
+# over the eighteen held-out evaluations (six cell lines x seeds 0-2, one fit each at the
+# benchmark's initialisation), the recommended configuration with model.element_read
+# minus the known-motif reader (docs/benchmark-runs/learnability/<cell>-seed<k>.md) is
+# above -0.005 on average and not below zero by more than two standard errors: the model
+# reaches the reader. Refuted otherwise. Secondary: the same fits minus the committed
+# frozen-both fits without the read (the paired gain of the read); the seed 1-2 fits on
+# K562, IMR90 and HUVEC should repeat H56's "elements" column (a check of the
+# implementation, not a test: the same regression on the same pairs, unless the energy
+# head's R_E and lam reorder pairs within a cell line).
+# Six jobs (seed x {K562,IMR90,HUVEC} or {GM12878,HeLa-S3,NHEK}), two queues on 2 cores,
+# in a fresh clone at the commit that adds this hypothesis:
+#   kipoi-prism benchmark --full --tracks sequence --rows task_only --baselines '' \
+#       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
+#       --set model.count_both_strands=true --stem-motifs frozen --set model.bilinear_rank=16 \
+#       --set model.element_read=true --seeds S --held-out CELLS --out /tmp/r28/runs/read-seedS-CELLS
