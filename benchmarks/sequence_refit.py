@@ -105,8 +105,8 @@ def recorded_aupr(run: Path, row: str, cell: str, seed: int) -> float:
 
 def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame):
     """``(z_I, U_I, [v_E, v_P])`` of every pair of ``frame`` (the model in eval mode), in
-    row order: the hidden units, the fit's own score and the element vectors the combine
-    layer reads."""
+    row order: the hidden units, the fit's own score (its fitted element read where it has
+    one, ``model.element_read``) and the element vectors the combine layer reads."""
     if not hasattr(model.head, "g_i"):
         raise SystemExit(f"the fit's head ({type(model.head).__name__}) has no g_I to refit")
     hidden, scores, elements = [], [], []
@@ -116,7 +116,8 @@ def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame):
             z_i, v_ep = model.backbone(torch.from_numpy(encoded.enhancer),
                                        torch.from_numpy(encoded.promoter))  # fmt: skip
             hidden.append(z_i.numpy())
-            scores.append(model.head.g_i(z_i).squeeze(-1).numpy())
+            own = model.read(v_ep) if model.reads_elements else model.head.g_i(z_i).squeeze(-1)
+            scores.append(own.numpy())
             elements.append(v_ep.numpy())
     return tuple(np.concatenate(part).astype(np.float64) for part in (hidden, scores, elements))
 

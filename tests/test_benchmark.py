@@ -520,6 +520,27 @@ def test_benchmark_doc_ensemble_rows_are_the_committed_ensembles(label):
     assert cells[-1] == f"{apart} of {len(held)}"
 
 
+def test_sequence_refit_on_an_element_read_fit_repeats_its_read(shared_data, tmp_path):
+    """A fit with model.element_read scores by its read (the run's recorded AUPR), and the
+    script's own regression on the same fit's element vectors chooses the same C and
+    scores the held-out pairs the same: fit() and the script fit one read."""
+    out = tmp_path / "bench"
+    status = main(["--quiet", "benchmark", "--tracks", "sequence", "--rows", "task_only",
+                   "--baselines", "", "--data-dir", str(shared_data), "--out", str(out),
+                   "--threads", "2", "--set", "model.element_read=true"])  # fmt: skip
+    assert status == 0
+    script = benchmark_script("sequence_refit")
+    assert script.main([str(out), "--out", str(tmp_path / "refit")]) == 0
+    table = pd.read_csv(tmp_path / "refit" / "refit.csv")
+    assert len(table) >= 1
+    for _, row in table.iterrows():
+        fit = out / "runs" / f"seq-{row['row']}-{row['held_out']}-seed{row['seed']}"
+        read = json.loads((fit / "summary.json").read_text())["element_read"]
+        assert row["elements_C"] == read["C"]
+        assert row["elements"] == pytest.approx(row["model"], abs=1e-6)
+        assert row["model_val"] == pytest.approx(read["read_val_aupr"], abs=1e-6)
+
+
 def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run, tmp_path):
     """benchmarks/sequence_refit.py on the quick run: every sequence fit's own U_I scores
     as the run recorded; the C = 100 refit is a balanced logistic regression on the
