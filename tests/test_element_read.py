@@ -122,6 +122,7 @@ def test_fit_exports_the_read_fitted_on_the_training_pairs_and_its_threshold(rea
     assert metrics.aupr(labels, probabilities) == pytest.approx(recorded["val_aupr"], abs=1e-6)
     assert bundle.threshold == pytest.approx(metrics.calibrate_threshold(labels, probabilities))
     assert read_run.threshold == pytest.approx(bundle.threshold)
+    assert read_run.element_read == recorded
 
 
 def test_a_checkpoint_of_a_read_run_is_not_exported_without_its_read(read_run, tmp_path):

@@ -81,7 +81,12 @@ def run(args: argparse.Namespace) -> int:
 
     result = train_from_config(config, args.resume, args.config or RECOMMENDED_CONFIG)
     if result.weights_path is not None:
-        log.info("best epoch %s: validation AUPR %.4f, threshold %.4f", result.best_epoch,
-                 result.best_val_aupr, result.threshold)  # fmt: skip
+        if result.element_read is None:
+            log.info("best epoch %s: validation AUPR %.4f, threshold %.4f", result.best_epoch,
+                     result.best_val_aupr, result.threshold)  # fmt: skip
+        else:
+            log.info("best epoch %s: validation AUPR %.4f; with the element read %.4f, "
+                     "threshold %.4f", result.best_epoch, result.best_val_aupr,
+                     result.element_read["val_aupr"], result.threshold)  # fmt: skip
         print(result.weights_path)
     return 0

@@ -64,6 +64,9 @@ class FitResult:
     best_checkpoint, last_checkpoint : Path or None
     best_epoch : int or None
         1-based epoch of the best validation AUPR.
+    element_read : dict or None
+        With ``model.element_read``: the fitted read's ``C``, training pairs and the
+        validation measures after it (``val_aupr``, ``val_threshold``, ...); else ``None``.
     environment_trained : bool
         Whether the exported epoch comes after the warm-up (``False``: its environment
         stream, ``f_E'``, ``g_E``, ``lam`` and ``t``, never trained; a warning says so).
@@ -88,6 +91,7 @@ class FitResult:
     history: pd.DataFrame = field(repr=False)
     environment_trained: bool = True
     ended_by: str = "max_epochs"
+    element_read: dict | None = None
 
 
 def fit(
@@ -331,7 +335,7 @@ def _finish(
     chosen = PrismLightning.load_from_checkpoint(best, map_location="cpu", weights_only=False)
     best_row = chosen.history[-1] if chosen.history else {}
     ended_by = _ended_by(trainer, len(history), train_config.max_epochs)
-    weights_path = None
+    weights_path, element_read = None, None
     if trainer.is_global_zero:
         n_train, n_val = len(data.frames["train"]), len(data.frames["val"])
         metadata = {**chosen.weights_metadata, **_metadata(chosen, best_row, n_train, n_val)}
@@ -339,7 +343,8 @@ def _finish(
         if pretrained is not None:
             metadata["fit"]["pretrain"] = pretrained
         if chosen.model.element_read is not None:
-            metadata["fit"]["element_read"] = fit_element_read(chosen.objective, data)
+            element_read = fit_element_read(chosen.objective, data)
+            metadata["fit"]["element_read"] = element_read
         _warn_about_warmup(final.history, best_row, train_config)
         weights_path = export_weights(chosen.objective, run_dir / "weights.pt", metadata)
         write_text(run_dir / "history.csv", history.to_csv(index=False))
@@ -357,6 +362,7 @@ def _finish(
         history=history,
         environment_trained=environment_trained(best_row),
         ended_by=ended_by,
+        element_read=element_read,
     )
 
 
