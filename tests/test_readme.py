@@ -35,3 +35,20 @@ def test_readme_example_output_matches_the_shipped_weights(marker, example_score
             np.testing.assert_allclose(
                 float(values[column]), scored[column], rtol=1e-5, atol=1e-6, err_msg=message
             )
+
+
+def test_readme_states_the_shipped_threshold_and_what_the_example_scores(example_scores):
+    """The numbers the README quotes from the shipped weights: their threshold, size and
+    the example's highest probability and pooled AUPR."""
+    from kipoi_prism import metrics
+    from kipoi_prism.model.weights import load_weights
+
+    bundle = load_weights()
+    text = " ".join((ROOT / "README.md").read_text().split())
+    highest = example_scores["probability"].max()
+    assert f"calibrated threshold ({bundle.threshold:.4f}; the highest is {highest:.3f})" in text
+    size = sum(p.numel() for p in bundle.model.parameters())
+    assert f"threshold {bundle.threshold:.4f}; {size:,} parameters" in text
+    pooled = metrics.aupr(example_scores["label"].to_numpy(), example_scores["probability"])
+    prevalence = example_scores["label"].mean()
+    assert f"reports pooled AUPR {pooled:.3f} at prevalence {prevalence:.3f}" in text
