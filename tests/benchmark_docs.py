@@ -17,6 +17,14 @@ def flat_text(path: Path = DOCS / "BENCHMARK.md") -> str:
     return " ".join(path.read_text().split())
 
 
+def assert_rows_in(text: str, table: pd.DataFrame, line) -> None:
+    """Every row of ``table``, written as a markdown table line by ``line(row)``, is in
+    ``text`` (the document's table holds the committed numbers)."""
+    for _, row in table.iterrows():
+        expected = line(row)
+        assert expected in text, expected
+
+
 def reader_scores(cell: str, suffix: str = "", seed: int = 0, reader: str = "known-motif scan"):
     """``(validation AUPR, held-out AUPR)`` of one reader in a committed learnability run."""
     path = DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed{seed}{suffix}.md"
