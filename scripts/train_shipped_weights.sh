@@ -8,8 +8,10 @@
 #      recommended configuration (kipoi_prism/data/recommended.yaml, what `kipoi-prism
 #      train` uses without --config): the count encoder, each filter's sites counted on
 #      both strands, with a rank-16 bilinear term, the task loss (IMMAX) alone, no auxiliary
-#      loss, no curriculum; it beat the residual encoder on all six held-out cell lines of
-#      the benchmark (docs/BENCHMARK.md, "The count encoder", "Sites on both strands").
+#      loss, no curriculum, and U_I read from the element encodings by a shrunk linear
+#      read fitted when training ends (model.element_read); it beat the residual encoder on
+#      all six held-out cell lines of the benchmark (docs/BENCHMARK.md, "The count
+#      encoder", "Sites on both strands", "The element read fitted after training").
 #      The first convolution starts from the simulation's motif vocabulary
 #      (its JASPAR matrices, both strands, 56 filters) and stays frozen: without it the
 #      first layer does not find the motifs at this data size,
@@ -59,7 +61,8 @@ bundle.metadata["data"] = (
     "enhancer lies on original chr1-chr3; the recommended configuration "
     "(kipoi_prism/data/recommended.yaml: count encoder with sites counted on both strands, "
     "rank-16 bilinear term, task loss "
-    "only (IMMAX), no auxiliary loss, no curriculum; docs/BENCHMARK.md); first convolution: "
+    "only (IMMAX), no auxiliary loss, no curriculum, U_I from the element read fitted after "
+    "training; docs/BENCHMARK.md); first convolution: "
     "the simulation's 28 JASPAR motifs on both strands, frozen; recipe: "
     "scripts/train_shipped_weights.sh"
 )

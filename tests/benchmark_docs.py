@@ -17,6 +17,12 @@ def flat_text(path: Path = DOCS / "BENCHMARK.md") -> str:
     return " ".join(path.read_text().split())
 
 
+def fit_label(run: str) -> str:
+    """Which initialisation a refitted run's fits started from: ``init10`` for
+    ``frozen-both-seed0-init10``, ``benchmark`` for the benchmark's own."""
+    return run.rsplit("-", 1)[1] if "init" in run else "benchmark"
+
+
 def assert_rows_in(text: str, table: pd.DataFrame, line) -> None:
     """Every row of ``table``, written as a markdown table line by ``line(row)``, is in
     ``text`` (the document's table holds the committed numbers)."""

@@ -8,6 +8,7 @@ import pandas as pd
 from benchmark_docs import (
     DOCS,
     assert_rows_in,
+    fit_label,
     flat_text,
     mean_se,
     paired,
@@ -32,7 +33,7 @@ def test_refit_table_is_the_committed_refits():
     assert len(table) == 12 and set(table["held_out"]) == {"K562", "IMR90", "HUVEC"}
 
     def line(row) -> str:
-        fit = row["run"].rsplit("-", 1)[1] if "init" in row["run"] else "benchmark"
+        fit = fit_label(row["run"])
         return (f"| {row['held_out']} | {row['seed']} | {fit} | {row['model']:.3f} | "
                 f"{row['refit']:.3f} ({row['refit_C']:g}) | {row['refit C=100']:.3f} | "
                 f"{row['elements']:.3f} | {row['reader']:.3f} |")  # fmt: skip
