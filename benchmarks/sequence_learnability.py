@@ -44,8 +44,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import StandardScaler
 
 from kipoi_prism.benchmark.harness import PROFILES, chromosome_split, stratified_subsample
 from kipoi_prism.config import SimulationConfig
@@ -53,6 +51,7 @@ from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
 from kipoi_prism.simulation.run import simulate
+from kipoi_prism.training.element_read import READ_C, shrunk_read
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -208,27 +207,22 @@ def with_products(enhancer: np.ndarray, promoter: np.ndarray, extra: np.ndarray)
     return np.hstack([enhancer, promoter, products, extra])
 
 
-READER_C = (0.0001, 0.001, 0.01, 0.1, 1.0)
+READER_C = READ_C  # the reader's shrinkage grid: the one model.element_read chooses from
 
 
 def fit_and_score(features, labels, train, val, test, grid=READER_C) -> dict[str, float]:
-    """L2 logistic regression (C chosen from ``grid`` on validation AUPR) scored on val and
-    test."""
-    scaler = StandardScaler().fit(features[train["row_id"]])
-    x = scaler.transform(features)
-    best = None
-    for c in grid:
-        model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced")
-        model.fit(x[train["row_id"]], labels[train["row_id"]])
-        score = aupr(labels[val["row_id"]], model.decision_function(x[val["row_id"]]))
-        if best is None or score > best[0]:
-            best = (score, model, c)
-    _, model, c = best
-    out = {"C": c}
-    for part, rows in (("val", val), ("test", test)):
-        scores = model.decision_function(x[rows["row_id"]])
-        out[f"{part}_aupr"] = aupr(labels[rows["row_id"]], scores)
-        out[f"{part}_auroc"] = auroc(labels[rows["row_id"]], scores)
+    """L2 logistic regression (balanced classes, C chosen from ``grid`` on validation AUPR;
+    the fit of ``model.element_read``, :func:`kipoi_prism.training.element_read.shrunk_read`)
+    scored on val and test."""
+    rows = {part: frame["row_id"].to_numpy() for part, frame in
+            (("train", train), ("val", val), ("test", test))}  # fmt: skip
+    read = shrunk_read(features[rows["train"]], labels[rows["train"]], features[rows["val"]],
+                       labels[rows["val"]], grid)  # fmt: skip
+    out = {"C": read.c}
+    for part in ("val", "test"):
+        scores = features[rows[part]] @ read.weight + read.bias
+        out[f"{part}_aupr"] = aupr(labels[rows[part]], scores)
+        out[f"{part}_auroc"] = auroc(labels[rows[part]], scores)
     return out
 
 
