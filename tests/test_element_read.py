@@ -135,3 +135,32 @@ def test_a_checkpoint_of_a_read_run_is_not_exported_without_its_read(read_run, t
 def test_the_film_head_takes_no_element_read():
     with pytest.raises(PrismInputError, match="element_read"):
         ModelConfig(head="film", element_read=True)
+
+
+def test_the_feature_backbone_fits_its_read_on_the_feature_columns(toy):
+    """element_read with the chromatin (feature) backbone: the read is fitted on the two
+    feature MLPs' outputs and scores the validation pairs as recorded."""
+    folder, _, train, val = toy
+    rng = np.random.default_rng(0)
+
+    def with_features(frame):
+        frame = frame.copy()
+        signal = frame["label"].to_numpy() * 2.0
+        frame["e0"] = rng.normal(size=len(frame)) + signal
+        frame["p0"] = rng.normal(size=len(frame)) + signal
+        return frame
+
+    columns = (["e0"], ["p0"])
+    config = dataclasses.replace(tiny_model(), backbone="features", feature_dims=(1, 1),
+                                 element_read=True)  # fmt: skip
+    val = with_features(val)
+    result = fit(with_features(train), val, None, config,
+                 tiny_train(max_epochs=3, warmup_epochs=1), folder / "features",
+                 trainer_config=quiet_trainer(), feature_columns=columns)  # fmt: skip
+    bundle = load_weights(result.weights_path)
+    assert bundle.model.reads_elements and result.element_read["C"] in READ_C
+    scores = score_frame(bundle, val, feature_columns=columns, config=SUPPORT)
+    labels, probabilities = scores["label"].to_numpy(), scores["probability"].to_numpy()
+    assert metrics.aupr(labels, probabilities) == pytest.approx(
+        result.element_read["val_aupr"], abs=1e-6
+    )
