@@ -72,3 +72,20 @@
 # hypothesis stated before the runs; the shipped weights were retrained with it
 # (scripts/train_shipped_weights.sh, THREADS=1, 871 s beside two fits). With a random
 # first layer the read was not measured.
+#
+# H58 (written at 18:02 UTC, after H57, before its fits). With a random first layer the
+# model stays at chance at the benchmark's size and memorises its training pairs at four
+# times the pairs (round 26); the element read, fitted with shrinkage after training,
+# bypasses the combine layer where the memorising is measured (H56). Prediction: at the
+# benchmark's size, seed 1, held-out K562, IMR90 and HUVEC (one fit each; random first
+# layer, count encoder with both strands, rank-16 term), the shrunk read of each fit's
+# element vectors (sequence_refit.py's "elements" column, the read model.element_read fits,
+# identical to it by H57's check) minus the fit's own score is above +0.01 on average.
+# Refuted otherwise. Training is the same with or without the read, so one run without it
+# and the refit script give both numbers. Two processes on 2 cores, a fresh clone:
+#   kipoi-prism benchmark --full --tracks sequence --rows task_only --baselines distance \
+#       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
+#       --set model.count_both_strands=true --set model.bilinear_rank=16 --seeds 1 \
+#       --held-out CELL --out /tmp/r28/runs/random-seed1-CELL
+#   python benchmarks/sequence_refit.py /tmp/r28/runs/random-seed1-{K562,IMR90,HUVEC} \
+#       --readers docs/benchmark-runs/learnability --out /tmp/r28/refit-random
