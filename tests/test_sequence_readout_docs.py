@@ -36,7 +36,7 @@ def _read_fits() -> pd.DataFrame:
         for group in GROUPS:
             run = RUNS / f"read-seed{seed}-{group}"
             for cell, read in task_only_aupr(run.relative_to(DOCS / "benchmark-runs")).items():
-                summary = run / "runs" / f"seq-task_only-{cell}-seed{seed}" / "summary.json"
+                summary = run / "fits" / f"seq-task_only-{cell}-seed{seed}" / "summary.json"
                 fitted = json.loads(summary.read_text())["element_read"]
                 rows.append({"held_out": cell, "seed": seed, "without": without[cell],
                              "read": read, "C": fitted["C"],

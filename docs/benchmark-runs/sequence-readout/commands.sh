@@ -64,7 +64,7 @@
 # Validation chose C = 1e-4 (the grid's lower end) in 6 of 18 fits, all six at seed 0.
 # Commit eb18543; 1,336-1,922 s a job of three fits, two jobs at a time (one run of
 # scripts/train_shipped_weights.sh beside the first two, 871 s). Outputs in
-# read-seed{0,1,2}-{K562-IMR90-HUVEC,GM12878-HeLa-S3-NHEK} (each fit's summary.json with
+# read-seed{0,1,2}-{K562-IMR90-HUVEC,GM12878-HeLa-S3-NHEK} (each fit's fits/<fit>/summary.json with
 # its read's C and validation measures).
 # Adopted (written at 17:58 UTC, after the result): model.element_read joins the
 # recommended configuration (kipoi_prism/data/recommended.yaml) on the paired gain over the
