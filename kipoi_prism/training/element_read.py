@@ -99,6 +99,9 @@ def fit_element_read(objective, data) -> dict:
     :class:`~kipoi_prism.training.datamodule.PrismDataModule`) and recalibrate
     ``objective.threshold``; returns what the weights file's metadata records."""
     model = objective.model.eval()
+    log.info("element read: encoding the %d training and %d validation pairs",
+             int((data.frames["train"]["label"] >= 0).sum()),
+             int((data.frames["val"]["label"] >= 0).sum()))  # fmt: skip
     train_x, train_y = element_vectors(model, data.rows_dataloader("train"))
     val_x, val_y = element_vectors(model, data.rows_dataloader("val"))
     read = shrunk_read(train_x, train_y, val_x, val_y)
