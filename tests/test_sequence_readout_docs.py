@@ -105,3 +105,19 @@ def test_readme_shipped_weights_quality_is_the_committed_fits():
             f"seeds 1 and 2 (mean {later['read'].mean():.3f}, {later['without'].mean():.3f} "
             f"without the read; above the motif-given reader on {above} of 12)"
             ) in readme  # fmt: skip
+
+
+def test_random_stem_read_claims_are_the_committed_runs():
+    """H58: the random-stem fits (their recorded AUPR) and their element read (the refit)."""
+    table = pd.read_csv(RUNS / "refit-random" / "refit.csv")
+    assert list(table["held_out"]) == ["K562", "IMR90", "HUVEC"]
+    distance = []
+    for cell, model in zip(table["held_out"], table["model"], strict=True):
+        results = pd.read_csv(RUNS / f"random-seed1-{cell}" / "results.csv").set_index("row")
+        assert abs(results.loc["task_only", "aupr"] - model) < 1e-5
+        distance.append(f"{results.loc['distance', 'aupr']:.3f}")
+    flat = flat_text()
+    assert (f"own score is {paired(table['elements'] - table['model'])}: the fits score "
+            f"{', '.join(f'{v:.3f}' for v in table['model'])}, the read "
+            f"{', '.join(f'{v:.3f}' for v in table['elements'])}, distance alone "
+            f"{', '.join(distance)}.") in flat  # fmt: skip

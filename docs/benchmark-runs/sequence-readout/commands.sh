@@ -89,3 +89,10 @@
 #       --held-out CELL --out /tmp/r28/runs/random-seed1-CELL
 #   python benchmarks/sequence_refit.py /tmp/r28/runs/random-seed1-{K562,IMR90,HUVEC} \
 #       --readers docs/benchmark-runs/learnability --out /tmp/r28/refit-random
+# H58 result (read at 18:31 UTC): refuted. The element read minus the random-stem fit's own
+# score: -0.001 +- 0.004 (higher on 1 of 3). Both sit at chance (the fits 0.049, 0.055,
+# 0.057; the read 0.054, 0.055, 0.049; distance alone 0.053, 0.068, 0.044): at the
+# benchmark's size a random first layer finds nothing the read could keep. Fits at commit
+# 70efffd (the clone was moved to 63c5cbd, a change of docs and tests only, before its
+# second job started); 500-855 s a fit, two at a time beside the attribution check;
+# refit 92 s at 63c5cbd. Outputs in random-seed1-{K562,IMR90,HUVEC} and refit-random.
