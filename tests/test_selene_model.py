@@ -144,6 +144,10 @@ def test_model_names_inputs_that_do_not_fit():
         ({"cell_lines": CELLS, "train": {"lr": 0.1}}, "train.lr: set it in the top-level `lr`"),
         ({"cell_lines": CELLS, "train": {"block_size": 4}}, "train.block_size: set it in"),
         ({"cell_lines": CELLS, "train": {"bogus": 1}}, "train: unknown key(s) bogus"),
+        (
+            {"cell_lines": CELLS, "model": {"element_read": True}},
+            "model.element_read: the read is fitted when kipoi-prism's own training ends",
+        ),
     ],
 )
 def test_model_names_bad_class_args(class_args, message):

@@ -130,6 +130,12 @@ class PrismSeleneModel(nn.Module):
                 "model.class_args.cell_lines: expected the list of training cell lines"
             )
         model_config = ModelConfig.from_dict(model)
+        if model_config.element_read:
+            raise PrismInputError(
+                "model.class_args.model.element_read: the read is fitted when kipoi-prism's "
+                "own training ends (kipoi-prism train, fit()); Selene's training loop does not "
+                "fit it, so the model would score by g_I(z_I) while saying otherwise"
+            )
         train_config = selene_train_config(train)
         train_args = {k: v for k, v in train_config.to_dict().items() if k not in SELENE_OWNED}
         self.class_args = {"cell_lines": [str(c) for c in cell_lines],
