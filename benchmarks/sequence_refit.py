@@ -116,8 +116,9 @@ def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame):
             z_i, v_ep = model.backbone(torch.from_numpy(encoded.enhancer),
                                        torch.from_numpy(encoded.promoter))  # fmt: skip
             hidden.append(z_i.numpy())
-            own = model.read(v_ep) if model.reads_elements else model.head.g_i(z_i).squeeze(-1)
-            scores.append(own.numpy())
+            no_environment = torch.zeros(model.config.d_environment)
+            own = model.head_outputs(z_i, no_environment, use_environment=False, features=v_ep)
+            scores.append(own["U_I"].numpy())
             elements.append(v_ep.numpy())
     return tuple(np.concatenate(part).astype(np.float64) for part in (hidden, scores, elements))
 

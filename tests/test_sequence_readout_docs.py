@@ -54,7 +54,7 @@ def test_stacked_reads_table_and_claims_are_the_committed_refits():
                 f"{row['elements']:.3f} | {row['elements+model']:.3f} | "
                 f"{row['elements+z_I']:.3f} | {row['reader']:.3f} |")  # fmt: skip
 
-    assert_rows_in((DOCS / "BENCHMARK.md").read_text(), table, line)
+    assert_rows_in(table, line)
     flat = flat_text()
     stacked, joint = (table[c] - table["elements"] for c in ("elements+model", "elements+z_I"))
     assert f"minus the read of `[v_E, v_P]` alone: {paired(stacked)}" in flat
@@ -77,7 +77,7 @@ def test_read_fits_cover_six_cell_lines_at_three_seeds_and_repeat_the_refit():
 
 def test_read_table_and_claims_are_the_committed_fits():
     table = _read_fits()
-    assert_rows_in((DOCS / "BENCHMARK.md").read_text(), table, lambda row: (
+    assert_rows_in(table, lambda row: (
         f"| {row['held_out']} | {row['seed']} | {row['without']:.3f} | "
         f"{row['read']:.3f} ({row['C']:g}) | {row['reader']:.3f} | "
         f"{row['read'] - row['reader']:+.3f} |"

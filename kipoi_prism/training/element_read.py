@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from kipoi_prism import metrics
-from kipoi_prism.inference import environment_of
+from kipoi_prism.training.module import support_environments
 from kipoi_prism.training.monitors import validation_measures
 
 log = logging.getLogger(__name__)
@@ -80,15 +80,12 @@ def element_vectors(model, loader) -> tuple[np.ndarray, np.ndarray]:
 def validation_probabilities(model, data) -> tuple[np.ndarray, np.ndarray]:
     """Validation ``(labels, probabilities)``, each cell line's ``z_E`` from its support set
     (as the training loop's validation scores them)."""
-    z_e = {cell: environment_of(model, w.enhancer, w.promoter)
-           for cell, w in data.val_support.items()}  # fmt: skip
+    z_e = support_environments(model, data.val_support, len(data.val_cell_lines))
     labels, probabilities = [], []
     with torch.no_grad():
         for batch in data.rows_dataloader("val"):
-            cells = torch.as_tensor(batch["cell"])
-            environments = torch.stack([z_e[int(c)] for c in cells])
             out = model(torch.as_tensor(batch["enhancer"]), torch.as_tensor(batch["promoter"]),
-                        environments)  # fmt: skip
+                        z_e[torch.as_tensor(batch["cell"])])  # fmt: skip
             probabilities.append(torch.sigmoid(out["logit"].float()).numpy())
             labels.append(np.asarray(batch["label"]))
     return np.concatenate(labels).astype(np.int64), np.concatenate(probabilities)

@@ -132,12 +132,8 @@ class PrismLightning(pl.LightningModule):
 
     def validation_environments(self) -> torch.Tensor:
         """``z_E`` of every validation cell line from its support set, ``(V, d_E)``."""
-        support = self.trainer.datamodule.val_support
-        z_e = torch.zeros(len(self.val_cell_lines), self.model_config.d_environment,
-                          device=self.device)  # fmt: skip
-        for cell, windows in support.items():
-            z_e[cell] = environment_of(self.model, windows.enhancer, windows.promoter)
-        return z_e
+        return support_environments(self.model, self.trainer.datamodule.val_support,
+                                    len(self.val_cell_lines), self.device)  # fmt: skip
 
     def validation_step(self, batch: dict, batch_idx: int) -> None:
         if self._val_z_e is None:
@@ -188,6 +184,15 @@ class PrismLightning(pl.LightningModule):
         self.weights_metadata = {**state.get("weights_metadata", {}), **self.weights_metadata}
         if "train_stats" in state:
             self._train_stats.load_state_dict(state["train_stats"])
+
+
+def support_environments(model, support: dict, n_cells: int, device=None) -> torch.Tensor:
+    """``z_E`` of cell lines ``0 .. n_cells - 1`` from their support windows (``support``:
+    cell id -> windows, :func:`~kipoi_prism.training.datasets.support_windows`), ``(n, d_E)``."""
+    z_e = torch.zeros(n_cells, model.config.d_environment, device=device)
+    for cell, windows in support.items():
+        z_e[cell] = environment_of(model, windows.enhancer, windows.promoter)
+    return z_e
 
 
 def _move(mapping, old: str, new: str, keep: str | None = None) -> None:
