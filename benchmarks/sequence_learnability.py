@@ -14,9 +14,14 @@ reads ``log10`` distance unless ``--without-distance``, which the sequence model
    sequences with the vocabulary's own JASPAR matrices (log-odds, both strands; a frozen
    "perfect" first convolution layer): what a model that had already found every motif
    could use;
-4. ``5-mer counts``: a logistic regression on 5-mer counts of the model windows (a
+4. ``discovered-motif scan``: the known-motif scan's regression on a scan with motifs
+   found in the windows themselves, without labels or a motif file
+   (:mod:`kipoi_prism.training.motif_discovery`), in the training cell lines' regions (and,
+   with ``--discover-in-all``, in every cell line's, the held-out one's included: still no
+   label);
+5. ``5-mer counts``: a logistic regression on 5-mer counts of the model windows (a
    motif-agnostic sequence reader);
-5. the oracle (the probabilities the labels were drawn with).
+6. the oracle (the probabilities the labels were drawn with).
 
 Every reader is scored on the validation pairs and on the held-out cell line (AUPR, AUROC;
 prevalence for reference). Nothing here is trained by gradient descent on sequence; the
@@ -52,6 +57,7 @@ from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
 from kipoi_prism.simulation.run import simulate
 from kipoi_prism.training.element_read import READ_C, shrunk_read
+from kipoi_prism.training.motif_discovery import discover_in_pairs
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -77,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="readers see sequence only (the benchmark's sequence models do not see the "
         "distance); default: log distance is one more input of every reader",
+    )
+    parser.add_argument(
+        "--discover-in-all",
+        action="store_true",
+        help="also the discovered-motif scan with motifs found in every cell line's regions, "
+        "the held-out one's included (labels are never used)",
     )
     args = parser.parse_args(argv)
     if not args.data_dir.is_dir():
@@ -105,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "planted counts x products": with_products(planted_e, planted_p, log_distance),
         "known-motif scan": np.hstack([scan_e, scan_p, log_distance]),
         "known-motif scan x products": with_products(scan_e, scan_p, log_distance),
+        **discovered_readers(encoder, encoded, table, args, log_distance),
         "5-mer counts": np.hstack(
             [kmer_counts(encoded.enhancer), kmer_counts(encoded.promoter), log_distance]
         ),  # fmt: skip
@@ -200,6 +213,22 @@ def kmer_counts(one_hot: np.ndarray, k: int = 5) -> np.ndarray:
     flat = (np.arange(codes.shape[0])[:, None] * 4**k + index)[ok]
     counts = np.bincount(flat, minlength=codes.shape[0] * 4**k).reshape(codes.shape[0], 4**k)
     return np.log1p(counts.astype(np.float64))
+
+
+def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str, np.ndarray]:
+    """``discovered-motif scan`` inputs: motifs found without labels in the windows of the
+    training cell lines' regions (and of every cell line's with ``--discover-in-all``)."""
+    sources = {"training cell lines": table["cell_line"] != args.held_out}
+    if args.discover_in_all:
+        sources["all cell lines"] = np.ones(len(table), bool)
+    readers = {}
+    for source, rows in sources.items():
+        motifs = discover_in_pairs(table[rows], encoder)
+        print(f"discovered in {source}' regions: {len(motifs)} motifs: "
+              + ", ".join(m.name for m in motifs))  # fmt: skip
+        scans = [motif_scan(getattr(encoded, e), motifs) for e in ("enhancer", "promoter")]
+        readers[f"discovered-motif scan ({source})"] = np.hstack([*scans, log_distance])
+    return readers
 
 
 def with_products(enhancer: np.ndarray, promoter: np.ndarray, extra: np.ndarray) -> np.ndarray:

@@ -28,8 +28,10 @@ from kipoi_prism.config.variants import resolve
 from kipoi_prism.inference import resolve_device, score_frame
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.motifs import write_meme
 from kipoi_prism.io.pairs import read_pairs
 from kipoi_prism.metrics import aupr, brier, f1_at
+from kipoi_prism.training.motif_discovery import discover_in_pairs
 
 log = logging.getLogger(__name__)
 
@@ -62,14 +64,32 @@ def simulate_pairs(config: BenchmarkConfig, data_dir: Path, out_dir: Path, seed:
 
 
 def with_stem_motifs(config: BenchmarkConfig, data_dir: Path, model_config, train_config,
-                     vocabulary: list[str]):  # fmt: skip
+                     vocabulary: list[str], discovered: tuple | None = None):  # fmt: skip
     """``--stem-motifs init|frozen``: the first convolution starts from the simulator's own
     motif vocabulary (privileged knowledge: what a model that had already found every
-    motif would start from), with room for both strands of every motif."""
+    motif would start from), with room for both strands of every motif.
+    ``--stem-motifs discovered``: frozen at ``discovered``, a MEME file and its motif ids
+    (:func:`discovered_motifs`: found in the training cell lines' regions, no label used)."""
     if not config.stem_motifs:
         return model_config, train_config
+    if config.stem_motifs == "discovered":
+        return stem_motif_configs(model_config, train_config, *discovered, frozen=True)
     return stem_motif_configs(model_config, train_config, data_dir / MOTIFS, vocabulary,
                               frozen=config.stem_motifs == "frozen")  # fmt: skip
+
+
+def discovered_motifs(config: BenchmarkConfig, frame: pd.DataFrame, encoder: PairEncoder,
+                      held: str, path: Path) -> tuple[Path, list[str]] | None:  # fmt: skip
+    """``--stem-motifs discovered``: motifs found without labels in the windows of every
+    training cell line's pairs (the held-out cell line's left out), written to ``path``;
+    returns ``(path, motif ids)``."""
+    if config.stem_motifs != "discovered":
+        return None
+    motifs = discover_in_pairs(frame[frame["cell_line"] != held], encoder)
+    write_meme(path, motifs)
+    log.info("sequence track: %d motifs discovered without %s: %s", len(motifs), held,
+             ", ".join(m.name for m in motifs))  # fmt: skip
+    return path, [m.id for m in motifs]
 
 
 def stem_motif_configs(model_config, train_config, motifs: Path, vocabulary: list[str],
@@ -180,9 +200,12 @@ def run_sequence_track(
                        "other_env_aupr": _other_environments(oracle, held)}  # fmt: skip
             donors = ({c: held_out_rows(frame, c) for c in config.cell_lines if c != held}
                       if config.environment_swap else {})  # fmt: skip
+            meme = run_dir / f"discovered-{held}-seed{seed}.meme"
+            discovered = discovered_motifs(config, frame, encoder, held, meme)
             for variant in resolve(list(config.rows)):
+                configs = variant.change(*base_configs(config, seed))
                 model_config, train_config = with_stem_motifs(
-                    config, data_dir, *variant.change(*base_configs(config, seed)), vocabulary
+                    config, data_dir, *configs, vocabulary, discovered
                 )
                 folder = run_dir / "runs" / f"seq-{variant.key}-{held}-seed{seed}"
                 log.info("sequence track: %s, held out %s, seed %d", variant.label, held, seed)

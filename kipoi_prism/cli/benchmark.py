@@ -157,9 +157,10 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument(
         "--stem-motifs",
-        choices=("init", "frozen"),
+        choices=("init", "frozen", "discovered"),
         help="sequence track: first convolution starts from the simulator's motif vocabulary "
-        "(privileged; 'frozen' keeps it fixed)",
+        "(privileged; 'frozen' keeps it fixed), or 'discovered': kept fixed at motifs found "
+        "without labels in the training cell lines' regions (not privileged)",
     )
     parser.add_argument(
         "--gating-strength",

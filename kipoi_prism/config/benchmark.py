@@ -137,10 +137,12 @@ class BenchmarkConfig:
     overrides : tuple of str
         ``model.KEY=VALUE`` / ``train.KEY=VALUE`` settings applied to the base configuration
         of every network row, before each row's own change (``--set``).
-    stem_motifs : {"", "init", "frozen"}
+    stem_motifs : {"", "init", "frozen", "discovered"}
         Sequence track: start every row's first convolution from the simulator's motif
         vocabulary (``init``: then trained; ``frozen``: kept), channels raised to hold both
         strands. Privileged: a model handed the motifs it would otherwise have to find.
+        ``discovered``: kept frozen at motifs found without labels in the training cell
+        lines' regions (:mod:`kipoi_prism.training.motif_discovery`): not privileged.
     gating_strength : float or None
         Sequence track: the simulator's share of the compatibility gated by the cell line,
         in [0, 1] (None: the simulator's default,
@@ -229,8 +231,10 @@ class BenchmarkConfig:
 
             self.overrides = tuple(self.overrides)
             apply_overrides(ModelConfig(), TrainConfig(), self.overrides)  # fail early
-        if self.stem_motifs not in ("", "init", "frozen"):
-            raise PrismInputError(f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen")
+        if self.stem_motifs not in ("", "init", "frozen", "discovered"):
+            raise PrismInputError(
+                f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen, discovered"
+            )
         if self.gating_strength is not None:
             gating = self.gating_strength
             number = isinstance(gating, (int, float)) and not isinstance(gating, bool)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.atomic import atomic_open
 from kipoi_prism.io.pairs import numbered_lines
 
 ROW_SUM_TOLERANCE = 0.02
@@ -119,6 +120,20 @@ def read_meme(path: str | os.PathLike) -> list[Motif]:
     if not motifs:
         raise PrismInputError("no MOTIF found (is this a MEME motif file?)", path)
     return motifs
+
+
+def write_meme(path: str | os.PathLike, motifs: Sequence[Motif], nsites: int = 0) -> None:
+    """Write ``motifs`` as a MEME file (the format :func:`read_meme` reads), atomically.
+    ``nsites`` is written on each matrix line for tools that want it (0: unknown)."""
+    lines = ["MEME version 4", "", "ALPHABET= ACGT", "", "strands: + -", "",
+             "Background letter frequencies", "A 0.25 C 0.25 G 0.25 T 0.25", ""]  # fmt: skip
+    for motif in motifs:
+        matrix = f"letter-probability matrix: alength= 4 w= {motif.width} nsites= {nsites} E= 0"
+        lines += [f"MOTIF {motif.id} {motif.name}", matrix]
+        lines += [" ".join(f"{p:.6f}" for p in row) for row in motif.probabilities]
+        lines.append("")
+    with atomic_open(path) as handle:
+        handle.write("\n".join(lines))
 
 
 def _check_alphabet(text: str, path, line: int) -> None:

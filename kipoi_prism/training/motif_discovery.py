@@ -1,0 +1,269 @@
+"""Motifs found in the regions themselves: a start for the first layer without a motif file.
+
+The sequence model's first convolution learns motifs poorly from a few thousand labelled
+pairs (docs/BENCHMARK.md: with a random first layer it stays near chance on the simulated
+benchmark, and it reaches the known-motif reader only when started from the true motifs).
+A user always has more than the labels: the regions themselves. This module finds motifs
+in them **without labels**, the way word-counting motif finders (HOMER, STREME) do:
+
+1. count every ``k``-mer of the windows on both strands;
+2. compare with what an order-``m`` Markov chain fitted on the same windows expects
+   (``E[w] = c(w[0:m+1]) * prod_i c(w[i:i+m+1]) / c(w[i:i+m])``, counts of both strands), so
+   base composition, CpG depletion and any shorter structure are already accounted for;
+3. take the most over-represented ``k``-mers by ``z = (observed - expected) / sqrt(expected
+   + 1)``, skipping any that overlaps a chosen one (either strand, a shift of up to
+   ``k - MIN_OVERLAP`` bases) with at most one mismatch;
+4. turn each into a position frequency matrix: every occurrence within one mismatch of it
+   (either strand, oriented), with ``flank`` bases either side, counted per position.
+
+The result is a list of :class:`kipoi_prism.io.motifs.Motif` (written as MEME by
+:func:`kipoi_prism.io.motifs.write_meme`), which ``train.stem_motifs`` reads like any motif
+file. Enhancer and promoter windows differ in composition, so callers run discovery on
+each set and join the lists (:func:`discover_in_element_sets`); :func:`discover_in_pairs`
+does all of it for a pair table's distinct enhancer and promoter windows.
+
+Deterministic: no randomness; ties in ``z`` break by the ``k``-mer's index.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.motifs import Motif
+from kipoi_prism.io.sequence import encode_codes
+
+MIN_OVERLAP = 6
+PSEUDOCOUNT = 0.5
+
+
+@dataclass(frozen=True)
+class DiscoveryConfig:
+    """Knobs of :func:`discover_motifs`.
+
+    Attributes
+    ----------
+    k : int
+        Word length (4^k words are counted; 8 holds 65,536).
+    markov_order : int
+        Order ``m`` of the background chain, ``0 <= m <= k - 2``.
+    n_motifs : int
+        At most this many motifs per window set.
+    min_z : float
+        Stop when the best remaining word's ``z`` falls below this.
+    flank : int
+        Bases kept on either side of each word in the matrices (width ``k + 2 * flank``).
+    """
+
+    k: int = 8
+    markov_order: int = 4
+    n_motifs: int = 12
+    min_z: float = 5.0
+    flank: int = 3
+
+    def __post_init__(self) -> None:
+        if not 4 <= self.k <= 10:
+            raise ValueError(f"k: {self.k}; expected 4-10")
+        if not 0 <= self.markov_order <= self.k - 2:
+            raise ValueError(f"markov_order: {self.markov_order}; expected 0..k-2")
+        if self.n_motifs < 1 or self.flank < 0:
+            raise ValueError("n_motifs must be >= 1 and flank >= 0")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One chosen ``k``-mer: its text, observed and expected counts (both strands), ``z``."""
+
+    text: str
+    observed: float
+    expected: float
+    z: float
+
+
+def discover_motifs(codes: np.ndarray, config: DiscoveryConfig = DiscoveryConfig(),
+                    name: str = "discovered") -> tuple[list[Motif], list[Word]]:  # fmt: skip
+    """Motifs over-represented in ``codes`` (n, L) uint8 windows (0-3 = A, C, G, T; any
+    other value, e.g. 4 for N, breaks words). Returns the motifs (ids ``{name}_{i}``,
+    names their seed words) and the seed words, best first."""
+    codes = np.asarray(codes)
+    if codes.ndim != 2:
+        raise ValueError(f"codes: expected (n, L), got shape {codes.shape}")
+    k, m = config.k, config.markov_order
+    index, ok = word_index(codes, k)
+    observed = both_strands(np.bincount(index[ok], minlength=4**k).astype(np.float64), k)
+    expected = markov_expectation(codes, k, m)
+    z = (observed - expected) / np.sqrt(expected + 1.0)
+    order = np.lexsort((np.arange(4**k), -z))
+    chosen: list[np.ndarray] = []
+    words: list[Word] = []
+    for w in order:
+        if len(words) == config.n_motifs or z[w] < config.min_z:
+            break
+        digits = word_digits(w, k)
+        if any(overlaps(digits, other) for other in chosen):
+            continue
+        chosen.append(digits)
+        words.append(Word(decode(digits), float(observed[w]), float(expected[w]), float(z[w])))
+    motifs = [
+        Motif(f"{name}_{i + 1}", word.text, site_matrix(codes, index, ok, chosen[i], config.flank))
+        for i, word in enumerate(words)
+    ]
+    return motifs, words
+
+
+def discover_in_element_sets(
+    sets: dict[str, np.ndarray], config: DiscoveryConfig = DiscoveryConfig()
+) -> list[Motif]:
+    """:func:`discover_motifs` on each named window set (e.g. ``{"enhancer": ...,
+    "promoter": ...}``), joined in that order; a motif whose seed word overlaps one already
+    kept (as :func:`discover_motifs` judges overlap) is left out."""
+    kept: list[Motif] = []
+    seeds: list[np.ndarray] = []
+    for name, codes in sets.items():
+        motifs, _ = discover_motifs(codes, config, name)
+        for motif in motifs:
+            digits = encode(motif.name)
+            if not any(overlaps(digits, other) for other in seeds):
+                kept.append(motif)
+                seeds.append(digits)
+    return kept
+
+
+def discover_in_pairs(frame: pd.DataFrame, encoder: PairEncoder,
+                      config: DiscoveryConfig = DiscoveryConfig()) -> list[Motif]:  # fmt: skip
+    """Motifs of the distinct enhancer and of the distinct promoter windows of a pair table
+    (its labels, if any, unused): :func:`discover_in_element_sets` on the two sets."""
+    return discover_in_element_sets(
+        {element: element_codes(frame, encoder, element) for element in ("enhancer", "promoter")},
+        config,
+    )
+
+
+def element_codes(frame: pd.DataFrame, encoder: PairEncoder, element: str) -> np.ndarray:
+    """Base codes (n, width) of each distinct window of one element (first appearance order)."""
+    columns = [f"{element}_chrom", f"{element}_start", f"{element}_end"]
+    distinct = frame.drop_duplicates(columns)
+    bases = encoder.fetch_array(distinct, element)
+    return encode_codes(bases.ravel()).reshape(bases.shape)
+
+
+# ---------------------------------------------------------------------- words
+
+
+def word_index(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(index, ok)``, both (n, L - k + 1): each position's ``k``-mer as a base-4 number
+    (first base most significant) and whether all its bases are A, C, G or T."""
+    n, length = codes.shape
+    span = length - k + 1
+    if span < 1:
+        raise ValueError(f"windows of {length} bp are shorter than k = {k}")
+    index = np.zeros((n, span), np.int64)
+    ok = np.ones((n, span), bool)
+    for j in range(k):
+        column = codes[:, j : j + span].astype(np.int64)
+        ok &= column < 4
+        index = index * 4 + np.minimum(column, 3)
+    return index, ok
+
+
+def reverse_complement_index(k: int) -> np.ndarray:
+    """For every ``k``-mer index, the index of its reverse complement."""
+    words = np.arange(4**k)
+    out = np.zeros_like(words)
+    for _ in range(k):
+        out = out * 4 + (3 - words % 4)
+        words = words // 4
+    return out
+
+
+def both_strands(counts: np.ndarray, k: int) -> np.ndarray:
+    """Counts of each word on both strands: its own plus its reverse complement's."""
+    return counts + counts[reverse_complement_index(k)]
+
+
+def markov_expectation(codes: np.ndarray, k: int, m: int) -> np.ndarray:
+    """Expected both-strand count of every ``k``-mer under the order-``m`` chain of the
+    windows themselves (both strands)."""
+    longer = _counts(codes, m + 1)
+    shorter = _counts(codes, m) if m > 0 else None
+    words = np.arange(4**k)
+    expected = longer[words // 4 ** (k - m - 1)]
+    for i in range(1, k - m):
+        shift = k - m - 1 - i
+        expected = expected * longer[(words // 4**shift) % 4 ** (m + 1)]
+        if shorter is not None:
+            context = shorter[(words // 4 ** (shift + 1)) % 4**m]
+            expected = np.divide(expected, context, out=np.zeros_like(expected),
+                                 where=context > 0)  # fmt: skip
+        else:
+            expected = expected / max(longer.sum(), 1.0)
+    return expected
+
+
+def _counts(codes: np.ndarray, k: int) -> np.ndarray:
+    index, ok = word_index(codes, k)
+    return both_strands(np.bincount(index[ok], minlength=4**k).astype(np.float64), k)
+
+
+def word_digits(word: int, k: int) -> np.ndarray:
+    return np.array([(word // 4 ** (k - 1 - j)) % 4 for j in range(k)], np.int64)
+
+
+def decode(digits: np.ndarray) -> str:
+    return "".join("ACGT"[d] for d in digits)
+
+
+def encode(text: str) -> np.ndarray:
+    return np.array(["ACGT".index(c) for c in text], np.int64)
+
+
+def overlaps(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``a`` matches ``b`` or its reverse complement, at a shift of up to
+    ``len - MIN_OVERLAP`` bases, with at most one mismatch over the overlap."""
+    for other in (b, 3 - b[::-1]):
+        for shift in range(-(len(a) - MIN_OVERLAP), len(a) - MIN_OVERLAP + 1):
+            x = a[max(shift, 0) :]
+            y = other[max(-shift, 0) :]
+            width = min(len(x), len(y))
+            if width >= MIN_OVERLAP and np.count_nonzero(x[:width] != y[:width]) <= 1:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------------- matrices
+
+
+def neighbours(digits: np.ndarray) -> np.ndarray:
+    """Indices of the word and every word one mismatch away from it."""
+    k = len(digits)
+    out = []
+    for j in range(k):
+        for base in range(4):
+            variant = digits.copy()
+            variant[j] = base
+            out.append(int(sum(int(d) * 4 ** (k - 1 - i) for i, d in enumerate(variant))))
+    return np.unique(out)
+
+
+def site_matrix(codes: np.ndarray, index: np.ndarray, ok: np.ndarray, digits: np.ndarray,
+                flank: int) -> np.ndarray:  # fmt: skip
+    """Position frequency matrix (k + 2 * flank, 4) of the occurrences of ``digits`` with
+    at most one mismatch, both strands (reverse-strand sites reverse-complemented), with
+    ``flank`` bases either side (sites too near a window's end are skipped)."""
+    k = len(digits)
+    width = k + 2 * flank
+    counts = np.full((width, 4), PSEUDOCOUNT)
+    length = codes.shape[1]
+    for reverse, word in ((False, digits), (True, 3 - digits[::-1])):
+        rows, starts = np.nonzero(np.isin(index, neighbours(word)) & ok)
+        keep = (starts >= flank) & (starts + k + flank <= length)
+        rows, starts = rows[keep], starts[keep] - flank
+        sites = codes[rows[:, None], starts[:, None] + np.arange(width)]
+        if reverse:
+            sites = np.where(sites < 4, 3 - sites, sites)[:, ::-1]
+        for base in range(4):
+            counts[:, base] += (sites == base).sum(axis=0)
+    return counts / counts.sum(axis=1, keepdims=True)
