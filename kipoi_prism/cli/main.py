@@ -29,6 +29,7 @@ COMMANDS = [
     "evaluate",
     "register",
     "simulate",
+    "motifs",
     "train",
     "report",
     "export",

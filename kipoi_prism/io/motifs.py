@@ -122,18 +122,22 @@ def read_meme(path: str | os.PathLike) -> list[Motif]:
     return motifs
 
 
-def write_meme(path: str | os.PathLike, motifs: Sequence[Motif], nsites: int = 0) -> None:
-    """Write ``motifs`` as a MEME file (the format :func:`read_meme` reads), atomically.
-    ``nsites`` is written on each matrix line for tools that want it (0: unknown)."""
+def meme_text(motifs: Sequence[Motif]) -> str:
+    """``motifs`` in the MEME format :func:`read_meme` reads (ids, names, matrices)."""
     lines = ["MEME version 4", "", "ALPHABET= ACGT", "", "strands: + -", "",
              "Background letter frequencies", "A 0.25 C 0.25 G 0.25 T 0.25", ""]  # fmt: skip
     for motif in motifs:
-        matrix = f"letter-probability matrix: alength= 4 w= {motif.width} nsites= {nsites} E= 0"
+        matrix = f"letter-probability matrix: alength= 4 w= {motif.width} nsites= 0 E= 0"
         lines += [f"MOTIF {motif.id} {motif.name}", matrix]
         lines += [" ".join(f"{p:.6f}" for p in row) for row in motif.probabilities]
         lines.append("")
+    return "\n".join(lines)
+
+
+def write_meme(path: str | os.PathLike, motifs: Sequence[Motif]) -> None:
+    """Write :func:`meme_text` of ``motifs`` to ``path``, atomically."""
     with atomic_open(path) as handle:
-        handle.write("\n".join(lines))
+        handle.write(meme_text(motifs))
 
 
 def _check_alphabet(text: str, path, line: int) -> None:

@@ -12,7 +12,9 @@ in them **without labels**, the way word-counting motif finders (HOMER, STREME) 
    base composition, CpG depletion and any shorter structure are already accounted for;
 3. take the most over-represented ``k``-mers by ``z = (observed - expected) / sqrt(expected
    + 1)``, skipping any that overlaps a chosen one (either strand, a shift of up to
-   ``k - MIN_OVERLAP`` bases) with at most one mismatch;
+   ``k - MIN_OVERLAP`` bases) with at most one mismatch, while ``z >= min_z`` and the
+   Poisson upper tail of the count, times the number of words tested (Bonferroni), stays
+   at most ``max_p`` (few windows give small counts, where ``z`` alone overstates);
 4. turn each into a position frequency matrix: every occurrence within one mismatch of it
    (either strand, oriented), with ``flank`` bases either side, counted per position.
 
@@ -31,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import poisson
 
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.motifs import Motif
@@ -54,6 +57,8 @@ class DiscoveryConfig:
         At most this many motifs per window set.
     min_z : float
         Stop when the best remaining word's ``z`` falls below this.
+    max_p : float
+        ... or when its Bonferroni-corrected Poisson tail probability rises above this.
     flank : int
         Bases kept on either side of each word in the matrices (width ``k + 2 * flank``).
     """
@@ -62,6 +67,7 @@ class DiscoveryConfig:
     markov_order: int = 4
     n_motifs: int = 12
     min_z: float = 5.0
+    max_p: float = 0.01
     flank: int = 3
 
     def __post_init__(self) -> None:
@@ -99,9 +105,12 @@ def discover_motifs(codes: np.ndarray, config: DiscoveryConfig = DiscoveryConfig
     order = np.lexsort((np.arange(4**k), -z))
     chosen: list[np.ndarray] = []
     words: list[Word] = []
+    tests = 4**k / 2  # words on both strands
     for w in order:
         if len(words) == config.n_motifs or z[w] < config.min_z:
             break
+        if poisson.sf(observed[w] - 1, expected[w]) * tests > config.max_p:
+            continue
         digits = word_digits(w, k)
         if any(overlaps(digits, other) for other in chosen):
             continue

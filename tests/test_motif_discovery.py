@@ -1,0 +1,249 @@
+"""Motifs found without labels (:mod:`kipoi_prism.training.motif_discovery`), the MEME writer,
+``kipoi-prism motifs`` and ``kipoi-prism benchmark --stem-motifs discovered``."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from conftest import write_fasta
+
+from kipoi_prism.cli.main import main
+from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.motifs import Motif, read_meme, write_meme
+from kipoi_prism.training.motif_discovery import (
+    DiscoveryConfig,
+    discover_in_pairs,
+    discover_motifs,
+    markov_expectation,
+    overlaps,
+    word_index,
+)
+
+PLANTED = {"TGACTCAG": 0.9, "CCAATCGG": 0.9}  # seed word: share of base draws that keep it
+BASES = np.array(list("ACGT"))
+
+
+def _planted_windows(n: int, length: int, seed: int, words=PLANTED, per_window: float = 0.6):
+    """Random windows (codes) with noisy copies of ``words`` planted on either strand."""
+    rng = np.random.default_rng(seed)
+    codes = rng.integers(0, 4, size=(n, length)).astype(np.uint8)
+    for word, keep in words.items():
+        site = np.array(["ACGT".index(c) for c in word], np.uint8)
+        for row in np.flatnonzero(rng.random(n) < per_window):
+            copy = np.where(rng.random(len(site)) < keep, site, rng.integers(0, 4, len(site)))
+            if rng.random() < 0.5:
+                copy = (3 - copy)[::-1]
+            start = rng.integers(0, length - len(site))
+            codes[row, start : start + len(site)] = copy
+    return codes
+
+
+def _text(codes) -> str:
+    return "".join(BASES[codes])
+
+
+def _reverse(word: str) -> str:
+    return word[::-1].translate(str.maketrans("ACGT", "TGCA"))
+
+
+def _matches(motif: Motif, word: str) -> bool:
+    """Whether the motif's consensus holds ``word`` or its reverse complement."""
+    return word in motif.consensus or _reverse(word) in motif.consensus
+
+
+def test_discovery_finds_planted_words_on_either_strand():
+    codes = _planted_windows(400, 300, seed=0)
+    motifs, words = discover_motifs(codes, DiscoveryConfig(markov_order=2))
+    found = {planted: [m for m in motifs if _matches(m, planted)] for planted in PLANTED}
+    assert all(found.values()), [m.consensus for m in motifs]
+    # The planted words rank first (as themselves, either strand), far above the background.
+    top = {w.text for w in words[:2]}
+    assert all(p in top or _reverse(p) in top for p in PLANTED), [w.text for w in words]
+    assert words[1].z > 20 and words[1].observed > 2 * words[1].expected
+    # The matrices are sharp at the word and flat in the flanks (width k + 2 * flank).
+    motif = found["TGACTCAG"][0]
+    assert motif.width == 8 + 2 * 3
+    information = 2 + (motif.probabilities * np.log2(motif.probabilities)).sum(axis=1)
+    assert information[3:11].min() > 0.8 and information[:3].max() < 0.2
+
+
+def test_random_windows_give_no_motif():
+    codes = np.random.default_rng(1).integers(0, 4, size=(300, 300)).astype(np.uint8)
+    motifs, words = discover_motifs(codes, DiscoveryConfig(markov_order=2))
+    assert motifs == [] and words == []
+
+
+def test_markov_expectation_is_the_chain_formula():
+    codes = _planted_windows(50, 120, seed=2)
+    k, m = 5, 2
+    expected = markov_expectation(codes, k, m)
+    # Both-strand counts of the (m+1)- and m-mers, counted by hand.
+    text = [_text(row) for row in codes]
+    reverse = [_reverse(t) for t in text]
+
+    def count(word):
+        return sum(s.count(word) if len(word) == 1 else _overlapping(s, word)
+                   for s in text + reverse)  # fmt: skip
+
+    for word in ("TGACT", "AAAAA", "CGCGA"):
+        value = count(word[: m + 1])
+        for i in range(1, k - m):
+            value *= count(word[i : i + m + 1]) / count(word[i : i + m])
+        index = int("".join(str("ACGT".index(c)) for c in word), 4)
+        assert expected[index] == pytest.approx(value, rel=1e-9)
+    # Over all words the chain expects about as many words as there are.
+    index, ok = word_index(codes, k)
+    assert expected.sum() == pytest.approx(2 * ok.sum(), rel=0.05)
+
+
+def _overlapping(text: str, word: str) -> int:
+    return sum(text.startswith(word, i) for i in range(len(text) - len(word) + 1))
+
+
+@pytest.mark.parametrize(
+    "a, b, same",
+    [
+        ("TGACTCAG", "TGACTCAG", True),
+        ("TGACTCAG", "CTGAGTCA", True),  # reverse complement
+        ("TGACTCAG", "GACTCAGA", True),  # shifted by one
+        ("TGACTCAG", "TGACTTAG", True),  # one mismatch
+        ("TGACTCAG", "TGTCTTAG", False),  # two mismatches
+        ("TGACTCAG", "CCAATCGG", False),
+    ],
+)
+def test_overlap_covers_strands_shifts_and_one_mismatch(a, b, same):
+    digits = {w: np.array(["ACGT".index(c) for c in w]) for w in (a, b)}
+    assert overlaps(digits[a], digits[b]) is same
+
+
+def test_write_meme_round_trips(tmp_path):
+    rng = np.random.default_rng(3)
+    motifs = [Motif(f"found_{i}", name, rng.dirichlet(np.ones(4), size=width))
+              for i, (name, width) in enumerate((("ACGTACGT", 8), ("CCAAT", 5)))]  # fmt: skip
+    write_meme(tmp_path / "m.meme", motifs)
+    again = read_meme(tmp_path / "m.meme")
+    assert [(m.id, m.name) for m in again] == [(m.id, m.name) for m in motifs]
+    for a, b in zip(again, motifs, strict=True):
+        np.testing.assert_allclose(a.probabilities, b.probabilities, atol=1e-5)
+
+
+@pytest.fixture
+def planted_pairs(tmp_path):
+    """A made genome of 200 enhancer and 50 promoter windows (1 kb apart) and a labelled
+    pair table over them (each enhancer paired with two promoters)."""
+    enhancers = _planted_windows(200, 300, seed=4, words={"TGACTCAG": 0.9})
+    promoters = _planted_windows(50, 300, seed=5, words={"CCAATCGG": 0.9})
+    spacer = "N" * 200
+    chrom = spacer.join(_text(w) for w in np.vstack([enhancers, promoters]))
+    fasta = write_fasta(tmp_path / "genome.fa", {"chr1": chrom})
+    starts = np.arange(250) * 500
+    rows = []
+    for i, p in itertools.product(range(200), range(2)):
+        promoter = 200 + (i + 17 * p) % 50
+        rows.append(
+            {
+                "enhancer_chrom": "chr1",
+                "enhancer_start": starts[i],
+                "enhancer_end": starts[i] + 300,
+                "promoter_chrom": "chr1",
+                "promoter_start": starts[promoter],
+                "promoter_end": starts[promoter] + 300,
+                "cell_line": "A" if i < 100 else "B",
+                "label": int((i + p) % 7 == 0),
+            }
+        )
+    table = pd.DataFrame(rows)
+    path = tmp_path / "pairs.bedpe"
+    bedpe = table.assign(name=[f"pair{i}" for i in range(len(table))], score=0, strand1=".",
+                         strand2=".")  # fmt: skip
+    bedpe.to_csv(path, sep="\t", index=False, header=False,
+                 columns=["enhancer_chrom", "enhancer_start", "enhancer_end", "promoter_chrom",
+                          "promoter_start", "promoter_end", "name", "score", "strand1",
+                          "strand2", "cell_line", "label"])  # fmt: skip
+    return fasta, table, path
+
+
+def test_discovery_in_pairs_reads_each_window_once_and_no_label(planted_pairs):
+    fasta, table, _ = planted_pairs
+    encoder = PairEncoder(Genome(fasta), 300, 300)
+    config = DiscoveryConfig(markov_order=2)
+    motifs = discover_in_pairs(table, encoder, config)
+    assert any(_matches(m, "TGACTCAG") for m in motifs if m.id.startswith("enhancer"))
+    assert any(_matches(m, "CCAATCGG") for m in motifs if m.id.startswith("promoter"))
+    # Repeated rows and other labels change nothing: windows are counted once, labels unread.
+    shuffled = table.assign(label=table["label"].sample(frac=1, random_state=0).to_numpy())
+    again = discover_in_pairs(pd.concat([shuffled, shuffled]), encoder, config)
+    assert [m.name for m in again] == [m.name for m in motifs]
+    for a, b in zip(again, motifs, strict=True):
+        np.testing.assert_array_equal(a.probabilities, b.probabilities)
+
+
+def test_motifs_command_writes_meme_that_train_reads(planted_pairs, tmp_path, capsys):
+    fasta, _, pairs = planted_pairs
+    out = tmp_path / "found.meme"
+    status = main(["motifs", "--pairs", str(pairs), "--fasta", str(fasta), "--out", str(out),
+                   "--enhancer-length", "300", "--promoter-length", "300"])  # fmt: skip
+    assert status == 0
+    motifs = read_meme(out)
+    assert any(_matches(m, "TGACTCAG") for m in motifs)
+    # Standard output when --out is left out; one cell line's pairs on request.
+    assert main(["motifs", "--pairs", str(pairs), "--fasta", str(fasta), "--cell-line", "A",
+                 "--enhancer-length", "300", "--promoter-length", "300"]) == 0  # fmt: skip
+    assert capsys.readouterr().out.startswith("MEME version 4")
+    # The stem takes them: both strands of each motif in the first filters.
+    from kipoi_prism.config import ModelConfig
+    from kipoi_prism.model.backbone import PrismBackbone, initialise_stem
+
+    backbone = PrismBackbone(ModelConfig(channels=2 * len(motifs) + 2, enhancer_length=300,
+                                         promoter_length=300))  # fmt: skip
+    assert initialise_stem(backbone, motifs, freeze=True) == 2 * len(motifs)
+    assert not backbone.enhancer_encoder.stem.weight.requires_grad
+    assert torch.isfinite(backbone.enhancer_encoder.stem.weight).all()
+
+
+def test_motifs_command_errors_name_the_problem(planted_pairs, tmp_path, capsys):
+    fasta, _, pairs = planted_pairs
+    status = main(["motifs", "--pairs", str(pairs), "--fasta", str(fasta), "--cell-line", "Z"])
+    assert status == 2
+    assert "--cell-line Z: no such pairs; the table has A, B" in capsys.readouterr().err
+    flat = write_fasta(tmp_path / "flat.fa", {"chr1": "ACGT" * 40_000})
+    status = main(["motifs", "--pairs", str(pairs), "--fasta", str(flat), "--k", "12"])
+    assert status == 2
+    assert "k: 12; expected 4-10" in capsys.readouterr().err
+
+
+def test_benchmark_stem_frozen_at_discovered_motifs(shared_data, tmp_path):
+    out = tmp_path / "bench"
+    status = main(
+        [
+            "--quiet",
+            "benchmark",
+            "--tracks",
+            "sequence",
+            "--rows",
+            "task_only",
+            "--baselines",
+            "",
+            "--stem-motifs",
+            "discovered",
+            "--held-out",
+            "K562",
+            "--data-dir",
+            str(shared_data),
+            "--out",
+            str(out),
+            "--threads",
+            "2",
+        ]
+    )
+    assert status == 0
+    motifs = read_meme(out / "discovered-K562-seed0.meme")
+    assert len(motifs) >= 5
+    # The fit's first layer was frozen at them: its recorded configuration says so.
+    config = (out / "runs" / "seq-task_only-K562-seed0" / "config.yaml").read_text()
+    assert "discovered-K562-seed0.meme" in config and "freeze_stem: true" in config
