@@ -57,7 +57,7 @@ from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
 from kipoi_prism.simulation.run import simulate
 from kipoi_prism.training.element_read import READ_C, shrunk_read
-from kipoi_prism.training.motif_discovery import discover_in_pairs
+from kipoi_prism.training.motif_discovery import DiscoveryConfig, discover_in_pairs
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -83,6 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="readers see sequence only (the benchmark's sequence models do not see the "
         "distance); default: log distance is one more input of every reader",
+    )
+    parser.add_argument(
+        "--discover-n-motifs",
+        type=int,
+        default=DiscoveryConfig().n_motifs,
+        help="discovered-motif scan: at most this many motifs per element (default: %(default)s)",
     )
     parser.add_argument(
         "--discover-in-all",
@@ -223,7 +229,8 @@ def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str,
         sources["all cell lines"] = np.ones(len(table), bool)
     readers = {}
     for source, rows in sources.items():
-        motifs = discover_in_pairs(table[rows], encoder)
+        config = DiscoveryConfig(n_motifs=args.discover_n_motifs)
+        motifs = discover_in_pairs(table[rows], encoder, config)
         print(f"discovered in {source}' regions: {len(motifs)} motifs: "
               + ", ".join(m.name for m in motifs))  # fmt: skip
         scans = [motif_scan(getattr(encoded, e), motifs) for e in ("enhancer", "promoter")]
