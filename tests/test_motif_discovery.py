@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,11 +16,14 @@ from kipoi_prism.cli.main import main
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.motifs import Motif, read_meme, write_meme
+from kipoi_prism.io.sequence import encode_codes
 from kipoi_prism.training.motif_discovery import (
     DiscoveryConfig,
     discover_in_pairs,
     discover_motifs,
+    element_codes,
     markov_expectation,
+    merged_intervals,
     overlaps,
     word_index,
 )
@@ -215,6 +219,14 @@ def test_motifs_command_errors_name_the_problem(planted_pairs, tmp_path, capsys)
     status = main(["motifs", "--pairs", str(pairs), "--fasta", str(flat), "--k", "12"])
     assert status == 2
     assert "k: 12; expected 4-10" in capsys.readouterr().err
+    # The shipped example's 48 pairs: too few windows for any word to stand out.
+    example = Path(__file__).resolve().parents[1] / "example"
+    status = main(["motifs", "--pairs", str(example / "pairs.bedpe"),
+                   "--fasta", str(example / "genome.fa")])  # fmt: skip
+    assert status == 2
+    assert "no word over-represented with z >= 5.0 in the windows of 48 pairs" in (
+        capsys.readouterr().err
+    )
 
 
 def test_benchmark_stem_frozen_at_discovered_motifs(shared_data, tmp_path):
@@ -247,3 +259,24 @@ def test_benchmark_stem_frozen_at_discovered_motifs(shared_data, tmp_path):
     # The fit's first layer was frozen at them: its recorded configuration says so.
     config = (out / "runs" / "seq-task_only-K562-seed0" / "config.yaml").read_text()
     assert "discovered-K562-seed0.meme" in config and "freeze_stem: true" in config
+
+
+def test_overlapping_windows_count_each_base_once(planted_pairs):
+    fasta, table, _ = planted_pairs
+    encoder = PairEncoder(Genome(fasta), 300, 300)
+    alone = element_codes(table, encoder, "enhancer")
+    assert alone.shape == (200, 300)  # windows that do not overlap: one row each
+    # The same windows again, 100 bp to the right: each base of the union once, in order.
+    shifted = table.assign(enhancer_start=table["enhancer_start"] + 100,
+                           enhancer_end=table["enhancer_end"] + 100)  # fmt: skip
+    both = element_codes(pd.concat([table, shifted]), encoder, "enhancer")
+    assert both.shape == (400, 300)  # 400 bp stretches: a full row and a 100 bp row each
+    assert (both[1::2, 100:] == 4).all()  # the short rows' padding
+    assert (both < 4).sum() == (alone < 4).sum()  # the shifted windows add only spacer N
+    genome = Genome(fasta)
+    first = encode_codes(np.frombuffer(genome.fetch("chr1", 0, 400), np.uint8))
+    np.testing.assert_array_equal(np.concatenate([both[0], both[1, :100]]), first)
+    assert merged_intervals(np.array([5, 0, 20, 8]), np.array([10, 6, 30, 12])) == [
+        (0, 12),
+        (20, 30),
+    ]

@@ -22,7 +22,9 @@ The result is a list of :class:`kipoi_prism.io.motifs.Motif` (written as MEME by
 :func:`kipoi_prism.io.motifs.write_meme`), which ``train.stem_motifs`` reads like any motif
 file. Enhancer and promoter windows differ in composition, so callers run discovery on
 each set and join the lists (:func:`discover_in_element_sets`); :func:`discover_in_pairs`
-does all of it for a pair table's distinct enhancer and promoter windows.
+does all of it for a pair table's enhancer and promoter windows, each genomic base counted
+once (overlapping windows of nearby candidates would otherwise count their shared words
+many times over and make any word look over-represented).
 
 Deterministic: no randomness; ties in ``z`` break by the ``k``-mer's index.
 """
@@ -143,8 +145,8 @@ def discover_in_element_sets(
 
 def discover_in_pairs(frame: pd.DataFrame, encoder: PairEncoder,
                       config: DiscoveryConfig = DiscoveryConfig()) -> list[Motif]:  # fmt: skip
-    """Motifs of the distinct enhancer and of the distinct promoter windows of a pair table
-    (its labels, if any, unused): :func:`discover_in_element_sets` on the two sets."""
+    """Motifs of the enhancer and of the promoter windows of a pair table (each base once,
+    :func:`element_codes`; labels, if any, unused): :func:`discover_in_element_sets`."""
     return discover_in_element_sets(
         {element: element_codes(frame, encoder, element) for element in ("enhancer", "promoter")},
         config,
@@ -152,11 +154,38 @@ def discover_in_pairs(frame: pd.DataFrame, encoder: PairEncoder,
 
 
 def element_codes(frame: pd.DataFrame, encoder: PairEncoder, element: str) -> np.ndarray:
-    """Base codes (n, width) of each distinct window of one element (first appearance order)."""
-    columns = [f"{element}_chrom", f"{element}_start", f"{element}_end"]
-    distinct = frame.drop_duplicates(columns)
-    bases = encoder.fetch_array(distinct, element)
-    return encode_codes(bases.ravel()).reshape(bases.shape)
+    """Base codes of one element's windows, each genomic base once: windows that overlap
+    (nearby candidates) are merged, and the merged stretches cut into rows of the window
+    width (the last row of each N-padded), in chromosome and position order. Windows that
+    do not overlap come out as themselves, one row each."""
+    width = encoder.widths[element]
+    starts, ends = encoder.windows(frame, element)
+    windows = pd.DataFrame({"chrom": frame[f"{element}_chrom"].astype(str).to_numpy(),
+                            "start": starts, "end": ends})  # fmt: skip
+    rows_chrom, rows_start, rows_end = [], [], []
+    for chrom, group in windows.groupby("chrom", sort=True):
+        for start, end in merged_intervals(group["start"].to_numpy(), group["end"].to_numpy()):
+            for piece in range(start, end, width):
+                rows_chrom.append(chrom)
+                rows_start.append(piece)
+                rows_end.append(min(piece + width, end))
+    bases = encoder.genome.fetch_windows(rows_chrom, rows_start, width)
+    codes = encode_codes(bases.ravel()).reshape(bases.shape)
+    beyond = np.arange(width)[None, :] >= (np.array(rows_end) - np.array(rows_start))[:, None]
+    codes[beyond] = 4
+    return codes
+
+
+def merged_intervals(starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
+    """The union of half-open intervals as sorted, disjoint ``(start, end)`` pairs."""
+    order = np.lexsort((ends, starts))
+    merged: list[list[int]] = []
+    for start, end in zip(starts[order].tolist(), ends[order].tolist(), strict=True):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
 
 
 # ---------------------------------------------------------------------- words
