@@ -25,6 +25,7 @@ from kipoi_prism.training.motif_discovery import (
     markov_expectation,
     merged_intervals,
     overlaps,
+    simple_repeat,
     word_index,
 )
 
@@ -74,6 +75,14 @@ def test_discovery_finds_planted_words_on_either_strand():
     assert motif.width == 8 + 2 * 3
     information = 2 + (motif.probabilities * np.log2(motif.probabilities)).sum(axis=1)
     assert information[3:11].min() > 0.8 and information[:3].max() < 0.2
+
+
+def test_simple_repeats_are_not_motifs():
+    codes = _planted_windows(400, 300, seed=6, words={"ACACACAC": 0.95, "AAAAAAAA": 0.95,
+                                                      "TGACTCAG": 0.9})  # fmt: skip
+    motifs, words = discover_motifs(codes, DiscoveryConfig(markov_order=2))
+    assert [w.text for w in words][:1] in (["TGACTCAG"], ["CTGAGTCA"])
+    assert not any(simple_repeat(np.array(["ACGT".index(c) for c in w.text])) for w in words)
 
 
 def test_random_windows_give_no_motif():

@@ -15,6 +15,8 @@ in them **without labels**, the way word-counting motif finders (HOMER, STREME) 
    ``k - MIN_OVERLAP`` bases) with at most one mismatch, while ``z >= min_z`` and the
    Poisson upper tail of the count, times the number of words tested (Bonferroni), stays
    at most ``max_p`` (few windows give small counts, where ``z`` alone overstates);
+   simple repeats (a word of period 1 or 2: ``AAAAAAAA``, ``ACACACAC``), over-represented in
+   any real genome, are skipped;
 4. turn each into a position frequency matrix: every occurrence within one mismatch of it
    (either strand, oriented), with ``flank`` bases either side, counted per position.
 
@@ -114,7 +116,7 @@ def discover_motifs(codes: np.ndarray, config: DiscoveryConfig = DiscoveryConfig
         if poisson.sf(observed[w] - 1, expected[w]) * tests > config.max_p:
             continue
         digits = word_digits(w, k)
-        if any(overlaps(digits, other) for other in chosen):
+        if simple_repeat(digits) or any(overlaps(digits, other) for other in chosen):
             continue
         chosen.append(digits)
         words.append(Word(decode(digits), float(observed[w]), float(expected[w]), float(z[w])))
@@ -256,6 +258,11 @@ def decode(digits: np.ndarray) -> str:
 
 def encode(text: str) -> np.ndarray:
     return np.array(["ACGT".index(c) for c in text], np.int64)
+
+
+def simple_repeat(digits: np.ndarray) -> bool:
+    """Whether the word repeats with period 1 or 2 (a mononucleotide or dinucleotide run)."""
+    return any(bool((digits[period:] == digits[:-period]).all()) for period in (1, 2))
 
 
 def overlaps(a: np.ndarray, b: np.ndarray) -> bool:
