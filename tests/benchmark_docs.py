@@ -32,9 +32,12 @@ def assert_rows_in(table: pd.DataFrame, line, path: Path = DOCS / "BENCHMARK.md"
         assert expected in text, expected
 
 
-def reader_scores(cell: str, suffix: str = "", seed: int = 0, reader: str = "known-motif scan"):
-    """``(validation AUPR, held-out AUPR)`` of one reader in a committed learnability run."""
-    path = DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed{seed}{suffix}.md"
+def reader_scores(cell: str, suffix: str = "", seed: int = 0, reader: str = "known-motif scan",
+                  path: Path | None = None):  # fmt: skip
+    """``(validation AUPR, held-out AUPR)`` of one reader in a committed learnability run
+    (by default docs/benchmark-runs/learnability/<cell>-seed<seed><suffix>.md)."""
+    if path is None:
+        path = DOCS / "benchmark-runs" / "learnability" / f"{cell}-seed{seed}{suffix}.md"
     line = next(x for x in path.read_text().splitlines() if x.startswith(f"| {reader} |"))
     cells = line.split("|")
     return float(cells[2]), float(cells[4])

@@ -12,11 +12,11 @@ in them **without labels**, the way word-counting motif finders (HOMER, STREME) 
    base composition, CpG depletion and any shorter structure are already accounted for;
 3. take the most over-represented ``k``-mers by ``z = (observed - expected) / sqrt(expected
    + 1)``, skipping any that overlaps a chosen one (either strand, a shift of up to
-   ``k - MIN_OVERLAP`` bases) with at most one mismatch, while ``z >= min_z`` and the
-   Poisson upper tail of the count, times the number of words tested (Bonferroni), stays
-   at most ``max_p`` (few windows give small counts, where ``z`` alone overstates);
-   simple repeats (a word of period 1 or 2: ``AAAAAAAA``, ``ACACACAC``), over-represented in
-   any real genome, are skipped;
+   ``k - MIN_OVERLAP`` bases) with at most one mismatch, down to ``z >= min_z``; a word
+   whose Poisson upper tail, times the number of words tested (Bonferroni), exceeds
+   ``max_p`` is skipped (few windows give small counts, where ``z`` alone overstates), and
+   so are simple repeats (a word of period 1 or 2: ``AAAAAAAA``, ``ACACACAC``), which any
+   real genome over-represents;
 4. turn each into a position frequency matrix: every occurrence within one mismatch of it
    (either strand, oriented), with ``flank`` bases either side, counted per position.
 
@@ -62,7 +62,8 @@ class DiscoveryConfig:
     min_z : float
         Stop when the best remaining word's ``z`` falls below this.
     max_p : float
-        ... or when its Bonferroni-corrected Poisson tail probability rises above this.
+        Skip a word whose Poisson tail probability, times the 4^k / 2 words tested, exceeds
+        this.
     flank : int
         Bases kept on either side of each word in the matrices (width ``k + 2 * flank``).
     """
