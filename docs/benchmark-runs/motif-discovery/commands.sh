@@ -85,3 +85,13 @@
 #       --held-out CELL --out /tmp/r29/runs/discovered-seedSEED-CELL
 # (seed 0 and 2: all six cell lines; seed 1: GM12878, HeLa-S3, NHEK). Distance alone for
 # H60's three: H58's runs (random-seed1-CELL, same simulation and pairs).
+#
+# H63 (written at 20:06 UTC, during H62's fits, before its runs). Where the discovered-stem
+# model falls short of the true-motif stem, is it the motifs or the model? Prediction: over
+# the eighteen evaluations the discovered-stem model (H62) is level with the discovered-motif
+# reader on the same motifs (the learnability reader: training cell lines' regions, 12 a set):
+# model minus reader within two standard errors of zero, as the true-motif model is level
+# with the known-motif reader (H57). Then the gap to the true motifs is the motifs'. Refuted
+# otherwise. Fifteen new reader runs (H59 ran seed 1 on K562, IMR90, HUVEC), two at a time:
+#   python benchmarks/sequence_learnability.py --held-out CELL --seed SEED \
+#       --workdir /tmp/r29/learn                          # -> reader-CELL-seedSEED.md
