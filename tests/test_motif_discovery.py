@@ -289,3 +289,24 @@ def test_overlapping_windows_count_each_base_once(planted_pairs):
         (0, 12),
         (20, 30),
     ]
+
+
+def test_benchmark_says_when_no_motif_stands_out(tmp_path):
+    from kipoi_prism.benchmark.sequence_track import discovered_motifs
+    from kipoi_prism.config.benchmark import BenchmarkConfig
+    from kipoi_prism.errors import PrismInputError
+
+    genome = write_fasta(
+        tmp_path / "random.fa", {"chr1": _text(_planted_windows(1, 60_000, 7, {})[0])}
+    )
+    frame = pd.DataFrame({"enhancer_chrom": "chr1", "enhancer_start": np.arange(40) * 1000,
+                          "enhancer_end": np.arange(40) * 1000 + 300, "promoter_chrom": "chr1",
+                          "promoter_start": np.arange(40) * 1000 + 500,
+                          "promoter_end": np.arange(40) * 1000 + 800,
+                          "cell_line": ["A", "B"] * 20})  # fmt: skip
+    encoder = PairEncoder(Genome(genome), 300, 300)
+    config = BenchmarkConfig(stem_motifs="discovered")
+    with pytest.raises(PrismInputError, match="no motif stands out .* without A"):
+        discovered_motifs(config, frame, encoder, "A", tmp_path / "found.meme")
+    assert not (tmp_path / "found.meme").exists()
+    assert discovered_motifs(BenchmarkConfig(), frame, encoder, "A", tmp_path / "x") is None

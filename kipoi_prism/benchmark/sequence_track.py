@@ -25,6 +25,7 @@ from kipoi_prism.benchmark.harness import (
 )
 from kipoi_prism.config import InferenceConfig
 from kipoi_prism.config.variants import resolve
+from kipoi_prism.errors import PrismInputError
 from kipoi_prism.inference import resolve_device, score_frame
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
@@ -86,6 +87,11 @@ def discovered_motifs(config: BenchmarkConfig, frame: pd.DataFrame, encoder: Pai
     if config.stem_motifs != "discovered":
         return None
     motifs = discover_in_pairs(frame[frame["cell_line"] != held], encoder)
+    if not motifs:
+        raise PrismInputError(
+            f"--stem-motifs discovered: no motif stands out in the training cell lines' "
+            f"regions without {held} (too few pairs; raise --pairs-per-cell-line)"
+        )
     write_meme(path, motifs)
     log.info("sequence track: %d motifs discovered without %s: %s", len(motifs), held,
              ", ".join(m.name for m in motifs))  # fmt: skip
