@@ -117,3 +117,15 @@
 # (what discovery finds), a small part (-0.005) the model's. Reader runs at commit ade912f
 # (clone at e446c87, the discovery code of the fits), 47-82 s a run, two at a time; outputs
 # reader-CELL-seedS.md (and H59's h59-CELL-seed1.md for seed 1 on K562, IMR90, HUVEC).
+#
+# H64 (written at 21:01 UTC, after H63, before its runs). H63 puts the gap to the true
+# motifs in the motifs. Each discovered matrix is built from the word's occurrences within
+# one mismatch, which misses sites that differ from the word in two or more places and
+# admits background words one mismatch away. New option DiscoveryConfig.refine (default 0,
+# unchanged): that many passes of rebuilding each matrix from its own scan hits (log-odds
+# score >= 0.75 of the best, the known-motif scan's rule; both strands, oriented). Prediction:
+# one pass (--discover-refine 1) lifts the discovered-motif reader by at least +0.005 in mean
+# test AUPR over K562, IMR90 and HUVEC at seed 1 (against H59's 0.113, 0.086, 0.115).
+# Refuted otherwise. A reader-level test only; no fit is run with it this round.
+#   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 --discover-refine 1 \
+#       --workdir /tmp/r29/learn                    # -> h64-CELL-seed1.md
