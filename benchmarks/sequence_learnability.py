@@ -91,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         help="discovered-motif scan: at most this many motifs per element (default: %(default)s)",
     )
     parser.add_argument(
+        "--discover-refine",
+        type=int,
+        default=DiscoveryConfig().refine,
+        help="discovered-motif scan: passes rebuilding each matrix from its own scan hits",
+    )
+    parser.add_argument(
         "--discover-in-all",
         action="store_true",
         help="also the discovered-motif scan with motifs found in every cell line's regions, "
@@ -229,7 +235,7 @@ def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str,
         sources["all cell lines"] = np.ones(len(table), bool)
     readers = {}
     for source, rows in sources.items():
-        config = DiscoveryConfig(n_motifs=args.discover_n_motifs)
+        config = DiscoveryConfig(n_motifs=args.discover_n_motifs, refine=args.discover_refine)
         motifs = discover_in_pairs(table[rows], encoder, config)
         print(f"discovered in {source}' regions: {len(motifs)} motifs: "
               + ", ".join(m.name for m in motifs))  # fmt: skip

@@ -18,7 +18,9 @@ in them **without labels**, the way word-counting motif finders (HOMER, STREME) 
    so are simple repeats (a word of period 1 or 2: ``AAAAAAAA``, ``ACACACAC``), which any
    real genome over-represents;
 4. turn each into a position frequency matrix: every occurrence within one mismatch of it
-   (either strand, oriented), with ``flank`` bases either side, counted per position.
+   (either strand, oriented), with ``flank`` bases either side, counted per position;
+   ``refine`` passes then rebuild each matrix from its own scan hits (log-odds score at
+   least ``SCAN_THRESHOLD`` of its best, both strands).
 
 The result is a list of :class:`kipoi_prism.io.motifs.Motif` (written as MEME by
 :func:`kipoi_prism.io.motifs.write_meme`), which ``train.stem_motifs`` reads like any motif
@@ -45,6 +47,7 @@ from kipoi_prism.io.sequence import encode_codes
 
 MIN_OVERLAP = 6
 PSEUDOCOUNT = 0.5
+SCAN_THRESHOLD = 0.75  # a site scores at least this share of the matrix's best log-odds
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,8 @@ class DiscoveryConfig:
         this.
     flank : int
         Bases kept on either side of each word in the matrices (width ``k + 2 * flank``).
+    refine : int
+        Passes rebuilding each matrix from the sites its log-odds scan finds (0: none).
     """
 
     k: int = 8
@@ -74,14 +79,15 @@ class DiscoveryConfig:
     min_z: float = 5.0
     max_p: float = 0.01
     flank: int = 3
+    refine: int = 0
 
     def __post_init__(self) -> None:
         if not 4 <= self.k <= 10:
             raise ValueError(f"k: {self.k}; expected 4-10")
         if not 0 <= self.markov_order <= self.k - 2:
             raise ValueError(f"markov_order: {self.markov_order}; expected 0..k-2")
-        if self.n_motifs < 1 or self.flank < 0:
-            raise ValueError("n_motifs must be >= 1 and flank >= 0")
+        if self.n_motifs < 1 or self.flank < 0 or self.refine < 0:
+            raise ValueError("n_motifs must be >= 1, flank and refine >= 0")
 
 
 @dataclass(frozen=True)
@@ -121,10 +127,12 @@ def discover_motifs(codes: np.ndarray, config: DiscoveryConfig = DiscoveryConfig
             continue
         chosen.append(digits)
         words.append(Word(decode(digits), float(observed[w]), float(expected[w]), float(z[w])))
-    motifs = [
-        Motif(f"{name}_{i + 1}", word.text, site_matrix(codes, index, ok, chosen[i], config.flank))
-        for i, word in enumerate(words)
-    ]
+    motifs = []
+    for i, word in enumerate(words):
+        matrix = site_matrix(codes, index, ok, chosen[i], config.flank)
+        for _ in range(config.refine):
+            matrix = scan_matrix(codes, matrix)
+        motifs.append(Motif(f"{name}_{i + 1}", word.text, matrix))
     return motifs, words
 
 
@@ -312,4 +320,27 @@ def site_matrix(codes: np.ndarray, index: np.ndarray, ok: np.ndarray, digits: np
             sites = np.where(sites < 4, 3 - sites, sites)[:, ::-1]
         for base in range(4):
             counts[:, base] += (sites == base).sum(axis=0)
+    return counts / counts.sum(axis=1, keepdims=True)
+
+
+def scan_matrix(codes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """The frequency matrix of the sites ``matrix`` finds in ``codes``: windows whose
+    log-odds score (``log2(p / 0.25)``) is at least ``SCAN_THRESHOLD`` of the best, on either
+    strand (reverse-strand sites reverse-complemented); ``matrix`` itself if none."""
+    width = len(matrix)
+    log_odds = np.log2(matrix / 0.25)
+    threshold = SCAN_THRESHOLD * log_odds.max(axis=1).sum()
+    table = np.vstack([log_odds.T, np.zeros((1, width))])  # (5, W): code 4 (N) scores 0
+    counts = np.full((width, 4), PSEUDOCOUNT)
+    for reverse in (False, True):
+        strand = np.where(codes < 4, 3 - codes, codes)[:, ::-1] if reverse else codes
+        windows = np.lib.stride_tricks.sliding_window_view(strand, width, axis=1)
+        scores = np.zeros(windows.shape[:2])
+        for j in range(width):
+            scores += table[windows[:, :, j].astype(np.intp), j]
+        sites = windows[scores >= threshold]
+        for base in range(4):
+            counts[:, base] += (sites == base).sum(axis=0)
+    if counts.sum() == PSEUDOCOUNT * counts.size:
+        return matrix
     return counts / counts.sum(axis=1, keepdims=True)
