@@ -25,6 +25,7 @@ from kipoi_prism.training.motif_discovery import (
     markov_expectation,
     merged_intervals,
     overlaps,
+    scan_matrix,
     simple_repeat,
     word_index,
 )
@@ -310,3 +311,20 @@ def test_benchmark_says_when_no_motif_stands_out(tmp_path):
         discovered_motifs(config, frame, encoder, "A", tmp_path / "found.meme")
     assert not (tmp_path / "found.meme").exists()
     assert discovered_motifs(BenchmarkConfig(), frame, encoder, "A", tmp_path / "x") is None
+
+
+def test_refining_rebuilds_a_matrix_from_its_scan_hits_on_both_strands():
+    codes = _planted_windows(300, 200, seed=8, words={"TGACTCAG": 0.9})
+    start = np.full((8, 4), 0.1)
+    start[np.arange(8), [3, 2, 0, 1, 3, 1, 0, 2]] = 0.7  # TGACTCAG, blurred
+    refined = scan_matrix(codes, start)
+    assert "".join("ACGT"[i] for i in refined.argmax(axis=1)) == "TGACTCAG"
+    assert refined.max(axis=1).min() > 0.7  # sharper than the start: its sites agree
+    # Reverse-strand sites are counted oriented: the planted word's reverse complement alone
+    # gives the same matrix.
+    flipped = np.where(codes < 4, 3 - codes, codes)[:, ::-1].copy()
+    np.testing.assert_allclose(scan_matrix(flipped, start), refined)
+    # No site at all: the matrix is returned as it was.
+    assert scan_matrix(np.full((3, 50), 4, np.uint8), start) is start
+    motifs, _ = discover_motifs(codes, DiscoveryConfig(markov_order=2, refine=1))
+    assert _matches(motifs[0], "TGACTCAG")

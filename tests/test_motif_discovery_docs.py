@@ -91,6 +91,12 @@ def test_reader_table_and_claims_are_the_committed_runs():
     assert kept >= 0.5  # H59's prediction, as the section reports it: supported
     assert (f"mean {table['found24'].mean():.3f} against {table['found'].mean():.3f}; H61 "
             "**refuted**") in flat  # fmt: skip
+    refined = [scores(c, DISCOVERED, "h64") for c in H59_CELLS]
+    assert all(r < f for r, f in zip(refined, table["found"], strict=True))  # lower on 3 of 3
+    assert (
+        f"gives {', '.join(f'{r:.3f}' for r in refined)} on seed 1's K562, IMR90 and HUVEC "
+        f"against {', '.join(f'{f:.3f}' for f in table['found'])} (lower on 3 of 3)"
+    ) in flat
 
 
 def test_fit_table_and_claims_are_the_committed_fits():

@@ -129,3 +129,8 @@
 # Refuted otherwise. A reader-level test only; no fit is run with it this round.
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 --discover-refine 1 \
 #       --workdir /tmp/r29/learn                    # -> h64-CELL-seed1.md
+# H64 result (read at 21:10 UTC): refuted. One pass rebuilding each matrix from its own scan
+# hits lowers the reader: K562 0.100, IMR90 0.082, HUVEC 0.106 against 0.113, 0.086, 0.115
+# (mean 0.096 against 0.105, -0.009; lower on 3 of 3). The scan at three quarters of the best
+# score admits background windows that dilute the matrices. DiscoveryConfig.refine stays 0.
+# Commit f9f95cf (clone at the same); 77-168 s a run beside the fresh-clone CI run.
