@@ -233,9 +233,9 @@ def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str,
     sources = {"training cell lines": table["cell_line"] != args.held_out}
     if args.discover_in_all:
         sources["all cell lines"] = np.ones(len(table), bool)
+    config = DiscoveryConfig(n_motifs=args.discover_n_motifs, refine=args.discover_refine)
     readers = {}
     for source, rows in sources.items():
-        config = DiscoveryConfig(n_motifs=args.discover_n_motifs, refine=args.discover_refine)
         motifs = discover_in_pairs(table[rows], encoder, config)
         print(f"discovered in {source}' regions: {len(motifs)} motifs: "
               + ", ".join(m.name for m in motifs))  # fmt: skip

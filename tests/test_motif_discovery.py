@@ -22,6 +22,7 @@ from kipoi_prism.training.motif_discovery import (
     discover_in_pairs,
     discover_motifs,
     element_codes,
+    encode,
     markov_expectation,
     merged_intervals,
     overlaps,
@@ -83,7 +84,7 @@ def test_simple_repeats_are_not_motifs():
                                                       "TGACTCAG": 0.9})  # fmt: skip
     motifs, words = discover_motifs(codes, DiscoveryConfig(markov_order=2))
     assert [w.text for w in words][:1] in (["TGACTCAG"], ["CTGAGTCA"])
-    assert not any(simple_repeat(np.array(["ACGT".index(c) for c in w.text])) for w in words)
+    assert not any(simple_repeat(encode(w.text)) for w in words)
 
 
 def test_random_windows_give_no_motif():
@@ -131,7 +132,7 @@ def _overlapping(text: str, word: str) -> int:
     ],
 )
 def test_overlap_covers_strands_shifts_and_one_mismatch(a, b, same):
-    digits = {w: np.array(["ACGT".index(c) for c in w]) for w in (a, b)}
+    digits = {w: encode(w) for w in (a, b)}
     assert overlaps(digits[a], digits[b]) is same
 
 

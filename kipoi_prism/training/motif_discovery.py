@@ -333,6 +333,7 @@ def scan_matrix(codes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     threshold = SCAN_THRESHOLD * log_odds.max(axis=1).sum()
     table = np.vstack([log_odds.T, np.zeros((1, width))])  # (5, W): code 4 (N) scores 0
     counts = np.full((width, 4), PSEUDOCOUNT)
+    found = 0
     for reverse in (False, True):
         strand = np.where(codes < 4, 3 - codes, codes)[:, ::-1] if reverse else codes
         windows = np.lib.stride_tricks.sliding_window_view(strand, width, axis=1)
@@ -340,8 +341,9 @@ def scan_matrix(codes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
         for j in range(width):
             scores += table[windows[:, :, j].astype(np.intp), j]
         sites = windows[scores >= threshold]
+        found += len(sites)
         for base in range(4):
             counts[:, base] += (sites == base).sum(axis=0)
-    if counts.sum() == PSEUDOCOUNT * counts.size:
+    if not found:
         return matrix
     return counts / counts.sum(axis=1, keepdims=True)
