@@ -97,6 +97,13 @@ def main(argv: list[str] | None = None) -> int:
         help="discovered-motif scan: passes rebuilding each matrix from its own scan hits",
     )
     parser.add_argument(
+        "--discover-em",
+        type=int,
+        default=DiscoveryConfig().em_iterations,
+        help="discovered-motif scan: expectation-maximisation steps fitting each matrix "
+        "(default: %(default)s)",
+    )
+    parser.add_argument(
         "--discover-in-all",
         action="store_true",
         help="also the discovered-motif scan with motifs found in every cell line's regions, "
@@ -233,7 +240,8 @@ def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str,
     sources = {"training cell lines": table["cell_line"] != args.held_out}
     if args.discover_in_all:
         sources["all cell lines"] = np.ones(len(table), bool)
-    config = DiscoveryConfig(n_motifs=args.discover_n_motifs, refine=args.discover_refine)
+    config = DiscoveryConfig(n_motifs=args.discover_n_motifs, refine=args.discover_refine,
+                             em_iterations=args.discover_em)  # fmt: skip
     readers = {}
     for source, rows in sources.items():
         motifs = discover_in_pairs(table[rows], encoder, config)

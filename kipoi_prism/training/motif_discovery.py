@@ -20,7 +20,11 @@ in them **without labels**, the way word-counting motif finders (HOMER, STREME) 
 4. turn each into a position frequency matrix: every occurrence within one mismatch of it
    (either strand, oriented), with ``flank`` bases either side, counted per position;
    ``refine`` passes then rebuild each matrix from its own scan hits (log-odds score at
-   least ``SCAN_THRESHOLD`` of its best, both strands).
+   least ``SCAN_THRESHOLD`` of its best, both strands);
+5. with ``em_iterations``, fit each matrix by expectation-maximisation as the motif of a
+   site-or-background mixture over every window position
+   (:func:`kipoi_prism.training.motif_em.em_refine`), started from step 4's matrix and a
+   site rate of the word's excess over the chain.
 
 The result is a list of :class:`kipoi_prism.io.motifs.Motif` (written as MEME by
 :func:`kipoi_prism.io.motifs.write_meme`), which ``train.stem_motifs`` reads like any motif
@@ -43,6 +47,7 @@ import pandas as pd
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.motifs import Motif
 from kipoi_prism.io.sequence import encode_codes
+from kipoi_prism.training.motif_em import em_refine
 
 MIN_OVERLAP = 6
 PSEUDOCOUNT = 0.5
@@ -70,6 +75,8 @@ class DiscoveryConfig:
         Bases kept on either side of each word in the matrices (width ``k + 2 * flank``).
     refine : int
         Passes rebuilding each matrix from the sites its log-odds scan finds (0: none).
+    em_iterations : int
+        Expectation-maximisation steps fitting each matrix to the windows (0: none).
     """
 
     k: int = 8
@@ -79,14 +86,15 @@ class DiscoveryConfig:
     max_p: float = 0.01
     flank: int = 3
     refine: int = 0
+    em_iterations: int = 0
 
     def __post_init__(self) -> None:
         if not 4 <= self.k <= 10:
             raise ValueError(f"k: {self.k}; expected 4-10")
         if not 0 <= self.markov_order <= self.k - 2:
             raise ValueError(f"markov_order: {self.markov_order}; expected 0..k-2")
-        if self.n_motifs < 1 or self.flank < 0 or self.refine < 0:
-            raise ValueError("n_motifs must be >= 1, flank and refine >= 0")
+        if self.n_motifs < 1 or min(self.flank, self.refine, self.em_iterations) < 0:
+            raise ValueError("n_motifs must be >= 1; flank, refine and em_iterations >= 0")
 
 
 @dataclass(frozen=True)
@@ -128,12 +136,18 @@ def discover_motifs(codes: np.ndarray, config: DiscoveryConfig = DiscoveryConfig
             continue
         chosen.append(digits)
         words.append(Word(decode(digits), float(observed[w]), float(expected[w]), float(z[w])))
-    motifs = []
-    for i, word in enumerate(words):
-        matrix = site_matrix(codes, index, ok, chosen[i], config.flank)
+    matrices = []
+    for digits in chosen:
+        matrix = site_matrix(codes, index, ok, digits, config.flank)
         for _ in range(config.refine):
             matrix = scan_matrix(codes, matrix)
-        motifs.append(Motif(f"{name}_{i + 1}", word.text, matrix))
+        matrices.append(matrix)
+    if config.em_iterations:
+        positions = max(int(ok.sum()), 1)
+        rates = [max(w.observed - w.expected, 1.0) / positions for w in words]
+        matrices = em_refine(codes, matrices, rates, config.em_iterations)
+    motifs = [Motif(f"{name}_{i + 1}", word.text, matrix)
+              for i, (word, matrix) in enumerate(zip(words, matrices, strict=True))]  # fmt: skip
     return motifs, words
 
 
