@@ -7,7 +7,7 @@
 # motifs (H63). Is it motifs discovery misses, or the matrices of those it finds? Per true
 # motif of the simulation (seed 1), the best match among the motifs discovered in the
 # training cell lines' regions (mean column Pearson r, best strand and shift, overlap >= 6):
-# 20 of 28 matched at r >= 0.8; the 8 missed (r 0.59-0.73) are EBF1, RUNX3, Sox17, STAT3,
+# 20 of 28 matched at r >= 0.8 with K562 or IMR90 held out (17 with HUVEC); the 8 missed (r 0.59-0.73) are EBF1, RUNX3, Sox17, STAT3,
 # TWIST1, GATA1, TAL1::TCF3, TFAP2A, the same with K562, IMR90 or HUVEC held out. The
 # learnability reader (L2 logistic regression, C on validation) on a scan with only the 20
 # recovered *true* matrices against all 28 true ones and the discovered ones (test AUPR):
@@ -17,7 +17,7 @@
 # reader: the missing motifs cost little, the discovered matrices cost most of the gap.
 # Script: /tmp diagnostic, committed as benchmarks/motif_recovery.py (below).
 #
-# H65 (written at 22:31 UTC, after D1, before its runs). D1 puts the gap in the discovered
+# H65 (written at 22:11 UTC, after D1, before its runs). D1 puts the gap in the discovered
 # matrices: each is built from the occurrences within one mismatch of one 8-mer, sharper
 # than the factor's matrix and blind to sites two mismatches away. New module
 # kipoi_prism/training/motif_em.py fits each matrix as the motif of a site-or-background
