@@ -32,3 +32,9 @@
 # and HUVEC at seed 1. Refuted otherwise. If supported, fits follow (H66); if not, none.
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 --discover-em 3 \
 #       --workdir /tmp/r30/learn                     # -> h65-CELL-seed1.md
+# H65 result (read at 22:22 UTC): refuted. With 3 EM steps the discovered-motif reader
+# reaches K562 0.102, IMR90 0.090, HUVEC 0.107 against 0.113, 0.086, 0.115 unrefined: mean
+# 0.100 against 0.105 (-0.005; higher on 1 of 3). The matrices move towards the true ones
+# (mean best column r 0.973 -> 0.983 on K562's discovery) and the reader does not follow.
+# EM stays off by default (DiscoveryConfig.em_iterations = 0); no fit is run with it.
+# Commit 8b16fb2 (clone at the same); 73-150 s a run, two at a time.
