@@ -38,3 +38,30 @@
 # (mean best column r 0.973 -> 0.983 on K562's discovery) and the reader does not follow.
 # EM stays off by default (DiscoveryConfig.em_iterations = 0); no fit is run with it.
 # Commit 8b16fb2 (clone at the same); 73-150 s a run, two at a time.
+#
+# D2 (a diagnostic, run at 22:19 UTC after H65, a clone at da6b956). If the matrices'
+# shape were the gap, the true matrix of each factor that discovery finds should lift the
+# reader to D1's "recovered" level. Each discovered motif replaced by its best-matching true
+# matrix (duplicates once: 13 factors) against the 20 recovered true matrices and the
+# discovered ones (test AUPR, seed 1): K562 0.105 / 0.117 / 0.113, IMR90 0.087 / 0.142 /
+# 0.086. With the true shapes of the factors it finds, the reader stays where the discovered
+# one is: the shapes are not the gap, the factors are. The recovered set adds the relatives
+# of the found ones (FOS::JUN and NFE2 beside FOSL1, TEAD1 beside TEAD4, ELK1 and Spi1
+# beside Erg, SP1 and KLF5 beside KLF1), whose cores match at column r 0.86-1.00: discovery
+# merges relatives into one motif, and one factor per family is what the reader loses. In
+# the simulation each cell line's enhancers carry its own factors (about one site each per
+# enhancer, 0.1 elsewhere): HUVEC and IMR90 use FOS::JUN and TEAD1, HeLa-S3 FOSL1 and TEAD4,
+# K562 NFE2 and KLF1.
+#
+# H66 (written at 22:21 UTC, after D2, before its runs). A relative used by one cell line is
+# a word over-represented in that cell line's regions, and its matrix built from that cell
+# line's sites is that relative's, not the family's mixture. New option: discovery in each
+# training cell line's regions apart (discover_in_pairs(..., by_cell_line=True): enhancer and
+# promoter windows per cell line, as the pooled search does; the cell lines' lists joined
+# without merging across cell lines, so relatives stay apart; the cell line of each region
+# is the user's own BED file, not a label). Prediction: the discovered-motif reader with
+# motifs found per cell line (--discover-by-cell-line) beats H59's pooled reader (0.113,
+# 0.086, 0.115) by at least +0.005 in mean test AUPR over K562, IMR90 and HUVEC at seed 1.
+# Refuted otherwise.
+#   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 \
+#       --discover-by-cell-line --workdir /tmp/r30/learn   # -> h66-CELL-seed1.md
