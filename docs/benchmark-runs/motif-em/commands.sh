@@ -39,7 +39,7 @@
 # EM stays off by default (DiscoveryConfig.em_iterations = 0); no fit is run with it.
 # Commit 8b16fb2 (clone at the same); 73-150 s a run, two at a time.
 #
-# D2 (a diagnostic, run at 22:19 UTC after H65, a clone at da6b956). If the matrices'
+# D2 (a diagnostic, run at 22:17 UTC after H65, a clone at da6b956). If the matrices'
 # shape were the gap, the true matrix of each factor that discovery finds should lift the
 # reader to D1's "recovered" level. Each discovered motif replaced by its best-matching true
 # matrix (duplicates once: 13 factors) against the 20 recovered true matrices and the
@@ -53,7 +53,7 @@
 # enhancer, 0.1 elsewhere): HUVEC and IMR90 use FOS::JUN and TEAD1, HeLa-S3 FOSL1 and TEAD4,
 # K562 NFE2 and KLF1.
 #
-# H66 (written at 22:21 UTC, after D2, before its runs). A relative used by one cell line is
+# H66 (written at 22:18 UTC, after D2, before its runs). A relative used by one cell line is
 # a word over-represented in that cell line's regions, and its matrix built from that cell
 # line's sites is that relative's, not the family's mixture. New option: discovery in each
 # training cell line's regions apart (discover_in_pairs(..., by_cell_line=True): enhancer and
