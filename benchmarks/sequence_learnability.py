@@ -104,6 +104,12 @@ def main(argv: list[str] | None = None) -> int:
         "(default: %(default)s)",
     )
     parser.add_argument(
+        "--discover-by-cell-line",
+        action="store_true",
+        help="discovered-motif scan: motifs found in each cell line's regions apart, joined "
+        "without merging across cell lines",
+    )
+    parser.add_argument(
         "--discover-in-all",
         action="store_true",
         help="also the discovered-motif scan with motifs found in every cell line's regions, "
@@ -244,7 +250,7 @@ def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str,
                              em_iterations=args.discover_em)  # fmt: skip
     readers = {}
     for source, rows in sources.items():
-        motifs = discover_in_pairs(table[rows], encoder, config)
+        motifs = discover_in_pairs(table[rows], encoder, config, args.discover_by_cell_line)
         print(f"discovered in {source}' regions: {len(motifs)} motifs: "
               + ", ".join(m.name for m in motifs))  # fmt: skip
         scans = [motif_scan(getattr(encoded, e), motifs) for e in ("enhancer", "promoter")]

@@ -170,13 +170,28 @@ def discover_in_element_sets(
 
 
 def discover_in_pairs(frame: pd.DataFrame, encoder: PairEncoder,
-                      config: DiscoveryConfig = DiscoveryConfig()) -> list[Motif]:  # fmt: skip
+                      config: DiscoveryConfig = DiscoveryConfig(),
+                      by_cell_line: bool = False) -> list[Motif]:  # fmt: skip
     """Motifs of the enhancer and of the promoter windows of a pair table (each base once,
-    :func:`element_codes`; labels, if any, unused): :func:`discover_in_element_sets`."""
-    return discover_in_element_sets(
-        {element: element_codes(frame, encoder, element) for element in ("enhancer", "promoter")},
-        config,
-    )
+    :func:`element_codes`; labels, if any, unused): :func:`discover_in_element_sets`.
+
+    With ``by_cell_line``, each cell line's windows (column ``cell_line``, in sorted order)
+    are searched apart and the lists joined without merging across cell lines (ids
+    ``{cell line}_enhancer_{i}``): relatives of one family used by different cell lines keep
+    a matrix each, built from that cell line's sites, instead of one mixture."""
+    if not by_cell_line:
+        return _discover_in_windows(frame, encoder, config, "")
+    motifs: list[Motif] = []
+    for cell_line, group in frame.groupby("cell_line", sort=True):
+        motifs += _discover_in_windows(group, encoder, config, f"{cell_line}_")
+    return motifs
+
+
+def _discover_in_windows(frame: pd.DataFrame, encoder: PairEncoder, config: DiscoveryConfig,
+                         prefix: str) -> list[Motif]:  # fmt: skip
+    sets = {f"{prefix}{element}": element_codes(frame, encoder, element)
+            for element in ("enhancer", "promoter")}  # fmt: skip
+    return discover_in_element_sets(sets, config)
 
 
 def element_codes(frame: pd.DataFrame, encoder: PairEncoder, element: str) -> np.ndarray:
