@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +14,7 @@ import torch
 from conftest import write_fasta
 
 from kipoi_prism.cli.main import main
+from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.motifs import Motif, read_meme, write_meme
@@ -210,6 +212,11 @@ def test_motifs_command_writes_meme_that_train_reads(planted_pairs, tmp_path, ca
     assert main(["motifs", "--pairs", str(pairs), "--fasta", str(fasta), "--cell-line", "A",
                  "--enhancer-length", "300", "--promoter-length", "300"]) == 0  # fmt: skip
     assert capsys.readouterr().out.startswith("MEME version 4")
+    # Each cell line's windows apart: the ids name the cell line.
+    assert main(["motifs", "--pairs", str(pairs), "--fasta", str(fasta), "--by-cell-line",
+                 "--enhancer-length", "300", "--promoter-length", "300"]) == 0  # fmt: skip
+    ids = re.findall(r"^MOTIF (\S+)", capsys.readouterr().out, flags=re.MULTILINE)
+    assert ids and {i.split("_")[0] for i in ids} == {"A", "B"}, ids
     # The stem takes them: both strands of each motif in the first filters.
     from kipoi_prism.config import ModelConfig
     from kipoi_prism.model.backbone import PrismBackbone, initialise_stem
@@ -296,7 +303,6 @@ def test_overlapping_windows_count_each_base_once(planted_pairs):
 def test_benchmark_says_when_no_motif_stands_out(tmp_path):
     from kipoi_prism.benchmark.sequence_track import discovered_motifs
     from kipoi_prism.config.benchmark import BenchmarkConfig
-    from kipoi_prism.errors import PrismInputError
 
     genome = write_fasta(
         tmp_path / "random.fa", {"chr1": _text(_planted_windows(1, 60_000, 7, {})[0])}
@@ -329,3 +335,59 @@ def test_refining_rebuilds_a_matrix_from_its_scan_hits_on_both_strands():
     assert scan_matrix(np.full((3, 50), 4, np.uint8), start) is start
     motifs, _ = discover_motifs(codes, DiscoveryConfig(markov_order=2, refine=1))
     assert _matches(motifs[0], "TGACTCAG")
+
+
+RELATIVES = {"A": "TGACTCAG", "B": "TGACTCAT"}  # one family's relatives, one base apart
+
+
+@pytest.fixture
+def relatives_pairs(tmp_path):
+    """Cell lines A and B whose enhancers carry one relative each (``RELATIVES``), over 40
+    shared promoters with their own word: ``(fasta, table)``."""
+    windows = [_planted_windows(120, 300, seed=10 + i, words={word: 0.95}, per_window=0.8)
+               for i, word in enumerate(RELATIVES.values())]  # fmt: skip
+    promoters = _planted_windows(40, 300, seed=12, words={"CCAATCGG": 0.9})
+    chrom = ("N" * 200).join(_text(w) for w in np.vstack([*windows, promoters]))
+    fasta = write_fasta(tmp_path / "genome.fa", {"chr1": chrom})
+    starts = np.arange(280) * 500
+    table = pd.DataFrame({"enhancer_chrom": "chr1", "enhancer_start": starts[:240],
+                          "enhancer_end": starts[:240] + 300, "promoter_chrom": "chr1",
+                          "promoter_start": starts[240 + np.arange(240) % 40],
+                          "promoter_end": starts[240 + np.arange(240) % 40] + 300,
+                          "cell_line": ["A"] * 120 + ["B"] * 120})  # fmt: skip
+    return fasta, table
+
+
+def test_discovery_by_cell_line_keeps_relatives_apart(relatives_pairs):
+    """The pooled search merges the two relatives into one motif; the search per cell line
+    keeps a matrix for each, built from that cell line's sites."""
+    fasta, table = relatives_pairs
+    encoder = PairEncoder(Genome(fasta), 300, 300)
+    config = DiscoveryConfig(markov_order=2)
+    pooled = [m for m in discover_in_pairs(table, encoder, config) if "enhancer" in m.id]
+    assert sum(any(_matches(m, w) for w in RELATIVES.values()) for m in pooled) == 1, [
+        (m.name, m.consensus) for m in pooled
+    ]
+    apart = discover_in_pairs(table, encoder, config, by_cell_line=True)
+    for cell_line, word in RELATIVES.items():
+        own = [m for m in apart if m.id.startswith(f"{cell_line}_enhancer_")]
+        assert own and _matches(own[0], word), [m.consensus for m in own]
+    assert {m.id.split("_")[0] for m in apart} == {"A", "B"}
+    assert len({m.id for m in apart}) == len(apart)
+
+
+def test_benchmark_discovers_per_cell_line_without_the_held_out_one(relatives_pairs, tmp_path):
+    from kipoi_prism.benchmark.sequence_track import discovered_motifs
+    from kipoi_prism.config.benchmark import BenchmarkConfig
+
+    fasta, table = relatives_pairs
+    encoder = PairEncoder(Genome(fasta), 300, 300)
+    config = BenchmarkConfig(stem_motifs="discovered-by-cell-line")
+    path, ids = discovered_motifs(config, table, encoder, "B", tmp_path / "found.meme")
+    assert ids and all(i.startswith("A_") for i in ids), ids  # B's regions left out
+    assert [m.id for m in read_meme(path)] == ids
+    pooled = BenchmarkConfig(stem_motifs="discovered")
+    _, pooled_ids = discovered_motifs(pooled, table, encoder, "B", tmp_path / "pooled.meme")
+    assert not any(i.startswith("A_") for i in pooled_ids)
+    with pytest.raises(PrismInputError, match="discovered-by-cell-line"):
+        BenchmarkConfig(stem_motifs="by-cell-line")

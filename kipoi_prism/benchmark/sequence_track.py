@@ -69,11 +69,12 @@ def with_stem_motifs(config: BenchmarkConfig, data_dir: Path, model_config, trai
     """``--stem-motifs init|frozen``: the first convolution starts from the simulator's own
     motif vocabulary (privileged knowledge: what a model that had already found every
     motif would start from), with room for both strands of every motif.
-    ``--stem-motifs discovered``: frozen at ``discovered``, a MEME file and its motif ids
-    (:func:`discovered_motifs`: found in the training cell lines' regions, no label used)."""
+    ``--stem-motifs discovered`` (or ``discovered-by-cell-line``): frozen at ``discovered``,
+    a MEME file and its motif ids (:func:`discovered_motifs`: found in the training cell
+    lines' regions, no label used)."""
     if not config.stem_motifs:
         return model_config, train_config
-    if config.stem_motifs == "discovered":
+    if config.stem_motifs.startswith("discovered"):
         return stem_motif_configs(model_config, train_config, *discovered, frozen=True)
     return stem_motif_configs(model_config, train_config, data_dir / MOTIFS, vocabulary,
                               frozen=config.stem_motifs == "frozen")  # fmt: skip
@@ -82,14 +83,17 @@ def with_stem_motifs(config: BenchmarkConfig, data_dir: Path, model_config, trai
 def discovered_motifs(config: BenchmarkConfig, frame: pd.DataFrame, encoder: PairEncoder,
                       held: str, path: Path) -> tuple[Path, list[str]] | None:  # fmt: skip
     """``--stem-motifs discovered``: motifs found without labels in the windows of every
-    training cell line's pairs (the held-out cell line's left out), written to ``path``;
-    returns ``(path, motif ids)``."""
-    if config.stem_motifs != "discovered":
+    training cell line's pairs (the held-out cell line's left out; with
+    ``discovered-by-cell-line`` each cell line's apart), written to ``path``; returns
+    ``(path, motif ids)``."""
+    if not config.stem_motifs.startswith("discovered"):
         return None
-    motifs = discover_in_pairs(frame[frame["cell_line"] != held], encoder)
+    by_cell_line = config.stem_motifs == "discovered-by-cell-line"
+    motifs = discover_in_pairs(frame[frame["cell_line"] != held], encoder,
+                               by_cell_line=by_cell_line)  # fmt: skip
     if not motifs:
         raise PrismInputError(
-            f"--stem-motifs discovered: no motif stands out in the training cell lines' "
+            f"--stem-motifs {config.stem_motifs}: no motif stands out in the training cell lines' "
             f"regions without {held} (too few pairs; raise --pairs-per-cell-line)"
         )
     write_meme(path, motifs)

@@ -12,6 +12,7 @@ from kipoi_prism.config.benchmark import (
     ENVIRONMENTS,
     FEATURE_SOURCES,
     SOURCE_CELL_LINES,
+    STEM_MOTIFS,
     VALIDATIONS,
 )
 from kipoi_prism.errors import PrismInputError
@@ -157,10 +158,11 @@ def add_parser(subparsers) -> None:
     )
     parser.add_argument(
         "--stem-motifs",
-        choices=("init", "frozen", "discovered"),
+        choices=STEM_MOTIFS,
         help="sequence track: first convolution starts from the simulator's motif vocabulary "
         "(privileged; 'frozen' keeps it fixed), or 'discovered': kept fixed at motifs found "
-        "without labels in the training cell lines' regions (not privileged)",
+        "without labels in the training cell lines' regions (not privileged; "
+        "'discovered-by-cell-line': each cell line's regions searched apart)",
     )
     parser.add_argument(
         "--gating-strength",

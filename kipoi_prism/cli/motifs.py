@@ -68,6 +68,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         help="promoter window (default: %(default)s, the model's)",
     )
     parser.add_argument(
+        "--by-cell-line",
+        action="store_true",
+        help="search each cell line's windows apart and keep every cell line's motifs (ids "
+        "CELL_enhancer_i): relatives of one family used by different cell lines keep a "
+        "matrix each",
+    )
+    parser.add_argument(
         "--n-motifs",
         type=int,
         default=discovery.n_motifs,
@@ -104,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
             )
         frame = frame[frame["cell_line"].isin(args.cell_line)]
     encoder.validate(frame, args.pairs)
-    motifs = discover_in_pairs(frame, encoder, config)
+    motifs = discover_in_pairs(frame, encoder, config, by_cell_line=args.by_cell_line)
     if not motifs:
         raise PrismInputError(
             f"no word over-represented with z >= {config.min_z} in the windows of "

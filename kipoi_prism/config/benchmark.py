@@ -43,6 +43,9 @@ SOURCE_CELL_LINES = {
     + tuple(c for c in BENGI_FEATURE_CELL_LINES if c not in SHARED_CELL_LINES),
 }
 
+# --stem-motifs: where the sequence rows' first convolution starts (BenchmarkConfig.stem_motifs)
+STEM_MOTIFS = ("init", "frozen", "discovered", "discovered-by-cell-line")
+
 
 @dataclass
 class BenchmarkConfig:
@@ -137,12 +140,14 @@ class BenchmarkConfig:
     overrides : tuple of str
         ``model.KEY=VALUE`` / ``train.KEY=VALUE`` settings applied to the base configuration
         of every network row, before each row's own change (``--set``).
-    stem_motifs : {"", "init", "frozen", "discovered"}
+    stem_motifs : {"", "init", "frozen", "discovered", "discovered-by-cell-line"}
         Sequence track: start every row's first convolution from the simulator's motif
         vocabulary (``init``: then trained; ``frozen``: kept), channels raised to hold both
         strands. Privileged: a model handed the motifs it would otherwise have to find.
         ``discovered``: kept frozen at motifs found without labels in the training cell
-        lines' regions (:mod:`kipoi_prism.training.motif_discovery`): not privileged.
+        lines' regions (:mod:`kipoi_prism.training.motif_discovery`): not privileged;
+        ``discovered-by-cell-line``: the same, each training cell line's regions searched
+        apart (relatives of one family keep a matrix each).
     gating_strength : float or None
         Sequence track: the simulator's share of the compatibility gated by the cell line,
         in [0, 1] (None: the simulator's default,
@@ -231,9 +236,9 @@ class BenchmarkConfig:
 
             self.overrides = tuple(self.overrides)
             apply_overrides(ModelConfig(), TrainConfig(), self.overrides)  # fail early
-        if self.stem_motifs not in ("", "init", "frozen", "discovered"):
+        if self.stem_motifs not in ("", *STEM_MOTIFS):
             raise PrismInputError(
-                f"stem_motifs: {self.stem_motifs!r}; valid: init, frozen, discovered"
+                f"stem_motifs: {self.stem_motifs!r}; valid: {', '.join(STEM_MOTIFS)}"
             )
         if self.gating_strength is not None:
             gating = self.gating_strength
