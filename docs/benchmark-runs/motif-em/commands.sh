@@ -65,7 +65,7 @@
 # Refuted otherwise.
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 \
 #       --discover-by-cell-line --workdir /tmp/r30/learn   # -> h66-CELL-seed1.md
-# H66 result (read at 22:27 UTC): supported. With the motifs found per cell line (84-85: up
+# H66 result (read at 22:24 UTC): supported. With the motifs found per cell line (84-85: up
 # to 12 per element and cell line) the reader reaches K562 0.117, IMR90 0.082, HUVEC 0.145
 # against the pooled search's 0.113, 0.086, 0.115: mean 0.115 against 0.105 (+0.010; higher
 # on 2 of 3; HUVEC above the known-motif reader's 0.135). The search per cell line finds the
@@ -73,7 +73,7 @@
 # HeLa-S3; TAL1::TCF3, GATA1 in K562; GRHL2, TFAP2A in NHEK: each at best column r >= 0.92
 # with the true matrix). Commit bf1fe04 (clone at the same); 69-132 s a run.
 #
-# H67 (written at 22:31 UTC, after H66, before its fits). Goal 2's second part asks a model
+# H67 (written at 22:25 UTC, after H66, before its fits). Goal 2's second part asks a model
 # not handed the motifs to reach mean AUPR >= 0.10; the pooled discovered stem reached 0.098
 # over eighteen evaluations (H62). Prediction: the recommended configuration with its first
 # layer frozen at the motifs discovered per training cell line (new --stem-motifs
