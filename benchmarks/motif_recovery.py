@@ -1,0 +1,122 @@
+"""Which of the simulation's true motifs does label-free discovery recover, and what is each
+part of the gap to the known-motif reader worth? (docs/BENCHMARK.md, "Motifs found per cell
+line", diagnostics D1 and D2.)
+
+On the sequence track's simulation (``--full`` profile, one held-out cell line and seed)
+this script discovers motifs in the training cell lines' regions
+(:func:`kipoi_prism.training.motif_discovery.discover_in_pairs`; pooled, or each cell line
+apart with ``--by-cell-line``), prints each true motif's best match among them (mean column
+Pearson r over the best strand and shift, at least 6 columns overlapping), and fits the
+learnability reader (``benchmarks/sequence_learnability.py``: L2 logistic regression, C on
+validation AUPR) on scans with
+
+* ``known all``: every true matrix;
+* ``known recovered``: the true matrices matched at r >= 0.8;
+* ``known per discovered``: for each discovered motif, its best-matching true matrix (each
+  once): the factors discovery finds, with their true shapes;
+* ``discovered``: the discovered matrices.
+
+Usage (beside ../shared)::
+
+    python benchmarks/motif_recovery.py --held-out K562 --seed 1 [--by-cell-line]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sequence_learnability import (  # noqa: E402
+    DATA,
+    distance_input,
+    fit_and_score,
+    held_out_split,
+    motif_scan,
+    numbered_rows,
+    simulate_like_the_benchmark,
+)
+
+from kipoi_prism.benchmark.harness import PROFILES  # noqa: E402
+from kipoi_prism.io.encode import PairEncoder  # noqa: E402
+from kipoi_prism.io.genome import Genome  # noqa: E402
+from kipoi_prism.training.motif_discovery import discover_in_pairs  # noqa: E402
+
+RECOVERED = 0.8  # a true motif counts as recovered at this best column r
+MIN_OVERLAP = 6
+
+
+def matrix_similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean Pearson r of aligned columns of two (W, 4) matrices, best over both strands of
+    ``b`` and every shift with at least ``MIN_OVERLAP`` columns in common; an overlap
+    narrower than the narrower matrix (up to 8 columns) is scaled down by its share."""
+    best = -1.0
+    for other in (b, b[::-1, ::-1]):
+        for shift in range(-(len(a) - MIN_OVERLAP), len(other) - MIN_OVERLAP + 1):
+            i, j = max(-shift, 0), max(shift, 0)
+            width = min(len(a) - i, len(other) - j)
+            if width < MIN_OVERLAP:
+                continue
+            x = a[i : i + width] - a[i : i + width].mean(axis=1, keepdims=True)
+            y = other[j : j + width] - other[j : j + width].mean(axis=1, keepdims=True)
+            r = (x * y).sum(1) / np.sqrt((x**2).sum(1) * (y**2).sum(1) + 1e-12)
+            best = max(best, float(r.mean()) * min(1.0, width / min(len(a), len(other), 8)))
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--held-out", required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--by-cell-line", action="store_true")
+    parser.add_argument("--data-dir", type=Path, default=DATA)
+    parser.add_argument("--workdir", type=Path, default=Path("runs/motif-recovery"))
+    args = parser.parse_args(argv)
+    if not args.data_dir.is_dir():
+        print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    profile = PROFILES["full"]
+    result = simulate_like_the_benchmark(profile, args.data_dir, args.workdir, args.seed)
+    table = numbered_rows(result)
+    train, val, test = held_out_split(table, args.held_out, profile, args.seed)
+    encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
+    encoded = encoder.encode(table)
+    log_distance = distance_input(table, True)
+    found = discover_in_pairs(table[table["cell_line"] != args.held_out], encoder,
+                              by_cell_line=args.by_cell_line)  # fmt: skip
+    similarity = np.array([[matrix_similarity(true.probabilities, motif.probabilities)
+                            for motif in found] for true in result.vocabulary])  # fmt: skip
+    print(f"command: python {' '.join(sys.argv)}")
+    print(f"held out {args.held_out}, seed {args.seed}: {len(found)} motifs discovered "
+          f"({'each cell line apart' if args.by_cell_line else 'pooled'})\n")  # fmt: skip
+    print("| true motif | factor | best r | best discovered |\n|---|---|---|---|")
+    for true, row in zip(result.vocabulary, similarity, strict=True):
+        best = int(row.argmax())
+        print(f"| {true.id} | {true.name} | {row[best]:.2f} | {found[best].id} {found[best].name} |")
+    per_found = list(dict.fromkeys(int(column.argmax()) for column in similarity.T))
+    scans = {
+        "known all": result.vocabulary,
+        "known recovered": [m for m, r in zip(result.vocabulary, similarity.max(1),
+                                              strict=True) if r >= RECOVERED],  # fmt: skip
+        "known per discovered": [result.vocabulary[i] for i in per_found],
+        "discovered": found,
+    }
+    labels = table["label"].to_numpy()
+    print("\n| reader | motifs | val_aupr | test_aupr |\n|---|---|---|---|")
+    for name, motifs in scans.items():
+        features = np.hstack([motif_scan(encoded.enhancer, motifs),
+                              motif_scan(encoded.promoter, motifs), log_distance])  # fmt: skip
+        scores = fit_and_score(features, labels, train, val, test)
+        print(f"| {name} | {len(motifs)} | {scores['val_aupr']:.3f} | {scores['test_aupr']:.3f} |")
+    print(f"\nwall time {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
