@@ -53,7 +53,8 @@ MIN_OVERLAP = 6
 
 def matrix_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Mean Pearson r of aligned columns of two (W, 4) matrices, best over both strands of
-    ``b`` and every shift with at least ``MIN_OVERLAP`` columns in common; an overlap
+    ``b`` and every shift with at least ``MIN_OVERLAP`` columns in common. At each shift every
+    column the two have in common counts (a flat column, r undefined, as 0); an overlap
     narrower than the narrower matrix (up to 8 columns) is scaled down by its share."""
     best = -1.0
     for other in (b, b[::-1, ::-1]):
@@ -97,8 +98,8 @@ def main(argv: list[str] | None = None) -> int:
           f"({'each cell line apart' if args.by_cell_line else 'pooled'})\n")  # fmt: skip
     print("| true motif | factor | best r | best discovered |\n|---|---|---|---|")
     for true, row in zip(result.vocabulary, similarity, strict=True):
-        best = int(row.argmax())
-        print(f"| {true.id} | {true.name} | {row[best]:.2f} | {found[best].id} {found[best].name} |")
+        match = found[int(row.argmax())]
+        print(f"| {true.id} | {true.name} | {row.max():.2f} | {match.id} {match.name} |")
     per_found = list(dict.fromkeys(int(column.argmax()) for column in similarity.T))
     scans = {
         "known all": result.vocabulary,
