@@ -103,8 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     per_found = list(dict.fromkeys(int(column.argmax()) for column in similarity.T))
     scans = {
         "known all": result.vocabulary,
-        "known recovered": [m for m, r in zip(result.vocabulary, similarity.max(1),
-                                              strict=True) if r >= RECOVERED],  # fmt: skip
+        "known recovered": [
+            m for m, r in zip(result.vocabulary, similarity.max(1), strict=True) if r >= RECOVERED
+        ],  # fmt: skip
         "known per discovered": [result.vocabulary[i] for i in per_found],
         "discovered": found,
     }
