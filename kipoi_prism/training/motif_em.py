@@ -18,7 +18,10 @@ the zero-or-more-sites-per-window model of MEME (Bailey and Elkan's TCM):
 
 Soft weights replace a score threshold: a threshold admits background windows wholesale
 (docs/BENCHMARK.md: rebuilding the matrices from scan hits lowered the reader), the mixture
-weighs each by how much more the motif explains it than the background does. Windows that
+weighs each by how much more the motif explains it than the background does. On the
+simulated benchmark three steps bring the matrices nearer the true ones, yet a reader on
+their scan does not improve (docs/BENCHMARK.md, "Motifs found per cell line"): discovery
+leaves it off by default (``DiscoveryConfig.em_iterations = 0``). Windows that
 hold an ``N`` within a site's width are not counted. Deterministic (no randomness; torch's
 CPU convolutions, summed in a fixed order of row blocks).
 """
