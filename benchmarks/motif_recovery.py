@@ -37,8 +37,8 @@ from sequence_learnability import (  # noqa: E402
     distance_input,
     fit_and_score,
     held_out_split,
-    motif_scan,
     numbered_rows,
+    scan_inputs,
     simulate_like_the_benchmark,
 )
 
@@ -112,9 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     labels = table["label"].to_numpy()
     print("\n| reader | motifs | val_aupr | test_aupr |\n|---|---|---|---|")
     for name, motifs in scans.items():
-        features = np.hstack([motif_scan(encoded.enhancer, motifs),
-                              motif_scan(encoded.promoter, motifs), log_distance])  # fmt: skip
-        scores = fit_and_score(features, labels, train, val, test)
+        scores = fit_and_score(scan_inputs(encoded, motifs, log_distance), labels, train, val, test)
         print(f"| {name} | {len(motifs)} | {scores['val_aupr']:.3f} | {scores['test_aupr']:.3f} |")
     print(f"\nwall time {time.perf_counter() - started:.0f} s")
     return 0

@@ -253,9 +253,15 @@ def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str,
         motifs = discover_in_pairs(table[rows], encoder, config, args.discover_by_cell_line)
         print(f"discovered in {source}' regions: {len(motifs)} motifs: "
               + ", ".join(m.name for m in motifs))  # fmt: skip
-        scans = [motif_scan(getattr(encoded, e), motifs) for e in ("enhancer", "promoter")]
-        readers[f"discovered-motif scan ({source})"] = np.hstack([*scans, log_distance])
+        readers[f"discovered-motif scan ({source})"] = scan_inputs(encoded, motifs, log_distance)
     return readers
+
+
+def scan_inputs(encoded, motifs, extra: np.ndarray) -> np.ndarray:
+    """A scan reader's inputs: :func:`motif_scan` of the enhancer and promoter windows with
+    ``motifs``, then ``extra`` (the distance column)."""
+    scans = [motif_scan(getattr(encoded, e), motifs) for e in ("enhancer", "promoter")]
+    return np.hstack([*scans, extra])
 
 
 def with_products(enhancer: np.ndarray, promoter: np.ndarray, extra: np.ndarray) -> np.ndarray:

@@ -47,7 +47,6 @@ import pandas as pd
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.motifs import Motif
 from kipoi_prism.io.sequence import encode_codes
-from kipoi_prism.training.motif_em import em_refine
 
 MIN_OVERLAP = 6
 PSEUDOCOUNT = 0.5
@@ -143,6 +142,8 @@ def discover_motifs(codes: np.ndarray, config: DiscoveryConfig = DiscoveryConfig
             matrix = scan_matrix(codes, matrix)
         matrices.append(matrix)
     if config.em_iterations:
+        from kipoi_prism.training.motif_em import em_refine  # torch: only when asked
+
         positions = max(int(ok.sum()), 1)
         rates = [max(w.observed - w.expected, 1.0) / positions for w in words]
         matrices = em_refine(codes, matrices, rates, config.em_iterations)
@@ -266,8 +267,8 @@ def both_strands(counts: np.ndarray, k: int) -> np.ndarray:
 def markov_expectation(codes: np.ndarray, k: int, m: int) -> np.ndarray:
     """Expected both-strand count of every ``k``-mer under the order-``m`` chain of the
     windows themselves (both strands)."""
-    longer = _counts(codes, m + 1)
-    shorter = _counts(codes, m) if m > 0 else None
+    longer = strand_counts(codes, m + 1)
+    shorter = strand_counts(codes, m) if m > 0 else None
     words = np.arange(4**k)
     expected = longer[words // 4 ** (k - m - 1)]
     for i in range(1, k - m):
@@ -282,7 +283,8 @@ def markov_expectation(codes: np.ndarray, k: int, m: int) -> np.ndarray:
     return expected
 
 
-def _counts(codes: np.ndarray, k: int) -> np.ndarray:
+def strand_counts(codes: np.ndarray, k: int) -> np.ndarray:
+    """Both-strand count of every ``k``-mer of the windows (those holding an N skipped)."""
     index, ok = word_index(codes, k)
     return both_strands(np.bincount(index[ok], minlength=4**k).astype(np.float64), k)
 

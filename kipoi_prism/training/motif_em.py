@@ -29,8 +29,10 @@ CPU convolutions, summed in a fixed order of row blocks).
 from __future__ import annotations
 
 import numpy as np
+import torch
 
-PSEUDOCOUNT = 0.5
+from kipoi_prism.training.motif_discovery import PSEUDOCOUNT, strand_counts
+
 ROW_BLOCK = 256  # windows per convolution: bounds memory at ROW_BLOCK x motifs x length
 MIN_LAMBDA = 1e-7
 
@@ -41,8 +43,6 @@ def em_refine(
     """``iterations`` EM steps on each ``(W, 4)`` matrix (all the same ``W``) over ``codes``
     (n, L) uint8 windows (0-3 = A, C, G, T; 4 = N), starting from site rates ``lambdas``
     (per position, both strands together). Returns the refined matrices, in order."""
-    import torch  # here: the CLI parser imports the discovery module for its defaults
-
     if not matrices or iterations < 1:
         return [np.asarray(m, np.float64) for m in matrices]
     widths = {len(m) for m in matrices}
@@ -55,9 +55,9 @@ def em_refine(
     background = base_frequencies(codes)
     current = np.stack([np.asarray(m, np.float64) for m in matrices])  # (M, W, 4)
     rates = np.clip(np.asarray(lambdas, np.float64), MIN_LAMBDA, 0.5)
-    one_hot, valid = _one_hot(codes, width, torch)
+    one_hot, valid = _one_hot(codes, width)
     for _ in range(iterations):
-        counts, mass = _expected_sites(one_hot, valid, current, rates, background, torch)
+        counts, mass = _expected_sites(one_hot, valid, current, rates, background)
         current = (counts + PSEUDOCOUNT) / (counts + PSEUDOCOUNT).sum(axis=2, keepdims=True)
         rates = np.clip(mass / max(int(valid.sum()), 1), MIN_LAMBDA, 0.5)
     return list(current)
@@ -65,25 +65,21 @@ def em_refine(
 
 def base_frequencies(codes: np.ndarray) -> np.ndarray:
     """A, C, G, T frequencies of the windows on both strands (uniform when there are none)."""
-    counts = np.bincount(np.asarray(codes).ravel(), minlength=5)[:4].astype(np.float64)
-    counts = counts + counts[::-1]  # the reverse strand: A<->T, C<->G
+    counts = strand_counts(np.asarray(codes), 1)
     return counts / counts.sum() if counts.sum() else np.full(4, 0.25)
 
 
-def _one_hot(codes: np.ndarray, width: int, torch):
+def _one_hot(codes: np.ndarray, width: int):
     """``(one_hot, valid)``: (n, 4, L) float32 bases and (n, L - width + 1) whether a site of
     ``width`` starting there holds no N."""
-    n, length = codes.shape
-    one_hot = np.zeros((n, 4, length), np.float32)
-    rows, columns = np.nonzero(codes < 4)
-    one_hot[rows, codes[rows, columns].astype(np.intp), columns] = 1.0
+    one_hot = (codes[:, None, :] == np.arange(4)[None, :, None]).astype(np.float32)
     known = torch.from_numpy((codes < 4).astype(np.float32))[:, None, :]
     covered = torch.nn.functional.conv1d(known, torch.ones(1, 1, width))
     valid = covered[:, 0, :].numpy() >= width - 0.5
     return torch.from_numpy(one_hot), valid
 
 
-def _expected_sites(one_hot, valid, matrices, rates, background, torch):
+def _expected_sites(one_hot, valid, matrices, rates, background):
     """E step and the M step's sufficient statistics: per motif, the posterior-weighted
     base counts (M, W, 4) of its sites (reverse-strand sites reverse-complemented) and the
     posteriors' total (M,). Convolutions in float32 (eight times faster than float64 on a
@@ -93,17 +89,17 @@ def _expected_sites(one_hot, valid, matrices, rates, background, torch):
     forward = log_ratio.transpose(0, 2, 1)  # (M, 4, W)
     reverse = log_ratio[:, ::-1, ::-1].transpose(0, 2, 1)  # the reverse complement
     weight = torch.from_numpy(np.concatenate([forward, reverse]).astype(np.float32))
-    log_prior_site = torch.from_numpy(np.log(rates / 2.0).astype(np.float32))[None, :, None]
-    log_prior_background = torch.from_numpy(np.log1p(-rates).astype(np.float32))[None, :, None]
+    # per channel (forward strands, then reverse): log(lam / 2); background: log(1 - lam)
+    log_prior_site = torch.from_numpy(np.log(np.tile(rates, 2) / 2.0).astype(np.float32))
+    log_prior_background = torch.from_numpy(np.log1p(-rates).astype(np.float32))
     counts = torch.zeros(4, 2 * n_motifs, width, dtype=torch.float64)
     valid_t = torch.from_numpy(valid)
     for start in range(0, one_hot.shape[0], ROW_BLOCK):
         x = one_hot[start : start + ROW_BLOCK]
         scores = torch.nn.functional.conv1d(x, weight)  # (b, 2M, P)
-        site = scores + log_prior_site.repeat(1, 2, 1)
-        joint = torch.stack(
-            [site[:, :n_motifs], site[:, n_motifs:], log_prior_background.expand_as(
-                site[:, :n_motifs])], dim=0)  # fmt: skip
+        site = scores + log_prior_site[None, :, None]
+        no_site = log_prior_background[None, :, None].expand_as(site[:, :n_motifs])
+        joint = torch.stack([site[:, :n_motifs], site[:, n_motifs:], no_site])
         posterior = torch.exp(site - torch.logsumexp(joint, dim=0).repeat(1, 2, 1))
         posterior = posterior * valid_t[start : start + ROW_BLOCK, None, :]
         # counts[b, c, j] = sum over rows, positions p of posterior[c, p] * x[b, p + j]
