@@ -46,28 +46,9 @@ from kipoi_prism.benchmark.harness import PROFILES  # noqa: E402
 from kipoi_prism.io.encode import PairEncoder  # noqa: E402
 from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.training.motif_discovery import discover_in_pairs  # noqa: E402
+from kipoi_prism.training.motif_similarity import matrix_similarity  # noqa: E402
 
 RECOVERED = 0.8  # a true motif counts as recovered at this best column r
-MIN_OVERLAP = 6
-
-
-def matrix_similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean Pearson r of aligned columns of two (W, 4) matrices, best over both strands of
-    ``b`` and every shift with at least ``MIN_OVERLAP`` columns in common. At each shift every
-    column the two have in common counts (a flat column, r undefined, as 0); an overlap
-    narrower than the narrower matrix (up to 8 columns) is scaled down by its share."""
-    best = -1.0
-    for other in (b, b[::-1, ::-1]):
-        for shift in range(-(len(a) - MIN_OVERLAP), len(other) - MIN_OVERLAP + 1):
-            i, j = max(-shift, 0), max(shift, 0)
-            width = min(len(a) - i, len(other) - j)
-            if width < MIN_OVERLAP:
-                continue
-            x = a[i : i + width] - a[i : i + width].mean(axis=1, keepdims=True)
-            y = other[j : j + width] - other[j : j + width].mean(axis=1, keepdims=True)
-            r = (x * y).sum(1) / np.sqrt((x**2).sum(1) * (y**2).sum(1) + 1e-12)
-            best = max(best, float(r.mean()) * min(1.0, width / min(len(a), len(other), 8)))
-    return best
 
 
 def main(argv: list[str] | None = None) -> int:

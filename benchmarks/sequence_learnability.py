@@ -110,6 +110,14 @@ def main(argv: list[str] | None = None) -> int:
         "without merging across cell lines",
     )
     parser.add_argument(
+        "--discover-merge",
+        type=float,
+        default=DiscoveryConfig().merge_similarity,
+        metavar="R",
+        help="discovered-motif scan: leave out a motif whose matrix matches an earlier one at "
+        "mean column r >= R (0: keep all; default: %(default)s)",
+    )
+    parser.add_argument(
         "--discover-in-all",
         action="store_true",
         help="also the discovered-motif scan with motifs found in every cell line's regions, "
@@ -247,7 +255,8 @@ def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str,
     if args.discover_in_all:
         sources["all cell lines"] = np.ones(len(table), bool)
     config = DiscoveryConfig(n_motifs=args.discover_n_motifs, refine=args.discover_refine,
-                             em_iterations=args.discover_em)  # fmt: skip
+                             em_iterations=args.discover_em,
+                             merge_similarity=args.discover_merge)  # fmt: skip
     readers = {}
     for source, rows in sources.items():
         motifs = discover_in_pairs(table[rows], encoder, config, args.discover_by_cell_line)

@@ -47,6 +47,7 @@ import pandas as pd
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.motifs import Motif
 from kipoi_prism.io.sequence import encode_codes
+from kipoi_prism.training.motif_similarity import merge_similar
 
 MIN_OVERLAP = 6
 PSEUDOCOUNT = 0.5
@@ -76,6 +77,11 @@ class DiscoveryConfig:
         Passes rebuilding each matrix from the sites its log-odds scan finds (0: none).
     em_iterations : int
         Expectation-maximisation steps fitting each matrix to the windows (0: none).
+    merge_similarity : float
+        :func:`discover_in_pairs`: leave out a motif whose matrix is this similar to one
+        kept before it (:func:`kipoi_prism.training.motif_similarity.merge_similar`; mean
+        column r, best strand and shift), e.g. a factor found again in another cell line
+        (0: keep all).
     """
 
     k: int = 8
@@ -86,6 +92,7 @@ class DiscoveryConfig:
     flank: int = 3
     refine: int = 0
     em_iterations: int = 0
+    merge_similarity: float = 0.0
 
     def __post_init__(self) -> None:
         if not 4 <= self.k <= 10:
@@ -94,6 +101,8 @@ class DiscoveryConfig:
             raise ValueError(f"markov_order: {self.markov_order}; expected 0..k-2")
         if self.n_motifs < 1 or min(self.flank, self.refine, self.em_iterations) < 0:
             raise ValueError("n_motifs must be >= 1; flank, refine and em_iterations >= 0")
+        if not 0 <= self.merge_similarity <= 1:
+            raise ValueError(f"merge_similarity: {self.merge_similarity}; expected 0-1")
 
 
 @dataclass(frozen=True)
@@ -179,12 +188,18 @@ def discover_in_pairs(frame: pd.DataFrame, encoder: PairEncoder,
     With ``by_cell_line``, each cell line's windows (column ``cell_line``, in sorted order)
     are searched apart and the lists joined without merging across cell lines (ids
     ``{cell line}_enhancer_{i}``): relatives of one family used by different cell lines keep
-    a matrix each, built from that cell line's sites, instead of one mixture."""
+    a matrix each, built from that cell line's sites, instead of one mixture.
+
+    With ``config.merge_similarity``, a motif as similar as that to one earlier in the list
+    (a factor found again in a later cell line) is then left out."""
     if not by_cell_line:
-        return _discover_in_windows(frame, encoder, config, "")
-    motifs: list[Motif] = []
-    for cell_line, group in frame.groupby("cell_line", sort=True):
-        motifs += _discover_in_windows(group, encoder, config, f"{cell_line}_")
+        motifs = _discover_in_windows(frame, encoder, config, "")
+    else:
+        motifs = []
+        for cell_line, group in frame.groupby("cell_line", sort=True):
+            motifs += _discover_in_windows(group, encoder, config, f"{cell_line}_")
+    if config.merge_similarity:
+        motifs = merge_similar(motifs, config.merge_similarity)
     return motifs
 
 
