@@ -32,7 +32,7 @@ from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.motifs import write_meme
 from kipoi_prism.io.pairs import read_pairs
 from kipoi_prism.metrics import aupr, brier, f1_at
-from kipoi_prism.training.motif_discovery import discover_in_pairs
+from kipoi_prism.training.motif_discovery import DiscoveryConfig, discover_in_pairs
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,8 @@ def discovered_motifs(config: BenchmarkConfig, frame: pd.DataFrame, encoder: Pai
     if not config.stem_motifs.startswith("discovered"):
         return None
     by_cell_line = config.stem_motifs == "discovered-by-cell-line"
-    motifs = discover_in_pairs(frame[frame["cell_line"] != held], encoder,
+    discovery = DiscoveryConfig(merge_similarity=config.stem_merge_similarity)
+    motifs = discover_in_pairs(frame[frame["cell_line"] != held], encoder, discovery,
                                by_cell_line=by_cell_line)  # fmt: skip
     if not motifs:
         raise PrismInputError(

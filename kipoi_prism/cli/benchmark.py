@@ -165,6 +165,14 @@ def add_parser(subparsers) -> None:
         "'discovered-by-cell-line': each cell line's regions searched apart)",
     )
     parser.add_argument(
+        "--merge-similar",
+        type=_fraction,
+        metavar="R",
+        help="with --stem-motifs discovered*: leave out a discovered motif whose matrix "
+        "matches an earlier one at mean column r >= R (a factor found again in another cell "
+        "line)",
+    )
+    parser.add_argument(
         "--gating-strength",
         type=_fraction,
         metavar="G",
@@ -226,6 +234,7 @@ def build_config(args: argparse.Namespace):
         "train_pairs_per_cell_line": args.train_pairs_per_cell_line,
         "bengi": False if args.no_bengi else None,
         "transfer_only": True if args.transfer_only else None, "stem_motifs": args.stem_motifs,
+        "stem_merge_similarity": args.merge_similar,
         "feature_baselines": _split(args.feature_baselines),
         "feature_max_epochs": args.feature_max_epochs, "feature_patience": args.feature_patience,
         "normalise": args.normalise, "overrides": tuple(args.overrides) or None,

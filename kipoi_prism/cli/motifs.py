@@ -75,6 +75,15 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "matrix each",
     )
     parser.add_argument(
+        "--merge-similar",
+        type=float,
+        default=discovery.merge_similarity,
+        metavar="R",
+        help="leave out a motif whose matrix matches an earlier one at mean column r >= R "
+        "(best strand and shift), e.g. a factor found again in another cell line with "
+        "--by-cell-line (0: keep all; default: %(default)s)",
+    )
+    parser.add_argument(
         "--n-motifs",
         type=int,
         default=discovery.n_motifs,
@@ -96,7 +105,9 @@ def run(args: argparse.Namespace) -> int:
     from kipoi_prism.training.motif_discovery import DiscoveryConfig, discover_in_pairs
 
     try:
-        config = DiscoveryConfig(k=args.k, n_motifs=args.n_motifs)
+        config = DiscoveryConfig(
+            k=args.k, n_motifs=args.n_motifs, merge_similarity=args.merge_similar
+        )
         encoder = PairEncoder(Genome(args.fasta), args.enhancer_length, args.promoter_length)
     except ValueError as error:
         raise PrismInputError(str(error)) from None

@@ -148,6 +148,11 @@ class BenchmarkConfig:
         lines' regions (:mod:`kipoi_prism.training.motif_discovery`): not privileged;
         ``discovered-by-cell-line``: the same, each training cell line's regions searched
         apart (relatives of one family keep a matrix each).
+    stem_merge_similarity : float
+        ``stem_motifs`` ``discovered*``: leave out a discovered motif whose matrix matches
+        an earlier one at this mean column r
+        (:attr:`kipoi_prism.training.motif_discovery.DiscoveryConfig.merge_similarity`;
+        0: keep all).
     gating_strength : float or None
         Sequence track: the simulator's share of the compatibility gated by the cell line,
         in [0, 1] (None: the simulator's default,
@@ -196,6 +201,7 @@ class BenchmarkConfig:
     bootstrap: int = 200
     threads: int = 0
     stem_motifs: str = ""
+    stem_merge_similarity: float = 0.0
     overrides: tuple[str, ...] = ()
     gating_strength: float | None = None
     environment_swap: bool = False
@@ -240,6 +246,11 @@ class BenchmarkConfig:
             raise PrismInputError(
                 f"stem_motifs: {self.stem_motifs!r}; valid: {', '.join(STEM_MOTIFS)}"
             )
+        merge = self.stem_merge_similarity
+        check(isinstance(merge, (int, float)) and not isinstance(merge, bool) and 0 <= merge <= 1,
+              "stem_merge_similarity", merge, "a number in [0, 1]")  # fmt: skip
+        if merge and not self.stem_motifs.startswith("discovered"):
+            raise PrismInputError("stem_merge_similarity: only with stem_motifs discovered*")
         if self.gating_strength is not None:
             gating = self.gating_strength
             number = isinstance(gating, (int, float)) and not isinstance(gating, bool)
