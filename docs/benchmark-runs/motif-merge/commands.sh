@@ -38,3 +38,13 @@
 #       --set model.count_both_strands=true --stem-motifs discovered-by-cell-line \
 #       --merge-similar 0.9 --set model.bilinear_rank=16 --set model.element_read=true \
 #       --seeds 1 --held-out CELL --out /tmp/r31/runs/merged-seed1-CELL
+#
+# H70 (written at 00:38 UTC, while H69's fits run, before its runs). D1: the pooled search misses
+# eight factors each used by one cell line; it stops at 16-17 motifs (H59), its enhancer
+# list at the cap of 12. A factor diluted five-fold in the pooled windows may still stand
+# out below the twelfth word. Prediction: the pooled search with up to 24 motifs per element
+# (--discover-n-motifs 24) lifts the discovered-motif reader to a mean test AUPR of at least
+# 0.110 over K562, IMR90 and HUVEC at seed 1 (pooled at 12: 0.105; per cell line: 0.115).
+# Refuted otherwise. Run at nice 19, one thread, beside H69's fits (which it slows).
+#   OMP_NUM_THREADS=1 nice -n 19 python benchmarks/sequence_learnability.py --held-out CELL \
+#       --seed 1 --discover-n-motifs 24 --workdir /tmp/r31/learn-CELL   # -> h70-CELL-seed1.md
