@@ -19,22 +19,22 @@ import numpy as np
 
 from kipoi_prism.io.motifs import Motif
 
-MIN_OVERLAP = 6  # columns two matrices must share at a shift to be compared there
+MIN_SHARED_COLUMNS = 6  # columns two matrices must share at a shift to be compared there
 FULL_OVERLAP = 8  # an overlap of this many columns (or the narrower matrix) counts in full
 
 
 def matrix_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Mean Pearson r of aligned columns of two (W, 4) matrices, best over both strands of
-    ``b`` and every shift with at least ``MIN_OVERLAP`` columns in common. At each shift every
+    ``b`` and every shift with at least ``MIN_SHARED_COLUMNS`` columns in common. At each shift every
     column the two have in common counts (a flat column, r undefined, as 0); an overlap
     narrower than the narrower matrix (up to ``FULL_OVERLAP`` columns) is scaled down by its
-    share. -1 when the two cannot overlap by ``MIN_OVERLAP`` columns."""
+    share. -1 when the two cannot overlap by ``MIN_SHARED_COLUMNS`` columns."""
     best = -1.0
     for other in (b, b[::-1, ::-1]):
-        for shift in range(-(len(a) - MIN_OVERLAP), len(other) - MIN_OVERLAP + 1):
+        for shift in range(-(len(a) - MIN_SHARED_COLUMNS), len(other) - MIN_SHARED_COLUMNS + 1):
             i, j = max(-shift, 0), max(shift, 0)
             width = min(len(a) - i, len(other) - j)
-            if width < MIN_OVERLAP:
+            if width < MIN_SHARED_COLUMNS:
                 continue
             x = a[i : i + width] - a[i : i + width].mean(axis=1, keepdims=True)
             y = other[j : j + width] - other[j : j + width].mean(axis=1, keepdims=True)
