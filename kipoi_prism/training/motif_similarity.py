@@ -25,10 +25,10 @@ FULL_OVERLAP = 8  # an overlap of this many columns (or the narrower matrix) cou
 
 def matrix_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Mean Pearson r of aligned columns of two (W, 4) matrices, best over both strands of
-    ``b`` and every shift with at least ``MIN_SHARED_COLUMNS`` columns in common. At each shift every
-    column the two have in common counts (a flat column, r undefined, as 0); an overlap
-    narrower than the narrower matrix (up to ``FULL_OVERLAP`` columns) is scaled down by its
-    share. -1 when the two cannot overlap by ``MIN_SHARED_COLUMNS`` columns."""
+    ``b`` and every shift with at least ``MIN_SHARED_COLUMNS`` columns in common. At each
+    shift every column the two have in common counts (a flat column, r undefined, as 0); an
+    overlap narrower than the narrower matrix (up to ``FULL_OVERLAP`` columns) is scaled down
+    by its share. -1 when the two cannot share ``MIN_SHARED_COLUMNS`` columns."""
     best = -1.0
     for other in (b, b[::-1, ::-1]):
         for shift in range(-(len(a) - MIN_SHARED_COLUMNS), len(other) - MIN_SHARED_COLUMNS + 1):
