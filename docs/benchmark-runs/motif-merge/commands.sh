@@ -17,7 +17,7 @@
 # 0.110 (H66 0.115, pooled 0.105). Refuted otherwise; if refuted, no fit is run on them.
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 \
 #       --discover-by-cell-line --discover-merge 0.9 --workdir /tmp/r31/learn  # -> h68-CELL-seed1.md
-# H68 result (read at 01:07 UTC): supported at the threshold, as printed to three decimals.
+# H68 result (read at 00:37 UTC): supported at the threshold, as printed to three decimals.
 # With the per-cell-line motifs merged at r >= 0.9 (38, 42 and 45 motifs with K562, IMR90 and
 # HUVEC held out, against 85) the reader reaches K562 0.101, IMR90 0.077, HUVEC 0.152: mean
 # 0.110, exactly the predicted floor; below the unmerged per-cell-line reader (H66: 0.117,
