@@ -391,3 +391,24 @@ def test_benchmark_discovers_per_cell_line_without_the_held_out_one(relatives_pa
     assert not any(i.startswith("A_") for i in pooled_ids)
     with pytest.raises(PrismInputError, match="discovered-by-cell-line"):
         BenchmarkConfig(stem_motifs="by-cell-line")
+
+
+@pytest.mark.parametrize("stem, frozen", [("discovered", True),
+                                          ("discovered-by-cell-line", True),
+                                          ("discovered-init", False)])  # fmt: skip
+def test_benchmark_discovered_stems_frozen_or_trained(relatives_pairs, tmp_path, stem, frozen):
+    """``discovered-init`` starts the first layer at the pooled search's motifs and trains it;
+    the other discovered stems keep it frozen."""
+    from kipoi_prism.benchmark.sequence_track import discovered_motifs, with_stem_motifs
+    from kipoi_prism.config import ModelConfig, TrainConfig
+    from kipoi_prism.config.benchmark import BenchmarkConfig
+
+    fasta, table = relatives_pairs
+    config = BenchmarkConfig(stem_motifs=stem)
+    found = discovered_motifs(config, table, PairEncoder(Genome(fasta), 300, 300), "B",
+                              tmp_path / "found.meme")  # fmt: skip
+    model, train = with_stem_motifs(config, tmp_path, ModelConfig(channels=2), TrainConfig(),
+                                    [], found)  # fmt: skip
+    assert train.freeze_stem is frozen and train.stem_motifs == str(tmp_path / "found.meme")
+    assert train.stem_motif_ids == found[1] and model.channels == 2 * len(found[1])
+    assert any(i.startswith("A_") for i in found[1]) is (stem == "discovered-by-cell-line")

@@ -71,11 +71,12 @@ def with_stem_motifs(config: BenchmarkConfig, data_dir: Path, model_config, trai
     motif would start from), with room for both strands of every motif.
     ``--stem-motifs discovered`` (or ``discovered-by-cell-line``): frozen at ``discovered``,
     a MEME file and its motif ids (:func:`discovered_motifs`: found in the training cell
-    lines' regions, no label used)."""
+    lines' regions, no label used); ``discovered-init``: started there and trained."""
     if not config.stem_motifs:
         return model_config, train_config
     if config.stem_motifs.startswith("discovered"):
-        return stem_motif_configs(model_config, train_config, *discovered, frozen=True)
+        frozen = config.stem_motifs != "discovered-init"
+        return stem_motif_configs(model_config, train_config, *discovered, frozen=frozen)
     return stem_motif_configs(model_config, train_config, data_dir / MOTIFS, vocabulary,
                               frozen=config.stem_motifs == "frozen")  # fmt: skip
 

@@ -162,7 +162,8 @@ def add_parser(subparsers) -> None:
         help="sequence track: first convolution starts from the simulator's motif vocabulary "
         "(privileged; 'frozen' keeps it fixed), or 'discovered': kept fixed at motifs found "
         "without labels in the training cell lines' regions (not privileged; "
-        "'discovered-by-cell-line': each cell line's regions searched apart)",
+        "'discovered-by-cell-line': each cell line's regions searched apart; "
+        "'discovered-init': the pooled search's motifs, then trained)",
     )
     parser.add_argument(
         "--merge-similar",

@@ -44,7 +44,7 @@ SOURCE_CELL_LINES = {
 }
 
 # --stem-motifs: where the sequence rows' first convolution starts (BenchmarkConfig.stem_motifs)
-STEM_MOTIFS = ("init", "frozen", "discovered", "discovered-by-cell-line")
+STEM_MOTIFS = ("init", "frozen", "discovered", "discovered-by-cell-line", "discovered-init")
 
 
 @dataclass
@@ -140,14 +140,15 @@ class BenchmarkConfig:
     overrides : tuple of str
         ``model.KEY=VALUE`` / ``train.KEY=VALUE`` settings applied to the base configuration
         of every network row, before each row's own change (``--set``).
-    stem_motifs : {"", "init", "frozen", "discovered", "discovered-by-cell-line"}
+    stem_motifs : {"", "init", "frozen", "discovered", "discovered-by-cell-line", "discovered-init"}
         Sequence track: start every row's first convolution from the simulator's motif
         vocabulary (``init``: then trained; ``frozen``: kept), channels raised to hold both
         strands. Privileged: a model handed the motifs it would otherwise have to find.
         ``discovered``: kept frozen at motifs found without labels in the training cell
         lines' regions (:mod:`kipoi_prism.training.motif_discovery`): not privileged;
         ``discovered-by-cell-line``: the same, each training cell line's regions searched
-        apart (relatives of one family keep a matrix each).
+        apart (relatives of one family keep a matrix each); ``discovered-init``: started
+        at the pooled search's motifs and then trained.
     stem_merge_similarity : float
         ``stem_motifs`` ``discovered*``: leave out a discovered motif whose matrix matches
         an earlier one at this mean column r
