@@ -64,8 +64,8 @@
 # wall time is the nice-19 wait beside H69's fits).
 #
 # H71 (written at 01:16 UTC, after H69-H70, before its fits). Every discovered stem so far was
-# frozen; with the true motifs a trained stem bought nothing (round 5: -0.002 +- 0.003),
-# but those were already right, and the discovered ones miss factors and merge relatives,
+# frozen; with the true motifs a trained stem bought nothing (docs/BENCHMARK.md, "The motif
+# stem trained too": -0.002 +- 0.003), but those were already right, and the discovered ones miss factors and merge relatives,
 # which gradient steps from a near start might fix. New --stem-motifs discovered-init: the
 # pooled search's motifs (round 29's, 16-17) as the start, then trained with the rest.
 # Prediction: the recommended configuration with that stem beats the frozen pooled stem
