@@ -65,8 +65,8 @@
 #
 # H71 (written at 01:16 UTC, after H69-H70, before its fits). Every discovered stem so far was
 # frozen; with the true motifs a trained stem bought nothing (docs/BENCHMARK.md, "The motif
-# stem trained too": -0.002 +- 0.003), but those were already right, and the discovered ones miss factors and merge relatives,
-# which gradient steps from a near start might fix. New --stem-motifs discovered-init: the
+# stem trained too": -0.002 +- 0.003), but those were already right, and the discovered
+# ones miss factors and merge relatives, which gradient steps from a near start might fix. New --stem-motifs discovered-init: the
 # pooled search's motifs (round 29's, 16-17) as the start, then trained with the rest.
 # Prediction: the recommended configuration with that stem beats the frozen pooled stem
 # (round 29, seed 1: 0.108 over six held-out cell lines) by more than two standard errors
