@@ -1,0 +1,100 @@
+"""docs/BENCHMARK.md's round-31 section (per-cell-line motifs merged by similarity, the
+pooled search at more motifs, a stem trained from discovered motifs) states what the
+committed runs measured."""
+
+from __future__ import annotations
+
+import pandas as pd
+from benchmark_docs import DOCS, assert_rows_in, flat_text, paired, reader_scores, task_only_aupr
+
+RUNS = DOCS / "benchmark-runs"
+CELLS = ("K562", "IMR90", "HUVEC")
+FIT_CELLS = ("K562", "IMR90", "HUVEC", "GM12878", "HeLa-S3", "NHEK")
+DISCOVERED = "discovered-motif scan (training cell lines)"
+READERS = {"pooled": "motif-discovery/h59", "pooled24": "motif-merge/h70",
+           "bycell": "motif-em/h66", "merged": "motif-merge/h68"}  # fmt: skip
+
+
+def _reader(cell: str, output: str) -> tuple[float, int]:
+    """Test AUPR of the discovered-motif reader in a committed learnability run, and how
+    many motifs it scanned (its first line lists them)."""
+    path = RUNS / f"{output}-{cell}-seed1.md"
+    motifs = int(path.read_text().splitlines()[0].split(": ")[1].split()[0])
+    return reader_scores(cell, reader=DISCOVERED, path=path)[1], motifs
+
+
+def _motif_ids(meme) -> list[str]:
+    return [line.split()[1] for line in meme.read_text().splitlines() if line.startswith("MOTIF ")]
+
+
+def test_reader_table_and_claims_are_the_committed_runs():
+    table = pd.DataFrame([{"cell": cell, **{name: _reader(cell, output)
+                                              for name, output in READERS.items()}}
+                          for cell in CELLS])  # fmt: skip
+    assert_rows_in(table, lambda r: "| " + " | ".join(
+        [r["cell"]] + [f"{r[n][0]:.3f} ({r[n][1]})" for n in READERS]) + " |")  # fmt: skip
+    aupr = table[list(READERS)].map(lambda cell: cell[0])
+    flat = flat_text()
+    merged = aupr["merged"].mean()
+    assert f"Mean {merged:.3f} against the unmerged per-cell-line reader's " \
+           f"{aupr['bycell'].mean():.3f}" in flat  # fmt: skip
+    assert round(merged, 3) >= 0.110 and "H68 supported, at its floor" in flat
+    assert aupr["merged"].mean() < aupr["bycell"].mean()
+    assert f"mean {aupr['pooled24'].mean():.3f} against {aupr['pooled'].mean():.3f}" in flat
+    assert aupr["pooled24"].mean() < 0.110 and "H70 refuted" in flat
+    assert (table["merged"].str[1] < table["bycell"].str[1]).all()  # fewer motifs merged
+
+
+def _fits(prefix: str) -> pd.DataFrame:
+    """One row per held-out cell line at seed 1: the round-31 fit in ``prefix``-seed1-CELL
+    against the pooled (round 29) and unmerged per-cell-line (round 30) frozen stems."""
+    rows = []
+    for cell in FIT_CELLS:
+        run = RUNS / "motif-merge" / f"{prefix}-seed1-{cell}"
+        results = pd.read_csv(run / "results.csv")
+        fit = results[results["row"] == "task_only"].iloc[0]
+        bycell = pd.read_csv(RUNS / "motif-em" / f"bycell-seed1-{cell}" / "results.csv")
+        bycell = bycell[bycell["row"] == "task_only"].iloc[0]
+        rows.append({
+            "cell": cell, "fit": fit["aupr"], "epochs": int(fit["epochs"]),
+            "train_s": fit["train_s"], "bycell": bycell["aupr"],
+            "bycell_train_s": bycell["train_s"],
+            "pooled": task_only_aupr(f"motif-discovery/discovered-seed1-{cell}")[cell],
+            "distance": results[results["row"] == "distance"]["aupr"].item(),
+            "motifs": len(_motif_ids(run / f"discovered-{cell}-seed1.meme")),
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_merged_fits_froze_the_merged_motifs_without_the_held_out_cell_line():
+    for cell in FIT_CELLS:
+        run = RUNS / "motif-merge" / f"merged-seed1-{cell}"
+        config = (run / "fits" / f"seq-task_only-{cell}-seed1" / "config.yaml").read_text()
+        assert f"discovered-{cell}-seed1.meme" in config and "freeze_stem: true" in config
+        ids = _motif_ids(run / f"discovered-{cell}-seed1.meme")
+        unmerged = _motif_ids(RUNS / "motif-em" / f"bycell-seed1-{cell}" /
+                              f"discovered-{cell}-seed1.meme")  # fmt: skip
+        assert len(ids) < len(unmerged) and set(ids) <= set(unmerged)
+        assert [i for i in unmerged if i in ids] == ids  # order kept, earlier copies kept
+        assert cell not in {i.split("_")[0] for i in ids}
+
+
+def test_merged_fit_table_and_claims_are_the_committed_fits():
+    table = _fits("merged")
+    assert_rows_in(table, lambda r: (
+        f"| {r['cell']} | {r['fit']:.3f} | {r['pooled']:.3f} | {r['bycell']:.3f} | "
+        f"{r['distance']:.3f} | {r['motifs']} | {r['epochs']} | {r['train_s']:.0f} "
+        f"({r['bycell_train_s']:.0f}) |"))  # fmt: skip
+    flat = flat_text()
+    versus_pooled = table["fit"] - table["pooled"]
+    assert (f"the model averages {table['fit'].mean():.3f} against the pooled stem's "
+            f"{table['pooled'].mean():.3f}: {paired(versus_pooled)}") in flat  # fmt: skip
+    assert versus_pooled.mean() < 2 * versus_pooled.std(ddof=1) / len(table) ** 0.5
+    assert "H69 refuted" in flat
+    assert f"stem ({paired(table['fit'] - table['bycell'])})" in flat
+    seconds, unmerged = table["train_s"].sum(), table["bycell_train_s"].sum()
+    assert f"({seconds:.0f} s against {unmerged:.0f} s for the six fits" in flat
+    assert seconds < unmerged / 2
+    assert f"above distance alone by {paired(table['fit'] - table['distance'])}" in flat
+    means = sorted(table[["fit", "pooled", "bycell"]].mean())
+    assert f"sits at {means[0]:.3f}-{means[-1]:.3f}" in flat
