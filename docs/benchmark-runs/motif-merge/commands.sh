@@ -77,3 +77,15 @@
 #       --set model.count_both_strands=true --stem-motifs discovered-init \
 #       --set model.bilinear_rank=16 --set model.element_read=true \
 #       --seeds 1 --held-out CELL --out /tmp/r31/runs/init-seed1-CELL
+#
+# H72 (written at 01:19 UTC, while H71's fits run, before its runs). H67 and H69 read "the
+# reader's gain does not reach the model", but the readers ran on K562, IMR90 and HUVEC only,
+# where the per-cell-line model (0.115) equals its reader (0.115); the models' six-cell
+# means put all three discovered stems at 0.107-0.109. Either the reader's gain is real over
+# six cell lines and the model loses it on the other three, or the gain was those three
+# cell lines'. Prediction: over all six held-out cell lines at seed 1 the per-cell-line
+# reader beats the pooled one by at least +0.005 in mean test AUPR (H66 over three: +0.010).
+# Refuted otherwise. The three new cell lines' readers (pooled, per cell line, merged):
+#   OMP_NUM_THREADS=1 nice -n 19 python benchmarks/sequence_learnability.py --held-out CELL \
+#       --seed 1 [--discover-by-cell-line [--discover-merge 0.9]] --workdir /tmp/r31/learn-CELL
+#   (CELL: GM12878 HeLa-S3 NHEK; -> h72-CELL-seed1-{pooled,bycell,merged}.md)
