@@ -91,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
         help="discovered-motif scan: at most this many motifs per element (default: %(default)s)",
     )
     parser.add_argument(
+        "--discover-k",
+        type=int,
+        default=DiscoveryConfig().k,
+        help="discovered-motif scan: word length, 4-10 (default: %(default)s)",
+    )
+    parser.add_argument(
         "--discover-refine",
         type=int,
         default=DiscoveryConfig().refine,
@@ -254,7 +260,8 @@ def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str,
     sources = {"training cell lines": table["cell_line"] != args.held_out}
     if args.discover_in_all:
         sources["all cell lines"] = np.ones(len(table), bool)
-    config = DiscoveryConfig(n_motifs=args.discover_n_motifs, refine=args.discover_refine,
+    config = DiscoveryConfig(k=args.discover_k, n_motifs=args.discover_n_motifs,
+                             refine=args.discover_refine,
                              em_iterations=args.discover_em,
                              merge_similarity=args.discover_merge)  # fmt: skip
     readers = {}

@@ -89,3 +89,14 @@
 #   OMP_NUM_THREADS=1 nice -n 19 python benchmarks/sequence_learnability.py --held-out CELL \
 #       --seed 1 [--discover-by-cell-line [--discover-merge 0.9]] --workdir /tmp/r31/learn-CELL
 #   (CELL: GM12878 HeLa-S3 NHEK; -> h72-CELL-seed1-{pooled,bycell,merged}.md)
+#
+# H73 (written at 01:41 UTC, while H71's last fit and H72's readers run, before its runs). The
+# simulation's motifs are JASPAR matrices 8-20 bp wide; discovery seeds each motif with one
+# 8-mer and its one-mismatch neighbours, so a wide factor is seen through an 8 bp window
+# and two factors sharing an 8 bp core are one word. Longer words separate them.
+# New --discover-k (benchmarks/sequence_learnability.py; DiscoveryConfig.k, 4-10, was
+# already a setting). Prediction: pooled discovery with 10-mers (--discover-k 10) lifts the
+# discovered-motif reader by at least +0.005 in mean test AUPR over the six held-out cell
+# lines at seed 1 against 8-mers (H59's and round 29's pooled readers). Refuted otherwise.
+#   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 --discover-k 10 \
+#       --workdir /tmp/r31/learn-CELL                       # -> h73-CELL-seed1.md
