@@ -98,3 +98,55 @@ def test_merged_fit_table_and_claims_are_the_committed_fits():
     assert f"above distance alone by {paired(table['fit'] - table['distance'])}" in flat
     means = sorted(table[["fit", "pooled", "bycell"]].mean())
     assert f"sits at {means[0]:.3f}-{means[-1]:.3f}" in flat
+
+
+def test_trained_stem_started_at_the_pooled_motifs_round_29_froze():
+    for cell in FIT_CELLS:
+        run = RUNS / "motif-merge" / f"init-seed1-{cell}"
+        config = (run / "fits" / f"seq-task_only-{cell}-seed1" / "config.yaml").read_text()
+        assert f"discovered-{cell}-seed1.meme" in config and "freeze_stem: false" in config
+        frozen = RUNS / "motif-discovery" / f"discovered-seed1-{cell}"
+        meme = f"discovered-{cell}-seed1.meme"
+        assert (run / meme).read_text() == (frozen / meme).read_text()
+
+
+def _trained_fits() -> pd.DataFrame:
+    rows = []
+    for cell in FIT_CELLS:
+        runs = {name: RUNS / folder for name, folder in (
+            ("init", f"motif-merge/init-seed1-{cell}"),
+            ("frozen", f"motif-discovery/discovered-seed1-{cell}"))}  # fmt: skip
+        row = {"cell": cell}
+        for name, run in runs.items():
+            results = pd.read_csv(run / "results.csv")
+            fit = results[results["row"] == "task_only"].iloc[0]
+            history = pd.read_csv(run / "training_history.csv")
+            history = history[history["row"] == "task_only"]
+            peak = int(history.loc[history["val_aupr"].idxmax(), "epoch"])
+            row |= {name: fit["aupr"], f"{name}_epochs": int(fit["epochs"]),
+                    f"{name}_s": fit["train_s"], f"{name}_train": history["train_aupr"].max(),
+                    f"{name}_peak": peak}  # fmt: skip
+            if name == "init":
+                row["distance"] = results[results["row"] == "distance"]["aupr"].item()
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_trained_stem_table_and_claims_are_the_committed_fits():
+    table = _trained_fits()
+    assert_rows_in(table, lambda r: (
+        f"| {r['cell']} | {r['init']:.3f} | {r['frozen']:.3f} | {r['distance']:.3f} | "
+        f"{r['init_epochs']} ({r['frozen_epochs']}) | {r['init_s']:.0f} ({r['frozen_s']:.0f}) |"
+    ))  # fmt: skip
+    flat = flat_text()
+    difference = table["init"] - table["frozen"]
+    assert (f"averages {table['init'].mean():.3f} against the frozen one's "
+            f"{table['frozen'].mean():.3f}: {paired(difference)}") in flat  # fmt: skip
+    assert difference.mean() < 0 and "H71 refuted" in flat
+    assert f"by {paired(table['init'] - table['distance'])}" in flat
+    assert (
+        f"(best {table['init_train'].min():.2f}-{table['init_train'].max():.2f} against "
+        f"{table['frozen_train'].min():.2f}-{table['frozen_train'].max():.2f} frozen)"
+    ) in flat
+    peaks = table["init_peak"]
+    assert f"(epochs {peaks.min()}-{peaks.max()})" in flat

@@ -100,3 +100,11 @@
 # lines at seed 1 against 8-mers (H59's and round 29's pooled readers). Refuted otherwise.
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 --discover-k 10 \
 #       --workdir /tmp/r31/learn-CELL                       # -> h73-CELL-seed1.md
+# H71 result (read at 01:45 UTC): refuted. Trained from the pooled search's motifs (the same
+# files round 29 froze) the model averages 0.097 over seed 1's six held-out cell lines
+# (K562 0.094, IMR90 0.070, HUVEC 0.093, GM12878 0.095, HeLa-S3 0.143, NHEK 0.084) against
+# the frozen stem's 0.108: -0.012 +- 0.002 (higher on 0 of 6); above distance alone by
+# +0.042 +- 0.011 (6 of 6). Training AUPR climbs higher (best 0.18-0.32 against 0.16-0.21
+# frozen) and validation peaks at epochs 1-3. Commit be62e26 (clone at the same); 388-556 s
+# wall a fit, two at a time (beside H72's nice-19 readers from 01:18 UTC). Outputs in
+# init-seed1-CELL.
