@@ -106,5 +106,5 @@
 # the frozen stem's 0.108: -0.012 +- 0.002 (higher on 0 of 6); above distance alone by
 # +0.042 +- 0.011 (6 of 6). Training AUPR climbs higher (best 0.18-0.32 against 0.16-0.21
 # frozen) and validation peaks at epochs 1-3. Commit be62e26 (clone at the same); 388-556 s
-# wall a fit, two at a time (beside H72's nice-19 readers from 01:18 UTC). Outputs in
+# wall a fit, two at a time (beside H72's nice-19 readers from 01:19 UTC). Outputs in
 # init-seed1-CELL.
