@@ -108,3 +108,16 @@
 # frozen) and validation peaks at epochs 1-3. Commit be62e26 (clone at the same); 388-556 s
 # wall a fit, two at a time (beside H72's nice-19 readers from 01:19 UTC). Outputs in
 # init-seed1-CELL.
+# H72 result (read at 01:49 UTC): refuted. Over seed 1's six held-out cell lines the
+# per-cell-line reader and the pooled one are level: mean 0.109 against 0.109, +0.000 +-
+# 0.008 (higher on 3 of 6; GM12878 0.097 against 0.109, HeLa-S3 0.110 against 0.139, NHEK
+# 0.105 against 0.091); merged 0.110, +0.001 +- 0.008 (2 of 6). H66's +0.010 was K562,
+# IMR90 and HUVEC's. The models follow their readers: frozen at each kind of motif they
+# average 0.107-0.109 where the readers average 0.109-0.110. The pooled reruns on GM12878,
+# HeLa-S3 and NHEK reproduce round 29's reader-CELL-seed1.md exactly. Commit 0d21649 (clone
+# at the same); 49-91 s a run alone (GM12878's pooled 1170 s at nice 19 beside H71's fits).
+# Outputs h72-CELL-seed1-{pooled,bycell,merged}.md.
+# H73 result (read at 01:51 UTC): refuted. With 10-mer seeds (17-18 motifs) the pooled
+# reader reaches K562 0.089, IMR90 0.076, HUVEC 0.080, GM12878 0.105, HeLa-S3 0.106, NHEK
+# 0.086: mean 0.090 against 0.109 with 8-mers (lower on 6 of 6). Commit 78f8ea2 (clone at
+# the same); 55-58 s a run, one at a time.
