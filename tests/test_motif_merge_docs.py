@@ -5,7 +5,15 @@ committed runs measured."""
 from __future__ import annotations
 
 import pandas as pd
-from benchmark_docs import DOCS, assert_rows_in, flat_text, paired, reader_scores, task_only_aupr
+from benchmark_docs import (
+    DOCS,
+    assert_rows_in,
+    flat_text,
+    mean_se,
+    paired,
+    reader_scores,
+    task_only_aupr,
+)
 
 RUNS = DOCS / "benchmark-runs"
 CELLS = ("K562", "IMR90", "HUVEC")
@@ -150,3 +158,51 @@ def test_trained_stem_table_and_claims_are_the_committed_fits():
     ) in flat
     peaks = table["init_peak"]
     assert f"(epochs {peaks.min()}-{peaks.max()})" in flat
+
+
+def _six_readers() -> pd.DataFrame:
+    """H72-H73: per held-out cell line at seed 1, the discovered-motif readers (pooled,
+    10-mer seeds, per cell line, merged) and the models frozen at three of them."""
+    rows = []
+    for cell in FIT_CELLS:
+        three = cell in CELLS
+        outputs = {
+            "pooled": f"motif-discovery/h59-{cell}-seed1" if three
+            else f"motif-merge/h72-{cell}-seed1-pooled",
+            "k10": f"motif-merge/h73-{cell}-seed1",
+            "bycell": f"motif-em/h66-{cell}-seed1" if three
+            else f"motif-merge/h72-{cell}-seed1-bycell",
+            "merged": f"motif-merge/h68-{cell}-seed1" if three
+            else f"motif-merge/h72-{cell}-seed1-merged",
+        }  # fmt: skip
+        row = {"cell": cell}
+        for name, output in outputs.items():
+            row[name] = reader_scores(cell, reader=DISCOVERED, path=RUNS / f"{output}.md")[1]
+        for name, run in (("pooled", f"motif-discovery/discovered-seed1-{cell}"),
+                          ("bycell", f"motif-em/bycell-seed1-{cell}"),
+                          ("merged", f"motif-merge/merged-seed1-{cell}")):  # fmt: skip
+            row[f"model_{name}"] = task_only_aupr(run)[cell]
+        if not three:  # the pooled rerun is round 29's reader, reproduced
+            round29 = RUNS / "motif-discovery" / f"reader-{cell}-seed1.md"
+            assert reader_scores(cell, reader=DISCOVERED, path=round29)[1] == row["pooled"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def test_six_cell_line_readers_and_models_table_and_claims():
+    table = _six_readers()
+    columns = ["pooled", "k10", "bycell", "merged", "model_pooled", "model_bycell",
+               "model_merged"]  # fmt: skip
+    assert_rows_in(table, lambda r: "| " + " | ".join(
+        [r["cell"]] + [f"{r[c]:.3f}" for c in columns]) + " |")  # fmt: skip
+    flat = flat_text()
+    bycell, merged = table["bycell"] - table["pooled"], table["merged"] - table["pooled"]
+    assert f"pooled one, {paired(bycell)}, and so is the merged one, {paired(merged)}" in flat
+    assert abs(bycell.mean()) < 0.005 and "H72 refuted" in flat
+    k10 = table["k10"] - table["pooled"]
+    assert f"falls by {paired(k10)}" in flat and k10.mean() < 0 and "H73 refuted" in flat
+    gaps = [table[f"model_{n}"] - table[n] for n in ("pooled", "bycell", "merged")]
+    assert ", ".join(mean_se(g) for g in gaps[:2]) + f" and {mean_se(gaps[2])}" in flat
+    assert all(abs(g.mean()) < 0.005 for g in gaps)
+    highers = [int((g > 0).sum()) for g in gaps]
+    assert f"(higher on {highers[0]}, {highers[1]} and {highers[2]} of 6)" in flat
