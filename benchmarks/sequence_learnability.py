@@ -124,6 +124,14 @@ def main(argv: list[str] | None = None) -> int:
         "mean column r >= R (0: keep all; default: %(default)s)",
     )
     parser.add_argument(
+        "--discover-from-pairs",
+        type=int,
+        metavar="N",
+        help="discovered-motif scan: search the training cell lines' regions of the same "
+        "simulation drawn at N pairs a cell line (a superset of the regions; keyed "
+        "randomness), the readers still fitted and scored on the usual pairs",
+    )
+    parser.add_argument(
         "--discover-in-all",
         action="store_true",
         help="also the discovered-motif scan with motifs found in every cell line's regions, "
@@ -156,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         "planted counts x products": with_products(planted_e, planted_p, log_distance),
         "known-motif scan": np.hstack([scan_e, scan_p, log_distance]),
         "known-motif scan x products": with_products(scan_e, scan_p, log_distance),
-        **discovered_readers(encoder, encoded, table, args, log_distance),
+        **discovered_readers(encoder, encoded, table, args, log_distance, profile),
         "5-mer counts": np.hstack(
             [kmer_counts(encoded.enhancer), kmer_counts(encoded.promoter), log_distance]
         ),  # fmt: skip
@@ -254,23 +262,44 @@ def kmer_counts(one_hot: np.ndarray, k: int = 5) -> np.ndarray:
     return np.log1p(counts.astype(np.float64))
 
 
-def discovered_readers(encoder, encoded, table, args, log_distance) -> dict[str, np.ndarray]:
+def discovered_readers(encoder, encoded, table, args, log_distance,
+                       profile) -> dict[str, np.ndarray]:  # fmt: skip
     """``discovered-motif scan`` inputs: motifs found without labels in the windows of the
-    training cell lines' regions (and of every cell line's with ``--discover-in-all``)."""
-    sources = {"training cell lines": table["cell_line"] != args.held_out}
+    training cell lines' regions (and of every cell line's with ``--discover-in-all``; of
+    a larger draw of the same simulation with ``--discover-from-pairs``)."""
+    search_table, search_encoder = table, encoder
+    if args.discover_from_pairs:
+        search_table, search_encoder = larger_draw(table, args, profile)
+    sources = {"training cell lines": search_table["cell_line"] != args.held_out}
     if args.discover_in_all:
-        sources["all cell lines"] = np.ones(len(table), bool)
+        sources["all cell lines"] = np.ones(len(search_table), bool)
     config = DiscoveryConfig(k=args.discover_k, n_motifs=args.discover_n_motifs,
                              refine=args.discover_refine,
                              em_iterations=args.discover_em,
                              merge_similarity=args.discover_merge)  # fmt: skip
     readers = {}
     for source, rows in sources.items():
-        motifs = discover_in_pairs(table[rows], encoder, config, args.discover_by_cell_line)
+        motifs = discover_in_pairs(search_table[rows], search_encoder, config,
+                                   args.discover_by_cell_line)  # fmt: skip
         print(f"discovered in {source}' regions: {len(motifs)} motifs: "
               + ", ".join(m.name for m in motifs))  # fmt: skip
         readers[f"discovered-motif scan ({source})"] = scan_inputs(encoded, motifs, log_distance)
     return readers
+
+
+def larger_draw(table: pd.DataFrame, args, profile):
+    """The same simulation (seed, motifs, grammar) at ``--discover-from-pairs`` pairs a cell
+    line, and an encoder over its genome; says how many of ``table``'s pairs it holds."""
+    larger = dataclasses.replace(profile, pairs_per_cell_line=args.discover_from_pairs)
+    result = simulate_like_the_benchmark(larger, args.data_dir, args.workdir, args.seed)
+    key = ["cell_line", "name"]
+    held = table.merge(result.table[key], on=key, how="inner")
+    print(
+        f"discovery on the draw of {args.discover_from_pairs} pairs a cell line: "
+        f"{len(result.table)} pairs, holding {len(held)} of the {len(table)} scored"
+    )
+    encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
+    return result.table.reset_index(drop=True), encoder
 
 
 def scan_inputs(encoded, motifs, extra: np.ndarray) -> np.ndarray:
