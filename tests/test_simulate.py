@@ -353,6 +353,10 @@ def test_subsample_is_stratified_and_order_free() -> None:
         assert abs(kept.loc[kept["cell_line"] == cell, "label"].sum() - expected) <= 1
     shuffled = subsample(pairs.sample(frac=1, random_state=1).reset_index(drop=True), 300, 4)
     assert set(shuffled["name"]) == set(kept["name"])
+    # Nested: a larger draw holds a smaller one's pairs (a search on more regions of the same
+    # simulation, benchmarks/sequence_learnability.py --discover-from-pairs, relies on it).
+    for larger in (600, 1000):
+        assert set(kept["name"]) <= set(subsample(pairs, larger, seed=4)["name"])
 
 
 def test_cli_writes_outputs_and_reports_bad_input(toy, capsys) -> None:

@@ -100,7 +100,8 @@ def subsample(pairs: pd.DataFrame, size: int, seed: int) -> pd.DataFrame:
 
     Each label stratum keeps its share of ``size`` (largest remainders round); within a
     stratum the pairs with the smallest keyed uniforms (seed, cell line, name) are kept,
-    so the choice does not depend on row order.
+    so the choice does not depend on row order, and a larger ``size`` keeps a superset
+    (with two labels the quotas only grow).
 
     Parameters
     ----------
