@@ -134,3 +134,9 @@
 # on the benchmark's own regions (H72's table: 0.109). Refuted otherwise.
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 \
 #       --discover-from-pairs 10000 --workdir /tmp/r31/learn-big   # -> h74-CELL-seed1.md
+# H74 result (read at 02:03 UTC): refuted. Searching the training cell lines' regions of the
+# 10,000-pair draw (60,000 pairs, holding all 15,000 scored ones; 15-16 motifs) the reader
+# reaches K562 0.105, IMR90 0.086, HUVEC 0.117, GM12878 0.110, HeLa-S3 0.139, NHEK 0.077:
+# mean 0.106 against 0.109 on the benchmark's own regions, -0.003 +- 0.003 (higher on 2 of
+# 6). Four times the regions find the same words. Commit a2e67a3 (clone at the same);
+# 81-86 s a run, one at a time (the larger draw simulated once, in the first run).
