@@ -53,16 +53,20 @@ def test_reader_table_and_claims_are_the_committed_runs():
     assert (table["merged"].str[1] < table["bycell"].str[1]).all()  # fewer motifs merged
 
 
+def _task_only(run) -> tuple[pd.Series, pd.DataFrame]:
+    """The task-only fit's row of a committed benchmark run, and the run's whole table."""
+    results = pd.read_csv(run / "results.csv")
+    return results[results["row"] == "task_only"].iloc[0], results
+
+
 def _fits(prefix: str) -> pd.DataFrame:
     """One row per held-out cell line at seed 1: the round-31 fit in ``prefix``-seed1-CELL
     against the pooled (round 29) and unmerged per-cell-line (round 30) frozen stems."""
     rows = []
     for cell in FIT_CELLS:
         run = RUNS / "motif-merge" / f"{prefix}-seed1-{cell}"
-        results = pd.read_csv(run / "results.csv")
-        fit = results[results["row"] == "task_only"].iloc[0]
-        bycell = pd.read_csv(RUNS / "motif-em" / f"bycell-seed1-{cell}" / "results.csv")
-        bycell = bycell[bycell["row"] == "task_only"].iloc[0]
+        fit, results = _task_only(run)
+        bycell, _ = _task_only(RUNS / "motif-em" / f"bycell-seed1-{cell}")
         rows.append({
             "cell": cell, "fit": fit["aupr"], "epochs": int(fit["epochs"]),
             "train_s": fit["train_s"], "bycell": bycell["aupr"],
@@ -126,8 +130,7 @@ def _trained_fits() -> pd.DataFrame:
             ("frozen", f"motif-discovery/discovered-seed1-{cell}"))}  # fmt: skip
         row = {"cell": cell}
         for name, run in runs.items():
-            results = pd.read_csv(run / "results.csv")
-            fit = results[results["row"] == "task_only"].iloc[0]
+            fit, results = _task_only(run)
             history = pd.read_csv(run / "training_history.csv")
             history = history[history["row"] == "task_only"]
             peak = int(history.loc[history["val_aupr"].idxmax(), "epoch"])

@@ -24,7 +24,10 @@ in them **without labels**, the way word-counting motif finders (HOMER, STREME) 
 5. with ``em_iterations``, fit each matrix by expectation-maximisation as the motif of a
    site-or-background mixture over every window position
    (:func:`kipoi_prism.training.motif_em.em_refine`), started from step 4's matrix and a
-   site rate of the word's excess over the chain.
+   site rate of the word's excess over the chain;
+6. with ``merge_similarity``, :func:`discover_in_pairs` leaves out each motif whose matrix
+   matches one kept before it (:mod:`kipoi_prism.training.motif_similarity`), e.g. a factor
+   found again in another cell line's windows.
 
 The result is a list of :class:`kipoi_prism.io.motifs.Motif` (written as MEME by
 :func:`kipoi_prism.io.motifs.write_meme`), which ``train.stem_motifs`` reads like any motif
