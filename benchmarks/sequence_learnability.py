@@ -57,7 +57,11 @@ from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
 from kipoi_prism.simulation.run import simulate
 from kipoi_prism.training.element_read import READ_C, shrunk_read
-from kipoi_prism.training.motif_discovery import DiscoveryConfig, discover_in_pairs
+from kipoi_prism.training.motif_discovery import (
+    DiscoveryConfig,
+    discover_by_contrast,
+    discover_in_pairs,
+)
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -130,6 +134,12 @@ def main(argv: list[str] | None = None) -> int:
         help="discovered-motif scan: search the training cell lines' regions of the same "
         "simulation drawn at N pairs a cell line (a superset of the regions; keyed "
         "randomness), the readers still fitted and scored on the usual pairs",
+    )
+    parser.add_argument(
+        "--discover-contrast",
+        action="store_true",
+        help="discovered-motif scan: the pooled search's motifs plus, per cell line, the "
+        "words of its enhancer windows over-represented against the other cell lines'",
     )
     parser.add_argument(
         "--discover-in-all",
@@ -279,8 +289,11 @@ def discovered_readers(encoder, encoded, table, args, log_distance,
                              merge_similarity=args.discover_merge)  # fmt: skip
     readers = {}
     for source, rows in sources.items():
-        motifs = discover_in_pairs(search_table[rows], search_encoder, config,
-                                   args.discover_by_cell_line)  # fmt: skip
+        if args.discover_contrast:
+            motifs = discover_by_contrast(search_table[rows], search_encoder, config)
+        else:
+            motifs = discover_in_pairs(search_table[rows], search_encoder, config,
+                                       args.discover_by_cell_line)  # fmt: skip
         print(f"discovered in {source}' regions: {len(motifs)} motifs: "
               + ", ".join(m.name for m in motifs))  # fmt: skip
         readers[f"discovered-motif scan ({source})"] = scan_inputs(encoded, motifs, log_distance)

@@ -412,3 +412,53 @@ def test_benchmark_discovered_stems_frozen_or_trained(relatives_pairs, tmp_path,
     assert train.freeze_stem is frozen and train.stem_motifs == str(tmp_path / "found.meme")
     assert train.stem_motif_ids == found[1] and model.channels == 2 * len(found[1])
     assert any(i.startswith("A_") for i in found[1]) is (stem == "discovered-by-cell-line")
+
+
+def test_contrast_finds_what_sets_one_cell_line_apart_not_what_all_share():
+    """Against another cell line's windows (``background``) a word both carry is expected
+    there as often and is not a motif; the word only this cell line carries is."""
+    own = _planted_windows(300, 300, seed=20, words={"TGACTCAG": 0.95, "CCAATCGG": 0.95})
+    other = _planted_windows(300, 300, seed=21, words={"CCAATCGG": 0.95, "GATAAGCA": 0.95})
+    config = DiscoveryConfig(markov_order=2)
+    against_chain, _ = discover_motifs(own, config)
+    assert any(_matches(m, "CCAATCGG") for m in against_chain)  # the chain expects neither
+    contrast, words = discover_motifs(own, config, "A_contrast", background=other)
+    assert contrast and _matches(contrast[0], "TGACTCAG"), [w.text for w in words]
+    assert not any(_matches(m, "CCAATCGG") for m in contrast)
+    assert contrast[0].id == "A_contrast_1"
+    # Expected counts scale the background's to the windows' own word total.
+    from kipoi_prism.training.motif_discovery import contrast_expectation, strand_counts
+
+    observed = strand_counts(own, 4)
+    expected = contrast_expectation(observed, other, 4)
+    assert expected.sum() == pytest.approx(observed.sum())
+    assert contrast_expectation(observed, own, 4) == pytest.approx(
+        (observed + 0.5) * observed.sum() / (observed + 0.5).sum()
+    )
+
+
+def test_discovery_by_contrast_adds_each_cell_lines_own_words_to_the_pooled_list(tmp_path):
+    from kipoi_prism.training.motif_discovery import discover_by_contrast
+
+    words = {"A": {"TGACTCAG": 0.95}, "B": {"GATAAGCA": 0.95}, "C": {"CACGTGAC": 0.95}}
+    windows = [_planted_windows(100, 300, seed=30 + i, words={**w, "CCAATCGG": 0.9},
+                                per_window=0.5) for i, w in enumerate(words.values())]  # fmt: skip
+    chrom = ("N" * 200).join(_text(w) for w in np.vstack(windows))
+    fasta = write_fasta(tmp_path / "genome.fa", {"chr1": chrom})
+    starts = np.arange(300) * 500
+    table = pd.DataFrame({"enhancer_chrom": "chr1", "enhancer_start": starts,
+                          "enhancer_end": starts + 300, "promoter_chrom": "chr1",
+                          "promoter_start": starts[::-1], "promoter_end": starts[::-1] + 300,
+                          "cell_line": np.repeat(list(words), 100)})  # fmt: skip
+    encoder = PairEncoder(Genome(fasta), 300, 300)
+    config = DiscoveryConfig(markov_order=2, n_motifs=1)  # one motif a window set
+    pooled = discover_in_pairs(table, encoder, config)
+    assert [m for m in pooled if _matches(m, "CCAATCGG")] == pooled  # the shared word only
+    found = discover_by_contrast(table, encoder, config)
+    assert [m.id for m in found[: len(pooled)]] == [m.id for m in pooled]  # pooled first
+    added = found[len(pooled) :]
+    assert [m.id for m in added] == ["A_contrast_1", "B_contrast_1", "C_contrast_1"]
+    for motif, own in zip(added, words.values(), strict=True):  # each cell line's own word
+        assert _matches(motif, next(iter(own))), motif.consensus
+    seeds = [encode(m.name) for m in found]
+    assert not any(overlaps(a, b) for i, a in enumerate(seeds) for b in seeds[:i])

@@ -118,11 +118,17 @@ class Word:
     z: float
 
 
-def discover_motifs(codes: np.ndarray, config: DiscoveryConfig = DiscoveryConfig(),
-                    name: str = "discovered") -> tuple[list[Motif], list[Word]]:  # fmt: skip
+def discover_motifs(
+    codes: np.ndarray,
+    config: DiscoveryConfig = DiscoveryConfig(),
+    name: str = "discovered",
+    background: np.ndarray | None = None,
+) -> tuple[list[Motif], list[Word]]:
     """Motifs over-represented in ``codes`` (n, L) uint8 windows (0-3 = A, C, G, T; any
     other value, e.g. 4 for N, breaks words). Returns the motifs (ids ``{name}_{i}``,
-    names their seed words) and the seed words, best first."""
+    names their seed words) and the seed words, best first. With ``background`` (other
+    windows, e.g. other cell lines'), a word's expected count is its count there scaled to
+    the words of ``codes`` (:func:`contrast_expectation`) instead of the Markov chain's."""
     from scipy.stats import poisson  # here: scipy.stats costs every CLI start 0.6 s
 
     codes = np.asarray(codes)
@@ -131,7 +137,10 @@ def discover_motifs(codes: np.ndarray, config: DiscoveryConfig = DiscoveryConfig
     k, m = config.k, config.markov_order
     index, ok = word_index(codes, k)
     observed = both_strands(np.bincount(index[ok], minlength=4**k).astype(np.float64), k)
-    expected = markov_expectation(codes, k, m)
+    if background is None:
+        expected = markov_expectation(codes, k, m)
+    else:
+        expected = contrast_expectation(observed, np.asarray(background), k)
     z = (observed - expected) / np.sqrt(expected + 1.0)
     order = np.lexsort((np.arange(4**k), -z))
     chosen: list[np.ndarray] = []
@@ -171,15 +180,38 @@ def discover_in_element_sets(
     "promoter": ...}``), joined in that order; a motif whose seed word overlaps one already
     kept (as :func:`discover_motifs` judges overlap) is left out."""
     kept: list[Motif] = []
-    seeds: list[np.ndarray] = []
     for name, codes in sets.items():
-        motifs, _ = discover_motifs(codes, config, name)
-        for motif in motifs:
-            digits = encode(motif.name)
-            if not any(overlaps(digits, other) for other in seeds):
-                kept.append(motif)
-                seeds.append(digits)
+        kept = join_new(kept, discover_motifs(codes, config, name)[0])
     return kept
+
+
+def join_new(kept: list[Motif], motifs: list[Motif]) -> list[Motif]:
+    """``kept`` and then each of ``motifs`` whose seed word (its name) overlaps none kept
+    before it (:func:`overlaps`)."""
+    joined = list(kept)
+    seeds = [encode(motif.name) for motif in kept]
+    for motif in motifs:
+        digits = encode(motif.name)
+        if not any(overlaps(digits, other) for other in seeds):
+            joined.append(motif)
+            seeds.append(digits)
+    return joined
+
+
+def discover_by_contrast(frame: pd.DataFrame, encoder: PairEncoder,
+                         config: DiscoveryConfig = DiscoveryConfig()) -> list[Motif]:  # fmt: skip
+    """The pooled search's motifs (:func:`discover_in_pairs`), then, for each cell line in
+    sorted order, the words of its enhancer windows over-represented against the other
+    cell lines' enhancer windows (ids ``{cell line}_contrast_{i}``), each joined unless its
+    seed overlaps one kept (:func:`join_new`). Still no label: which cell line a region
+    comes from is the user's own BED file."""
+    motifs = discover_in_pairs(frame, encoder, config)
+    for cell_line, group in frame.groupby("cell_line", sort=True):
+        own = element_codes(group, encoder, "enhancer")
+        rest = element_codes(frame[frame["cell_line"] != cell_line], encoder, "enhancer")
+        found, _ = discover_motifs(own, config, f"{cell_line}_contrast", background=rest)
+        motifs = join_new(motifs, found)
+    return motifs
 
 
 def discover_in_pairs(frame: pd.DataFrame, encoder: PairEncoder,
@@ -299,6 +331,14 @@ def markov_expectation(codes: np.ndarray, k: int, m: int) -> np.ndarray:
         else:
             expected = expected / max(longer.sum(), 1.0)
     return expected
+
+
+def contrast_expectation(observed: np.ndarray, background: np.ndarray, k: int) -> np.ndarray:
+    """Expected both-strand count of every ``k``-mer if the windows were like
+    ``background``: its count there (plus ``PSEUDOCOUNT``) scaled by the ratio of the two
+    sets' word totals; ``observed`` holds the windows' own counts."""
+    counts = strand_counts(background, k) + PSEUDOCOUNT
+    return counts * (observed.sum() / counts.sum())
 
 
 def strand_counts(codes: np.ndarray, k: int) -> np.ndarray:

@@ -140,3 +140,17 @@
 # mean 0.106 against 0.109 on the benchmark's own regions, -0.003 +- 0.003 (higher on 2 of
 # 6). Four times the regions find the same words. Commit a2e67a3 (clone at the same);
 # 81-86 s a run, one at a time (the larger draw simulated once, in the first run).
+#
+# H75 (written at 02:15 UTC, after H74, before its runs). Every search so far asks which words
+# are over-represented against the windows' own Markov chain; a factor every cell line's
+# enhancers share and a factor only one uses both pass, and the shared ones fill the list.
+# In the simulation each cell line's enhancers carry their own factors. New
+# discover_by_contrast (kipoi_prism/training/motif_discovery.py): the pooled search's motifs,
+# then for each training cell line the words of its enhancer windows over-represented
+# against the other training cell lines' enhancer windows (their counts scaled, no labels),
+# joined unless they overlap a kept seed; --discover-contrast in
+# benchmarks/sequence_learnability.py. Prediction: the discovered-motif reader rises by at
+# least +0.005 in mean test AUPR over the six held-out cell lines at seed 1 against the
+# pooled search (H72's table: 0.109). Refuted otherwise.
+#   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 --discover-contrast \
+#       --workdir /tmp/r31/learn-CELL                       # -> h75-CELL-seed1.md
