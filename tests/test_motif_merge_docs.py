@@ -174,6 +174,7 @@ def _six_readers() -> pd.DataFrame:
             else f"motif-merge/h72-{cell}-seed1-pooled",
             "k10": f"motif-merge/h73-{cell}-seed1",
             "larger": f"motif-merge/h74-{cell}-seed1",
+            "contrast": f"motif-merge/h75-{cell}-seed1",
             "bycell": f"motif-em/h66-{cell}-seed1" if three
             else f"motif-merge/h72-{cell}-seed1-bycell",
             "merged": f"motif-merge/h68-{cell}-seed1" if three
@@ -195,8 +196,8 @@ def _six_readers() -> pd.DataFrame:
 
 def test_six_cell_line_readers_and_models_table_and_claims():
     table = _six_readers()
-    columns = ["pooled", "k10", "larger", "bycell", "merged", "model_pooled", "model_bycell",
-               "model_merged"]  # fmt: skip
+    columns = ["pooled", "k10", "larger", "contrast", "bycell", "merged", "model_pooled",
+               "model_bycell", "model_merged"]  # fmt: skip
     assert_rows_in(table, lambda r: "| " + " | ".join(
         [r["cell"]] + [f"{r[c]:.3f}" for c in columns]) + " |")  # fmt: skip
     flat = flat_text()
@@ -208,6 +209,9 @@ def test_six_cell_line_readers_and_models_table_and_claims():
     larger = table["larger"] - table["pooled"]
     assert f"regions gives {paired(larger)}" in flat and "H74 refuted" in flat
     assert larger.mean() < 0.005
+    contrast = table["contrast"] - table["pooled"]
+    assert f"enhancer words gives {paired(contrast)}" in flat and "H75 refuted" in flat
+    assert contrast.mean() < 0.005
     gaps = [table[f"model_{n}"] - table[n] for n in ("pooled", "bycell", "merged")]
     assert ", ".join(mean_se(g) for g in gaps[:2]) + f" and {mean_se(gaps[2])}" in flat
     assert all(abs(g.mean()) < 0.005 for g in gaps)

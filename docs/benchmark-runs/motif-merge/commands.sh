@@ -154,3 +154,8 @@
 # pooled search (H72's table: 0.109). Refuted otherwise.
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 --discover-contrast \
 #       --workdir /tmp/r31/learn-CELL                       # -> h75-CELL-seed1.md
+# H75 result (read at 02:24 UTC): refuted. The pooled search plus each training cell line's
+# contrasting enhancer words (36-43 motifs) gives the reader K562 0.112, IMR90 0.083, HUVEC
+# 0.123, GM12878 0.101, HeLa-S3 0.127, NHEK 0.095: mean 0.107 against 0.109, -0.002 +- 0.003
+# (higher on 2 of 6). Commit dc401ea (clone at the same); 75-87 s a run, one at a time
+# (beside the fresh-clone test run of 025e9fd).
