@@ -9,7 +9,9 @@ in them **without labels**, the way word-counting motif finders (HOMER, STREME) 
 1. count every ``k``-mer of the windows on both strands;
 2. compare with what an order-``m`` Markov chain fitted on the same windows expects
    (``E[w] = c(w[0:m+1]) * prod_i c(w[i:i+m+1]) / c(w[i:i+m])``, counts of both strands), so
-   base composition, CpG depletion and any shorter structure are already accounted for;
+   base composition, CpG depletion and any shorter structure are already accounted for
+   (or, with a ``background`` set such as the other cell lines' enhancers, with what those
+   windows hold: :func:`discover_by_contrast`);
 3. take the most over-represented ``k``-mers by ``z = (observed - expected) / sqrt(expected
    + 1)``, skipping any that overlaps a chosen one (either strand, a shift of up to
    ``k - MIN_OVERLAP`` bases) with at most one mismatch, down to ``z >= min_z``; a word
