@@ -27,8 +27,7 @@ def _reader(cell: str, output: str) -> tuple[float, int]:
     """Test AUPR of the discovered-motif reader in a committed learnability run, and how
     many motifs it scanned (its first line lists them)."""
     path = RUNS / f"{output}-{cell}-seed1.md"
-    motifs = int(path.read_text().splitlines()[0].split(": ")[1].split()[0])
-    return reader_scores(cell, reader=DISCOVERED, path=path)[1], motifs
+    return reader_scores(cell, reader=DISCOVERED, path=path)[1], len(_seed_words(path))
 
 
 def _motif_ids(meme) -> list[str]:

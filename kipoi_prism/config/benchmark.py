@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kipoi_prism.config.checks import check, check_choice, check_positive_int
+from kipoi_prism.config.checks import check, check_choice, check_fraction, check_positive_int
 from kipoi_prism.config.variants import BASELINES, resolve
 from kipoi_prism.errors import PrismInputError
 
@@ -247,15 +247,11 @@ class BenchmarkConfig:
             raise PrismInputError(
                 f"stem_motifs: {self.stem_motifs!r}; valid: {', '.join(STEM_MOTIFS)}"
             )
-        merge = self.stem_merge_similarity
-        check(isinstance(merge, (int, float)) and not isinstance(merge, bool) and 0 <= merge <= 1,
-              "stem_merge_similarity", merge, "a number in [0, 1]")  # fmt: skip
-        if merge and not self.stem_motifs.startswith("discovered"):
+        check_fraction("stem_merge_similarity", self.stem_merge_similarity)
+        if self.stem_merge_similarity and not self.stem_motifs.startswith("discovered"):
             raise PrismInputError("stem_merge_similarity: only with stem_motifs discovered*")
         if self.gating_strength is not None:
-            gating = self.gating_strength
-            number = isinstance(gating, (int, float)) and not isinstance(gating, bool)
-            check(number and 0 <= gating <= 1, "gating_strength", gating, "a number in [0, 1]")
+            check_fraction("gating_strength", self.gating_strength)
             self.gating_strength = float(self.gating_strength)
         check_choice("feature_source", self.feature_source, FEATURE_SOURCES)
         check_choice("environment_by", self.environment_by, ENVIRONMENTS)

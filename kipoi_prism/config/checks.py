@@ -41,6 +41,16 @@ def is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def is_number(value: Any) -> bool:
+    """An int or a float and not a bool."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_fraction(name: str, value: Any) -> None:
+    """``value`` must be a number in [0, 1] (not a bool)."""
+    check(is_number(value) and 0 <= value <= 1, name, value, "a number in [0, 1]")
+
+
 def check_positive_int(name: str, value: Any) -> None:
     """``value`` must be an integer >= 1 (not a bool, not a float)."""
     check(is_int(value) and value >= 1, name, value, "a positive integer")

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from kipoi_prism.config.checks import is_int
+from kipoi_prism.config.checks import is_int, is_number
 from kipoi_prism.config.model import ModelConfig
 from kipoi_prism.config.training import RunConfig, TrainConfig
 from kipoi_prism.errors import PrismInputError
@@ -147,7 +147,7 @@ def _field_type(parts: list[str], override: str) -> Any:
 _SCALARS = {
     bool: (lambda v: isinstance(v, bool), "true or false"),
     int: (is_int, "an integer"),
-    float: (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), "a number"),
+    float: (is_number, "a number"),
 }
 
 

@@ -17,6 +17,7 @@ from kipoi_prism.config.checks import (
     check_choice,
     check_non_negative_int,
     check_positive_int,
+    is_number,
 )
 from kipoi_prism.config.model import ModelConfig, from_mapping
 from kipoi_prism.errors import PrismInputError
@@ -196,8 +197,7 @@ class TrainConfig:
             check_non_negative_int(f"train.{name}", getattr(self, name))
         for name in ("lr", "infonce_tau", "pretrain_lr"):
             value = getattr(self, name)
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-            check(ok, f"train.{name}", value, "a number > 0")
+            check(is_number(value) and value > 0, f"train.{name}", value, "a number > 0")
         mu = self.proto_momentum
         check(0 <= mu < 1, "train.proto_momentum", mu, "0 <= mu < 1")
         check(self.weight_l2 >= 0, "train.weight_l2", self.weight_l2, "a number >= 0")
