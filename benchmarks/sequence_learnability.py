@@ -64,6 +64,7 @@ from kipoi_prism.training.motif_discovery import (
 )
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+SCAN_THRESHOLD = 0.75  # the scan readers' default rule: a site at 0.75 of the best log-odds
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,6 +143,22 @@ def main(argv: list[str] | None = None) -> int:
         "words of its enhancer windows over-represented against the other cell lines'",
     )
     parser.add_argument(
+        "--scan-thresholds",
+        type=thresholds_list,
+        default=(SCAN_THRESHOLD,),
+        metavar="T[,T...]",
+        help="the scan readers count a site where the log-odds reaches this share of the "
+        "matrix's best; several give one row each, named 'at T' (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--occupancy-rates",
+        type=thresholds_list,
+        default=(),
+        metavar="R[,R...]",
+        help="also the occupancy readers (known and discovered motifs): each position's "
+        "posterior of being a site at prior site rate R, summed (default: none)",
+    )
+    parser.add_argument(
         "--discover-in-all",
         action="store_true",
         help="also the discovered-motif scan with motifs found in every cell line's regions, "
@@ -167,18 +184,26 @@ def main(argv: list[str] | None = None) -> int:
     planted = np.log1p(result.site_counts.astype(float))
     planted_e = planted[table["enhancer_region"].to_numpy()]
     planted_p = planted[table["promoter_region"].to_numpy()]
-    scan_e = motif_scan(encoded.enhancer, result.vocabulary)
-    scan_p = motif_scan(encoded.promoter, result.vocabulary)
     readers = {
         "planted counts": np.hstack([planted_e, planted_p, log_distance]),
         "planted counts x products": with_products(planted_e, planted_p, log_distance),
-        "known-motif scan": np.hstack([scan_e, scan_p, log_distance]),
-        "known-motif scan x products": with_products(scan_e, scan_p, log_distance),
-        **discovered_readers(encoder, encoded, table, args, log_distance, profile),
-        "5-mer counts": np.hstack(
-            [kmer_counts(encoded.enhancer), kmer_counts(encoded.promoter), log_distance]
-        ),  # fmt: skip
     }
+    for threshold in args.scan_thresholds:
+        scan_e = motif_scan(encoded.enhancer, result.vocabulary, threshold)
+        scan_p = motif_scan(encoded.promoter, result.vocabulary, threshold)
+        for name, inputs in (("known-motif scan", np.hstack([scan_e, scan_p, log_distance])),
+                             ("known-motif scan x products",
+                              with_products(scan_e, scan_p, log_distance))):  # fmt: skip
+            readers[scan_name(name, args.scan_thresholds, threshold)] = inputs
+    for rate in args.occupancy_rates:
+        readers[f"known-motif occupancy at {rate:g}"] = np.hstack(
+            [motif_occupancy(getattr(encoded, e), result.vocabulary, rate)
+             for e in ("enhancer", "promoter")] + [log_distance]
+        )  # fmt: skip
+    readers.update(discovered_readers(encoder, encoded, table, args, log_distance, profile))
+    readers["5-mer counts"] = np.hstack(
+        [kmer_counts(encoded.enhancer), kmer_counts(encoded.promoter), log_distance]
+    )
     rows = []
     for name, features in readers.items():
         scores = fit_and_score(features, table["label"].to_numpy(), train, val, test)
@@ -236,7 +261,24 @@ def distance_input(table: pd.DataFrame, include: bool) -> np.ndarray:
     return log_distance if include else log_distance[:, :0]
 
 
-def motif_scan(one_hot: np.ndarray, motifs, threshold: float = 0.75) -> np.ndarray:
+def thresholds_list(text: str) -> tuple[float, ...]:
+    """``--scan-thresholds``: comma-separated shares of a matrix's best score, each in (0, 1)."""
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not numbers: {text!r}") from None
+    if not all(0 < value < 1 for value in values):
+        raise argparse.ArgumentTypeError(f"each threshold must lie in (0, 1): {text!r}")
+    return values
+
+
+def scan_name(name: str, thresholds: tuple[float, ...], threshold: float) -> str:
+    """A scan reader's row name: as it always was at the default threshold alone, else with
+    ``at T``."""
+    return name if thresholds == (SCAN_THRESHOLD,) else f"{name} at {threshold:g}"
+
+
+def motif_scan(one_hot: np.ndarray, motifs, threshold: float = SCAN_THRESHOLD) -> np.ndarray:
     """log(1 + soft site count) per motif: sum over positions and both strands of
     ReLU(log-odds score - threshold * best score)."""
     width = max(m.width for m in motifs)
@@ -255,6 +297,31 @@ def motif_scan(one_hot: np.ndarray, motifs, threshold: float = 0.75) -> np.ndarr
             forward = torch.relu(torch.nn.functional.conv1d(x, weight_t, bias_t)).sum(-1)
             reverse = torch.relu(torch.nn.functional.conv1d(x.flip((1, 2)), weight_t, bias_t))
             out.append(torch.log1p(forward + reverse.sum(-1)).numpy())
+    return np.concatenate(out).astype(np.float64)
+
+
+def motif_occupancy(one_hot: np.ndarray, motifs, rate: float) -> np.ndarray:
+    """log(1 + expected site count) per motif: over positions and both strands, the
+    posterior ``r LR / (1 + r LR)`` that the position holds a site of the motif, with ``LR``
+    the matrix's likelihood ratio against a uniform background and ``r`` the prior rate of
+    sites per position and strand (the E-step of a site-or-background mixture)."""
+    width = max(m.width for m in motifs)
+    weight = np.zeros((len(motifs), 4, width), np.float32)
+    for i, motif in enumerate(motifs):
+        log_ratio = np.log((motif.probabilities + 0.01) / 1.04 / 0.25).T  # (4, w), natural log
+        offset = (width - log_ratio.shape[1]) // 2
+        weight[i, :, offset : offset + log_ratio.shape[1]] = log_ratio
+    weight_t = torch.from_numpy(weight)
+    bias_t = torch.full((len(motifs),), float(np.log(rate)))
+    out = []
+    with torch.no_grad():
+        for start in range(0, len(one_hot), 512):
+            x = torch.from_numpy(np.ascontiguousarray(one_hot[start : start + 512]))
+            total = sum(
+                torch.sigmoid(torch.nn.functional.conv1d(strand, weight_t, bias_t)).sum(-1)
+                for strand in (x, x.flip((1, 2)))
+            )
+            out.append(torch.log1p(total).numpy())
     return np.concatenate(out).astype(np.float64)
 
 
@@ -296,7 +363,14 @@ def discovered_readers(encoder, encoded, table, args, log_distance,
                                        args.discover_by_cell_line)  # fmt: skip
         print(f"discovered in {source}' regions: {len(motifs)} motifs: "
               + ", ".join(m.name for m in motifs))  # fmt: skip
-        readers[f"discovered-motif scan ({source})"] = scan_inputs(encoded, motifs, log_distance)
+        for threshold in args.scan_thresholds:
+            name = scan_name(f"discovered-motif scan ({source})", args.scan_thresholds, threshold)
+            readers[name] = scan_inputs(encoded, motifs, log_distance, threshold)
+        for rate in args.occupancy_rates:
+            readers[f"discovered-motif occupancy ({source}) at {rate:g}"] = np.hstack(
+                [motif_occupancy(getattr(encoded, e), motifs, rate)
+                 for e in ("enhancer", "promoter")] + [log_distance]
+            )  # fmt: skip
     return readers
 
 
@@ -315,10 +389,11 @@ def larger_draw(table: pd.DataFrame, args, profile):
     return result.table.reset_index(drop=True), encoder
 
 
-def scan_inputs(encoded, motifs, extra: np.ndarray) -> np.ndarray:
+def scan_inputs(encoded, motifs, extra: np.ndarray,
+                threshold: float = SCAN_THRESHOLD) -> np.ndarray:  # fmt: skip
     """A scan reader's inputs: :func:`motif_scan` of the enhancer and promoter windows with
-    ``motifs``, then ``extra`` (the distance column)."""
-    scans = [motif_scan(getattr(encoded, e), motifs) for e in ("enhancer", "promoter")]
+    ``motifs`` at ``threshold``, then ``extra`` (the distance column)."""
+    scans = [motif_scan(getattr(encoded, e), motifs, threshold) for e in ("enhancer", "promoter")]
     return np.hstack([*scans, extra])
 
 

@@ -102,6 +102,56 @@ def test_both_strand_counts_do_not_depend_on_the_strand_read():
         ModelConfig(count_both_strands=True)  # the residual encoder has no site counts
 
 
+def test_occupancy_counts_each_sites_posterior_on_both_strands():
+    """``count_form: occupancy``: a motif-initialised filter (log2 likelihood ratios) adds
+    each position's posterior of being a site, sigmoid(ln 2 * score + log r); the window
+    read off the other strand counts the same, two sites twice, a higher start rate more."""
+    motif = Motif("M1", "TEST", np.full((4, 4), 0.01) + np.eye(4)[[0, 0, 1, 1]] * 0.96)  # AACC
+    background = "T" * 40
+    one_site = background[:10] + "AACC" + background[14:]
+    other_strand = one_site[::-1].translate(str.maketrans("ACGT", "TGCA"))  # its reverse complement
+    windows = [background, one_site, other_strand,
+               background[:5] + "AACC" + background[9:25] + "AACC" + background[29:]]  # fmt: skip
+    counts = {}
+    for rate in (1e-2, 1e-1):
+        backbone = PrismBackbone(counts_config(channels=2, stem_kernel=5, count_both_strands=True,
+                                               count_form="occupancy", site_rate=rate))  # fmt: skip
+        initialise_stem(backbone, [motif])
+        encoder = backbone.enhancer_encoder
+        with torch.no_grad():
+            counts[rate] = [float(encoder.counts(one_hot(w))[0, 0]) for w in windows]
+    with torch.no_grad():
+        ratio = 2.0 ** float(encoder.stem(one_hot("TAACCT"))[0, 0].max())  # the site's LR
+    posterior = 1e-2 * ratio / (1 + 1e-2 * ratio)
+    empty, one, other, two = counts[1e-2]
+    assert one - empty == pytest.approx(posterior, abs=5e-3) and posterior > 0.5
+    assert other == pytest.approx(one, rel=1e-5)
+    assert two - empty == pytest.approx(2 * (one - empty), abs=1e-3)
+    assert all(high > low for high, low in zip(counts[1e-1], counts[1e-2], strict=True))
+    assert "enhancer_encoder.log_rate" in backbone.state_dict()
+    assert not any("threshold" in key for key in backbone.state_dict())
+
+
+def test_occupancy_is_a_count_encoder_form_with_a_rate_in_0_1():
+    with pytest.raises(PrismInputError, match="count_form"):
+        ModelConfig(count_form="occupancy")  # the residual encoder counts no sites
+    with pytest.raises(PrismInputError, match="count_form"):
+        counts_config(count_form="posterior")
+    for rate in (0, 1, "often"):
+        with pytest.raises(PrismInputError, match="site_rate"):
+            counts_config(count_form="occupancy", site_rate=rate)
+
+
+def test_frozen_thresholds_freeze_the_occupancy_rate():
+    from kipoi_prism.model.backbone import freeze_site_thresholds
+
+    backbone = PrismBackbone(counts_config(count_form="occupancy"))
+    assert backbone.enhancer_encoder.log_rate.requires_grad
+    freeze_site_thresholds(backbone)
+    assert not backbone.enhancer_encoder.log_rate.requires_grad
+    assert not backbone.promoter_encoder.log_rate.requires_grad
+
+
 def test_frozen_stem_keeps_the_count_threshold_trainable():
     backbone = PrismBackbone(counts_config())
     motif = Motif("M1", "TEST", np.array([[0.7, 0.1, 0.1, 0.1]] * 5))

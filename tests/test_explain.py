@@ -61,6 +61,9 @@ ENCODERS = {
     "counts": dict(encoder="counts"),
     "counts-both-strands": dict(encoder="counts", count_both_strands=True),
     "counts-element-read": dict(encoder="counts", element_read=True),
+    "counts-occupancy": dict(
+        encoder="counts", count_both_strands=True, count_form="occupancy", site_rate=0.02
+    ),
 }
 
 

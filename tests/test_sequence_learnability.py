@@ -60,6 +60,55 @@ def test_motif_scan_counts_sites_on_both_strands():
     np.testing.assert_allclose(scores[2, 0], np.log1p(2 * np.expm1(scores[1, 0])), rtol=1e-5)
 
 
+def _one_site_motif() -> Motif:
+    probabilities = np.full((6, 4), 0.01)
+    probabilities[np.arange(6), [0, 0, 2, 2, 3, 1]] = 0.97  # AAGGTC
+    return Motif("M1", "test", probabilities / probabilities.sum(1, keepdims=True))
+
+
+def test_a_stricter_scan_threshold_counts_less_of_a_weak_site():
+    weak = "T" * 10 + "AAGGTA" + "T" * 24  # one base off the consensus
+    strong = "T" * 10 + "AAGGTC" + "T" * 24
+    windows = _windows(weak, strong)
+    lenient, strict = (learnability.motif_scan(windows, [_one_site_motif()], threshold=t)
+                       for t in (0.4, 0.9))  # fmt: skip
+    # The weak site scores 0.51 of the best: it passes 0.4 only.
+    assert lenient[0, 0] > 0.0 and strict[0, 0] == 0.0
+    assert strict[1, 0] > 0.0 and lenient[1, 0] > strict[1, 0]
+
+
+def test_occupancy_sums_each_sites_posterior_on_both_strands():
+    """One perfect site: its posterior r LR / (1 + r LR), LR its likelihood ratio against
+    a uniform background; the same site on the other strand counts the same, two count
+    twice; a higher prior rate counts more."""
+    motif = _one_site_motif()
+    background = "T" * 40
+    one = background[:10] + "AAGGTC" + background[16:]
+    other_strand = background[:10] + "GACCTT" + background[16:]
+    two = background[:5] + "AAGGTC" + background[11:25] + "GACCTT" + background[31:]
+    windows = _windows(one, other_strand, two)
+    occupancy = np.expm1(learnability.motif_occupancy(windows, [motif], 1e-4))[:, 0]
+    ratio = np.prod((motif.probabilities.max(axis=1) + 0.01) / 1.04 / 0.25)
+    posterior = 1e-4 * ratio / (1 + 1e-4 * ratio)
+    empty = np.expm1(learnability.motif_occupancy(_windows(background), [motif], 1e-4))[0, 0]
+    assert occupancy[0] == pytest.approx(posterior + empty, abs=1e-3)
+    assert occupancy[1] == pytest.approx(occupancy[0], abs=1e-3)
+    assert occupancy[2] == pytest.approx(2 * posterior + empty, abs=1e-3)
+    higher = np.expm1(learnability.motif_occupancy(windows, [motif], 1e-2))[:, 0]
+    assert (higher > occupancy).all()
+
+
+@pytest.mark.parametrize("text", ["0.75,x", "0.75,1.2", "0"])
+def test_scan_thresholds_are_fractions(text):
+    with pytest.raises(SystemExit):
+        learnability.main(["--data-dir", ".", "--scan-thresholds", text])
+
+
+def test_scan_rows_keep_their_names_at_the_default_threshold():
+    assert learnability.scan_name("known-motif scan", (0.75,), 0.75) == "known-motif scan"
+    assert learnability.scan_name("known-motif scan", (0.6, 0.75), 0.6) == "known-motif scan at 0.6"
+
+
 def test_readers_read_the_distance_unless_told_not_to():
     table = pd.DataFrame({"distance": [9, 99999]})
     np.testing.assert_allclose(learnability.distance_input(table, True), [[1.0], [5.0]])

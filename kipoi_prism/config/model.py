@@ -12,12 +12,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from kipoi_prism.config.checks import check, check_choice
+from kipoi_prism.config.checks import check, check_choice, is_number
 from kipoi_prism.errors import PrismInputError
 
 HEADS = ("energy", "linear", "film")
 BACKBONES = ("prism", "features")
 ENCODERS = ("residual", "counts")
+COUNT_FORMS = ("relu", "occupancy")
 TEMPERATURES = ("scalar", "cell")
 INTERACTION_ACTIVATIONS = ("relu", "identity")
 FEATURE_EMBEDDINGS = ("none", "periodic")
@@ -54,6 +55,15 @@ class ModelConfig:
         Count encoder: each filter also scans the reverse strand and its sites on both
         strands are counted together (strand-symmetric counts, as motif scanners count
         sites). Off: each filter counts its sites on the given strand only.
+    count_form : {"relu", "occupancy"}
+        Count encoder: what a position adds to its filter's count. ``relu``: its score
+        above a learned share of the filter's best (starting at 0.75), the soft count.
+        ``occupancy``: its posterior of being a site, ``sigmoid(ln 2 * score + log r)``
+        (the score read as a log2 likelihood ratio, as a motif-initialised filter's is), with
+        ``r`` a learned prior site rate per filter starting at ``site_rate``: the expected
+        number of sites, which counts a weak site nearly whole once it is likely.
+    site_rate : float
+        ``count_form: occupancy``: the prior site rate per position and strand it starts at.
     bilinear_rank : int
         Rank of the explicit enhancer x promoter bilinear term added to ``z_I``'s input
         (0: none, the SPEC's backbone).
@@ -122,6 +132,8 @@ class ModelConfig:
     element_dim: int = 96
     encoder: str = "residual"
     count_both_strands: bool = False
+    count_form: str = "relu"
+    site_rate: float = 1e-4
     bilinear_rank: int = 0
     element_products: bool = True
     interaction_activation: str = "relu"
@@ -151,6 +163,11 @@ class ModelConfig:
         check(self.bilinear_rank >= 0, "bilinear_rank", self.bilinear_rank, "an integer >= 0")
         check(not self.count_both_strands or self.encoder == "counts", "count_both_strands",
               self.count_both_strands, "false unless encoder is counts")  # fmt: skip
+        check_choice("count_form", self.count_form, COUNT_FORMS)
+        check(self.count_form == "relu" or self.encoder == "counts", "count_form",
+              self.count_form, "relu unless encoder is counts")  # fmt: skip
+        check(is_number(self.site_rate) and 0 < self.site_rate < 1, "site_rate",
+              self.site_rate, "a number in (0, 1)")  # fmt: skip
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
         check_choice("head", self.head, HEADS)
         check(not self.element_read or self.head != "film", "element_read", self.element_read,

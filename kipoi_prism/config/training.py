@@ -113,8 +113,9 @@ class TrainConfig:
         Keep the first convolution as initialised (not trained); needs ``stem_motifs``.
     freeze_thresholds : bool
         Keep the count encoder's site thresholds at their start (a site scores at least
-        three quarters of the filter's best score: the known-motif scan's rule) instead of
-        learning them; needs ``model.encoder: counts`` (checked when training starts).
+        three quarters of the filter's best score: the known-motif scan's rule; with
+        ``model.count_form: occupancy``, the prior site rate at ``model.site_rate``) instead
+        of learning them; needs ``model.encoder: counts`` (checked when training starts).
     reverse_complement : bool
         Training augmentation: with probability 0.5, a training pair has both its windows
         (enhancer and promoter) replaced by their reverse complements. One draw per pair,

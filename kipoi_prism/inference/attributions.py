@@ -98,10 +98,9 @@ def _logits(model, which: str, v: torch.Tensor, other: torch.Tensor, z_e) -> tor
 def _mutant_counts(encoder: CountEncoder, stem_ref, counts_ref, j, change, inside) -> torch.Tensor:
     """Count encoder: a mutant's soft site counts (B, C) are the reference's per stem row
     ``counts_ref`` (1, rows) plus, at the ``kernel`` stem outputs around the mutated base,
-    the new minus the old above-threshold scores, folded over the strands."""
-    threshold = encoder.thresholds()[None, :, None]
+    the new minus the old site values, folded over the strands."""
     old = stem_ref[:, j].permute(1, 0, 2)  # (B, rows, K)
-    gained = torch.relu(old + change - threshold) - torch.relu(old - threshold)
+    gained = encoder.site_values(old + change) - encoder.site_values(old)
     return encoder.fold_strands(counts_ref + (gained * inside[:, None, :]).sum(dim=-1))
 
 

@@ -233,7 +233,8 @@ def initialise_stem(backbone: PrismBackbone, motifs, freeze: bool = False) -> in
 
 
 def freeze_site_thresholds(backbone: PrismBackbone) -> None:
-    """Stop each count encoder's site thresholds (``threshold_logit``) from training: they
-    stay where they are (at the start, three quarters of each filter's best score)."""
+    """Stop each count encoder's site rule (``threshold_logit``, or ``log_rate`` with
+    ``model.count_form: occupancy``) from training: it stays where it is (at the start:
+    three quarters of each filter's best score, or ``model.site_rate``)."""
     for encoder in (backbone.enhancer_encoder, backbone.promoter_encoder):
-        encoder.threshold_logit.requires_grad_(False)
+        encoder.site_parameter.requires_grad_(False)

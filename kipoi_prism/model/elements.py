@@ -6,7 +6,9 @@ Two encoders, chosen by ``ModelConfig.encoder``:
   dilated residual blocks, a last convolution and mean+max global pooling.
 - ``counts`` (:class:`CountEncoder`): one convolution whose filters act as motif detectors,
   a learned threshold per filter (a fraction of the filter's best score), and the log of the
-  summed above-threshold scores over the window -- a soft ``log(1 + sites)`` per filter,
+  summed above-threshold scores over the window (or, with ``model.count_form:
+  occupancy``, of the summed posteriors that each position is a site) -- a soft
+  ``log(1 + sites)`` per filter,
   the quantity an enhancer's or promoter's motif grammar is usually summarised by (and the
   one the project's simulator draws its labels from). Few parameters and no
   position-specific layer, so it cannot memorise a region's exact layout.
@@ -121,15 +123,20 @@ def scan_weight(stem: nn.Conv1d) -> torch.Tensor:
 
 
 class CountEncoder(nn.Module):
-    """Soft motif-site counts: ``log(1 + sum_x ReLU(conv(x) - f * best))`` per filter.
+    """Soft motif-site counts: ``log(1 + sum_x site(conv(x)))`` per filter.
 
-    ``best`` is the highest score the filter can give (each column's largest weight, plus
-    the bias) and ``f = sigmoid(threshold_logit)`` a learned fraction of it, starting at
-    0.75: a site is a window that scores at least three quarters of a perfect match, the
-    usual motif-scanning rule. A relative threshold follows the filter as it trains and
-    works the same for a stem frozen at known motifs (log-odds sums of 10-20) and for a
-    random one. The log counts are batch-normalised so that the interaction layers see
-    comparable scales whatever the window length.
+    With ``model.count_form: relu`` (the default) ``site(s) = ReLU(s - f * best)``: ``best``
+    is the highest score the filter can give (each column's largest weight, plus the bias)
+    and ``f = sigmoid(threshold_logit)`` a learned fraction of it, starting at 0.75: a site
+    is a window that scores at least three quarters of a perfect match, the usual
+    motif-scanning rule. A relative threshold follows the filter as it trains and works the
+    same for a stem frozen at known motifs (log-odds sums of 10-20) and for a random one.
+    With ``occupancy``, ``site(s) = sigmoid(ln 2 * s + log_rate)``, the posterior that the
+    position holds a site when ``s`` is its log2 likelihood ratio (a motif-initialised
+    filter's score) and ``exp(log_rate)`` the prior site rate (learned per filter, starting
+    at ``model.site_rate``): the sum is the expected number of sites. The log counts are
+    batch-normalised so that the interaction layers see comparable scales whatever the
+    window length.
 
     With ``model.count_both_strands`` each filter scans both strands
     (:class:`StrandSymmetricConv`) and a filter's count sums its sites on the two; the stem
@@ -145,14 +152,24 @@ class CountEncoder(nn.Module):
         super().__init__()
         stem = StrandSymmetricConv if config.count_both_strands else nn.Conv1d
         self.stem = stem(4, config.channels, config.stem_kernel, padding="same")
-        start = math.log(self.START_FRACTION / (1.0 - self.START_FRACTION))
-        self.threshold_logit = nn.Parameter(torch.full((config.channels,), start))
+        self.occupancy = config.count_form == "occupancy"
+        if self.occupancy:
+            start = math.log(config.site_rate)
+            self.log_rate = nn.Parameter(torch.full((config.channels,), start))
+        else:
+            start = math.log(self.START_FRACTION / (1.0 - self.START_FRACTION))
+            self.threshold_logit = nn.Parameter(torch.full((config.channels,), start))
         self.norm = nn.BatchNorm1d(config.channels)
         self.output_dim = config.channels
 
     @property
     def both_strands(self) -> bool:
         return isinstance(self.stem, StrandSymmetricConv)
+
+    @property
+    def site_parameter(self) -> nn.Parameter:
+        """What the encoder learns of its site rule: ``threshold_logit`` or ``log_rate``."""
+        return self.log_rate if self.occupancy else self.threshold_logit
 
     def thresholds(self) -> torch.Tensor:
         """The site threshold of each stem output row, ``(channels,)`` or ``(2 * channels,)``
@@ -161,13 +178,21 @@ class CountEncoder(nn.Module):
         threshold = torch.sigmoid(self.threshold_logit) * best
         return torch.cat([threshold, threshold]) if self.both_strands else threshold
 
+    def site_values(self, stem_out: torch.Tensor) -> torch.Tensor:
+        """What each stem output adds to its row's count, the shape of ``stem_out``
+        ``(B, rows, L)``."""
+        if self.occupancy:
+            rate = torch.cat([self.log_rate] * 2) if self.both_strands else self.log_rate
+            return torch.sigmoid(math.log(2.0) * stem_out + rate[None, :, None])
+        return torch.relu(stem_out - self.thresholds()[None, :, None])
+
     def counts(self, one_hot: torch.Tensor) -> torch.Tensor:
         """Soft site counts ``(B, channels)`` before the log (for inspection and tests)."""
         return self.counts_from_stem(self.stem(one_hot))
 
     def strand_counts(self, stem_out: torch.Tensor) -> torch.Tensor:
         """Soft site counts per stem output row, ``(B, rows)``, from the stem's output."""
-        return torch.relu(stem_out - self.thresholds()[None, :, None]).sum(dim=-1)
+        return self.site_values(stem_out).sum(dim=-1)
 
     def fold_strands(self, strand_counts: torch.Tensor) -> torch.Tensor:
         """Each filter's count over both strands, ``(B, channels)`` (unchanged when the stem
