@@ -123,7 +123,7 @@
 #   /tmp/r32/fit-seed.sh CELLS SEED: H79's command with --seeds SEED
 #       --out /tmp/r32/runs/occupancy-seedSEED-CELLS (K562,IMR90,HUVEC and
 #       GM12878,HeLa-S3,NHEK; seed 0, then seed 2)
-# H79 result (read at 03:44 UTC): refuted, narrowly. The recommended configuration with
+# H79 result (read at 03:43 UTC): refuted, narrowly. The recommended configuration with
 # count_form=occupancy at seed 1: K562 0.114, IMR90 0.140, HUVEC 0.173, GM12878 0.191,
 # HeLa-S3 0.156, NHEK 0.160 (mean 0.156) against the committed ReLU fits' 0.124, 0.141,
 # 0.144, 0.142, 0.140, 0.150 (0.140): +0.015 +- 0.009 (1.75 standard errors), higher on 4
