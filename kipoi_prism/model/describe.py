@@ -46,6 +46,7 @@ def describe(bundle) -> dict[str, Any]:
                 {
                     "encoder": config.encoder,
                     "count_both_strands": config.count_both_strands,
+                    "count_form": config.count_form,
                     "bilinear_rank": config.bilinear_rank,
                     "element_products": config.element_products,
                     "interaction_activation": config.interaction_activation,
