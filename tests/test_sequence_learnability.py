@@ -532,3 +532,32 @@ def test_benchmark_doc_identity_activation_table_is_the_committed_runs():
         f"minus the reader is {mean_se(to_reader)} (the ReLU model: "
         f"{mean_se(relu_to_reader)})" in flat
     )
+
+
+@pytest.mark.parametrize("form", ["relu", "occupancy"])
+def test_the_frozen_count_encoder_counts_by_the_readers_rule(form):
+    """A count encoder frozen at a motif (both strands) counts what the reader's scan of
+    that form counts: the benchmark's model and reader see the same inputs."""
+    import torch
+
+    from kipoi_prism.config import ModelConfig
+    from kipoi_prism.model.backbone import PrismBackbone, initialise_stem
+
+    motif = _one_site_motif()
+    config = ModelConfig(encoder="counts", count_both_strands=True, count_form=form,
+                         channels=2, stem_kernel=7, enhancer_length=60,
+                         promoter_length=60)  # fmt: skip
+    backbone = PrismBackbone(config)
+    initialise_stem(backbone, [motif], freeze=True)
+    rng = np.random.default_rng(0)
+    bases = rng.choice(list("ACGT"), size=(4, 60))
+    bases[1, 20:26] = list("AAGGTC")
+    bases[2, 30:36] = list("GACCTT")
+    windows = _windows(*("".join(row) for row in bases))
+    with torch.no_grad():
+        counts = backbone.enhancer_encoder.counts(torch.from_numpy(windows))[:, 0].numpy()
+    reader = (learnability.motif_scan(windows, [motif]) if form == "relu"
+              else learnability.motif_occupancy(windows, [motif], config.site_rate))  # fmt: skip
+    # The encoder also scores the window's edges ("same" padding): at most 1e-3 there.
+    np.testing.assert_allclose(counts, np.expm1(reader[:, 0]), rtol=1e-4, atol=1e-3)
+    assert min(counts[1], counts[2]) > 10 * max(counts[0], counts[3])  # a site counts
