@@ -132,3 +132,12 @@
 # and 1.11e-4), as the ReLU thresholds do. 456-567 s of training a fit (train_s), 1558
 # and 1588 s wall for the two three-fit runs side by side; commit 3335e4e. Outputs:
 # occupancy-seed1-K562-IMR90-HUVEC, occupancy-seed1-GM12878-HeLa-S3-NHEK.
+# H80 result (read at 04:34 UTC): supported. Seeds 0 and 2, occupancy against the committed
+# ReLU fits: seed 0 K562 0.193/0.174, IMR90 0.273/0.260, HUVEC 0.183/0.148, GM12878
+# 0.164/0.145, HeLa-S3 0.165/0.146, NHEK 0.244/0.245; seed 2 K562 0.152/0.134, IMR90
+# 0.141/0.129, HUVEC 0.159/0.145, GM12878 0.139/0.103, HeLa-S3 0.110/0.126, NHEK
+# 0.123/0.103. Over the twelve: +0.016 +- 0.004 (3.9 standard errors), higher on 10 of 12;
+# with H79's six, all eighteen: +0.016 +- 0.004 (4.1 standard errors), higher on 14 of 18.
+# Commit 3335e4e (clone at the same); four three-fit runs, two at a time, 1424-1583 s wall.
+# As written in H80, the recommended configuration now counts sites by their posterior and
+# the shipped weights are retrained with it (scripts/train_shipped_weights.sh).
