@@ -7,11 +7,13 @@
 #      and cost 2.5 times less than the 3,000 + 2,000 bp default on a CPU) with the
 #      recommended configuration (kipoi_prism/data/recommended.yaml, what `kipoi-prism
 #      train` uses without --config): the count encoder, each filter's sites counted on
-#      both strands, with a rank-16 bilinear term, the task loss (IMMAX) alone, no auxiliary
-#      loss, no curriculum, and U_I read from the element encodings by a shrunk linear
-#      read fitted when training ends (model.element_read); it beat the residual encoder on
+#      both strands, each position adding its posterior of being a site
+#      (model.count_form: occupancy), with a rank-16 bilinear term, the task loss (IMMAX)
+#      alone, no auxiliary loss, no curriculum, and U_I read from the element encodings
+#      by a shrunk linear read fitted when training ends (model.element_read); it beat the residual encoder on
 #      all six held-out cell lines of the benchmark (docs/BENCHMARK.md, "The count
-#      encoder", "Sites on both strands", "The element read fitted after training").
+#      encoder", "Sites on both strands", "The element read fitted after training",
+#      "What the motif search misses, and sites counted by their posterior").
 #      The first convolution starts from the simulation's motif vocabulary
 #      (its JASPAR matrices, both strands, 56 filters) and stays frozen: without it the
 #      first layer does not find the motifs at this data size,
@@ -60,7 +62,7 @@ bundle.metadata["data"] = (
     f"sequence and labels), {per_cell} pairs per cell line, seed 0; validation: pairs whose "
     "enhancer lies on original chr1-chr3; the recommended configuration "
     "(kipoi_prism/data/recommended.yaml: count encoder with sites counted on both strands, "
-    "rank-16 bilinear term, task loss "
+    "each position adding its posterior of being a site, rank-16 bilinear term, task loss "
     "only (IMMAX), no auxiliary loss, no curriculum, U_I from the element read fitted after "
     "training; docs/BENCHMARK.md); first convolution: "
     "the simulation's 28 JASPAR motifs on both strands, frozen; recipe: "

@@ -117,3 +117,19 @@ def test_occupancy_fits_table_and_claims_are_the_committed_runs():
     assert difference.mean() < 2 * difference.std(ddof=1) / len(difference) ** 0.5
     assert "H79 refuted, narrowly" in flat
     assert f"fit minus reader {(fits['occupancy'] - fits['reader']).mean():+.3f}" in flat
+
+
+def test_seeds_0_and_2_table_and_the_adoption_are_the_committed_runs():
+    fits = pd.concat([_fits(0), _fits(2)], ignore_index=True)
+    assert_rows_in(fits, lambda r: (
+        f"| {r['cell']} | {r['seed']} | {r['relu']:.3f} | {r['occupancy']:.3f} | "
+        f"{r['occupancy'] - r['relu']:+.3f} | {r['train_s']:.0f} |"))  # fmt: skip
+    flat = flat_text()
+    twelve = fits["occupancy"] - fits["relu"]
+    eighteen = pd.concat([twelve, _fits(1).eval("occupancy - relu")])
+    assert f"Over the twelve: {paired(twelve)}" in flat
+    assert f"all eighteen evaluations: {paired(eighteen)}" in flat
+    assert twelve.mean() > 2 * twelve.std(ddof=1) / len(twelve) ** 0.5  # supported
+    assert "H80 supported" in flat
+    recommended = (DOCS.parent / "configs" / "recommended.yaml").read_text()
+    assert "count_form: occupancy" in recommended
