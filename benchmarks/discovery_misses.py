@@ -43,15 +43,10 @@ from sequence_learnability import (  # noqa: E402
     DATA,
     distance_input,
     fit_and_score,
-    held_out_split,
+    held_out_setup,
     motif_scan,
-    numbered_rows,
-    simulate_like_the_benchmark,
 )
 
-from kipoi_prism.benchmark.harness import PROFILES  # noqa: E402
-from kipoi_prism.io.encode import PairEncoder  # noqa: E402
-from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.training.motif_discovery import discover_in_pairs  # noqa: E402
 
 MISSED = 0.5  # a factor counts as missed when the discovered scans explain less of it
@@ -68,13 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    profile = PROFILES["full"]
-    result = simulate_like_the_benchmark(profile, args.data_dir, args.workdir, args.seed)
-    table = numbered_rows(result)
-    train, val, test = held_out_split(table, args.held_out, profile, args.seed)
-    encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
-    encoded = encoder.encode(table)
-    found = discover_in_pairs(table[table["cell_line"] != args.held_out], encoder)
+    setup = held_out_setup(args.data_dir, args.workdir, args.held_out, args.seed)
+    result, table, encoded = setup.result, setup.table, setup.encoded
+    found = discover_in_pairs(table[table["cell_line"] != args.held_out], setup.encoder)
     scans = {
         name: {e: motif_scan(getattr(encoded, e), motifs) for e in ("enhancer", "promoter")}
         for name, motifs in (("disc", found), ("true", result.vocabulary))
@@ -88,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     def reader(*extra_columns: np.ndarray) -> float:
         base = [scans["disc"]["enhancer"], scans["disc"]["promoter"], log_distance]
         inputs = np.hstack([*base, *extra_columns])
-        return fit_and_score(inputs, labels, train, val, test)["test_aupr"]
+        return fit_and_score(inputs, labels, setup.train, setup.val, setup.test)["test_aupr"]
 
     base = reader()
     truth = result.truth_data

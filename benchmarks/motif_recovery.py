@@ -36,15 +36,10 @@ from sequence_learnability import (  # noqa: E402
     DATA,
     distance_input,
     fit_and_score,
-    held_out_split,
-    numbered_rows,
+    held_out_setup,
     scan_inputs,
-    simulate_like_the_benchmark,
 )
 
-from kipoi_prism.benchmark.harness import PROFILES  # noqa: E402
-from kipoi_prism.io.encode import PairEncoder  # noqa: E402
-from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.training.motif_discovery import discover_in_pairs  # noqa: E402
 from kipoi_prism.training.motif_similarity import matrix_similarity  # noqa: E402
 
@@ -63,14 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    profile = PROFILES["full"]
-    result = simulate_like_the_benchmark(profile, args.data_dir, args.workdir, args.seed)
-    table = numbered_rows(result)
-    train, val, test = held_out_split(table, args.held_out, profile, args.seed)
-    encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
-    encoded = encoder.encode(table)
+    setup = held_out_setup(args.data_dir, args.workdir, args.held_out, args.seed)
+    result, table, encoded = setup.result, setup.table, setup.encoded
+    train, val, test = setup.train, setup.val, setup.test
     log_distance = distance_input(table, True)
-    found = discover_in_pairs(table[table["cell_line"] != args.held_out], encoder,
+    found = discover_in_pairs(table[table["cell_line"] != args.held_out], setup.encoder,
                               by_cell_line=args.by_cell_line)  # fmt: skip
     similarity = np.array([[matrix_similarity(true.probabilities, motif.probabilities)
                             for motif in found] for true in result.vocabulary])  # fmt: skip

@@ -236,6 +236,31 @@ def simulate_like_the_benchmark(profile, data_dir: Path, workdir: Path, seed: in
     )
 
 
+@dataclasses.dataclass
+class HeldOutSetup:
+    """One held-out evaluation of the diagnostics: the simulation, its numbered pair table,
+    the split and every pair's encoded windows."""
+
+    result: object
+    table: pd.DataFrame
+    train: pd.DataFrame
+    val: pd.DataFrame
+    test: pd.DataFrame
+    encoder: PairEncoder
+    encoded: object
+
+
+def held_out_setup(data_dir: Path, workdir: Path, held_out: str, seed: int) -> HeldOutSetup:
+    """The ``--full`` profile's simulation at ``seed`` with ``held_out`` held out, as
+    ``benchmarks/motif_recovery.py`` and ``benchmarks/discovery_misses.py`` read it."""
+    profile = PROFILES["full"]
+    result = simulate_like_the_benchmark(profile, data_dir, workdir, seed)
+    table = numbered_rows(result)
+    train, val, test = held_out_split(table, held_out, profile, seed)
+    encoder = PairEncoder(Genome(result.fasta), profile.enhancer_length, profile.promoter_length)
+    return HeldOutSetup(result, table, train, val, test, encoder, encoder.encode(table))
+
+
 def numbered_rows(result) -> pd.DataFrame:
     """The simulation's pair table with ``row_id`` = its row number (the readers' index)."""
     table = result.table.reset_index(drop=True)
