@@ -23,7 +23,6 @@ Usage (beside ../shared)::
 
 from __future__ import annotations
 
-import argparse
 import sys
 import time
 from pathlib import Path
@@ -33,9 +32,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sequence_learnability import (  # noqa: E402
-    DATA,
+    data_missing,
     distance_input,
     fit_and_score,
+    held_out_parser,
     held_out_setup,
     scan_inputs,
 )
@@ -47,15 +47,10 @@ RECOVERED = 0.8  # a true motif counts as recovered at this best column r
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--held-out", required=True)
-    parser.add_argument("--seed", type=int, default=1)
+    parser = held_out_parser(__doc__, "runs/motif-recovery")
     parser.add_argument("--by-cell-line", action="store_true")
-    parser.add_argument("--data-dir", type=Path, default=DATA)
-    parser.add_argument("--workdir", type=Path, default=Path("runs/motif-recovery"))
     args = parser.parse_args(argv)
-    if not args.data_dir.is_dir():
-        print(f"shared data folder not found: {args.data_dir} (give --data-dir)", file=sys.stderr)
+    if data_missing(args.data_dir):
         return 2
     started = time.perf_counter()
     setup = held_out_setup(args.data_dir, args.workdir, args.held_out, args.seed)

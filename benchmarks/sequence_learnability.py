@@ -250,6 +250,25 @@ class HeldOutSetup:
     encoded: object
 
 
+def held_out_parser(doc: str, workdir: str) -> argparse.ArgumentParser:
+    """The diagnostics' shared arguments: ``--held-out``, ``--seed`` (default 1),
+    ``--data-dir`` and ``--workdir``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--held-out", required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--data-dir", type=Path, default=DATA)
+    parser.add_argument("--workdir", type=Path, default=Path(workdir))
+    return parser
+
+
+def data_missing(data_dir: Path) -> bool:
+    """Says so (on stderr) when the shared data folder is not there."""
+    if data_dir.is_dir():
+        return False
+    print(f"shared data folder not found: {data_dir} (give --data-dir)", file=sys.stderr)
+    return True
+
+
 def held_out_setup(data_dir: Path, workdir: Path, held_out: str, seed: int) -> HeldOutSetup:
     """The ``--full`` profile's simulation at ``seed`` with ``held_out`` held out, as
     ``benchmarks/motif_recovery.py`` and ``benchmarks/discovery_misses.py`` read it."""
