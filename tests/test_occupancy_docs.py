@@ -133,3 +133,23 @@ def test_seeds_0_and_2_table_and_the_adoption_are_the_committed_runs():
     assert "H80 supported" in flat
     recommended = (DOCS.parent / "configs" / "recommended.yaml").read_text()
     assert "count_form: occupancy" in recommended
+
+
+def test_readme_states_the_adopted_configurations_committed_fits():
+    """The README's held-out figures for the shipped configuration (README, "The shipped
+    weights") and its "Does it work" claims are the committed occupancy fits'."""
+    fits = pd.concat([_fits(seed) for seed in (0, 1, 2)], ignore_index=True)
+    seed0, later = fits[fits["seed"] == 0]["occupancy"], fits[fits["seed"] > 0]["occupancy"]
+    readme = flat_text(DOCS.parent / "README.md")
+    assert (f"reaches AUPR {seed0.min():.3f}-{seed0.max():.3f} (mean {seed0.mean():.3f} over "
+            f"six, seed 0; the oracle 0.71-0.82) and {later.min():.3f}-{later.max():.3f} on "
+            f"the simulations of seeds 1 and 2 (mean {later.mean():.3f})") in readme  # fmt: skip
+    difference = fits["occupancy"] - fits["relu"]
+    mean_error, higher = paired(difference).split(" (higher on ")
+    assert f"{mean_error} over the same configuration counting" in readme
+    assert f"the recommended configuration by {mean_error} over six held-out cell lines at " \
+           f"seeds 0-2 ({higher.rstrip(')')}; mean {fits['occupancy'].mean():.3f} against " \
+           f"{fits['relu'].mean():.3f})" in readme  # fmt: skip
+    readers = _occupancy_table()
+    known, known_higher = paired(readers["known_occ"] - readers["known"]).split(" (higher on ")
+    assert f"lifts the regression by {known} (seed 1, {known_higher.rstrip(')')})" in readme
