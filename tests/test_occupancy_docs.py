@@ -153,3 +153,10 @@ def test_readme_states_the_adopted_configurations_committed_fits():
     readers = _occupancy_table()
     known, known_higher = paired(readers["known_occ"] - readers["known"]).split(" (higher on ")
     assert f"lifts the regression by {known} (seed 1, {known_higher.rstrip(')')})" in readme
+
+
+def test_readme_model_table_states_the_adopted_configurations_seed_0():
+    seed0 = _fits(0)["occupancy"]
+    readme = (DOCS.parent / "README.md").read_text()
+    assert (f"unseen cell line, simulated (6 cell lines, seed 0): {seed0.min():.3f}-"
+            f"{seed0.max():.3f}, mean {seed0.mean():.3f}") in readme  # fmt: skip
