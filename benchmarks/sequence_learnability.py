@@ -45,6 +45,7 @@ import shlex
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -144,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--scan-thresholds",
-        type=thresholds_list,
+        type=fractions_list,
         default=(SCAN_THRESHOLD,),
         metavar="T[,T...]",
         help="the scan readers count a site where the log-odds reaches this share of the "
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--occupancy-rates",
-        type=thresholds_list,
+        type=fractions_list,
         default=(),
         metavar="R[,R...]",
         help="also the occupancy readers (known and discovered motifs): each position's "
@@ -196,10 +197,9 @@ def main(argv: list[str] | None = None) -> int:
                               with_products(scan_e, scan_p, log_distance))):  # fmt: skip
             readers[scan_name(name, args.scan_thresholds, threshold)] = inputs
     for rate in args.occupancy_rates:
-        readers[f"known-motif occupancy at {rate:g}"] = np.hstack(
-            [motif_occupancy(getattr(encoded, e), result.vocabulary, rate)
-             for e in ("enhancer", "promoter")] + [log_distance]
-        )  # fmt: skip
+        readers[f"known-motif occupancy at {rate:g}"] = scan_inputs(
+            encoded, result.vocabulary, log_distance, occupancy_rate=rate
+        )
     readers.update(discovered_readers(encoder, encoded, table, args, log_distance, profile))
     readers["5-mer counts"] = np.hstack(
         [kmer_counts(encoded.enhancer), kmer_counts(encoded.promoter), log_distance]
@@ -236,8 +236,7 @@ def simulate_like_the_benchmark(profile, data_dir: Path, workdir: Path, seed: in
     )
 
 
-@dataclasses.dataclass
-class HeldOutSetup:
+class HeldOutSetup(NamedTuple):
     """One held-out evaluation of the diagnostics: the simulation, its numbered pair table,
     the split and every pair's encoded windows."""
 
@@ -305,14 +304,14 @@ def distance_input(table: pd.DataFrame, include: bool) -> np.ndarray:
     return log_distance if include else log_distance[:, :0]
 
 
-def thresholds_list(text: str) -> tuple[float, ...]:
-    """``--scan-thresholds``: comma-separated shares of a matrix's best score, each in (0, 1)."""
+def fractions_list(text: str) -> tuple[float, ...]:
+    """``--scan-thresholds``, ``--occupancy-rates``: comma-separated numbers in (0, 1)."""
     try:
         values = tuple(float(part) for part in text.split(","))
     except ValueError:
         raise argparse.ArgumentTypeError(f"not numbers: {text!r}") from None
     if not all(0 < value < 1 for value in values):
-        raise argparse.ArgumentTypeError(f"each threshold must lie in (0, 1): {text!r}")
+        raise argparse.ArgumentTypeError(f"each value must lie in (0, 1): {text!r}")
     return values
 
 
@@ -325,23 +324,9 @@ def scan_name(name: str, thresholds: tuple[float, ...], threshold: float) -> str
 def motif_scan(one_hot: np.ndarray, motifs, threshold: float = SCAN_THRESHOLD) -> np.ndarray:
     """log(1 + soft site count) per motif: sum over positions and both strands of
     ReLU(log-odds score - threshold * best score)."""
-    width = max(m.width for m in motifs)
-    weight = np.zeros((len(motifs), 4, width), np.float32)
-    bias = np.zeros(len(motifs), np.float32)
-    for i, motif in enumerate(motifs):
-        log_odds = np.log2((motif.probabilities + 0.01) / 1.04 / 0.25).T  # (4, w)
-        offset = (width - log_odds.shape[1]) // 2
-        weight[i, :, offset : offset + log_odds.shape[1]] = log_odds
-        bias[i] = -threshold * log_odds.max(axis=0).sum()
-    weight_t, bias_t = torch.from_numpy(weight), torch.from_numpy(bias)
-    out = []
-    with torch.no_grad():
-        for start in range(0, len(one_hot), 512):
-            x = torch.from_numpy(np.ascontiguousarray(one_hot[start : start + 512]))
-            forward = torch.relu(torch.nn.functional.conv1d(x, weight_t, bias_t)).sum(-1)
-            reverse = torch.relu(torch.nn.functional.conv1d(x.flip((1, 2)), weight_t, bias_t))
-            out.append(torch.log1p(forward + reverse.sum(-1)).numpy())
-    return np.concatenate(out).astype(np.float64)
+    weight = log_ratio_filters(motifs, np.log2)
+    bias = -threshold * weight.max(axis=1).sum(axis=1)
+    return summed_sites(one_hot, weight, bias, torch.relu)
 
 
 def motif_occupancy(one_hot: np.ndarray, motifs, rate: float) -> np.ndarray:
@@ -349,23 +334,34 @@ def motif_occupancy(one_hot: np.ndarray, motifs, rate: float) -> np.ndarray:
     posterior ``r LR / (1 + r LR)`` that the position holds a site of the motif, with ``LR``
     the matrix's likelihood ratio against a uniform background and ``r`` the prior rate of
     sites per position and strand (the E-step of a site-or-background mixture)."""
+    weight = log_ratio_filters(motifs, np.log)
+    bias = np.full(len(motifs), np.log(rate), np.float32)
+    return summed_sites(one_hot, weight, bias, torch.sigmoid)
+
+
+def log_ratio_filters(motifs, log) -> np.ndarray:
+    """Each motif's ``log((p + 0.01) / 1.04 / 0.25)`` (``log``: ``np.log2`` or ``np.log``),
+    centred and zero-padded to the widest, ``(motifs, 4, width)``."""
     width = max(m.width for m in motifs)
-    weight = np.zeros((len(motifs), 4, width), np.float32)
+    weight = np.zeros((len(motifs), 4, width))
     for i, motif in enumerate(motifs):
-        log_ratio = np.log((motif.probabilities + 0.01) / 1.04 / 0.25).T  # (4, w), natural log
-        offset = (width - log_ratio.shape[1]) // 2
-        weight[i, :, offset : offset + log_ratio.shape[1]] = log_ratio
-    weight_t = torch.from_numpy(weight)
-    bias_t = torch.full((len(motifs),), float(np.log(rate)))
+        ratio = log((motif.probabilities + 0.01) / 1.04 / 0.25).T  # (4, w)
+        offset = (width - ratio.shape[1]) // 2
+        weight[i, :, offset : offset + ratio.shape[1]] = ratio
+    return weight
+
+
+def summed_sites(one_hot: np.ndarray, weight: np.ndarray, bias: np.ndarray, site) -> np.ndarray:
+    """``log(1 + sum over positions and both strands of site(conv(x)))`` per filter."""
+    weight_t = torch.from_numpy(weight.astype(np.float32))
+    bias_t = torch.from_numpy(np.asarray(bias, np.float32))
     out = []
     with torch.no_grad():
         for start in range(0, len(one_hot), 512):
             x = torch.from_numpy(np.ascontiguousarray(one_hot[start : start + 512]))
-            total = sum(
-                torch.sigmoid(torch.nn.functional.conv1d(strand, weight_t, bias_t)).sum(-1)
-                for strand in (x, x.flip((1, 2)))
-            )
-            out.append(torch.log1p(total).numpy())
+            forward = site(torch.nn.functional.conv1d(x, weight_t, bias_t)).sum(-1)
+            reverse = site(torch.nn.functional.conv1d(x.flip((1, 2)), weight_t, bias_t))
+            out.append(torch.log1p(forward + reverse.sum(-1)).numpy())
     return np.concatenate(out).astype(np.float64)
 
 
@@ -411,10 +407,9 @@ def discovered_readers(encoder, encoded, table, args, log_distance,
             name = scan_name(f"discovered-motif scan ({source})", args.scan_thresholds, threshold)
             readers[name] = scan_inputs(encoded, motifs, log_distance, threshold)
         for rate in args.occupancy_rates:
-            readers[f"discovered-motif occupancy ({source}) at {rate:g}"] = np.hstack(
-                [motif_occupancy(getattr(encoded, e), motifs, rate)
-                 for e in ("enhancer", "promoter")] + [log_distance]
-            )  # fmt: skip
+            readers[f"discovered-motif occupancy ({source}) at {rate:g}"] = scan_inputs(
+                encoded, motifs, log_distance, occupancy_rate=rate
+            )
     return readers
 
 
@@ -433,11 +428,14 @@ def larger_draw(table: pd.DataFrame, args, profile):
     return result.table.reset_index(drop=True), encoder
 
 
-def scan_inputs(encoded, motifs, extra: np.ndarray,
-                threshold: float = SCAN_THRESHOLD) -> np.ndarray:  # fmt: skip
+def scan_inputs(encoded, motifs, extra: np.ndarray, threshold: float = SCAN_THRESHOLD,
+                occupancy_rate: float | None = None) -> np.ndarray:  # fmt: skip
     """A scan reader's inputs: :func:`motif_scan` of the enhancer and promoter windows with
-    ``motifs`` at ``threshold``, then ``extra`` (the distance column)."""
-    scans = [motif_scan(getattr(encoded, e), motifs, threshold) for e in ("enhancer", "promoter")]
+    ``motifs`` at ``threshold`` (or, given ``occupancy_rate``, :func:`motif_occupancy`),
+    then ``extra`` (the distance column)."""
+    scans = [motif_scan(getattr(encoded, e), motifs, threshold) if occupancy_rate is None
+             else motif_occupancy(getattr(encoded, e), motifs, occupancy_rate)
+             for e in ("enhancer", "promoter")]  # fmt: skip
     return np.hstack([*scans, extra])
 
 
