@@ -192,3 +192,22 @@ def test_export_from_a_missing_or_foreign_checkpoint_is_an_input_error(tmp_path)
     with pytest.raises(PrismInputError, match="not a kipoi-prism training checkpoint"):
         export_checkpoint(foreign, tmp_path / "w.pt")
     assert not (tmp_path / "w.pt").exists()
+
+
+def test_count_encoder_weights_saved_before_count_form_load_as_relu(tmp_path):
+    """A weights file whose saved config has no ``count_form`` or ``site_rate`` (written
+    before the option existed) loads with the ReLU form and its thresholds, scoring as
+    saved."""
+    model = tiny_model(seed=5, encoder="counts", count_both_strands=True)
+    path = save_weights(tmp_path / "old.pt", model)
+    payload = _payload(path)
+    del payload["config"]["count_form"], payload["config"]["site_rate"]
+    torch.save(payload, path)
+    bundle = load_weights(path)
+    assert bundle.model.config.count_form == "relu"
+    assert "backbone.enhancer_encoder.threshold_logit" in bundle.model.state_dict()
+    window = torch.nn.functional.one_hot(torch.randint(0, 4, (2, 60)), 4).transpose(1, 2)
+    with torch.no_grad():
+        expected = model.backbone.enhancer_encoder(window.float())
+        loaded = bundle.model.backbone.enhancer_encoder(window.float())
+    torch.testing.assert_close(loaded, expected)
