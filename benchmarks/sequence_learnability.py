@@ -56,6 +56,7 @@ from kipoi_prism.config import SimulationConfig
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
+from kipoi_prism.model.elements import CountEncoder
 from kipoi_prism.simulation.run import simulate
 from kipoi_prism.training.element_read import READ_C, shrunk_read
 from kipoi_prism.training.motif_discovery import (
@@ -65,7 +66,8 @@ from kipoi_prism.training.motif_discovery import (
 )
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-SCAN_THRESHOLD = 0.75  # the scan readers' default rule: a site at 0.75 of the best log-odds
+# The scan readers' default rule, the count encoder's: a site at 0.75 of the best log-odds.
+SCAN_THRESHOLD = CountEncoder.START_FRACTION
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,11 +61,16 @@ def paired(differences) -> str:
     return f"{mean_se(differences)} (higher on {higher} of {len(differences)})"
 
 
-def task_only_aupr(run: str) -> pd.Series:
-    """Held-out AUPR of the task-loss row of a committed run (``run``: its folder under
-    docs/benchmark-runs), by cell line."""
+def task_only_rows(run: str) -> pd.DataFrame:
+    """The task-loss rows of a committed run (``run``: its folder under
+    docs/benchmark-runs), indexed by held-out cell line."""
     results = pd.read_csv(DOCS / "benchmark-runs" / run / "results.csv")
-    return results[results["row"] == "task_only"].set_index("held_out")["aupr"]
+    return results[results["row"] == "task_only"].set_index("held_out")
+
+
+def task_only_aupr(run: str) -> pd.Series:
+    """Held-out AUPR of the task-loss row of a committed run, by cell line."""
+    return task_only_rows(run)["aupr"]
 
 
 def task_only_aupr_of(pattern: str) -> pd.Series:

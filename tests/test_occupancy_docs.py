@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-from benchmark_docs import DOCS, assert_rows_in, flat_text, paired, reader_scores
+from benchmark_docs import DOCS, assert_rows_in, flat_text, paired, reader_scores, task_only_rows
 
 RUNS = DOCS / "benchmark-runs" / "discovery-misses"
 FIRST = ("K562", "IMR90", "HUVEC")
@@ -81,19 +81,13 @@ def test_occupancy_reader_table_and_claims_are_the_committed_runs():
 PARTS = {"K562-IMR90-HUVEC": FIRST, "GM12878-HeLa-S3-NHEK": CELLS[3:]}
 
 
-def _task_only(run: str) -> pd.DataFrame:
-    """The task-loss rows of a committed benchmark run, by held-out cell line."""
-    results = pd.read_csv(DOCS / "benchmark-runs" / run / "results.csv")
-    return results[results["row"] == "task_only"].set_index("held_out")
-
-
 def _fits(seed: int) -> pd.DataFrame:
     """Per held-out cell line at ``seed``: the recommended configuration's committed fit
     (round 28, ReLU counts) and the same counting sites by their posterior (round 32)."""
     rows = []
     for part, cells in PARTS.items():
-        relu = _task_only(f"sequence-readout/read-seed{seed}-{part}")
-        occupancy = _task_only(f"discovery-misses/occupancy-seed{seed}-{part}")
+        relu = task_only_rows(f"sequence-readout/read-seed{seed}-{part}")
+        occupancy = task_only_rows(f"discovery-misses/occupancy-seed{seed}-{part}")
         rows += [{"cell": cell, "seed": seed, "relu": relu.loc[cell, "aupr"],
                   "occupancy": occupancy.loc[cell, "aupr"],
                   "train_s": occupancy.loc[cell, "train_s"]} for cell in cells]  # fmt: skip

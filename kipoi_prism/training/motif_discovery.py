@@ -138,7 +138,7 @@ def discover_motifs(
         raise ValueError(f"codes: expected (n, L), got shape {codes.shape}")
     k, m = config.k, config.markov_order
     index, ok = word_index(codes, k)
-    observed = both_strands(np.bincount(index[ok], minlength=4**k).astype(np.float64), k)
+    observed = word_counts(index, ok, k)
     if background is None:
         expected = markov_expectation(codes, k, m)
     else:
@@ -345,7 +345,11 @@ def contrast_expectation(observed: np.ndarray, background: np.ndarray, k: int) -
 
 def strand_counts(codes: np.ndarray, k: int) -> np.ndarray:
     """Both-strand count of every ``k``-mer of the windows (those holding an N skipped)."""
-    index, ok = word_index(codes, k)
+    return word_counts(*word_index(codes, k), k)
+
+
+def word_counts(index: np.ndarray, ok: np.ndarray, k: int) -> np.ndarray:
+    """Both-strand count of every ``k``-mer from :func:`word_index`'s ``(index, ok)``."""
     return both_strands(np.bincount(index[ok], minlength=4**k).astype(np.float64), k)
 
 
