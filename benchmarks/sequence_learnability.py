@@ -57,6 +57,7 @@ from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
 from kipoi_prism.model.elements import CountEncoder
+from kipoi_prism.simulation.background import MarkovBackground
 from kipoi_prism.simulation.run import simulate
 from kipoi_prism.training.element_read import READ_C, shrunk_read
 from kipoi_prism.training.motif_discovery import (
@@ -162,6 +163,15 @@ def main(argv: list[str] | None = None) -> int:
         "posterior of being a site at prior site rate R, summed (default: none)",
     )
     parser.add_argument(
+        "--occupancy-backgrounds",
+        type=background_orders,
+        default=(None,),
+        metavar="B[,B...]",
+        help="the occupancy readers' likelihood ratio against 'uniform' bases or an order-k "
+        "Markov chain (k = 0-6) fitted, without labels, on the training cell lines' enhancer "
+        "and promoter windows apart; several give one row each (default: uniform)",
+    )
+    parser.add_argument(
         "--discover-in-all",
         action="store_true",
         help="also the discovered-motif scan with motifs found in every cell line's regions, "
@@ -198,11 +208,15 @@ def main(argv: list[str] | None = None) -> int:
                              ("known-motif scan x products",
                               with_products(scan_e, scan_p, log_distance))):  # fmt: skip
             readers[scan_name(name, args.scan_thresholds, threshold)] = inputs
+    chains = {order: window_chains(encoded, table, train, order)
+              for order in args.occupancy_backgrounds}  # fmt: skip
     for rate in args.occupancy_rates:
-        readers[f"known-motif occupancy at {rate:g}"] = scan_inputs(
-            encoded, result.vocabulary, log_distance, occupancy_rate=rate
-        )
-    readers.update(discovered_readers(encoder, encoded, table, args, log_distance, profile))
+        for order, chain in chains.items():
+            readers[occupancy_name("known-motif occupancy", rate, order)] = scan_inputs(
+                encoded, result.vocabulary, log_distance, occupancy_rate=rate, chains=chain
+            )
+    readers.update(discovered_readers(encoder, encoded, table, args, log_distance, profile,
+                                      chains))  # fmt: skip
     readers["5-mer counts"] = np.hstack(
         [kmer_counts(encoded.enhancer), kmer_counts(encoded.promoter), log_distance]
     )
@@ -317,6 +331,25 @@ def fractions_list(text: str) -> tuple[float, ...]:
     return values
 
 
+def background_orders(text: str) -> tuple[int | None, ...]:
+    """``--occupancy-backgrounds``: comma-separated ``uniform`` (None) or Markov orders 0-6."""
+    orders = []
+    for part in text.split(","):
+        if part == "uniform":
+            orders.append(None)
+        elif part.isdigit() and int(part) <= 6:
+            orders.append(int(part))
+        else:
+            raise argparse.ArgumentTypeError(f"not 'uniform' or an order 0-6: {part!r}")
+    return tuple(orders)
+
+
+def occupancy_name(name: str, rate: float, order: int | None) -> str:
+    """An occupancy reader's row name: as in round 32 against uniform bases, else with the
+    background's order."""
+    return f"{name} at {rate:g}" + ("" if order is None else f", order-{order} background")
+
+
 def scan_name(name: str, thresholds: tuple[float, ...], threshold: float) -> str:
     """A scan reader's row name: as it always was at the default threshold alone, else with
     ``at T``."""
@@ -331,14 +364,67 @@ def motif_scan(one_hot: np.ndarray, motifs, threshold: float = SCAN_THRESHOLD) -
     return summed_sites(one_hot, weight, bias, torch.relu)
 
 
-def motif_occupancy(one_hot: np.ndarray, motifs, rate: float) -> np.ndarray:
+def motif_occupancy(one_hot: np.ndarray, motifs, rate: float,
+                    chain: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
     """log(1 + expected site count) per motif: over positions and both strands, the
     posterior ``r LR / (1 + r LR)`` that the position holds a site of the motif, with ``LR``
-    the matrix's likelihood ratio against a uniform background and ``r`` the prior rate of
+    the matrix's likelihood ratio against a uniform background (or, given ``chain``, the
+    log transitions of an order-k Markov chain, :func:`fit_chain`: each window's
+    probability under it, base by base given the bases before) and ``r`` the prior rate of
     sites per position and strand (the E-step of a site-or-background mixture)."""
     weight = log_ratio_filters(motifs, np.log)
     bias = np.full(len(motifs), np.log(rate), np.float32)
-    return summed_sites(one_hot, weight, bias, torch.sigmoid)
+    shift = None if chain is None else background_shift(chain, weight)
+    return summed_sites(one_hot, weight, bias, torch.sigmoid, shift)
+
+
+def window_chains(encoded, table: pd.DataFrame, train: pd.DataFrame, order: int | None):
+    """``{"enhancer": chain, "promoter": chain}`` fitted on the distinct training regions'
+    windows of each role (:func:`fit_chain`), or ``None`` for a uniform background."""
+    if order is None:
+        return None
+    rows = train["row_id"].to_numpy()
+    chains = {}
+    for role in ("enhancer", "promoter"):
+        _, first = np.unique(table[f"{role}_region"].to_numpy()[rows], return_index=True)
+        chains[role] = fit_chain(getattr(encoded, role)[rows[first]], order)
+    return chains
+
+
+def fit_chain(one_hot: np.ndarray, order: int) -> np.ndarray:
+    """Log transitions ``(4**order, 4)`` of an order-``order`` Markov chain fitted on both
+    strands of the windows (:meth:`MarkovBackground.fit`; order 0: base frequencies)."""
+    letters = np.frombuffer(b"ACGTN", np.uint8)
+    codes = np.where(one_hot.sum(axis=1) > 0, one_hot.argmax(axis=1), 4)
+    fitted = MarkovBackground.fit((letters[c].tobytes() for c in codes), max(order, 1))
+    if order == 0:
+        return np.log(fitted.initial)[None, :]
+    return np.log(fitted.transitions)
+
+
+def background_shift(chain: np.ndarray, weight: np.ndarray):
+    """A function of one-hot windows ``(B, 4, L)`` giving, per motif of ``weight`` and
+    window start, ``log q(window) - log 0.25**w`` over the motif's own columns: what turns
+    the uniform log ratio into the ratio against ``chain``. A base that is N, or whose
+    ``k`` bases before are not all known (the sequence's first ``k``), adds 0 (uniform)."""
+    order = int(round(np.log(chain.shape[0]) / np.log(4)))
+    table = torch.from_numpy(chain - np.log(0.25)).float()
+    used = np.abs(weight).sum(axis=1) > 0  # (motifs, width): the motif's own columns
+    spans = [(int(np.argmax(u)), int(u.sum())) for u in used]
+
+    def shift(x: torch.Tensor) -> torch.Tensor:
+        codes, known = x.argmax(dim=1), x.sum(dim=1) > 0
+        context, valid = torch.zeros_like(codes), known.clone()
+        for i in range(1, order + 1):
+            context += torch.nn.functional.pad(codes, (i, 0))[:, : codes.shape[1]] * 4 ** (i - 1)
+            valid &= torch.nn.functional.pad(known, (i, 0))[:, : codes.shape[1]]
+        log_q = torch.where(valid, table[context, codes], torch.zeros(()))
+        total = torch.nn.functional.pad(log_q.cumsum(dim=1), (1, 0))
+        starts = codes.shape[1] - weight.shape[2] + 1
+        return torch.stack([total[:, o + w : o + w + starts] - total[:, o : o + starts]
+                            for o, w in spans], dim=1)  # fmt: skip
+
+    return shift
 
 
 def log_ratio_filters(motifs, log) -> np.ndarray:
@@ -353,17 +439,21 @@ def log_ratio_filters(motifs, log) -> np.ndarray:
     return weight
 
 
-def summed_sites(one_hot: np.ndarray, weight: np.ndarray, bias: np.ndarray, site) -> np.ndarray:
-    """``log(1 + sum over positions and both strands of site(conv(x)))`` per filter."""
+def summed_sites(one_hot: np.ndarray, weight: np.ndarray, bias: np.ndarray, site,
+                 shift=None) -> np.ndarray:  # fmt: skip
+    """``log(1 + sum over positions and both strands of site(conv(x) - shift(x)))`` per
+    filter (``shift``: a function of the one-hot batch, as :func:`background_shift`)."""
     weight_t = torch.from_numpy(weight.astype(np.float32))
     bias_t = torch.from_numpy(np.asarray(bias, np.float32))
     out = []
     with torch.no_grad():
         for start in range(0, len(one_hot), 512):
             x = torch.from_numpy(np.ascontiguousarray(one_hot[start : start + 512]))
-            forward = site(torch.nn.functional.conv1d(x, weight_t, bias_t)).sum(-1)
-            reverse = site(torch.nn.functional.conv1d(x.flip((1, 2)), weight_t, bias_t))
-            out.append(torch.log1p(forward + reverse.sum(-1)).numpy())
+            total = 0.0
+            for strand in (x, x.flip((1, 2))):
+                scores = torch.nn.functional.conv1d(strand, weight_t, bias_t)
+                total = total + site(scores if shift is None else scores - shift(strand)).sum(-1)
+            out.append(torch.log1p(total).numpy())
     return np.concatenate(out).astype(np.float64)
 
 
@@ -381,8 +471,8 @@ def kmer_counts(one_hot: np.ndarray, k: int = 5) -> np.ndarray:
     return np.log1p(counts.astype(np.float64))
 
 
-def discovered_readers(encoder, encoded, table, args, log_distance,
-                       profile) -> dict[str, np.ndarray]:  # fmt: skip
+def discovered_readers(encoder, encoded, table, args, log_distance, profile,
+                       chains=None) -> dict[str, np.ndarray]:  # fmt: skip
     """``discovered-motif scan`` inputs: motifs found without labels in the windows of the
     training cell lines' regions (and of every cell line's with ``--discover-in-all``; of
     a larger draw of the same simulation with ``--discover-from-pairs``)."""
@@ -409,9 +499,10 @@ def discovered_readers(encoder, encoded, table, args, log_distance,
             name = scan_name(f"discovered-motif scan ({source})", args.scan_thresholds, threshold)
             readers[name] = scan_inputs(encoded, motifs, log_distance, threshold)
         for rate in args.occupancy_rates:
-            readers[f"discovered-motif occupancy ({source}) at {rate:g}"] = scan_inputs(
-                encoded, motifs, log_distance, occupancy_rate=rate
-            )
+            for order, chain in (chains or {None: None}).items():
+                name = occupancy_name(f"discovered-motif occupancy ({source})", rate, order)
+                readers[name] = scan_inputs(encoded, motifs, log_distance,
+                                            occupancy_rate=rate, chains=chain)  # fmt: skip
     return readers
 
 
@@ -431,12 +522,14 @@ def larger_draw(table: pd.DataFrame, args, profile):
 
 
 def scan_inputs(encoded, motifs, extra: np.ndarray, threshold: float = SCAN_THRESHOLD,
-                occupancy_rate: float | None = None) -> np.ndarray:  # fmt: skip
+                occupancy_rate: float | None = None, chains=None) -> np.ndarray:  # fmt: skip
     """A scan reader's inputs: :func:`motif_scan` of the enhancer and promoter windows with
-    ``motifs`` at ``threshold`` (or, given ``occupancy_rate``, :func:`motif_occupancy`),
-    then ``extra`` (the distance column)."""
+    ``motifs`` at ``threshold`` (or, given ``occupancy_rate``, :func:`motif_occupancy`,
+    against each role's chain of ``chains`` where given), then ``extra`` (the distance
+    column)."""
     scans = [motif_scan(getattr(encoded, e), motifs, threshold) if occupancy_rate is None
-             else motif_occupancy(getattr(encoded, e), motifs, occupancy_rate)
+             else motif_occupancy(getattr(encoded, e), motifs, occupancy_rate,
+                                  None if chains is None else chains[e])
              for e in ("enhancer", "promoter")]  # fmt: skip
     return np.hstack([*scans, extra])
 

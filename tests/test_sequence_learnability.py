@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from benchmark_docs import (
     DOCS,
     INITIALISATIONS,
@@ -96,6 +98,76 @@ def test_occupancy_sums_each_sites_posterior_on_both_strands():
     assert occupancy[2] == pytest.approx(2 * posterior + empty, abs=1e-3)
     higher = np.expm1(learnability.motif_occupancy(windows, [motif], 1e-2))[:, 0]
     assert (higher > occupancy).all()
+
+
+def test_background_shift_is_each_windows_chain_log_probability_over_uniform():
+    """Against a brute-force sum, base by base given the bases before, over each motif's
+    own columns (a narrower motif sits centred in the padded filters); a base that is N or
+    follows one within the chain's order adds nothing."""
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 4, (4, 60))
+    windows = np.eye(4, dtype=np.float32)[codes].transpose(0, 2, 1).copy()
+    windows[1, :, 20] = 0.0  # an N
+    motifs = [Motif(n, n, rng.dirichlet([0.5] * 4, w)) for n, w in (("a", 5), ("b", 8))]
+    weight = learnability.log_ratio_filters(motifs, np.log)
+    for order in (0, 1, 3):
+        chain = learnability.fit_chain(windows, order)
+        np.testing.assert_allclose(np.exp(chain).sum(axis=1), 1.0, rtol=1e-9)
+        shift = learnability.background_shift(chain, weight)(torch.from_numpy(windows)).numpy()
+        for row, start, m, offset in ((0, 0, 0, 1), (1, 15, 0, 1), (1, 14, 1, 0), (3, 52, 1, 0)):
+            expected = 0.0
+            for position in range(start + offset, start + offset + motifs[m].width):
+                if (
+                    position < order
+                    or windows[row, :, position - order : position + 1].sum() <= order
+                ):
+                    continue  # the sequence's first bases, or an N at or before the base
+                context = 0
+                for back in range(order, 0, -1):
+                    context = context * 4 + codes[row, position - back]
+                expected += chain[context, codes[row, position]] - np.log(0.25)
+            assert shift[row, m, start] == pytest.approx(expected, abs=1e-4)
+
+
+def test_occupancy_against_a_uniform_chain_is_the_uniform_ratio():
+    windows = _windows("ACGTTAAGGTCAGT" * 3, "GGGCCCAAGGTCTT" * 3)
+    uniform = np.log(np.full((4, 4), 0.25))  # order 1, every transition 1/4
+    motif = _one_site_motif()
+    np.testing.assert_allclose(
+        learnability.motif_occupancy(windows, [motif], 1e-3, uniform),
+        learnability.motif_occupancy(windows, [motif], 1e-3),
+        rtol=1e-5,
+    )
+
+
+def test_a_site_in_a_background_rich_in_its_bases_counts_less():
+    """The same AT-rich site in an AT-rich window and in a GC-rich one: against each
+    window's own base frequencies (order 0) it counts less in the AT-rich window, more in
+    the GC-rich one, than against uniform bases."""
+    probabilities = np.full((6, 4), 0.01)
+    probabilities[np.arange(6), [0, 3, 0, 3, 0, 3]] = 0.97  # ATATAT
+    motif = Motif("AT", "test", probabilities / probabilities.sum(1, keepdims=True))
+    rng = np.random.default_rng(0)
+    site = "".join(rng.choice(list("AT"), 200)) + "ATATAT" + "".join(rng.choice(list("AT"), 94))
+    at_rich, gc_rich = _windows(site), _windows(site[:200].translate(str.maketrans("AT", "GC"))
+                                                + "ATATAT" + "C" * 94)  # fmt: skip
+
+    def counts(own_background: bool) -> list[float]:
+        return [np.expm1(learnability.motif_occupancy(
+            w, [motif], 1e-4, learnability.fit_chain(w, 0) if own_background else None))[0, 0]
+            for w in (at_rich, gc_rich)]  # fmt: skip
+
+    uniform, own = counts(False), counts(True)
+    assert own[0] < 0.1 * uniform[0]
+    assert 0.1 < uniform[1] < 0.5 < 0.9 < own[1]
+
+
+def test_background_orders_parse_uniform_and_orders():
+    assert learnability.background_orders("uniform,0,4") == (None, 0, 4)
+    with pytest.raises(argparse.ArgumentTypeError, match="order 0-6"):
+        learnability.background_orders("7")
+    assert learnability.occupancy_name("known", 1e-4, None) == "known at 0.0001"
+    assert learnability.occupancy_name("known", 1e-4, 2) == "known at 0.0001, order-2 background"
 
 
 @pytest.mark.parametrize("text", ["0.75,x", "0.75,1.2", "0"])

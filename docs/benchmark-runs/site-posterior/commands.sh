@@ -1,0 +1,37 @@
+#!/bin/bash
+# Round 33 (sequence track): the posterior site count taken further. Each hypothesis was
+# written here before its runs, with the time from `date -u`. Commands run in a clone of
+# the named commit beside ../shared (PYTHONPATH=$PWD; HOME pointed at a scratch folder).
+#
+# H81 (written at 05:49 UTC, before its fits). Round 32's occupancy reader gained +0.007
+# +- 0.004 with discovered motifs (H78, 1.7 standard errors), and the model with the
+# occupancy count form follows its reader (H79: fit minus reader +0.004). Prediction: the
+# recommended configuration (now count_form occupancy) frozen at motifs discovered without
+# labels (--stem-motifs discovered) beats the same configuration with the ReLU count
+# committed in round 29 (motif-discovery/discovered-seed1-*: mean 0.109 over the six
+# held-out cell lines at seed 1) by a mean paired test-AUPR difference above two standard
+# errors over the six, and reaches a mean of at least 0.115. Refuted otherwise. The
+# discovered motifs must be the round-29 ones (the .meme files are compared).
+#   kipoi-prism benchmark --full --tracks sequence --rows task_only --baselines '' \
+#       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
+#       --set model.count_both_strands=true --set model.count_form=occupancy \
+#       --stem-motifs discovered --set model.bilinear_rank=16 --set model.element_read=true \
+#       --seeds 1 --held-out K562,IMR90,HUVEC --out /tmp/r33/runs/discovered-occupancy-seed1-K562-IMR90-HUVEC
+#   (and GM12878,HeLa-S3,NHEK beside it)
+#
+# H82 (written at 05:51 UTC, before its runs). The occupancy reader scores each window's
+# likelihood ratio against uniform bases, but the simulator draws the windows from an
+# order-4 Markov chain fitted on human sequence (promoters a GC- and CpG-boosted copy), so
+# background words that resemble a matrix (AT-rich motifs in AT-rich enhancers, GC-rich
+# ones in promoters) count as sites. New --occupancy-backgrounds: the ratio against an
+# order-k chain fitted, without labels, on the training cell lines' enhancer and promoter
+# windows apart. Prediction: at rate 1e-4, the known-motif occupancy reader against an
+# order-4 chain beats the same reader against uniform bases by a mean paired test-AUPR
+# difference above two standard errors over the six held-out cell lines at seed 1 (K562,
+# IMR90, HUVEC first; the other three only if those three are not all lower). Refuted
+# otherwise. Beside it: orders 0 and 2 (if order 0, base composition alone, carries most
+# of the gain, the model needs only its frozen filters shifted), rate 1e-3, and the
+# discovered motifs.
+#   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 \
+#       --occupancy-rates 1e-4,1e-3 --occupancy-backgrounds uniform,0,2,4 \
+#       --workdir /tmp/r33/learn-CELL  # -> h82-CELL-seed1.md
