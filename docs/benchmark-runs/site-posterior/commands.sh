@@ -35,3 +35,11 @@
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 \
 #       --occupancy-rates 1e-4,1e-3 --occupancy-backgrounds uniform,0,2,4 \
 #       --workdir /tmp/r33/learn-CELL  # -> h82-CELL-seed1.md
+# H81 result (read at 06:35 UTC): refuted. The discovered motifs are the round-29 ones (each
+# cell line's .meme file byte-identical to motif-discovery/discovered-seed1-CELL's, so not
+# committed again). Occupancy against the committed ReLU fits, seed 1: K562 0.107/0.104,
+# IMR90 0.093/0.084, HUVEC 0.121/0.112, GM12878 0.124/0.110, HeLa-S3 0.139/0.154, NHEK
+# 0.082/0.085: mean 0.111 against 0.108, +0.003 +- 0.004 (0.7 standard errors), higher on
+# 4 of 6; the mean is below the 0.115 asked. Commit b9044ad; two three-fit runs side by
+# side (with H82's readers beside them), 2296 and 2390 s wall, 623-777 s of training a fit.
+# Outputs: discovered-occupancy-seed1-K562-IMR90-HUVEC, discovered-occupancy-seed1-GM12878-HeLa-S3-NHEK.
