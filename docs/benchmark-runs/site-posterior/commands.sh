@@ -35,7 +35,7 @@
 #   python benchmarks/sequence_learnability.py --held-out CELL --seed 1 \
 #       --occupancy-rates 1e-4,1e-3 --occupancy-backgrounds uniform,0,2,4 \
 #       --workdir /tmp/r33/learn-CELL  # -> h82-CELL-seed1.md
-# H81 result (read at 06:35 UTC): refuted. The discovered motifs are the round-29 ones (each
+# H81 result (read at 06:34 UTC): refuted. The discovered motifs are the round-29 ones (each
 # cell line's .meme file byte-identical to motif-discovery/discovered-seed1-CELL's, so not
 # committed again). Occupancy against the committed ReLU fits, seed 1: K562 0.107/0.104,
 # IMR90 0.093/0.084, HUVEC 0.121/0.112, GM12878 0.124/0.110, HeLa-S3 0.139/0.154, NHEK
