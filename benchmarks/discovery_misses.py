@@ -44,8 +44,8 @@ from sequence_learnability import (  # noqa: E402
     fit_and_score,
     held_out_parser,
     held_out_setup,
-    motif_scan,
 )
+from site_counts import motif_scan  # noqa: E402
 
 from kipoi_prism.training.motif_discovery import discover_in_pairs  # noqa: E402
 

@@ -68,6 +68,7 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY / "benchmarks"))
 
 import sequence_learnability as learnability  # noqa: E402
+import site_counts as sites  # noqa: E402
 from run_record import command_line, paired_line, write_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import (  # noqa: E402
@@ -182,8 +183,8 @@ def features(encoded, vocabulary, kind: str, profile) -> np.ndarray:
     """The enhancer's and the promoter's columns side by side: the reader's scan
     (``scan``) or the frozen-stem model's own inputs (``model``, :func:`model_counts`)."""
     if kind == "scan":
-        return np.hstack([learnability.motif_scan(encoded.enhancer, vocabulary),
-                          learnability.motif_scan(encoded.promoter, vocabulary)])  # fmt: skip
+        return np.hstack([sites.motif_scan(encoded.enhancer, vocabulary),
+                          sites.motif_scan(encoded.promoter, vocabulary)])  # fmt: skip
     model_config, _ = base_configs(profile, seed=0)
     model_config = dataclasses.replace(model_config, encoder="counts", count_both_strands=True,
                                        channels=2 * len(vocabulary))  # fmt: skip

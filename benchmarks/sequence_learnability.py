@@ -56,8 +56,6 @@ from kipoi_prism.config import SimulationConfig
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
-from kipoi_prism.model.elements import CountEncoder
-from kipoi_prism.simulation.background import MarkovBackground
 from kipoi_prism.simulation.run import simulate
 from kipoi_prism.training.element_read import READ_C, shrunk_read
 from kipoi_prism.training.motif_discovery import (
@@ -66,9 +64,21 @@ from kipoi_prism.training.motif_discovery import (
     discover_in_pairs,
 )
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from site_counts import (  # noqa: E402
+    ROLES,
+    SCAN_THRESHOLD,
+    em_rates,
+    motif_occupancy,
+    motif_scan,
+    training_windows,
+    window_chains,
+)
+
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-# The scan readers' default rule, the count encoder's: a site at 0.75 of the best log-odds.
-SCAN_THRESHOLD = CountEncoder.START_FRACTION
+# The windows per role on which --occupancy-em fits each motif's rate.
+EM_WINDOWS = 2000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -172,6 +182,15 @@ def main(argv: list[str] | None = None) -> int:
         "and promoter windows apart; several give one row each (default: uniform)",
     )
     parser.add_argument(
+        "--occupancy-em",
+        type=int,
+        default=0,
+        metavar="STEPS",
+        help="also each occupancy reader with one prior site rate per motif and role, fitted "
+        "by STEPS expectation-maximisation steps from the given rate on the training "
+        "windows (no labels; default: 0, none)",
+    )
+    parser.add_argument(
         "--discover-in-all",
         action="store_true",
         help="also the discovered-motif scan with motifs found in every cell line's regions, "
@@ -210,13 +229,11 @@ def main(argv: list[str] | None = None) -> int:
             readers[scan_name(name, args.scan_thresholds, threshold)] = inputs
     chains = {order: window_chains(encoded, table, train, order)
               for order in args.occupancy_backgrounds}  # fmt: skip
-    for rate in args.occupancy_rates:
-        for order, chain in chains.items():
-            readers[occupancy_name("known-motif occupancy", rate, order)] = scan_inputs(
-                encoded, result.vocabulary, log_distance, occupancy_rate=rate, chains=chain
-            )
+    fit_on = (encoded, table, train)
+    readers.update(occupancy_readers("known-motif occupancy", result.vocabulary, args, chains,
+                                     encoded, log_distance, fit_on))  # fmt: skip
     readers.update(discovered_readers(encoder, encoded, table, args, log_distance, profile,
-                                      chains))  # fmt: skip
+                                      chains, fit_on))  # fmt: skip
     readers["5-mer counts"] = np.hstack(
         [kmer_counts(encoded.enhancer), kmer_counts(encoded.promoter), log_distance]
     )
@@ -356,107 +373,6 @@ def scan_name(name: str, thresholds: tuple[float, ...], threshold: float) -> str
     return name if thresholds == (SCAN_THRESHOLD,) else f"{name} at {threshold:g}"
 
 
-def motif_scan(one_hot: np.ndarray, motifs, threshold: float = SCAN_THRESHOLD) -> np.ndarray:
-    """log(1 + soft site count) per motif: sum over positions and both strands of
-    ReLU(log-odds score - threshold * best score)."""
-    weight = log_ratio_filters(motifs, np.log2)
-    bias = -threshold * weight.max(axis=1).sum(axis=1)
-    return summed_sites(one_hot, weight, bias, torch.relu)
-
-
-def motif_occupancy(one_hot: np.ndarray, motifs, rate: float,
-                    chain: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
-    """log(1 + expected site count) per motif: over positions and both strands, the
-    posterior ``r LR / (1 + r LR)`` that the position holds a site of the motif, with ``LR``
-    the matrix's likelihood ratio against a uniform background (or, given ``chain``, the
-    log transitions of an order-k Markov chain, :func:`fit_chain`: each window's
-    probability under it, base by base given the bases before) and ``r`` the prior rate of
-    sites per position and strand (the E-step of a site-or-background mixture)."""
-    weight = log_ratio_filters(motifs, np.log)
-    bias = np.full(len(motifs), np.log(rate), np.float32)
-    shift = None if chain is None else background_shift(chain, weight)
-    return summed_sites(one_hot, weight, bias, torch.sigmoid, shift)
-
-
-def window_chains(encoded, table: pd.DataFrame, train: pd.DataFrame, order: int | None):
-    """``{"enhancer": chain, "promoter": chain}`` fitted on the distinct training regions'
-    windows of each role (:func:`fit_chain`), or ``None`` for a uniform background."""
-    if order is None:
-        return None
-    rows = train["row_id"].to_numpy()
-    chains = {}
-    for role in ("enhancer", "promoter"):
-        _, first = np.unique(table[f"{role}_region"].to_numpy()[rows], return_index=True)
-        chains[role] = fit_chain(getattr(encoded, role)[rows[first]], order)
-    return chains
-
-
-def fit_chain(one_hot: np.ndarray, order: int) -> np.ndarray:
-    """Log transitions ``(4**order, 4)`` of an order-``order`` Markov chain fitted on both
-    strands of the windows (:meth:`MarkovBackground.fit`; order 0: base frequencies)."""
-    letters = np.frombuffer(b"ACGTN", np.uint8)
-    codes = np.where(one_hot.sum(axis=1) > 0, one_hot.argmax(axis=1), 4)
-    fitted = MarkovBackground.fit((letters[c].tobytes() for c in codes), max(order, 1))
-    if order == 0:
-        return np.log(fitted.initial)[None, :]
-    return np.log(fitted.transitions)
-
-
-def background_shift(chain: np.ndarray, weight: np.ndarray):
-    """A function of one-hot windows ``(B, 4, L)`` giving, per motif of ``weight`` and
-    window start, ``log q(window) - log 0.25**w`` over the motif's own columns: what turns
-    the uniform log ratio into the ratio against ``chain``. A base that is N, or whose
-    ``k`` bases before are not all known (the sequence's first ``k``), adds 0 (uniform)."""
-    order = int(round(np.log(chain.shape[0]) / np.log(4)))
-    table = torch.from_numpy(chain - np.log(0.25)).float()
-    used = np.abs(weight).sum(axis=1) > 0  # (motifs, width): the motif's own columns
-    spans = [(int(np.argmax(u)), int(u.sum())) for u in used]
-
-    def shift(x: torch.Tensor) -> torch.Tensor:
-        codes, known = x.argmax(dim=1), x.sum(dim=1) > 0
-        context, valid = torch.zeros_like(codes), known.clone()
-        for i in range(1, order + 1):
-            context += torch.nn.functional.pad(codes, (i, 0))[:, : codes.shape[1]] * 4 ** (i - 1)
-            valid &= torch.nn.functional.pad(known, (i, 0))[:, : codes.shape[1]]
-        log_q = torch.where(valid, table[context, codes], torch.zeros(()))
-        total = torch.nn.functional.pad(log_q.cumsum(dim=1), (1, 0))
-        starts = codes.shape[1] - weight.shape[2] + 1
-        return torch.stack([total[:, o + w : o + w + starts] - total[:, o : o + starts]
-                            for o, w in spans], dim=1)  # fmt: skip
-
-    return shift
-
-
-def log_ratio_filters(motifs, log) -> np.ndarray:
-    """Each motif's ``log((p + 0.01) / 1.04 / 0.25)`` (``log``: ``np.log2`` or ``np.log``),
-    centred and zero-padded to the widest, ``(motifs, 4, width)``."""
-    width = max(m.width for m in motifs)
-    weight = np.zeros((len(motifs), 4, width))
-    for i, motif in enumerate(motifs):
-        ratio = log((motif.probabilities + 0.01) / 1.04 / 0.25).T  # (4, w)
-        offset = (width - ratio.shape[1]) // 2
-        weight[i, :, offset : offset + ratio.shape[1]] = ratio
-    return weight
-
-
-def summed_sites(one_hot: np.ndarray, weight: np.ndarray, bias: np.ndarray, site,
-                 shift=None) -> np.ndarray:  # fmt: skip
-    """``log(1 + sum over positions and both strands of site(conv(x) - shift(x)))`` per
-    filter (``shift``: a function of the one-hot batch, as :func:`background_shift`)."""
-    weight_t = torch.from_numpy(weight.astype(np.float32))
-    bias_t = torch.from_numpy(np.asarray(bias, np.float32))
-    out = []
-    with torch.no_grad():
-        for start in range(0, len(one_hot), 512):
-            x = torch.from_numpy(np.ascontiguousarray(one_hot[start : start + 512]))
-            total = 0.0
-            for strand in (x, x.flip((1, 2))):
-                scores = torch.nn.functional.conv1d(strand, weight_t, bias_t)
-                total = total + site(scores if shift is None else scores - shift(strand)).sum(-1)
-            out.append(torch.log1p(total).numpy())
-    return np.concatenate(out).astype(np.float64)
-
-
 def kmer_counts(one_hot: np.ndarray, k: int = 5) -> np.ndarray:
     """Counts of every k-mer (4^k columns) per window; windows with N skip those k-mers."""
     codes = one_hot.argmax(axis=1).astype(np.int64)
@@ -471,8 +387,8 @@ def kmer_counts(one_hot: np.ndarray, k: int = 5) -> np.ndarray:
     return np.log1p(counts.astype(np.float64))
 
 
-def discovered_readers(encoder, encoded, table, args, log_distance, profile,
-                       chains=None) -> dict[str, np.ndarray]:  # fmt: skip
+def discovered_readers(encoder, encoded, table, args, log_distance, profile, chains,
+                       fit_on) -> dict[str, np.ndarray]:  # fmt: skip
     """``discovered-motif scan`` inputs: motifs found without labels in the windows of the
     training cell lines' regions (and of every cell line's with ``--discover-in-all``; of
     a larger draw of the same simulation with ``--discover-from-pairs``)."""
@@ -498,11 +414,31 @@ def discovered_readers(encoder, encoded, table, args, log_distance, profile,
         for threshold in args.scan_thresholds:
             name = scan_name(f"discovered-motif scan ({source})", args.scan_thresholds, threshold)
             readers[name] = scan_inputs(encoded, motifs, log_distance, threshold)
-        for rate in args.occupancy_rates:
-            for order, chain in (chains or {None: None}).items():
-                name = occupancy_name(f"discovered-motif occupancy ({source})", rate, order)
-                readers[name] = scan_inputs(encoded, motifs, log_distance,
-                                            occupancy_rate=rate, chains=chain)  # fmt: skip
+        readers.update(occupancy_readers(f"discovered-motif occupancy ({source})", motifs,
+                                         args, chains, encoded, log_distance, fit_on))  # fmt: skip
+    return readers
+
+
+def occupancy_readers(name: str, motifs, args, chains, encoded, extra,
+                      fit_on) -> dict[str, np.ndarray]:  # fmt: skip
+    """The occupancy readers' inputs at each ``--occupancy-rates`` rate and background, and
+    with ``--occupancy-em``, the same with each motif's rate fitted on the training windows
+    (``fit_on``: the encoded windows, the pair table and the training pairs)."""
+    readers = {}
+    for rate in args.occupancy_rates:
+        for order, chain in chains.items():
+            row = occupancy_name(name, rate, order)
+            readers[row] = scan_inputs(encoded, motifs, extra, occupancy_rate=rate, chains=chain)
+            if args.occupancy_em:
+                rates = {role: em_rates(training_windows(*fit_on, role, EM_WINDOWS), motifs, rate,
+                                        None if chain is None else chain[role], args.occupancy_em)
+                         for role in ROLES}  # fmt: skip
+                print(f"{row}: rates by EM, enhancer " + " ".join(f"{r:.1e}" for r in
+                      rates["enhancer"]) + "; promoter " + " ".join(f"{r:.1e}" for r in
+                      rates["promoter"]))  # fmt: skip
+                readers[f"{row}, rates by EM"] = scan_inputs(
+                    encoded, motifs, extra, occupancy_rate=rates, chains=chain
+                )
     return readers
 
 
@@ -522,15 +458,19 @@ def larger_draw(table: pd.DataFrame, args, profile):
 
 
 def scan_inputs(encoded, motifs, extra: np.ndarray, threshold: float = SCAN_THRESHOLD,
-                occupancy_rate: float | None = None, chains=None) -> np.ndarray:  # fmt: skip
+                occupancy_rate=None, chains=None) -> np.ndarray:  # fmt: skip
     """A scan reader's inputs: :func:`motif_scan` of the enhancer and promoter windows with
-    ``motifs`` at ``threshold`` (or, given ``occupancy_rate``, :func:`motif_occupancy`,
-    against each role's chain of ``chains`` where given), then ``extra`` (the distance
-    column)."""
-    scans = [motif_scan(getattr(encoded, e), motifs, threshold) if occupancy_rate is None
-             else motif_occupancy(getattr(encoded, e), motifs, occupancy_rate,
-                                  None if chains is None else chains[e])
-             for e in ("enhancer", "promoter")]  # fmt: skip
+    ``motifs`` at ``threshold`` (or, given ``occupancy_rate``, :func:`motif_occupancy` at
+    that rate, or at each role's rates of a dict, against each role's chain of ``chains``
+    where given), then ``extra`` (the distance column)."""
+    scans = []
+    for role in ROLES:
+        if occupancy_rate is None:
+            scans.append(motif_scan(getattr(encoded, role), motifs, threshold))
+            continue
+        rate = occupancy_rate[role] if isinstance(occupancy_rate, dict) else occupancy_rate
+        chain = None if chains is None else chains[role]
+        scans.append(motif_occupancy(getattr(encoded, role), motifs, rate, chain))
     return np.hstack([*scans, extra])
 
 

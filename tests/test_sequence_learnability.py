@@ -31,6 +31,7 @@ SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "sequence_learn
 spec = importlib.util.spec_from_file_location("sequence_learnability", SCRIPT)
 learnability = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(learnability)
+sites = importlib.import_module("site_counts")  # benchmarks/site_counts.py, on the path it set
 
 
 def _windows(*sequences: str) -> np.ndarray:
@@ -52,7 +53,7 @@ def test_motif_scan_counts_sites_on_both_strands():
     motif = Motif("M1", "test", probabilities / probabilities.sum(1, keepdims=True))
     background = "T" * 40
     site, reverse = "AAGGTC", "GACCTT"
-    scores = learnability.motif_scan(
+    scores = sites.motif_scan(
         _windows(background, background[:10] + site + background[16:],
                  background[:5] + site + background[11:25] + reverse + background[31:]),
         [motif],
@@ -72,7 +73,7 @@ def test_a_stricter_scan_threshold_counts_less_of_a_weak_site():
     weak = "T" * 10 + "AAGGTA" + "T" * 24  # one base off the consensus
     strong = "T" * 10 + "AAGGTC" + "T" * 24
     windows = _windows(weak, strong)
-    lenient, strict = (learnability.motif_scan(windows, [_one_site_motif()], threshold=t)
+    lenient, strict = (sites.motif_scan(windows, [_one_site_motif()], threshold=t)
                        for t in (0.4, 0.9))  # fmt: skip
     # The weak site scores 0.51 of the best: it passes 0.4 only.
     assert lenient[0, 0] > 0.0 and strict[0, 0] == 0.0
@@ -89,14 +90,14 @@ def test_occupancy_sums_each_sites_posterior_on_both_strands():
     other_strand = background[:10] + "GACCTT" + background[16:]
     two = background[:5] + "AAGGTC" + background[11:25] + "GACCTT" + background[31:]
     windows = _windows(one, other_strand, two)
-    occupancy = np.expm1(learnability.motif_occupancy(windows, [motif], 1e-4))[:, 0]
+    occupancy = np.expm1(sites.motif_occupancy(windows, [motif], 1e-4))[:, 0]
     ratio = np.prod((motif.probabilities.max(axis=1) + 0.01) / 1.04 / 0.25)
     posterior = 1e-4 * ratio / (1 + 1e-4 * ratio)
-    empty = np.expm1(learnability.motif_occupancy(_windows(background), [motif], 1e-4))[0, 0]
+    empty = np.expm1(sites.motif_occupancy(_windows(background), [motif], 1e-4))[0, 0]
     assert occupancy[0] == pytest.approx(posterior + empty, abs=1e-3)
     assert occupancy[1] == pytest.approx(occupancy[0], abs=1e-3)
     assert occupancy[2] == pytest.approx(2 * posterior + empty, abs=1e-3)
-    higher = np.expm1(learnability.motif_occupancy(windows, [motif], 1e-2))[:, 0]
+    higher = np.expm1(sites.motif_occupancy(windows, [motif], 1e-2))[:, 0]
     assert (higher > occupancy).all()
 
 
@@ -109,11 +110,11 @@ def test_background_shift_is_each_windows_chain_log_probability_over_uniform():
     windows = np.eye(4, dtype=np.float32)[codes].transpose(0, 2, 1).copy()
     windows[1, :, 20] = 0.0  # an N
     motifs = [Motif(n, n, rng.dirichlet([0.5] * 4, w)) for n, w in (("a", 5), ("b", 8))]
-    weight = learnability.log_ratio_filters(motifs, np.log)
+    weight = sites.log_ratio_filters(motifs, np.log)
     for order in (0, 1, 3):
-        chain = learnability.fit_chain(windows, order)
+        chain = sites.fit_chain(windows, order)
         np.testing.assert_allclose(np.exp(chain).sum(axis=1), 1.0, rtol=1e-9)
-        shift = learnability.background_shift(chain, weight)(torch.from_numpy(windows)).numpy()
+        shift = sites.background_shift(chain, weight)(torch.from_numpy(windows)).numpy()
         for row, start, m, offset in ((0, 0, 0, 1), (1, 15, 0, 1), (1, 14, 1, 0), (3, 52, 1, 0)):
             expected = 0.0
             for position in range(start + offset, start + offset + motifs[m].width):
@@ -134,8 +135,8 @@ def test_occupancy_against_a_uniform_chain_is_the_uniform_ratio():
     uniform = np.log(np.full((4, 4), 0.25))  # order 1, every transition 1/4
     motif = _one_site_motif()
     np.testing.assert_allclose(
-        learnability.motif_occupancy(windows, [motif], 1e-3, uniform),
-        learnability.motif_occupancy(windows, [motif], 1e-3),
+        sites.motif_occupancy(windows, [motif], 1e-3, uniform),
+        sites.motif_occupancy(windows, [motif], 1e-3),
         rtol=1e-5,
     )
 
@@ -153,8 +154,8 @@ def test_a_site_in_a_background_rich_in_its_bases_counts_less():
                                                 + "ATATAT" + "C" * 94)  # fmt: skip
 
     def counts(own_background: bool) -> list[float]:
-        return [np.expm1(learnability.motif_occupancy(
-            w, [motif], 1e-4, learnability.fit_chain(w, 0) if own_background else None))[0, 0]
+        return [np.expm1(sites.motif_occupancy(
+            w, [motif], 1e-4, sites.fit_chain(w, 0) if own_background else None))[0, 0]
             for w in (at_rich, gc_rich)]  # fmt: skip
 
     uniform, own = counts(False), counts(True)
@@ -628,8 +629,41 @@ def test_the_frozen_count_encoder_counts_by_the_readers_rule(form):
     windows = _windows(*("".join(row) for row in bases))
     with torch.no_grad():
         counts = backbone.enhancer_encoder.counts(torch.from_numpy(windows))[:, 0].numpy()
-    reader = (learnability.motif_scan(windows, [motif]) if form == "relu"
-              else learnability.motif_occupancy(windows, [motif], config.site_rate))  # fmt: skip
+    reader = (sites.motif_scan(windows, [motif]) if form == "relu"
+              else sites.motif_occupancy(windows, [motif], config.site_rate))  # fmt: skip
     # The encoder also scores the window's edges ("same" padding): at most 1e-3 there.
     np.testing.assert_allclose(counts, np.expm1(reader[:, 0]), rtol=1e-4, atol=1e-3)
     assert min(counts[1], counts[2]) > 10 * max(counts[0], counts[3])  # a site counts
+
+
+def test_em_rates_recover_the_planted_site_rate_from_any_start():
+    """One site planted in every other random window: the rate the M-step settles at is the
+    planted sites per position and strand (plus the background's chance matches), from a
+    start far below it and from one far above."""
+    rng = np.random.default_rng(1)
+    codes = rng.integers(0, 4, (200, 100))
+    codes[::2, 40:46] = [0, 0, 2, 2, 3, 1]  # AAGGTC
+    windows = np.eye(4, dtype=np.float32)[codes].transpose(0, 2, 1).copy()
+    planted = 100 / (2 * 200 * (100 - 6 + 1))
+    low, high = (sites.em_rates(windows, [_one_site_motif()], start, steps=30)[0]
+                 for start in (1e-5, 1e-2))  # fmt: skip
+    assert planted < low < 1.4 * planted
+    assert high == pytest.approx(low, rel=0.05)
+
+
+def test_occupancy_readers_add_the_em_rows_only_when_asked():
+    args = argparse.Namespace(occupancy_rates=(1e-4,), occupancy_em=0)
+    windows = _windows("ACGTTAAGGTCAGT" * 3, "GGGCCCAAGGTCTT" * 3)
+    encoded = argparse.Namespace(enhancer=windows, promoter=windows)
+    table = pd.DataFrame({"enhancer_region": [0, 1], "promoter_region": [0, 1], "row_id": [0, 1]})
+    fit_on, extra = (encoded, table, table), np.zeros((2, 0))
+    chains = {None: None}
+    plain = learnability.occupancy_readers("known", [_one_site_motif()], args, chains, encoded,
+                                           extra, fit_on)  # fmt: skip
+    assert list(plain) == ["known at 0.0001"]
+    args.occupancy_em = 3
+    both = learnability.occupancy_readers("known", [_one_site_motif()], args, chains, encoded,
+                                          extra, fit_on)  # fmt: skip
+    assert list(both) == ["known at 0.0001", "known at 0.0001, rates by EM"]
+    np.testing.assert_array_equal(both["known at 0.0001"], plain["known at 0.0001"])
+    assert not np.allclose(both["known at 0.0001, rates by EM"], plain["known at 0.0001"])
