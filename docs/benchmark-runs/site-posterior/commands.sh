@@ -70,7 +70,7 @@
 # 0.003 (4 of 6; validation lower on 5 of 6). Commit c802fe4 (clone at the same); 458-947 s
 # a run, two or three runs side by side with H81's fits. Outputs: h82-CELL-seed1.md.
 #
-# H84 (written at 07:07 UTC, before its runs). One seed does not earn a change of the
+# H84 (written at 07:06 UTC, before its runs). One seed does not earn a change of the
 # model (seeds differ in motifs and grammar). Prediction: at seeds 0 and 2 as well, the
 # known-motif occupancy reader against the order-4 chain beats it against uniform bases by
 # a mean paired test-AUPR difference above two standard errors over the twelve held-out
