@@ -24,6 +24,7 @@ def test_info_of_the_shipped_weights_reports_what_the_file_holds(capsys):
     assert info["network"]["bilinear_rank"] == bundle.model.config.bilinear_rank == 16
     assert info["network"]["count_both_strands"] is bundle.model.config.count_both_strands is True
     assert info["network"]["count_form"] == bundle.model.config.count_form == "occupancy"
+    assert info["network"]["site_background"] == "uniform"  # the shipped weights' config
     assert info["network"]["score"] == "element read"  # U_I from the fitted element read
     assert bundle.model.reads_elements
     assert info["calibration"]["threshold"] == bundle.threshold

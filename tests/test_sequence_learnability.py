@@ -607,18 +607,20 @@ def test_benchmark_doc_identity_activation_table_is_the_committed_runs():
     )
 
 
-@pytest.mark.parametrize("form", ["relu", "occupancy"])
+@pytest.mark.parametrize("form", ["relu", "occupancy", "occupancy, order-2 background"])
 def test_the_frozen_count_encoder_counts_by_the_readers_rule(form):
     """A count encoder frozen at a motif (both strands) counts what the reader's scan of
-    that form counts: the benchmark's model and reader see the same inputs."""
+    that form counts: the benchmark's model and reader see the same inputs. With a site
+    background, the encoder's chain fitted on the same windows is the reader's."""
     import torch
 
     from kipoi_prism.config import ModelConfig
     from kipoi_prism.model.backbone import PrismBackbone, initialise_stem
 
     motif = _one_site_motif()
-    config = ModelConfig(encoder="counts", count_both_strands=True, count_form=form,
-                         channels=2, stem_kernel=7, enhancer_length=60,
+    order = 2 if "background" in form else None
+    config = ModelConfig(encoder="counts", count_both_strands=True, count_form=form[:9].strip(","),
+                         site_background=order, channels=2, stem_kernel=7, enhancer_length=60,
                          promoter_length=60)  # fmt: skip
     backbone = PrismBackbone(config)
     initialise_stem(backbone, [motif], freeze=True)
@@ -627,13 +629,26 @@ def test_the_frozen_count_encoder_counts_by_the_readers_rule(form):
     bases[1, 20:26] = list("AAGGTC")
     bases[2, 30:36] = list("GACCTT")
     windows = _windows(*("".join(row) for row in bases))
+    encoder = backbone.enhancer_encoder
+    if order is not None:
+        encoder.background.fit([torch.from_numpy(windows)])
+        np.testing.assert_allclose(
+            encoder.background.log2_ratio.numpy() * np.log(2),
+            sites.fit_chain(windows, order) - np.log(0.25),
+            atol=1e-5,
+        )
     with torch.no_grad():
-        counts = backbone.enhancer_encoder.counts(torch.from_numpy(windows))[:, 0].numpy()
+        counts = encoder.counts(torch.from_numpy(windows))[:, 0].numpy()
+    chain = None if order is None else sites.fit_chain(windows, order)
     reader = (sites.motif_scan(windows, [motif]) if form == "relu"
-              else sites.motif_occupancy(windows, [motif], config.site_rate))  # fmt: skip
-    # The encoder also scores the window's edges ("same" padding): at most 1e-3 there.
-    np.testing.assert_allclose(counts, np.expm1(reader[:, 0]), rtol=1e-4, atol=1e-3)
-    assert min(counts[1], counts[2]) > 10 * max(counts[0], counts[3])  # a site counts
+              else sites.motif_occupancy(windows, [motif], config.site_rate, chain))  # fmt: skip
+    # The encoder also scores the window's edges ("same" padding): at most 1e-3 there; with
+    # a background, it reads a reverse-strand site's bases given the bases before it on the
+    # window's strand, the reader on the site's own (the posterior of row 2 within 10%).
+    rtol = 1e-4 if order is None else 0.1
+    np.testing.assert_allclose(counts, np.expm1(reader[:, 0]), rtol=rtol, atol=1e-3)
+    # A site counts (less against a chain fitted on four short windows that hold it).
+    assert min(counts[1], counts[2]) > (10 if order is None else 5) * max(counts[0], counts[3])
 
 
 def test_em_rates_recover_the_planted_site_rate_from_any_start():

@@ -19,6 +19,7 @@ HEADS = ("energy", "linear", "film")
 BACKBONES = ("prism", "features")
 ENCODERS = ("residual", "counts")
 COUNT_FORMS = ("relu", "occupancy")
+MAX_BACKGROUND_ORDER = 6
 TEMPERATURES = ("scalar", "cell")
 INTERACTION_ACTIVATIONS = ("relu", "identity")
 FEATURE_EMBEDDINGS = ("none", "periodic")
@@ -64,6 +65,10 @@ class ModelConfig:
         number of sites, which counts a weak site nearly whole once it is likely.
     site_rate : float
         ``count_form: occupancy``: the prior site rate per position and strand it starts at.
+    site_background : int or None
+        ``count_form: occupancy``: score each window's likelihood ratio against an order-k
+        Markov chain (k = 0-6) fitted, without labels, on each element's training windows
+        when training starts (saved with the weights), instead of uniform bases (null).
     bilinear_rank : int
         Rank of the explicit enhancer x promoter bilinear term added to ``z_I``'s input
         (0: none, the SPEC's backbone).
@@ -134,6 +139,7 @@ class ModelConfig:
     count_both_strands: bool = False
     count_form: str = "relu"
     site_rate: float = 1e-4
+    site_background: int | None = None
     bilinear_rank: int = 0
     element_products: bool = True
     interaction_activation: str = "relu"
@@ -168,6 +174,12 @@ class ModelConfig:
               self.count_form, "relu unless encoder is counts")  # fmt: skip
         check(is_number(self.site_rate) and 0 < self.site_rate < 1, "site_rate",
               self.site_rate, "a number in (0, 1)")  # fmt: skip
+        check(self.site_background is None or (
+            isinstance(self.site_background, int) and not isinstance(self.site_background, bool)
+            and 0 <= self.site_background <= MAX_BACKGROUND_ORDER), "site_background",
+            self.site_background, f"null or a Markov order 0-{MAX_BACKGROUND_ORDER}")  # fmt: skip
+        check(self.site_background is None or self.count_form == "occupancy", "site_background",
+              self.site_background, "null unless count_form is occupancy")  # fmt: skip
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
         check_choice("head", self.head, HEADS)
         check(not self.element_read or self.head != "film", "element_read", self.element_read,

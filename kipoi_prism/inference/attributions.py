@@ -104,6 +104,20 @@ def _mutant_counts(encoder: CountEncoder, stem_ref, counts_ref, j, change, insid
     return encoder.fold_strands(counts_ref + (gained * inside[:, None, :]).sum(dim=-1))
 
 
+def _stem_scores(encoder, window: torch.Tensor) -> torch.Tensor:
+    """The stem's output, against the count encoder's site background where it has one."""
+    return encoder.scores(window) if isinstance(encoder, CountEncoder) else encoder.stem(window)
+
+
+def _mutant_windows(window: torch.Tensor, p: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """The mutants in full, ``(B, 4, L)``: ``window`` with base ``b[i]`` at ``p[i]``."""
+    mutants = window.expand(len(p), -1, -1).clone()
+    rows = torch.arange(len(p), device=p.device)
+    mutants[rows, :, p] = 0.0
+    mutants[rows, b, p] = 1.0
+    return mutants
+
+
 def _mutant_pooled(encoder, stem_ref, pooled_ref, p, left, change):
     """Residual encoder: the pooled stem columns a mutation changes, ``(B, n)``, and their
     new values ``(B, C, n)`` (columns past the pooled map's end included: to be dropped)."""
@@ -211,7 +225,9 @@ def ism(
     difference of the two bases' filter columns on the ``kernel`` positions around the
     mutated base. The count encoder's site counts then change by those positions' terms
     alone; the residual encoder's stem max-pool changes in the one to three columns over
-    them, and the layers after the pool run on every mutant in full.
+    them, and the layers after the pool run on every mutant in full. A count encoder with a
+    site background (``model.site_background``) encodes every mutant in full, since a base
+    also changes the background of the bases after it.
 
     Parameters
     ----------
@@ -240,7 +256,7 @@ def ism(
         "enhancer": torch.as_tensor(enhancer, dtype=torch.float32, device=device)[None],
         "promoter": torch.as_tensor(promoter, dtype=torch.float32, device=device)[None],
     }
-    stems = {e: _encoder(model, e).stem(windows[e]) for e in ELEMENTS}
+    stems = {e: _stem_scores(_encoder(model, e), windows[e]) for e in ELEMENTS}
     encoded = {e: _encoder(model, e).from_stem(stems[e]) for e in ELEMENTS}
     logit = _logits(model, "enhancer", encoded["enhancer"], encoded["promoter"], z_e)
     reference = float(logit[0])
@@ -271,7 +287,9 @@ def ism(
             j = j.clamp(0, length - 1)
             change = weight[:, b[:, None], taps] - weight[:, r[:, None], taps]  # (C, B, K)
             change = change.permute(1, 0, 2) * inside[:, None, :]
-            if counts:
+            if counts and encoder.background is not None:  # a base moves the background too
+                v = encoder(_mutant_windows(window, p, b))
+            elif counts:
                 mutant = _mutant_counts(encoder, stems[which][0], counts_ref, j, change, inside)
                 v = encoder.from_counts(mutant)
             else:

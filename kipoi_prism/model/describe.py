@@ -47,6 +47,11 @@ def describe(bundle) -> dict[str, Any]:
                     "encoder": config.encoder,
                     "count_both_strands": config.count_both_strands,
                     "count_form": config.count_form,
+                    "site_background": (
+                        "uniform"
+                        if config.site_background is None
+                        else f"order-{config.site_background} Markov chain of the training windows"
+                    ),
                     "bilinear_rank": config.bilinear_rank,
                     "element_products": config.element_products,
                     "interaction_activation": config.interaction_activation,

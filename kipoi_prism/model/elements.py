@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from kipoi_prism.config import ModelConfig
+from kipoi_prism.model.site_background import SiteBackground
 
 
 class ResidualBlock(nn.Module):
@@ -134,7 +135,10 @@ class CountEncoder(nn.Module):
     With ``occupancy``, ``site(s) = sigmoid(ln 2 * s + log_rate)``, the posterior that the
     position holds a site when ``s`` is its log2 likelihood ratio (a motif-initialised
     filter's score) and ``exp(log_rate)`` the prior site rate (learned per filter, starting
-    at ``model.site_rate``): the sum is the expected number of sites. The log counts are
+    at ``model.site_rate``): the sum is the expected number of sites. With
+    ``model.site_background: k`` the ratio is taken against an order-``k`` Markov chain of
+    the training windows (:mod:`kipoi_prism.model.site_background`) instead of uniform
+    bases: :meth:`scores` subtracts its shift from the stem's output. The log counts are
     batch-normalised so that the interaction layers see comparable scales whatever the
     window length.
 
@@ -159,6 +163,8 @@ class CountEncoder(nn.Module):
         else:
             start = math.log(self.START_FRACTION / (1.0 - self.START_FRACTION))
             self.threshold_logit = nn.Parameter(torch.full((config.channels,), start))
+        self.background = (None if config.site_background is None
+                           else SiteBackground(config.site_background))  # fmt: skip
         self.norm = nn.BatchNorm1d(config.channels)
         self.output_dim = config.channels
 
@@ -186,9 +192,17 @@ class CountEncoder(nn.Module):
             return torch.sigmoid(math.log(2.0) * stem_out + rate[None, :, None])
         return torch.relu(stem_out - self.thresholds()[None, :, None])
 
+    def scores(self, one_hot: torch.Tensor) -> torch.Tensor:
+        """The stem's scores ``(B, rows, L)``, against the site background where there is
+        one."""
+        stem_out = self.stem(one_hot)
+        if self.background is None:
+            return stem_out
+        return stem_out - self.background.shift(one_hot, scan_weight(self.stem))
+
     def counts(self, one_hot: torch.Tensor) -> torch.Tensor:
         """Soft site counts ``(B, channels)`` before the log (for inspection and tests)."""
-        return self.counts_from_stem(self.stem(one_hot))
+        return self.counts_from_stem(self.scores(one_hot))
 
     def strand_counts(self, stem_out: torch.Tensor) -> torch.Tensor:
         """Soft site counts per stem output row, ``(B, rows)``, from the stem's output."""
@@ -207,10 +221,11 @@ class CountEncoder(nn.Module):
         return self.fold_strands(self.strand_counts(stem_out))
 
     def forward(self, one_hot: torch.Tensor) -> torch.Tensor:
-        return self.from_stem(self.stem(one_hot))
+        return self.from_stem(self.scores(one_hot))
 
     def from_stem(self, stem_out: torch.Tensor) -> torch.Tensor:
-        """The rest of :meth:`forward` from the stem's output ``(B, rows, L)``."""
+        """The rest of :meth:`forward` from the stem's scores ``(B, rows, L)``
+        (:meth:`scores`)."""
         return self.from_counts(self.counts_from_stem(stem_out))
 
     def from_counts(self, counts: torch.Tensor) -> torch.Tensor:

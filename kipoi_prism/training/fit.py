@@ -32,7 +32,10 @@ from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import write_text
+from kipoi_prism.io.encode import ELEMENTS
 from kipoi_prism.io.genome import Genome
+from kipoi_prism.io.inputs import make_source
+from kipoi_prism.io.sequence import one_hot_encode_array
 from kipoi_prism.model.weights import save_weights
 from kipoi_prism.training.callbacks import (
     EpochProgress,
@@ -41,7 +44,7 @@ from kipoi_prism.training.callbacks import (
     quiet_lightning,
 )
 from kipoi_prism.training.curriculum import environment_trained
-from kipoi_prism.training.datamodule import PrismDataModule
+from kipoi_prism.training.datamodule import PrismDataModule, open_genome
 from kipoi_prism.training.datasets import check_labelled
 from kipoi_prism.training.element_read import fit_element_read
 from kipoi_prism.training.module import PrismLightning
@@ -177,6 +180,8 @@ def fit(
         initialise_stem_from_config(module.model, model_config, train_config)
     if train_config.freeze_thresholds:
         freeze_thresholds_from_config(module.model, model_config)
+    if model_config.site_background is not None:
+        fit_site_backgrounds(module.model, train_pairs, genome, model_config)
     checkpoint, pretrained = _resume_path(run_dir, resume), None
     if train_config.pretrain_epochs and checkpoint is None:  # a resumed run has its weights
         from kipoi_prism.training.pretrain import pretrain_encoders
@@ -218,6 +223,29 @@ def initialise_stem_from_config(
     log.info("first convolution: %d of %d filters from %d motifs of %s%s", filters,
              model_config.channels, len(motifs), path,
              " (frozen)" if train_config.freeze_stem else "")  # fmt: skip
+
+
+def fit_site_backgrounds(model, train_pairs: pd.DataFrame, genome, model_config: ModelConfig,
+                         batch_size: int = 512) -> None:  # fmt: skip
+    """``model.site_background``: each element encoder's Markov chain, fitted on the distinct
+    training regions' windows of its element (of both, for a shared encoder; no labels)."""
+    from kipoi_prism.training.pretrain import element_targets
+
+    frame = train_pairs.reset_index(drop=True)
+    cells = sorted(frame["cell_line"].astype(str).unique())
+    source = make_source(frame, model_config, open_genome(genome)).encoder
+    users: dict[int, tuple] = {}
+    for element in ELEMENTS:
+        encoder = getattr(model.backbone, f"{element}_encoder")
+        users[id(encoder)] = (encoder, (*users.get(id(encoder), (None, ()))[1], element))
+    for encoder, elements in users.values():
+        windows = [source.fetch_array(element_targets(frame, e, cells)[0], e) for e in elements]
+        encoder.background.fit(torch.from_numpy(one_hot_encode_array(bases[i : i + batch_size]))
+                               for bases in windows
+                               for i in range(0, len(bases), batch_size))  # fmt: skip
+        log.info("site background: order-%d chain fitted on %d %s windows",
+                 encoder.background.order, sum(map(len, windows)),
+                 " and ".join(elements))  # fmt: skip
 
 
 def freeze_thresholds_from_config(model, model_config: ModelConfig) -> None:
