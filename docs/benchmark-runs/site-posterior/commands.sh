@@ -62,7 +62,7 @@
 #       --workdir /tmp/r33/learn-CELL  # -> h83-CELL-seed1.md
 # H82 result (read at 07:06 UTC): supported. Known-motif occupancy reader at 1e-4, uniform
 # -> order-4 background, seed 1, test AUPR: K562 0.118 -> 0.116, IMR90 0.140 -> 0.151,
-# HUVEC 0.158 -> 0.173, GM12878 0.187 -> 0.192, HeLa-S3 0.149 -> 0.165, NHEK 0.159 ->
+# HUVEC 0.158 -> 0.173, GM12878 0.187 -> 0.192, HeLa-S3 0.149 -> 0.159, NHEK 0.159 ->
 # 0.179: +0.010 +- 0.003 (3.3 standard errors), higher on 5 of 6; validation higher on 6 of
 # 6 (+0.010 +- 0.002). Order 0 (base composition alone) +0.001 +- 0.002 (3 of 6) and order
 # 2 +0.007 +- 0.004 (4 of 6): the gain needs the chain's context, so a shift of the frozen
