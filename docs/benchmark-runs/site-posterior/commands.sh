@@ -106,7 +106,7 @@
 # and stopped for the session's time: not run. Rates by EM against the single rate 1e-4:
 # known motifs -0.008 +- 0.006 (validation -0.020 +- 0.002, lower on 3 of 3); against the
 # order-4 chain +0.005 +- 0.008 (validation lower on 2 of 3); discovered +0.000 +- 0.001.
-# H84 result (read at 07:57 UTC): refuted. Known-motif occupancy at 1e-4, uniform -> order-4
+# H84 result (read at 07:56 UTC): refuted. Known-motif occupancy at 1e-4, uniform -> order-4
 # chain, test AUPR: seed 0 K562 0.202 -> 0.195, IMR90 0.255 -> 0.270, HUVEC 0.187 -> 0.185,
 # GM12878 0.166 -> 0.166, HeLa-S3 0.173 -> 0.168, NHEK 0.238 -> 0.222 (-0.002 +- 0.004);
 # seed 2 K562 0.168 -> 0.193, IMR90 0.148 -> 0.158, HUVEC 0.160 -> 0.191, GM12878 0.153 ->
@@ -114,5 +114,5 @@
 # +0.008 +- 0.005 (1.6 standard errors), higher on 6 of 12; with seed 1's six, all
 # eighteen: +0.009 +- 0.003, higher on 11 of 18. The gain depends on the simulation's
 # motif set: none at seed 0. Commit dc62373 (clone at the same); 173-748 s a run (seed 2's
-# IMR90 run was paused for 7 minutes while H85's fits ran). Outputs: h84-CELL-seedSEED.md.
+# IMR90 run was paused for 7.6 minutes while H85's fits ran). Outputs: h84-CELL-seedSEED.md.
 # As H84 stated, the recommended configuration does not change on this evidence.
