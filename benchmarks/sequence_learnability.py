@@ -53,6 +53,7 @@ import torch
 
 from kipoi_prism.benchmark.harness import PROFILES, chromosome_split, stratified_subsample
 from kipoi_prism.config import SimulationConfig
+from kipoi_prism.config.model import MAX_BACKGROUND_ORDER
 from kipoi_prism.io.encode import PairEncoder
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.metrics import aupr, auroc
@@ -349,15 +350,18 @@ def fractions_list(text: str) -> tuple[float, ...]:
 
 
 def background_orders(text: str) -> tuple[int | None, ...]:
-    """``--occupancy-backgrounds``: comma-separated ``uniform`` (None) or Markov orders 0-6."""
+    """``--occupancy-backgrounds``: comma-separated ``uniform`` (None) or Markov orders, up
+    to the model's ``site_background`` limit."""
     orders = []
     for part in text.split(","):
         if part == "uniform":
             orders.append(None)
-        elif part.isdigit() and int(part) <= 6:
+        elif part.isdigit() and int(part) <= MAX_BACKGROUND_ORDER:
             orders.append(int(part))
         else:
-            raise argparse.ArgumentTypeError(f"not 'uniform' or an order 0-6: {part!r}")
+            raise argparse.ArgumentTypeError(
+                f"not 'uniform' or an order 0-{MAX_BACKGROUND_ORDER}: {part!r}"
+            )
     return tuple(orders)
 
 

@@ -116,3 +116,13 @@
 # motif set: none at seed 0. Commit dc62373 (clone at the same); 173-748 s a run (seed 2's
 # IMR90 run was paused for 7.6 minutes while H85's fits ran). Outputs: h84-CELL-seedSEED.md.
 # As H84 stated, the recommended configuration does not change on this evidence.
+# H85 result (read at 08:09 UTC): refuted. The recommended configuration with
+# model.site_background=4 against the committed round-32 fits (uniform background), seed 1:
+# K562 0.106/0.114, IMR90 0.157/0.140, HUVEC 0.178/0.173, GM12878 0.180/0.191, HeLa-S3
+# 0.165/0.156, NHEK 0.182/0.160: mean 0.161 against 0.156, +0.006 +- 0.005 (1.1 standard
+# errors), higher on 4 of 6. The fits follow the reader against the same chain (fit minus
+# reader -0.000). Commit 8f45d23 (clone at the same); two three-fit runs side by side,
+# with the readers of H83-H84 beside them for most of it: 2756 and 3123 s wall, 232-1296 s
+# of training a fit. Outputs: background-seed1-K562-IMR90-HUVEC, background-seed1-GM12878-HeLa-S3-NHEK.
+# The recommended configuration and the shipped weights do not change; model.site_background
+# stays an option, off by default.
