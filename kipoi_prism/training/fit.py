@@ -180,9 +180,9 @@ def fit(
         initialise_stem_from_config(module.model, model_config, train_config)
     if train_config.freeze_thresholds:
         freeze_thresholds_from_config(module.model, model_config)
-    if model_config.site_background is not None:
-        fit_site_backgrounds(module.model, train_pairs, genome, model_config)
     checkpoint, pretrained = _resume_path(run_dir, resume), None
+    if model_config.site_background is not None and checkpoint is None:  # a resumed run has it
+        fit_site_backgrounds(module.model, train_pairs, genome, model_config)
     if train_config.pretrain_epochs and checkpoint is None:  # a resumed run has its weights
         from kipoi_prism.training.pretrain import pretrain_encoders
 
@@ -234,11 +234,9 @@ def fit_site_backgrounds(model, train_pairs: pd.DataFrame, genome, model_config:
     frame = train_pairs.reset_index(drop=True)
     cells = sorted(frame["cell_line"].astype(str).unique())
     source = make_source(frame, model_config, open_genome(genome)).encoder
-    users: dict[int, tuple] = {}
-    for element in ELEMENTS:
-        encoder = getattr(model.backbone, f"{element}_encoder")
-        users[id(encoder)] = (encoder, (*users.get(id(encoder), (None, ()))[1], element))
-    for encoder, elements in users.values():
+    encoders = {e: getattr(model.backbone, f"{e}_encoder") for e in ELEMENTS}
+    for encoder in {id(e): e for e in encoders.values()}.values():
+        elements = [e for e in ELEMENTS if encoders[e] is encoder]
         windows = [source.fetch_array(element_targets(frame, e, cells)[0], e) for e in elements]
         encoder.background.fit(torch.from_numpy(one_hot_encode_array(bases[i : i + batch_size]))
                                for bases in windows
