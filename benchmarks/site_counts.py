@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from kipoi_prism.io.kmers import strand_symmetric_counts
 from kipoi_prism.model.elements import CountEncoder
-from kipoi_prism.simulation.background import MarkovBackground
 
 # The scan readers' default rule, the count encoder's: a site at 0.75 of the best log-odds.
 SCAN_THRESHOLD = CountEncoder.START_FRACTION
@@ -80,13 +80,13 @@ def em_rates(windows: np.ndarray, motifs, rate: float, chain: np.ndarray | None 
 
 def fit_chain(one_hot: np.ndarray, order: int) -> np.ndarray:
     """Log transitions ``(4**order, 4)`` of an order-``order`` Markov chain fitted on both
-    strands of the windows (:meth:`MarkovBackground.fit`; order 0: base frequencies)."""
-    letters = np.frombuffer(b"ACGTN", np.uint8)
-    codes = np.where(one_hot.sum(axis=1) > 0, one_hot.argmax(axis=1), 4)
-    fitted = MarkovBackground.fit((letters[c].tobytes() for c in codes), max(order, 1))
+    strands of the windows, one pseudocount per word (as the simulator's
+    ``MarkovBackground.fit``; order 0: the base frequencies of the order-1 counts)."""
+    codes = np.where(one_hot.sum(axis=1) > 0, one_hot.argmax(axis=1), 4).astype(np.uint8)
+    counts = strand_symmetric_counts([codes], max(order, 1)) + 1.0
     if order == 0:
-        return np.log(fitted.initial)[None, :]
-    return np.log(fitted.transitions)
+        counts = counts.sum(axis=1, keepdims=True).T
+    return np.log(counts / counts.sum(axis=1, keepdims=True))
 
 
 def background_shift(chain: np.ndarray, weight: np.ndarray):

@@ -12,7 +12,7 @@ from toy_training import quiet_trainer, tiny_model, tiny_train, toy_split_run
 
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io.sequence import one_hot_encode
+from kipoi_prism.io.sequence import encode_codes, one_hot_encode
 from kipoi_prism.model.describe import describe
 from kipoi_prism.model.elements import CountEncoder, scan_weight
 from kipoi_prism.model.network import PrismEnergy
@@ -46,7 +46,7 @@ def test_word_index_reads_each_word_ending_at_a_position_and_skips_n():
 
 def test_the_fitted_chain_is_a_chain_and_favours_what_the_windows_hold():
     background = SiteBackground(1)
-    background.fit([_one_hot("ACACACACACACACAC" * 4)])
+    background.fit([encode_codes("ACACACACACACACAC" * 4)])
     transitions = 0.25 * 2.0**background.log2_ratio  # back to probabilities
     np.testing.assert_allclose(transitions.sum(dim=1).numpy(), 1.0, rtol=1e-6)
     # After A comes C (and, on the other strand, after G comes T); after C, A (after T, G).
@@ -95,7 +95,7 @@ def test_a_site_background_needs_the_occupancy_form_and_an_order_0_6():
 def test_the_chain_is_saved_and_loaded_with_the_weights(tmp_path):
     model = PrismEnergy(dataclasses.replace(tiny_model(), **_model_changes()))
     for encoder in (model.backbone.enhancer_encoder, model.backbone.promoter_encoder):
-        encoder.background.fit([_one_hot("GGGCGCGCAT" * 30)])
+        encoder.background.fit([encode_codes("GGGCGCGCAT" * 30)])
     path = save_weights(tmp_path / "w.pt", model.eval())
     loaded = load_weights(path).model
     torch.testing.assert_close(loaded.backbone.enhancer_encoder.background.log2_ratio,

@@ -23,9 +23,12 @@ and loaded with the weights.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional
+
+from kipoi_prism.io.kmers import strand_symmetric_counts
 
 BASES = 4
 PSEUDOCOUNT = 1.0
@@ -42,17 +45,13 @@ class SiteBackground(nn.Module):
         self.register_buffer("log2_ratio", torch.zeros(BASES**order, BASES))
 
     @torch.no_grad()
-    def fit(self, batches) -> None:
-        """Fit the chain on one-hot windows (an iterable of ``(N, 4, L)`` batches):
+    def fit(self, code_arrays) -> None:
+        """Fit the chain on windows given as channel codes (an iterable of uint8 arrays,
+        each ``(L,)`` or ``(N, L)``; :func:`kipoi_prism.io.sequence.encode_codes`): the
         ``(order + 1)``-mer counts on both strands, plus one each."""
-        counts = torch.full((BASES ** (self.order + 1),), PSEUDOCOUNT, dtype=torch.float64)
-        for windows in batches:
-            for strand in (windows, windows.flip((1, 2))):
-                index, valid = word_index(strand, self.order + 1)
-                counts += torch.bincount(index[valid], minlength=counts.numel()).double()
-        transitions = counts.view(-1, BASES)
-        transitions = transitions / transitions.sum(dim=1, keepdim=True)
-        self.log2_ratio.copy_((torch.log2(transitions) + 2.0).float())
+        counts = strand_symmetric_counts(code_arrays, self.order) + PSEUDOCOUNT
+        transitions = counts / counts.sum(axis=1, keepdims=True)
+        self.log2_ratio.copy_(torch.from_numpy(np.log2(transitions) + 2.0))
 
     def base_scores(self, one_hot: torch.Tensor) -> torch.Tensor:
         """``log2 q(base | bases before) + 2`` per position, ``(B, L)`` (0 where unknown)."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.kmers import strand_symmetric_counts
 from kipoi_prism.io.sequence import encode_codes
 
 BASES = 4
@@ -81,17 +82,13 @@ class MarkovBackground:
         _check_order(order)
         if pseudocount <= 0:
             raise ValueError(f"pseudocount: expected a positive number, got {pseudocount}")
-        counts = np.zeros(BASES ** (order + 1), dtype=np.float64)
-        for sequence in sequences:
-            codes = encode_codes(sequence)
-            for strand in (codes, _reverse_complement_codes(codes)):
-                counts += kmer_counts(strand, order + 1)
+        counts = strand_symmetric_counts((encode_codes(s) for s in sequences), order)
         if counts.sum() == 0:
             raise ValueError(
                 f"sequences: no window of {order + 1} unambiguous bases to fit an order-{order} "
                 "Markov model"
             )
-        counts = (counts + pseudocount).reshape(BASES**order, BASES)
+        counts = counts + pseudocount
         initial = counts.sum(axis=1)
         return cls(counts / counts.sum(axis=1, keepdims=True), initial / initial.sum())
 
@@ -188,28 +185,6 @@ class MarkovBackground:
 # ---------------------------------------------------------------------- helpers
 
 
-def kmer_counts(codes: np.ndarray, k: int) -> np.ndarray:
-    """Counts of every ``k``-mer of unambiguous bases in one code sequence.
-
-    Parameters
-    ----------
-    codes : numpy.ndarray of uint8, shape=(L,)
-        Channel codes; 4 (N) breaks a window.
-    k : int
-
-    Returns
-    -------
-    numpy.ndarray of float64, shape=(4**k,)
-    """
-    codes = np.asarray(codes, dtype=np.int64)
-    if codes.shape[0] < k:
-        return np.zeros(BASES**k)
-    windows = np.lib.stride_tricks.sliding_window_view(codes, k)
-    valid = (windows < BASES).all(axis=1)
-    index = windows[valid] @ (BASES ** np.arange(k - 1, -1, -1))
-    return np.bincount(index, minlength=BASES**k).astype(np.float64)
-
-
 def composition(codes: np.ndarray) -> dict[str, float]:
     """GC fraction and CpG observed/expected ratio of code sequences.
 
@@ -239,12 +214,6 @@ def composition(codes: np.ndarray) -> dict[str, float]:
 def _check_order(order: int) -> None:
     if not isinstance(order, (int, np.integer)) or not 1 <= order <= MAX_ORDER:
         raise ValueError(f"order: expected an integer from 1 to {MAX_ORDER}, got {order!r}")
-
-
-def _reverse_complement_codes(codes: np.ndarray) -> np.ndarray:
-    """Reverse complement of channel codes (A<->T, C<->G); N (4) stays N."""
-    complement = np.array([3, 2, 1, 0, 4], dtype=np.uint8)
-    return complement[codes[::-1]]
 
 
 def _stationary(transitions: np.ndarray) -> np.ndarray:

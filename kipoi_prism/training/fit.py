@@ -35,7 +35,7 @@ from kipoi_prism.io.atomic import write_text
 from kipoi_prism.io.encode import ELEMENTS
 from kipoi_prism.io.genome import Genome
 from kipoi_prism.io.inputs import make_source
-from kipoi_prism.io.sequence import one_hot_encode_array
+from kipoi_prism.io.sequence import encode_codes
 from kipoi_prism.model.weights import save_weights
 from kipoi_prism.training.callbacks import (
     EpochProgress,
@@ -225,8 +225,8 @@ def initialise_stem_from_config(
              " (frozen)" if train_config.freeze_stem else "")  # fmt: skip
 
 
-def fit_site_backgrounds(model, train_pairs: pd.DataFrame, genome, model_config: ModelConfig,
-                         batch_size: int = 512) -> None:  # fmt: skip
+def fit_site_backgrounds(model, train_pairs: pd.DataFrame, genome,
+                         model_config: ModelConfig) -> None:  # fmt: skip
     """``model.site_background``: each element encoder's Markov chain, fitted on the distinct
     training regions' windows of its element (of both, for a shared encoder; no labels)."""
     from kipoi_prism.training.pretrain import element_targets
@@ -238,9 +238,7 @@ def fit_site_backgrounds(model, train_pairs: pd.DataFrame, genome, model_config:
     for encoder in {id(e): e for e in encoders.values()}.values():
         elements = [e for e in ELEMENTS if encoders[e] is encoder]
         windows = [source.fetch_array(element_targets(frame, e, cells)[0], e) for e in elements]
-        encoder.background.fit(torch.from_numpy(one_hot_encode_array(bases[i : i + batch_size]))
-                               for bases in windows
-                               for i in range(0, len(bases), batch_size))  # fmt: skip
+        encoder.background.fit(encode_codes(bases) for bases in windows)
         log.info("site background: order-%d chain fitted on %d %s windows",
                  encoder.background.order, sum(map(len, windows)),
                  " and ".join(elements))  # fmt: skip
