@@ -22,6 +22,10 @@ computed for the training, validation and held-out pairs (eval mode), and
 * ``elements+model``: the same regression on ``[v_E, v_P, U_I]`` (the element vectors and
   the fit's own score, a stacked read), and ``elements+z_I`` on ``[v_E, v_P, z_I]``: whether
   the combine layer's nonlinear read adds to the element vectors' linear one;
+* ``elements, wide grid``: the ``elements`` regression with C chosen from
+  :data:`WIDE_READ_C`, two decades beyond each end of the reader's grid (which the
+  product's element read, ``model.element_read``, shares: for such a fit ``elements`` is the
+  fit's own score again);
 * ``silent_units``: hidden units that are never above 0 on the training pairs.
 
 With ``--readers`` (``<cell>-seed<k>.md`` outputs of ``sequence_learnability.py``) the
@@ -72,10 +76,12 @@ SPLIT_SETTINGS = ("cell_lines", "pairs_per_cell_line", "train_pairs_per_cell_lin
                   "promoter_length")  # fmt: skip
 RECORDED_TOLERANCE = 1e-4  # the fit's U_I must rank the held-out pairs as its run did
 NO_SHRINKAGE = (100.0,)
+WIDE_READ_C = tuple(10.0**k for k in range(-6, 3))  # 1e-6 ... 100
 COMPARISONS = [("refit", "model"), ("refit C=100", "model"), ("refit", "refit C=100"),
                ("reader", "refit"), ("reader", "model"), ("elements", "refit"),
                ("reader", "elements"), ("elements+model", "elements"),
-               ("elements+z_I", "elements"), ("elements+model", "reader")]  # fmt: skip
+               ("elements+z_I", "elements"), ("elements+model", "reader"),
+               ("elements, wide grid", "elements")]  # fmt: skip
 
 
 def split_config(run: Path):
@@ -156,6 +162,7 @@ def refit_fit(run: Path, config, fit: Path, readers: Path | None) -> dict:
     shrunk = learnability.fit_and_score(z_i, labels, *frames)
     loose = learnability.fit_and_score(z_i, labels, *frames, grid=NO_SHRINKAGE)
     linear = learnability.fit_and_score(elements, labels, *frames)
+    wide = learnability.fit_and_score(elements, labels, *frames, grid=WIDE_READ_C)
     stacked = learnability.fit_and_score(np.column_stack([elements, u_i]), labels, *frames)
     joint = learnability.fit_and_score(np.column_stack([elements, z_i]), labels, *frames)
     return {"run": run.name, "row": row, "held_out": cell, "seed": seed,
@@ -163,6 +170,7 @@ def refit_fit(run: Path, config, fit: Path, readers: Path | None) -> dict:
             "refit": shrunk["test_aupr"], "refit_val": shrunk["val_aupr"],
             "refit_C": shrunk["C"], "refit C=100": loose["test_aupr"],
             "elements": linear["test_aupr"], "elements_C": linear["C"],
+            "elements, wide grid": wide["test_aupr"], "elements, wide grid_C": wide["C"],
             "elements+model": stacked["test_aupr"], "elements+z_I": joint["test_aupr"],
             "reader": reader_aupr(readers, cell, seed),
             "silent_units": int((z_i[frames[0]["row_id"]].max(axis=0) <= 0).sum())}  # fmt: skip
@@ -205,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
             )
     frame = pd.DataFrame(rows)
     shown = frame[["run", "held_out", "seed", "model", "refit", "refit_C", "refit C=100",
-                   "elements", "elements+model", "elements+z_I", "reader"]]  # fmt: skip
+                   "elements", "elements_C", "elements, wide grid", "elements, wide grid_C",
+                   "elements+model", "elements+z_I", "reader"]]  # fmt: skip
     markdown = shown.to_markdown(index=False, floatfmt=".3f") + "\n\n"
     markdown += "\n".join(summaries(frame))
     print(markdown)

@@ -564,6 +564,8 @@ def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run
         assert row["refit_C"] in script.learnability.READER_C
         assert 0 < row["refit"] <= 1 and 0 < row["elements"] <= 1 and np.isnan(row["reader"])
         assert row["elements_C"] in script.learnability.READER_C
+        assert row["elements, wide grid_C"] in script.WIDE_READ_C
+        assert set(script.learnability.READER_C) < set(script.WIDE_READ_C)
         assert 0 < row["elements+model"] <= 1 and 0 < row["elements+z_I"] <= 1
     first = table.iloc[0]
     config = script.split_config(quick_run)
