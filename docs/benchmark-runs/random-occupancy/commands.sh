@@ -1,0 +1,25 @@
+#!/bin/bash
+# Round 34: the recommended configuration with a random first layer (docs/BENCHMARK.md,
+# "The recommended configuration without motifs"). Each hypothesis was written here before
+# its runs, with the time from `date -u`; the results lines after them.
+#
+# H88 (written at 09:03 UTC on 2026-12-05, before its runs). Since round 32 the recommended
+# configuration counts each position's posterior of being a site (model.count_form:
+# occupancy, rate 1e-4) and reads U_I from the element vectors (model.element_read). Every
+# random-first-layer measurement predates it: a user who trains without a motif file gets
+# a configuration never measured. With random filters a position's posterior starts near
+# the prior (1e-4), so the stem's gradient may be far smaller than the ReLU count's;
+# equally, a soft count might rank random filters' sites better. Prediction, written as
+# the hypothesis to refute: at the benchmark's size, seed 1, held-out K562, IMR90 and
+# HUVEC (round 28's H58 cell lines), the recommended configuration with a random first
+# layer leaves chance: its mean held-out AUPR is above distance alone (H58's runs: 0.053,
+# 0.068, 0.044) by more than 0.01 and above H58's ReLU-count fits with the same read
+# (sequence-readout/refit-random, "elements": 0.054, 0.055, 0.049) by more than two
+# standard errors of the paired difference. Refuted otherwise; my expectation before the
+# runs is refuted (at chance, as every random-stem configuration at this size).
+# Two processes on 2 cores, a fresh clone at the commit that adds this:
+#   kipoi-prism benchmark --full --tracks sequence --rows task_only --baselines '' \
+#       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
+#       --set model.count_both_strands=true --set model.count_form=occupancy \
+#       --set model.bilinear_rank=16 --set model.element_read=true --seeds 1 \
+#       --held-out CELL --out runs/random-occupancy-seed1-CELL
