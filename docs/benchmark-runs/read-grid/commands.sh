@@ -26,3 +26,13 @@
 #   python benchmarks/sequence_refit.py /tmp/r32/runs/occupancy-seed1-GM12878-HeLa-S3-NHEK \
 #       /tmp/r32/runs/occupancy-seed2-K562-IMR90-HUVEC \
 #       /tmp/r32/runs/occupancy-seed2-GM12878-HeLa-S3-NHEK --out runs/h87-b
+#
+# H87 result (read at 09:10 UTC): refuted. The read with C from the wider grid minus the
+# read at the shipped grid, over the eighteen fits: -0.001 +- 0.001 (higher on 1 of 18,
+# lower on 4, the same C on 13). The shipped-grid column repeats every fit's own score
+# exactly (largest difference 0), so the script refits the product's read. Where the wider
+# grid chose otherwise: four of the six seed-0 fits went below 1e-4 (GM12878 1e-5, -0.011;
+# HeLa-S3 1e-5, -0.006; NHEK 1e-5, -0.002; K562 1e-6, +0.014) and seed 2's GM12878 went from
+# 1e-3 to 10 (-0.005); the three fits at C = 1 kept 1. The grid's edges cost nothing
+# measurable: READ_C stays. Commit c262418; 636 s and 641 s side by side (nine fits each,
+# the round-32 weights in /tmp/r32/runs). Outputs in h87-a, h87-b.
