@@ -215,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
     shown = frame[["run", "held_out", "seed", "model", "refit", "refit_C", "refit C=100",
                    "elements", "elements_C", "elements, wide grid", "elements, wide grid_C",
                    "elements+model", "elements+z_I", "reader"]]  # fmt: skip
+    shown = shown.astype({c: str for c in shown.columns if c.endswith("_C")})  # 1e-05, not 0.000
     markdown = shown.to_markdown(index=False, floatfmt=".3f") + "\n\n"
     markdown += "\n".join(summaries(frame))
     print(markdown)
