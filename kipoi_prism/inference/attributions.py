@@ -109,13 +109,28 @@ def _stem_scores(encoder, window: torch.Tensor) -> torch.Tensor:
     return encoder.scores(window) if isinstance(encoder, CountEncoder) else encoder.stem(window)
 
 
-def _mutant_windows(window: torch.Tensor, p: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """The mutants in full, ``(B, 4, L)``: ``window`` with base ``b[i]`` at ``p[i]``."""
-    mutants = window.expand(len(p), -1, -1).clone()
+def _background_mutant_counts(encoder: CountEncoder, window, stem_ref, counts_ref, p, b):
+    """Count encoder with a site background: a mutant's soft site counts (B, C). A base
+    also moves the background of the ``k`` bases after it, so the scores change at the
+    ``kernel + k`` stem outputs from ``p + left - kernel + 1`` to ``p + left + k``; they are
+    scored again on the bases around the mutant (``2 (kernel - 1 + k) + 1``, zero beyond
+    the window's ends as the full window's padding is), and the counts move by the new
+    minus the old site values there, folded over the strands."""
+    kernel, order = encoder.stem.kernel_size[0], encoder.background.order
+    left, reach, length = _stem_left(encoder.stem), kernel - 1 + order, window.shape[1]
+    padded = nn.functional.pad(window, (reach, reach))
+    around = padded[:, p[:, None] + torch.arange(2 * reach + 1, device=p.device)]  # (4, B, W)
+    around = around.permute(1, 0, 2).clone()  # base i of row m: window base p[m] - reach + i
     rows = torch.arange(len(p), device=p.device)
-    mutants[rows, :, p] = 0.0
-    mutants[rows, b, p] = 1.0
-    return mutants
+    around[rows, :, reach] = 0.0
+    around[rows, b, reach] = 1.0
+    changed = torch.arange(kernel + order, device=p.device)
+    new = encoder.scores(around)[:, :, left + order + changed]  # (B, rows, kernel + k)
+    j = p[:, None] + left - (kernel - 1) + changed[None, :]  # those outputs in the window
+    inside = (j >= 0) & (j < length)
+    old = stem_ref[:, j.clamp(0, length - 1)].permute(1, 0, 2)
+    gained = (encoder.site_values(new) - encoder.site_values(old)) * inside[:, None, :]
+    return encoder.fold_strands(counts_ref + gained.sum(dim=-1))
 
 
 def _mutant_pooled(encoder, stem_ref, pooled_ref, p, left, change):
@@ -225,9 +240,10 @@ def ism(
     difference of the two bases' filter columns on the ``kernel`` positions around the
     mutated base. The count encoder's site counts then change by those positions' terms
     alone; the residual encoder's stem max-pool changes in the one to three columns over
-    them, and the layers after the pool run on every mutant in full. A count encoder with a
-    site background (``model.site_background``) encodes every mutant in full, since a base
-    also changes the background of the bases after it.
+    them, and the layers after the pool run on every mutant in full. With a site
+    background (``model.site_background: k``) a base also changes the background of the
+    ``k`` bases after it, so ``kernel + k`` stem outputs are scored again, on the bases
+    around the mutant.
 
     Parameters
     ----------
@@ -288,7 +304,9 @@ def ism(
             change = weight[:, b[:, None], taps] - weight[:, r[:, None], taps]  # (C, B, K)
             change = change.permute(1, 0, 2) * inside[:, None, :]
             if counts and encoder.background is not None:  # a base moves the background too
-                v = encoder(_mutant_windows(window, p, b))
+                mutant = _background_mutant_counts(encoder, window, stems[which][0],
+                                                   counts_ref, p, b)  # fmt: skip
+                v = encoder.from_counts(mutant)
             elif counts:
                 mutant = _mutant_counts(encoder, stems[which][0], counts_ref, j, change, inside)
                 v = encoder.from_counts(mutant)
