@@ -100,3 +100,15 @@ def test_training_script(tmp_path):
     )
     assert "## Training" in out
     assert "overhead of the support sets" in out and "h5 cache / FASTA" in out
+
+
+def test_explain_script_times_ism_with_and_without_a_site_background():
+    command = [sys.executable, str(BENCHMARKS / "perf_explain.py"), "--pairs", "1",
+               "--enhancer-length", "120", "--promoter-length", "100"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "command: python benchmarks/perf_explain.py --pairs 1" in out and "machine:" in out
+    assert "uniform bases (median of 1)" in out and "order-4 background (median of 1)" in out
+    assert "with a background / without" in out and "windows 120 + 100 bp" in out
