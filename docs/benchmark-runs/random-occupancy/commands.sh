@@ -23,3 +23,14 @@
 #       --set model.count_both_strands=true --set model.count_form=occupancy \
 #       --set model.bilinear_rank=16 --set model.element_read=true --seeds 1 \
 #       --held-out CELL --out runs/random-occupancy-seed1-CELL
+#
+# H88 result (read at 09:34 UTC): refuted on both counts. The recommended configuration
+# with a random first layer: K562 0.059, IMR90 0.061, HUVEC 0.049 (mean 0.056); above
+# distance alone by +0.001 +- 0.004 (0.01 asked), above H58's ReLU-count fits with the same
+# read by +0.004 +- 0.002 (higher on 3 of 3; 2.0 standard errors falls short of "more
+# than two", and the level is chance). Unlike the ReLU count, whose random stem memorises
+# (training AUPR up to 0.23-0.45 in H58's fits), the posterior count's random stem does not
+# learn at all: training AUPR peaks at 0.051-0.054 (prevalence about 0.047). A random
+# filter's scores sit near 0, so every position's posterior sits near the prior 1e-4 and
+# its gradient with it. Commit c51b17d; 583-809 s of training a fit, 599-826 s a run (two
+# at a time; ISM timing runs beside K562 and IMR90). Runs in random-occupancy-seed1-<cell>.
