@@ -27,8 +27,9 @@
 # H88 result (read at 09:34 UTC): refuted on both counts. The recommended configuration
 # with a random first layer: K562 0.059, IMR90 0.061, HUVEC 0.049 (mean 0.056); above
 # distance alone by +0.001 +- 0.004 (0.01 asked), above H58's ReLU-count fits with the same
-# read by +0.004 +- 0.002 (higher on 3 of 3; 1.97 standard errors falls short of "more
-# than two", and the level is chance). Unlike the ReLU count, whose random stem memorises
+# read by +0.004 +- 0.002 (higher on 3 of 3; 1.98 standard errors, first written 1.97
+# from the rounded mean and error, falls short of "more than two", and the level is
+# chance). Unlike the ReLU count, whose random stem memorises
 # (training AUPR up to 0.23-0.45 in H58's fits), the posterior count's random stem does not
 # learn at all: training AUPR peaks at 0.051-0.054 (prevalence about 0.047). A random
 # filter's scores sit near 0, so every position's posterior sits near the prior 1e-4 and
