@@ -144,3 +144,13 @@
 #       --stem-motifs discovered --set model.bilinear_rank=16 --set model.element_read=true \
 #       --seeds S --held-out GM12878,HUVEC,HeLa-S3,IMR90,K562,NHEK \
 #       --out /tmp/r34/runs/discovered-occupancy-seedS      # S = 0 and 2, side by side
+# H89 result (read at 10:20 UTC): supported. The discovered motifs are the round-29 ones
+# (each cell line's .meme file byte-identical to motif-discovery/discovered-seedS-CELL's,
+# so not committed again). The posterior count against the committed ReLU fits: seed 0
+# GM12878 0.139/0.105, HUVEC 0.077/0.059, HeLa-S3 0.104/0.098, IMR90 0.134/0.107, K562
+# 0.096/0.076, NHEK 0.116/0.092; seed 2 GM12878 0.109/0.089, HUVEC 0.106/0.094, HeLa-S3
+# 0.082/0.084, IMR90 0.127/0.129, K562 0.123/0.099, NHEK 0.113/0.090. Over the twelve:
+# +0.017 +- 0.003 (higher on 10 of 12); with H81's seed 1 the eighteen: +0.012 +- 0.003
+# (14 of 18), mean 0.111 (seeds 0, 1, 2: 0.111, 0.111, 0.110), at least the 0.10 asked.
+# Commit 4d619d3; two six-fit runs side by side, 2826 s and 2706 s wall, 383-474 s of
+# training a fit. Outputs: discovered-occupancy-seed0, discovered-occupancy-seed2.
