@@ -35,3 +35,14 @@
 # filter's scores sit near 0, so every position's posterior sits near the prior 1e-4 and
 # its gradient with it. Commit c51b17d; 583-809 s of training a fit, 599-826 s a run (two
 # at a time; ISM timing runs beside K562 and IMR90). Runs in random-occupancy-seed1-<cell>.
+#
+# H90 (written at 10:20 UTC on 2026-12-05, after H88, before its runs). H88's random stem
+# did not learn because a random filter's posteriors start at the prior rate 1e-4, where
+# the sigmoid's slope (and so the filters' gradient) is about 1e-4. Started at a prior of
+# one half (model.site_rate=0.5; the rate stays learned per filter) the slope is 1/4.
+# Prediction: on held-out K562 and IMR90, seed 1, the random stem then learns, training
+# AUPR above 0.10 at its last epoch in both fits (H88: at most 0.054), and leaves chance,
+# held-out AUPR above distance alone (0.053, 0.068) by more than 0.01 in both. Refuted if
+# either fails. A pilot for the GPU fits goal 2's second part needs, not a grid.
+#   (H88's command) --set model.site_rate=0.5 --held-out CELL \
+#       --out runs/random-occupancy-rate05-seed1-CELL          # K562 and IMR90 side by side
