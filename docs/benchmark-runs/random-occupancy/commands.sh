@@ -46,3 +46,13 @@
 # either fails. A pilot for the GPU fits goal 2's second part needs, not a grid.
 #   (H88's command) --set model.site_rate=0.5 --held-out CELL \
 #       --out runs/random-occupancy-rate05-seed1-CELL          # K562 and IMR90 side by side
+#
+# H90 result (read at 10:32 UTC): refuted. Started at a prior of one half the random stem
+# still does not learn: training AUPR at the last epoch 0.048 (K562) and 0.047 (IMR90), at
+# most 0.052 in any epoch; held-out AUPR 0.057 and 0.065 against distance alone's 0.053
+# and 0.068 (+0.004, -0.003). The slope is there, the signal is not: at a prior of one half
+# every position of a 1,000-base window counts about half, so a window's count is about
+# 500 whatever it holds and one site moves it by at most 0.5; at the prior 1e-4 a site
+# would count, but the slope is gone. A count of posteriors needs filters that already
+# look like motifs. Commit 561805d; 612 s and 629 s of training, 632 s and 645 s a run,
+# side by side. Runs in random-occupancy-rate05-seed1-<cell>.
