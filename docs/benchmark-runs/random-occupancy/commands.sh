@@ -47,7 +47,7 @@
 #   (H88's command) --set model.site_rate=0.5 --held-out CELL \
 #       --out runs/random-occupancy-rate05-seed1-CELL          # K562 and IMR90 side by side
 #
-# H90 result (read at 10:32 UTC): refuted. Started at a prior of one half the random stem
+# H90 result (read at 10:31 UTC): refuted. Started at a prior of one half the random stem
 # still does not learn: training AUPR at the last epoch 0.048 (K562) and 0.047 (IMR90), at
 # most 0.052 in any epoch; held-out AUPR 0.057 and 0.065 against distance alone's 0.053
 # and 0.068 (+0.004, -0.003). The slope is there, the signal is not: at a prior of one half
