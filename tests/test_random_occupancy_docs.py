@@ -87,3 +87,22 @@ def test_h89_table_and_claims_are_the_committed_runs():
             f"{paired(eighteen)}, and they average **{table['after'].mean():.3f}** (seeds 0, "
             f"1, 2: {means}; {low:.3f}-{high:.3f})") in flat  # fmt: skip
     assert table["after"].mean() >= 0.10 and "**H89 supported.**" in flat
+
+
+def test_h90_table_and_verdict_are_the_committed_runs():
+    rows = []
+    for cell in ("K562", "IMR90"):
+        run = f"random-occupancy/random-occupancy-rate05-seed1-{cell}"
+        history = pd.read_csv(RUNS / run / "training_history.csv")
+        before = pd.read_csv(RUNS / "sequence-readout" / f"random-seed1-{cell}" / "results.csv")
+        assert "model.site_rate=0.5" in (RUNS / run / "run.json").read_text()
+        rows.append({"cell": cell, "aupr": task_only_rows(run).loc[cell, "aupr"],
+                     "distance": before.loc[before["row"] == "distance", "aupr"].iloc[0],
+                     "last": history["train_aupr"].iloc[-1],
+                     "best": history["train_aupr"].max()})  # fmt: skip
+    table = pd.DataFrame(rows)
+    assert_rows_in(table, lambda r: (
+        f"| {r['cell']} | {r['aupr']:.3f} | {r['distance']:.3f} | {r['last']:.3f} "
+        f"({r['best']:.3f}) |"))  # fmt: skip
+    supported = (table["last"] > 0.10).all() and (table["aupr"] - table["distance"] > 0.01).all()
+    assert not supported and "**H90 refuted.**" in flat_text()
