@@ -87,6 +87,10 @@ def test_h89_table_and_claims_are_the_committed_runs():
             f"{paired(eighteen)}, and they average **{table['after'].mean():.3f}** (seeds 0, "
             f"1, 2: {means}; {low:.3f}-{high:.3f})") in flat  # fmt: skip
     assert table["after"].mean() >= 0.10 and "**H89 supported.**" in flat
+    readme, mean = flat_text(DOCS.parent / "README.md"), table["after"].mean()
+    assert f"from chance to {mean:.3f} over eighteen held-out" in readme
+    assert (f"to {mean:.3f} over six held-out cell lines at seeds 0-2 ({low:.3f}-{high:.3f}; "
+            f"{mean_se(eighteen)} over the earlier count") in readme  # fmt: skip
 
 
 def test_h90_table_and_verdict_are_the_committed_runs():
