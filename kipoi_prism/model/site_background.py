@@ -28,9 +28,8 @@ import torch
 from torch import nn
 from torch.nn import functional
 
-from kipoi_prism.io.kmers import strand_symmetric_counts
+from kipoi_prism.io.kmers import BASES, strand_symmetric_counts
 
-BASES = 4
 PSEUDOCOUNT = 1.0
 
 

@@ -19,10 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io.kmers import strand_symmetric_counts
+from kipoi_prism.io.kmers import BASES, strand_symmetric_counts
 from kipoi_prism.io.sequence import encode_codes
 
-BASES = 4
 MAX_ORDER = 10
 # channel codes of C and G (layout of kipoi_prism.io.sequence: A, C, G, T)
 _C, _G = 1, 2
