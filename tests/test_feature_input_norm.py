@@ -1,11 +1,15 @@
 """The feature backbone's optional input settings: ``model.feature_input_norm``,
-``model.feature_distance``."""
+``model.feature_distance``, ``model.feature_distance_products``."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 from predict_helpers import tiny_model
 
+from kipoi_prism.config import ModelConfig
+from kipoi_prism.errors import PrismInputError
+from kipoi_prism.model.backbone import LastInputProducts
 from kipoi_prism.model.weights import load_weights, save_weights
 
 
@@ -69,3 +73,32 @@ def test_without_the_distance_the_last_enhancer_input_changes_nothing(tmp_path):
     with torch.no_grad():
         assert torch.equal(bundle.model.backbone(enhancer, promoter)[0],
                            bundle.model.backbone(moved, promoter)[0])  # fmt: skip
+
+
+def test_distance_products_append_each_normalised_input_times_the_last(tmp_path):
+    """``model.feature_distance_products``: after the input norm, the enhancer side reads
+    its inputs and each but the last times the last (the distance); the promoter side and
+    a model without the setting are unchanged; the setting travels with the weights."""
+    x = torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 2.0]])
+    expected = torch.tensor([[1.0, 2.0, 3.0, 3.0, 6.0], [-1.0, 0.5, 2.0, -2.0, 1.0]])
+    assert torch.equal(LastInputProducts()(x), expected)
+    model = tiny_model(1, backbone="features", feature_dims=(5, 3), feature_input_norm=True,
+                       feature_distance_products=True)  # fmt: skip
+    enhancer_layers = list(model.backbone.enhancer_encoder)
+    assert isinstance(enhancer_layers[1], LastInputProducts)
+    assert enhancer_layers[2].in_features == 9  # 5 inputs and 4 products
+    assert not any(isinstance(m, LastInputProducts) for m in model.backbone.promoter_encoder)
+    plain = tiny_model(1, backbone="features", feature_dims=(5, 3), feature_input_norm=True)
+    assert list(plain.backbone.enhancer_encoder)[1].in_features == 5
+    model.eval()
+    enhancer, promoter = torch.randn(6, 5), torch.randn(6, 3)
+    bundle = load_weights(save_weights(tmp_path / "products.pt", model, threshold=0.5))
+    assert bundle.model.config.feature_distance_products
+    with torch.no_grad():
+        assert torch.equal(model.backbone(enhancer, promoter)[0],
+                           bundle.model.backbone(enhancer, promoter)[0])  # fmt: skip
+
+
+def test_distance_products_need_the_input_norm():
+    with pytest.raises(PrismInputError, match="feature_distance_products: expected false unless"):
+        ModelConfig(backbone="features", feature_distance_products=True)

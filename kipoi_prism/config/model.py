@@ -99,6 +99,11 @@ class ModelConfig:
         batch mean and variance in training, their running averages when scoring) before
         the embedding and MLP, so that an input on a narrow scale (``log10`` distance, about
         5 +- 0.4) enters as the marks do. Off: the inputs enter as they are.
+    feature_distance_products : bool
+        Feature backbone, with ``feature_input_norm``: the enhancer side's normalised
+        inputs are followed by each of them but the last multiplied by the last (the
+        distance, in the feature recipe), so the MLP reads a distance x marks interaction
+        directly instead of building it from ReLUs. Off: the inputs alone.
     feature_distance : bool
         Feature backbone: the enhancer side's last input, which the feature recipe fills
         with ``log10(distance + 1)`` (:mod:`kipoi_prism.io.feature_inputs`), is read. Off:
@@ -149,6 +154,7 @@ class ModelConfig:
     feature_dims: tuple[int, int] = (17, 8)
     feature_embedding: str = "none"
     feature_input_norm: bool = False
+    feature_distance_products: bool = False
     feature_distance: bool = True
     shared_encoder: bool = False
     d_interaction: int = 64
@@ -181,6 +187,9 @@ class ModelConfig:
         check(self.site_background is None or self.count_form == "occupancy", "site_background",
               self.site_background, "null unless count_form is occupancy")  # fmt: skip
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
+        check(not self.feature_distance_products or self.feature_input_norm,
+              "feature_distance_products", self.feature_distance_products,
+              "false unless feature_input_norm is true (products of raw inputs are off scale)")  # fmt: skip
         check_choice("head", self.head, HEADS)
         check(not self.element_read or self.head != "film", "element_read", self.element_read,
               "false with the film head (it reads z_I itself)")  # fmt: skip

@@ -129,6 +129,14 @@ class EnvironmentEncoder(nn.Module):
         return self.mlp(features)
 
 
+class LastInputProducts(nn.Module):
+    """``[x, x[:, :-1] * x[:, -1:]]``: every input but the last, times the last, appended
+    (``model.feature_distance_products``: the enhancer side's marks times its distance)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([x, x[:, :-1] * x[:, -1:]], dim=-1)
+
+
 class FeatureBackbone(nn.Module):
     """``f_I`` on per-element feature vectors instead of sequence (real-feature track).
 
@@ -142,8 +150,10 @@ class FeatureBackbone(nn.Module):
         super().__init__()
         hidden = config.element_dim
 
-        def element(n_in: int) -> nn.Module:
+        def element(n_in: int, products: bool = False) -> nn.Module:
             norm = [nn.BatchNorm1d(n_in)] if config.feature_input_norm else []
+            if products:
+                norm, n_in = [*norm, LastInputProducts()], 2 * n_in - 1
             embedding, width = embedding_layers(config.feature_embedding, n_in)
             return nn.Sequential(
                 *norm, *embedding, nn.Linear(width, hidden), nn.ReLU(),
@@ -151,7 +161,7 @@ class FeatureBackbone(nn.Module):
                 nn.Linear(hidden, hidden), nn.ReLU(),
             )  # fmt: skip
 
-        self.enhancer_encoder = element(config.feature_dims[0])
+        self.enhancer_encoder = element(config.feature_dims[0], config.feature_distance_products)
         self.promoter_encoder = element(config.feature_dims[1])
         self.reads_distance = config.feature_distance  # the enhancer side's last input
         self.feature_dim = 2 * hidden
