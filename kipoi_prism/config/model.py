@@ -187,9 +187,12 @@ class ModelConfig:
         check(self.site_background is None or self.count_form == "occupancy", "site_background",
               self.site_background, "null unless count_form is occupancy")  # fmt: skip
         self.feature_dims = (int(self.feature_dims[0]), int(self.feature_dims[1]))
-        check(not self.feature_distance_products or self.feature_input_norm,
-              "feature_distance_products", self.feature_distance_products,
-              "false unless feature_input_norm is true (products of raw inputs are off scale)")  # fmt: skip
+        check(
+            not self.feature_distance_products or self.feature_input_norm,
+            "feature_distance_products",
+            self.feature_distance_products,
+            "false unless feature_input_norm is true (raw inputs' products are off scale)",
+        )
         check_choice("head", self.head, HEADS)
         check(not self.element_read or self.head != "film", "element_read", self.element_read,
               "false with the film head (it reads z_I itself)")  # fmt: skip
