@@ -110,3 +110,19 @@ def test_h90_table_and_verdict_are_the_committed_runs():
         f"({r['best']:.3f}) |"))  # fmt: skip
     supported = (table["last"] > 0.10).all() and (table["aupr"] - table["distance"] > 0.01).all()
     assert not supported and "**H90 refuted.**" in flat_text()
+
+
+def test_the_default_first_layer_claim_is_the_committed_runs():
+    """Round 35 made discovered motifs the recommended default on H81 against H88."""
+    discovered = task_only_rows(f"site-posterior/{SEED1_RUNS[0]}")
+    random = _h88().set_index("cell")["occupancy"]
+    found = [discovered.loc[cell, "aupr"] for cell in CELLS]
+    gain = [f - random[cell] for f, cell in zip(found, CELLS, strict=True)]
+    assert f"(H81's fits: {', '.join(f'{x:.3f}' for x in found)})" in flat_text()
+    assert f"(H88's: {', '.join(f'{random[c]:.3f}' for c in CELLS)}) gains {paired(gain)}" in (
+        flat_text()
+    )
+    readme = flat_text(DOCS.parent / "README.md")
+    assert f"stays at chance ({mean_se(gain)} over it, paired on three held-out" in readme
+    recommended = (DOCS.parent / "configs" / "recommended.yaml").read_text()
+    assert "stem_motifs: discover" in recommended and "freeze_stem: true" in recommended

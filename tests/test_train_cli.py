@@ -212,6 +212,11 @@ def test_without_config_train_uses_the_recommended_configuration(trained, tmp_pa
     bundle = load_weights(tmp_path / "run" / "weights.pt")
     assert bundle.model.config.encoder == "counts" and bundle.model.config.bilinear_rank == 16
     assert bundle.model.config.count_both_strands
+    # no motif file given: the first layer is frozen at motifs found in the windows
+    assert printed["train"]["stem_motifs"] == "discover" and printed["train"]["freeze_stem"]
+    recorded = bundle.metadata["train_config"]
+    assert recorded["stem_motifs"] == str(tmp_path / "run" / "discovered_motifs.meme")
+    assert recorded["freeze_stem"] and recorded["stem_motif_ids"]
 
 
 def test_shipped_config_holds_every_knob_at_its_default():

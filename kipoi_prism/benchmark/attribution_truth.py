@@ -68,7 +68,7 @@ from kipoi_prism.io.vcf import Variant
 from kipoi_prism.metrics import auroc
 from kipoi_prism.model.network import PrismEnergy
 from kipoi_prism.model.weights import load_weights, save_weights
-from kipoi_prism.training.fit import initialise_stem_from_config
+from kipoi_prism.training.stem import initialise_stem_from_config
 
 log = logging.getLogger(__name__)
 

@@ -3,6 +3,8 @@
 Example::
 
     kipoi-prism train --set data.pairs=pairs.bedpe --set data.genome=hg38.fa   # recommended
+    kipoi-prism train --set data.pairs=pairs.bedpe --set data.genome=hg38.fa \
+        --set train.stem_motifs=JASPAR2024_CORE_vertebrates.meme     # motifs from a file
     kipoi-prism train --config configs/train.yaml
     kipoi-prism train --config configs/train.yaml --set train.task_loss=bce --out runs/bce
     kipoi-prism train --config configs/train.yaml --resume          # continue last.ckpt
@@ -33,8 +35,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         description="Train prism-energy (early stopping on validation AUPR) and export a "
         "weights file for `kipoi-prism predict --weights`. Without --config: the recommended "
         "configuration (configs/recommended.yaml: count encoder, bilinear term, task loss "
-        "alone); configs/train.yaml lists every setting at its default (the SPEC's full "
-        "objective with its curriculum).",
+        "alone, the first layer frozen at motifs found without labels in the training "
+        "windows, or at train.stem_motifs=FILE.meme); configs/train.yaml lists every "
+        "setting at its default (the SPEC's full objective with its curriculum).",
     )
     parser.add_argument(
         "--config",

@@ -22,6 +22,9 @@ from kipoi_prism.config.checks import (
 from kipoi_prism.config.model import ModelConfig, from_mapping
 from kipoi_prism.errors import PrismInputError
 
+# train.stem_motifs: find the first layer's motifs in the run's own windows, no labels used
+DISCOVER = "discover"
+
 TASK_LOSSES = ("immax", "bce")
 DECOUPLINGS = ("corr", "orth")
 SPLIT_BY = ("cell_line", "chromosome")
@@ -106,9 +109,12 @@ class TrainConfig:
     stem_motifs : str or None
         A MEME motif file (e.g. JASPAR): the sequence backbone's first convolution starts
         from these motifs' log-odds matrices, each on both strands (two filters a motif;
-        the other filters keep their random start).
+        the other filters keep their random start). ``discover``: motifs found without
+        labels in the training and validation pairs' own windows, written to the run
+        folder (:mod:`kipoi_prism.training.stem`). ``None``: a random start.
     stem_motif_ids : list of str
-        Which motifs of ``stem_motifs``, by matrix ID or factor name (empty: all of them).
+        Which motifs of ``stem_motifs``, by matrix ID or factor name (empty: all of them;
+        empty with ``discover``).
     freeze_stem : bool
         Keep the first convolution as initialised (not trained); needs ``stem_motifs``.
     freeze_thresholds : bool
@@ -180,9 +186,16 @@ class TrainConfig:
     def __post_init__(self) -> None:
         check_choice("train.task_loss", self.task_loss, TASK_LOSSES)
         if self.freeze_stem and not self.stem_motifs:
-            raise PrismInputError("train.freeze_stem: needs train.stem_motifs (a MEME file)")
+            raise PrismInputError(
+                f"train.freeze_stem: needs train.stem_motifs (a MEME file or {DISCOVER})"
+            )
         if self.stem_motif_ids and not self.stem_motifs:
             raise PrismInputError("train.stem_motif_ids: needs train.stem_motifs (a MEME file)")
+        if self.stem_motif_ids and self.stem_motifs == DISCOVER:
+            raise PrismInputError(
+                f"train.stem_motif_ids: not with train.stem_motifs={DISCOVER} (the motifs "
+                "found are all used; their ids are only known once they are found)"
+            )
         check_choice("train.decouple", self.decouple, DECOUPLINGS)
         for name, defaults in (("weights", LossWeights()), ("caps", LOSS_WEIGHT_CAPS)):
             value = getattr(self, name)

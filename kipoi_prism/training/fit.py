@@ -30,6 +30,7 @@ import torch
 from pytorch_lightning.callbacks import Callback, ModelCheckpoint
 
 from kipoi_prism.config import ModelConfig, TrainConfig, TrainerConfig
+from kipoi_prism.config.training import DISCOVER
 from kipoi_prism.errors import PrismInputError
 from kipoi_prism.io.atomic import write_text
 from kipoi_prism.io.encode import ELEMENTS
@@ -49,6 +50,7 @@ from kipoi_prism.training.datasets import check_labelled
 from kipoi_prism.training.element_read import fit_element_read
 from kipoi_prism.training.module import PrismLightning
 from kipoi_prism.training.objective import PrismObjective
+from kipoi_prism.training.stem import initialise_stem_from_config, resolve_discovered_stem
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +175,12 @@ def fit(
     val_cells = sorted(val_pairs["cell_line"].astype(str).unique())
     if trainer_config.threads:
         torch.set_num_threads(trainer_config.threads)
+    checkpoint, pretrained = _resume_path(run_dir, resume), None
+    if train_config.stem_motifs == DISCOVER:
+        model_config, train_config = resolve_discovered_stem(
+            train_pairs, val_pairs, open_genome(genome), model_config, train_config, run_dir,
+            resuming=checkpoint is not None,
+        )  # fmt: skip
     pl.seed_everything(train_config.seed, verbose=False)
     module = PrismLightning(model_config, train_config, cells, val_cells)
     module.weights_metadata = dict(metadata or {})
@@ -180,7 +188,6 @@ def fit(
         initialise_stem_from_config(module.model, model_config, train_config)
     if train_config.freeze_thresholds:
         freeze_thresholds_from_config(module.model, model_config)
-    checkpoint, pretrained = _resume_path(run_dir, resume), None
     if model_config.site_background is not None and checkpoint is None:  # a resumed run has it
         fit_site_backgrounds(module.model, train_pairs, genome, model_config)
     if train_config.pretrain_epochs and checkpoint is None:  # a resumed run has its weights
@@ -201,28 +208,6 @@ def fit(
 def _pretrain_on_gpu(trainer_config: TrainerConfig) -> bool:
     """Pre-train on the GPU where the run will train on one (else on the CPU)."""
     return trainer_config.accelerator in ("auto", "gpu", "cuda") and torch.cuda.is_available()
-
-
-def initialise_stem_from_config(
-    model, model_config: ModelConfig, train_config: TrainConfig
-) -> None:
-    """``train.stem_motifs``: the first convolution starts from known motifs."""
-    from kipoi_prism.io.motifs import find_motif, read_meme
-    from kipoi_prism.model.backbone import initialise_stem
-
-    if model_config.backbone != "prism":
-        raise PrismInputError(
-            f"train.stem_motifs: only the sequence backbone has a first convolution "
-            f"(model.backbone is {model_config.backbone!r})"
-        )
-    path = train_config.stem_motifs
-    motifs = read_meme(path)
-    if train_config.stem_motif_ids:
-        motifs = [find_motif(motifs, query, path) for query in train_config.stem_motif_ids]
-    filters = initialise_stem(model.backbone, motifs, freeze=train_config.freeze_stem)
-    log.info("first convolution: %d of %d filters from %d motifs of %s%s", filters,
-             model_config.channels, len(motifs), path,
-             " (frozen)" if train_config.freeze_stem else "")  # fmt: skip
 
 
 def fit_site_backgrounds(model, train_pairs: pd.DataFrame, genome,
