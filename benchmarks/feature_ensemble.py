@@ -16,6 +16,13 @@ chromatin model, as a seed-0 member), every transfer table (the BENGI tables and
 ``--extra-test`` tables) is a held-out table, and gradient boosting is refitted once on every
 TargetFinder training pair at the setting its transfer rows record.
 
+With ``--blend-gbm`` the ensemble also takes gradient boosting in: its score is the mean of
+the networks' mean probability and gradient boosting's probability, each as its rank among
+the held-out pairs scaled to 0-1 (:func:`blend_ranks`; the two models' probabilities are on
+different scales), still paired with gradient boosting alone. A blend that beats gradient
+boosting says the networks hold something it does not; one that does not, that on these
+inputs the two read the same signal.
+
 Prints and writes (``--out``: ``ensemble.csv``, ``ensemble.md``, ``run.json`` with the
 command, commit and wall time) one row per held-out cell line (or table) and a mean row.
 Nothing is typed: every number is measured in the run.
@@ -152,6 +159,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--gbm-normalise", choices=NORMALISATIONS,
                         help="with --transfer: gradient boosting's marks normalised so "
                         "(default: as the runs'), its setting from --gbm-results")  # fmt: skip
+    parser.add_argument("--blend-gbm", action="store_true",
+                        help="the ensemble's score blends the networks' with gradient "
+                        "boosting's (mean of their 0-1 ranks), paired with gradient "
+                        "boosting alone")  # fmt: skip
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
     check_run_arguments(parser, args)
@@ -212,11 +223,22 @@ def refit_gbm(train: pd.DataFrame, recorded: pd.Series, ranked: bool) -> Gradien
     )  # fmt: skip
 
 
+def blend_ranks(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The mean of two scores' ranks (ties share their mean rank), each scaled to 0-1."""
+    from scipy.stats import rankdata
+
+    scale = max(len(first) - 1, 1)
+    return ((rankdata(first) - 1) / scale + (rankdata(second) - 1) / scale) / 2
+
+
 def compare(held_out: str, labels: np.ndarray, members: list[tuple[int, np.ndarray]],
-            gbm: np.ndarray, recorded: pd.Series, n_boot: int) -> dict:  # fmt: skip
-    """One held-out table: the members' scores, their mean, gradient boosting's and the
-    paired difference."""
-    ensemble = np.mean([scores for _, scores in members], axis=0)
+            gbm: np.ndarray, recorded: pd.Series, n_boot: int,
+            blend: bool = False) -> dict:  # fmt: skip
+    """One held-out table: the members' scores, their mean (with ``blend``, blended with
+    gradient boosting's: :func:`blend_ranks`), gradient boosting's and the paired
+    difference."""
+    networks = np.mean([scores for _, scores in members], axis=0)
+    ensemble = blend_ranks(networks, gbm) if blend else networks
     member_aupr = [aupr(labels, scores) for _, scores in members]
     low, high = bootstrap_interval(labels, ensemble, n_boot=n_boot)
     g_low, g_high = bootstrap_interval(labels, gbm, n_boot=n_boot)
@@ -227,6 +249,7 @@ def compare(held_out: str, labels: np.ndarray, members: list[tuple[int, np.ndarr
         "seeds": ",".join(str(seed) for seed, _ in members),
         "member_aupr_mean": np.mean(member_aupr),
         "member_aupr_sd": np.std(member_aupr, ddof=1) if len(member_aupr) > 1 else np.nan,
+        "networks_aupr": aupr(labels, networks), "blend": blend,
         "ensemble_aupr": aupr(labels, ensemble), "ensemble_ci_low": low,
         "ensemble_ci_high": high, "ensemble_auroc": auroc(labels, ensemble),
         "gbm_aupr": aupr(labels, gbm), "gbm_ci_low": g_low, "gbm_ci_high": g_high,
@@ -275,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         scores = [(seed, feature_probabilities(weights(path), test, seed))
                   for seed, path in members]  # fmt: skip
         rows.append(compare(name, test["label"].to_numpy(), scores, gbm, setting.iloc[0],
-                            args.bootstrap))  # fmt: skip
+                            args.bootstrap, args.blend_gbm))  # fmt: skip
     table = pd.DataFrame(rows)
     mean = table.select_dtypes("number").mean().to_dict()
     table = pd.concat([table, pd.DataFrame([{**mean, "held_out": "mean", "verdict":

@@ -52,6 +52,18 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+@pytest.fixture(scope="session")
+def quick_run(shared_data, tmp_path_factory) -> Path:
+    """A ``kipoi-prism benchmark --quick`` run folder, made once per session and only read."""
+    from kipoi_prism.cli.main import main
+
+    out = tmp_path_factory.mktemp("quick") / "bench"
+    status = main(["--quiet", "benchmark", "--quick", "--data-dir", str(shared_data),
+                   "--out", str(out), "--threads", "2"])  # fmt: skip
+    assert status == 0
+    return out
+
+
 @pytest.fixture
 def extra_table(shared_data, tmp_path) -> Path:
     """300 rows of a BENGI feature table under another cell line's name (an extra test table)."""

@@ -44,15 +44,6 @@ def benchmark_script(name: str):
     return script
 
 
-@pytest.fixture(scope="module")
-def quick_run(shared_data, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("quick") / "bench"
-    status = main(["--quiet", "benchmark", "--quick", "--data-dir", str(shared_data),
-                   "--out", str(out), "--threads", "2"])  # fmt: skip
-    assert status == 0
-    return out
-
-
 def test_quick_benchmark_writes_its_results(quick_run):
     out = quick_run
     results = pd.read_csv(out / "results.csv")
@@ -179,33 +170,6 @@ def test_merge_refuses_an_unfinished_run(quick_run, tmp_path, capsys):
     status = main(["benchmark", "--merge", str(part), "--out", str(tmp_path / "merged")])
     assert status == 2
     assert "did not finish" in capsys.readouterr().err
-
-
-def test_feature_ensemble_rescores_the_runs_fits_and_gradient_boosting_exactly(
-    quick_run, shared_data, tmp_path, capsys
-):
-    """benchmarks/feature_ensemble.py on the quick run: one member scores as the benchmark
-    scored it, and gradient boosting refitted at its recorded setting reproduces its AUPR."""
-    script = benchmark_script("feature_ensemble")
-    out = tmp_path / "ensemble"
-    args = ["--runs", str(quick_run), "--gbm-results", str(quick_run / "results.csv"),
-            "--data-dir", str(shared_data), "--out", str(out), "--threads", "1",
-            "--bootstrap", "20"]  # fmt: skip
-    assert script.main(args) == 0
-    table = pd.read_csv(out / "ensemble.csv", dtype={"seeds": str}).set_index("held_out")
-    recorded = pd.read_csv(quick_run / "results.csv")
-    recorded = recorded[recorded["track"] == "features"].set_index(["row", "held_out"])["aupr"]
-    for cell in PROFILES["quick"].held_out:
-        row = table.loc[cell]
-        assert row["seeds"] == "0"
-        assert row["ensemble_aupr"] == pytest.approx(recorded[("full", cell)], abs=1e-4)
-        assert row["gbm_aupr"] == pytest.approx(recorded[("gbm", cell)], abs=1e-4)
-        assert row["difference"] == pytest.approx(row["ensemble_aupr"] - row["gbm_aupr"], abs=2e-4)
-        assert row["difference_low"] <= row["difference_high"]
-    assert json.loads((out / "run.json").read_text())["command"].startswith("python ")
-    assert "| K562" in capsys.readouterr().out
-    with pytest.raises(SystemExit, match="given twice"):
-        script.find_fits([quick_run, quick_run], "full")
 
 
 def test_ensemble_and_importance_scripts_transfer_mode_rescore_the_bengi_fits(
