@@ -48,7 +48,7 @@ COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --da
 # (queue 1: HeLa-S3, K562, GM12878 seed 1; queue 2: IMR90, NHEK, GM12878 seed 2).
 #
 # H92 result (read at 11:37 UTC): refuted. Over the six held-out cell lines at seed 0 the
-# products minus the committed normalised fits: +0.003 +- 0.007 (higher on 3 of 6; 0.44
+# products minus the committed normalised fits: +0.003 +- 0.006 (first written 0.007, a rounding of 0.0065; higher on 3 of 6; 0.44
 # standard errors): GM12878 +0.027, HUVEC -0.016, HeLa-S3 +0.001, IMR90 -0.004, K562 -0.007,
 # NHEK +0.016. GM12878's gain holds at seeds 1 and 2 (0.485 against 0.460, 0.509 against
 # 0.495): where the distance carries most, the products help at every seed; elsewhere they

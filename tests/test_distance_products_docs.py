@@ -1,0 +1,108 @@
+"""docs/BENCHMARK.md's round-35 feature-track section (distance x marks products, H91-H92;
+the normalised network blended with gradient boosting, H93) states what the committed runs
+measured."""
+
+from __future__ import annotations
+
+import pandas as pd
+from benchmark_docs import DOCS, assert_rows_in, flat_text, paired
+
+RUNS = DOCS / "benchmark-runs"
+PRODUCTS = RUNS / "features-distance-products"
+CELLS = ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK")
+
+
+def _full(folder) -> pd.Series:
+    results = pd.read_csv(folder / "results.csv")
+    return results[results["row"] == "full"].iloc[0]
+
+
+def _verdict(low, high, other_low, other_high) -> str:
+    return "win" if low > other_high else "loss" if high < other_low else "level"
+
+
+def _products() -> pd.DataFrame:
+    gbm = pd.read_csv(RUNS / "features-distance-matched" / "merged" / "results.csv")
+    gbm = gbm[gbm["row"] == "gbm"].set_index("held_out")
+    rows = []
+    for cell, seed in [(c, 0) for c in CELLS] + [("GM12878", 1), ("GM12878", 2)]:
+        run = f"products-{cell}" if seed == 0 and cell in ("GM12878", "HUVEC") else (
+            f"products-{cell}-seed{seed}")  # fmt: skip
+        products = _full(PRODUCTS / run)
+        assert "model.feature_distance_products=true" in (PRODUCTS / run / "run.json").read_text()
+        normalised = _full(RUNS / "features-input-norm" / f"norm-seed{seed}-{cell}")
+        rows.append({"cell": cell, "seed": seed, "products": products,
+                     "normalised": normalised, "gbm": gbm.loc[cell]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _interval(row: pd.Series) -> str:
+    return f"{row['aupr']:.3f} [{row['aupr_ci_low']:.3f}-{row['aupr_ci_high']:.3f}]"
+
+
+def test_products_table_and_verdicts_are_the_committed_runs():
+    table = _products()
+
+    def line(r) -> str:
+        p, n, g = r["products"], r["normalised"], r["gbm"]
+        first = r["seed"] == 0
+        verdict = _verdict(p["aupr_ci_low"], p["aupr_ci_high"], g["aupr_ci_low"],
+                           g["aupr_ci_high"])  # fmt: skip
+        return (f"| {r['cell']} | {r['seed']} | {_interval(p)} | {_interval(n)} | "
+                f"{p['aupr'] - n['aupr']:+.3f} | {_interval(g) if first else '–'} | "
+                f"{verdict if first else '–'} | {p['aupr_distance_matched']:.3f} |")  # fmt: skip
+
+    assert_rows_in(table, line)
+    difference = table.apply(lambda r: r["products"]["aupr"] - r["normalised"]["aupr"], axis=1)
+    flat = flat_text()
+    six = difference[table["seed"] == 0]
+    assert f"Over the six at seed 0: {paired(six)}" in flat
+    assert abs(six.mean()) < 2 * six.std(ddof=1) / len(six) ** 0.5  # within 2 SE: refuted
+    assert "**H92 refuted.**" in flat
+    gm = difference[table["cell"] == "GM12878"]
+    assert (gm > 0).all()
+    assert f"GM12878 gains at every seed ({', '.join(f'{d:+.3f}' for d in gm)})" in flat
+    gm0, huvec = table.iloc[0], table.iloc[1]
+    assert gm0["products"]["aupr"] > gm0["normalised"]["aupr_ci_high"]  # H91: above
+    assert huvec["products"]["aupr"] > huvec["normalised"]["aupr_ci_low"]  # and not below
+    assert "**H91 supported, narrowly.**" in flat
+
+
+def test_the_controls_repeat_the_committed_normalised_fits():
+    for cell in CELLS:
+        run = f"control-{cell}" if cell in ("GM12878", "HUVEC") else f"control-{cell}-seed0"
+        control = _full(PRODUCTS / run)
+        committed = _full(RUNS / "features-input-norm" / f"norm-seed0-{cell}")
+        assert control["aupr"] == committed["aupr"], cell
+
+
+def test_blend_table_and_verdict_are_the_committed_run():
+    blend = pd.read_csv(PRODUCTS / "blend-norm-seed0" / "ensemble.csv")
+    mean = blend[blend["held_out"] == "mean"].iloc[0]
+    blend = blend[blend["held_out"] != "mean"]
+    assert set(blend["held_out"]) == set(CELLS) and blend["blend"].astype(bool).all()
+    assert (blend["gbm_aupr"] - blend["gbm_recorded_aupr"]).abs().max() < 1e-4
+
+    def line(r) -> str:
+        verdict = _verdict(r["ensemble_ci_low"], r["ensemble_ci_high"], r["gbm_ci_low"],
+                           r["gbm_ci_high"])  # fmt: skip
+        return (f"| {r['held_out']} | {r['networks_aupr']:.3f} | {r['gbm_aupr']:.3f} "
+                f"[{r['gbm_ci_low']:.3f}-{r['gbm_ci_high']:.3f}] | {r['ensemble_aupr']:.3f} "
+                f"[{r['ensemble_ci_low']:.3f}-{r['ensemble_ci_high']:.3f}] | "
+                f"{r['difference']:+.3f} [{r['difference_low']:+.3f}, "
+                f"{r['difference_high']:+.3f}] | {verdict} |")  # fmt: skip
+
+    assert_rows_in(blend, line)
+    wins = int((blend["difference_low"] > 0).sum())
+    outside = int((blend["ensemble_ci_low"] > blend["gbm_ci_high"]).sum())
+    assert wins >= 2 and outside == 0 and "**H93 refuted.**" in flat_text()
+    flat = flat_text()
+    assert (f"on **{wins} of 6** held-out cell lines (mean {mean['ensemble_aupr']:.3f} against "
+            f"{mean['gbm_aupr']:.3f}; {blend['difference'].min():+.3f} to "
+            f"{blend['difference'].max():+.3f}), on none outside both") in flat  # fmt: skip
+    above_network = int((blend["ensemble_aupr"] > blend["networks_aupr"]).sum())
+    assert f"above the network alone on {above_network} of 6" in flat
+    need = ((blend["ensemble_ci_high"] - blend["ensemble_ci_low"]) / 2
+            + (blend["gbm_ci_high"] - blend["gbm_ci_low"]) / 2)  # fmt: skip
+    assert (blend["difference"] < need).all()
+    assert f"half-widths ({need.min():.3f} on K562 to {need.max():.3f} on GM12878 here)" in flat
