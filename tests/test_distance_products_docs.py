@@ -5,7 +5,7 @@ measured."""
 from __future__ import annotations
 
 import pandas as pd
-from benchmark_docs import DOCS, assert_rows_in, flat_text, paired
+from benchmark_docs import DOCS, assert_rows_in, flat_text, mean_se, paired
 
 RUNS = DOCS / "benchmark-runs"
 PRODUCTS = RUNS / "features-distance-products"
@@ -106,3 +106,30 @@ def test_blend_table_and_verdict_are_the_committed_run():
             + (blend["gbm_ci_high"] - blend["gbm_ci_low"]) / 2)  # fmt: skip
     assert (blend["difference"] < need).all()
     assert f"half-widths ({need.min():.3f} on K562 to {need.max():.3f} on GM12878 here)" in flat
+
+
+def test_readme_states_the_products_and_the_blend():
+    table = _products()
+    difference = table.apply(lambda r: r["products"]["aupr"] - r["normalised"]["aupr"], axis=1)
+    gm = difference[table["cell"] == "GM12878"]
+    blend = pd.read_csv(PRODUCTS / "blend-norm-seed0" / "ensemble.csv")
+    mean = blend[blend["held_out"] == "mean"].iloc[0]
+    readme = flat_text(DOCS.parent / "README.md")
+    six = difference[table["seed"] == 0]
+    assert (f"lifts GM12878 at three seeds ({gm.min():+.3f} to {gm.max():+.3f}) and nothing "
+            f"elsewhere ({mean_se(six)} over six)") in readme  # fmt: skip
+    blended = f"{mean['ensemble_aupr']:.3f} against {mean['gbm_aupr']:.3f}"
+    assert f"on all six held-out cell lines ({blended}), though outside both" in readme
+
+
+def test_the_reading_states_round_35():
+    blend = pd.read_csv(PRODUCTS / "blend-norm-seed0" / "ensemble.csv")
+    rows = blend[blend["held_out"] != "mean"]
+    flat = flat_text()
+    assert (f"its gains ({rows['difference'].min():+.3f} to {rows['difference'].max():+.3f}) "
+            "below the sum of the two half-widths everywhere") in flat  # fmt: skip
+    table = _products()
+    six = table[table["seed"] == 0].apply(
+        lambda r: r["products"]["aupr"] - r["normalised"]["aupr"], axis=1
+    )
+    assert f"the six do not ({mean_se(six)}; H92 refuted)" in flat
