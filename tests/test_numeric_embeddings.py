@@ -7,7 +7,11 @@ import torch
 from predict_helpers import tiny_model
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.model.numeric_embeddings import PeriodicEmbedding, embedding_layers
+from kipoi_prism.model.numeric_embeddings import (
+    PeriodicEmbedding,
+    WithRawInputs,
+    embedding_layers,
+)
 from kipoi_prism.model.weights import load_weights, save_weights
 
 
@@ -48,3 +52,22 @@ def test_a_feature_model_with_periodic_embeddings_scores_and_round_trips(tmp_pat
         z_before = model.backbone(enhancer, promoter)[0]
         z_after = bundle.model.backbone(enhancer, promoter)[0]
     assert torch.equal(z_before, z_after)
+
+
+def test_periodic_raw_reads_each_input_as_it_is_then_its_embedding(tmp_path):
+    torch.manual_seed(0)
+    layers, width = embedding_layers("periodic_raw", 3)
+    (layer,) = layers
+    assert isinstance(layer, WithRawInputs) and width == 3 + 3 * layer.embedding.dim
+    x = torch.randn(4, 3)
+    out = layer(x)
+    assert out.shape == (4, width)
+    assert torch.equal(out[:, :3], x) and torch.equal(out[:, 3:], layer.embedding(x))
+    model = tiny_model(1, backbone="features", feature_dims=(5, 3), feature_input_norm=True,
+                       feature_embedding="periodic_raw")  # fmt: skip
+    bundle = load_weights(save_weights(tmp_path / "raw.pt", model, threshold=0.5))
+    assert bundle.model.config.feature_embedding == "periodic_raw"
+    enhancer, promoter = torch.randn(6, 5), torch.randn(6, 3)
+    with torch.no_grad():
+        assert torch.equal(model.backbone(enhancer, promoter)[0],
+                           bundle.model.backbone(enhancer, promoter)[0])  # fmt: skip

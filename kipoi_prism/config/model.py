@@ -22,7 +22,7 @@ COUNT_FORMS = ("relu", "occupancy")
 MAX_BACKGROUND_ORDER = 6
 TEMPERATURES = ("scalar", "cell")
 INTERACTION_ACTIVATIONS = ("relu", "identity")
-FEATURE_EMBEDDINGS = ("none", "periodic")
+FEATURE_EMBEDDINGS = ("none", "periodic", "periodic_raw")
 
 # softplus(T_INIT_RAW) == 1.0 exactly: log(e - 1).
 T_INIT_RAW = math.log(math.e - 1.0)
@@ -90,10 +90,10 @@ class ModelConfig:
         an MLP backbone on per-element feature vectors (the benchmark's real-feature
         track), with ``feature_dims`` = (enhancer-side, promoter-side) input sizes.
     feature_dims : tuple of int
-    feature_embedding : {"none", "periodic"}
+    feature_embedding : {"none", "periodic", "periodic_raw"}
         Feature backbone: each scalar input passes a periodic embedding (learned
-        frequencies, :mod:`kipoi_prism.model.numeric_embeddings`) before the MLP, or enters
-        as it is (``none``).
+        frequencies, :mod:`kipoi_prism.model.numeric_embeddings`) before the MLP, enters
+        as it is (``none``), or both (``periodic_raw``: the inputs, then their embeddings).
     feature_input_norm : bool
         Feature backbone: each side's inputs pass a batch normalisation (per input column:
         batch mean and variance in training, their running averages when scoring) before

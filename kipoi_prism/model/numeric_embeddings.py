@@ -69,14 +69,33 @@ class PeriodicEmbedding(nn.Module):
         return out.flatten(1)
 
 
+class WithRawInputs(nn.Module):
+    """``(B, n)`` -> ``(B, n + n * dim)``: the inputs as they are, then ``embedding``'s
+    output (``feature_embedding: periodic_raw``: the MLP can cut an input anywhere through
+    its embedding and still read it on a straight scale)."""
+
+    def __init__(self, embedding: PeriodicEmbedding):
+        super().__init__()
+        self.embedding = embedding
+
+    @property
+    def out_features(self) -> int:
+        return self.embedding.n_inputs + self.embedding.out_features
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([x, self.embedding(x)], dim=-1)
+
+
 def embedding_layers(kind: str, n_inputs: int) -> tuple[list[nn.Module], int]:
     """The layers that embed ``n_inputs`` columns as ``kind`` says, and their output width.
 
     ``"none"`` is no layer at all (not an identity), so the MLP's layer indices, hence the
     weights files of models without embeddings, stay as they were.
     """
-    if kind == "periodic":
+    if kind in ("periodic", "periodic_raw"):
         embedding = PeriodicEmbedding(n_inputs)
+        if kind == "periodic_raw":
+            embedding = WithRawInputs(embedding)
         return [embedding], embedding.out_features
     if kind == "none":
         return [], n_inputs

@@ -85,3 +85,20 @@ COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --da
 # fits exactly (HeLa-S3 0.125, IMR90 0.173, K562 0.114, NHEK 0.173). Commit 40b553e for
 # the fits (183-224 s wall a run, two at a time), b6de5e0 for the blend (123 s on one
 # thread). Runs in control-CELL-seed0 and blend-norm-seed0.
+#
+# H94 (written at 12:00 UTC on 2026-12-05, before its runs). H93: the normalised network and
+# gradient boosting err differently, and their blend (0.236) beats three seeds of the
+# network averaged (0.224, round 14), so model diversity carries more than seed noise.
+# Periodic embeddings alone (round 12, unnormalised inputs) made the network cut the marks
+# as trees do and lose what the plain MLP read. New: model.feature_embedding: periodic_raw
+# feeds the MLP each input both as it is and through its periodic embedding. Prediction:
+# with the input norm, over the six held-out cell lines at seed 0, it beats the normalised
+# network (features-input-norm, repeated exactly by H91-H93's controls) by more than two
+# standard errors of the paired difference, higher on at least 4 of 6. Refuted otherwise.
+# Goal 1's count from the same fits (gradient boosting from features-distance-matched).
+# Two queues, in a fresh clone at the commit that adds the embedding:
+#   kipoi-prism benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 \
+#       --data-dir ../shared/data --feature-rows full --feature-baselines '' \
+#       --set model.feature_input_norm=true --set model.feature_embedding=periodic_raw \
+#       --held-out CELL --out runs/periodic-raw-CELL
+# (queue 1: GM12878, HeLa-S3, K562; queue 2: HUVEC, IMR90, NHEK.)
