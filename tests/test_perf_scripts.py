@@ -8,6 +8,7 @@ size under ``/usr/bin/time`` and is marked slow.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -112,3 +113,16 @@ def test_explain_script_times_ism_with_and_without_a_site_background():
     assert "command: python benchmarks/perf_explain.py --pairs 1" in out and "machine:" in out
     assert "uniform bases (median of 1)" in out and "order-4 background (median of 1)" in out
     assert "with a background / without" in out and "windows 120 + 100 bp" in out
+
+
+def test_discovery_script_reports_the_search_cost_by_windows():
+    command = [sys.executable, str(BENCHMARKS / "perf_discovery.py"), "--windows", "150", "60",
+               "--enhancer-length", "300", "--promoter-length", "200"]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "command: python benchmarks/perf_discovery.py --windows 150 60" in out
+    rows = re.findall(r"\| ([\d,]+) \+ ([\d,]+) windows \([\d.]+ Mb\): search, (\d+) motifs", out)
+    assert [(a, b) for a, b, _ in rows] == [("60", "30"), ("150", "75")]  # ascending
+    assert all(int(found) > 0 for _, _, found in rows)  # the planted words are found
+    assert out.count("peak resident memory") == 2 and "windows 300 + 200 bp" in out

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from kipoi_prism.io.encode import PairEncoder
+from kipoi_prism.io.kmers import reverse_complement_codes, strand_symmetric_counts
 from kipoi_prism.io.motifs import Motif
 from kipoi_prism.io.sequence import encode_codes
 from kipoi_prism.training.motif_similarity import merge_similar
@@ -57,6 +58,7 @@ from kipoi_prism.training.motif_similarity import merge_similar
 MIN_OVERLAP = 6
 PSEUDOCOUNT = 0.5
 SCAN_THRESHOLD = 0.75  # a site scores at least this share of the matrix's best log-odds
+SCAN_ROWS = 1024  # windows scanned at once by scan_matrix (bounds its memory)
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def discover_motifs(
         raise ValueError(f"codes: expected (n, L), got shape {codes.shape}")
     k, m = config.k, config.markov_order
     index, ok = word_index(codes, k)
-    observed = word_counts(index, ok, k)
+    observed = strand_counts(codes, k)
     if background is None:
         expected = markov_expectation(codes, k, m)
     else:
@@ -287,33 +289,20 @@ def merged_intervals(starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, in
 
 def word_index(codes: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """``(index, ok)``, both (n, L - k + 1): each position's ``k``-mer as a base-4 number
-    (first base most significant) and whether all its bases are A, C, G or T."""
+    (first base most significant; int32, 4 bytes a position) and whether all its bases are
+    A, C, G or T. Built in place, a position costing 5 bytes at the peak beyond ``codes``."""
     n, length = codes.shape
     span = length - k + 1
     if span < 1:
         raise ValueError(f"windows of {length} bp are shorter than k = {k}")
-    index = np.zeros((n, span), np.int64)
+    index = np.zeros((n, span), np.int32)
     ok = np.ones((n, span), bool)
     for j in range(k):
-        column = codes[:, j : j + span].astype(np.int64)
+        column = codes[:, j : j + span]
         ok &= column < 4
-        index = index * 4 + np.minimum(column, 3)
+        index *= 4
+        index += np.minimum(column, 3)
     return index, ok
-
-
-def reverse_complement_index(k: int) -> np.ndarray:
-    """For every ``k``-mer index, the index of its reverse complement."""
-    words = np.arange(4**k)
-    out = np.zeros_like(words)
-    for _ in range(k):
-        out = out * 4 + (3 - words % 4)
-        words = words // 4
-    return out
-
-
-def both_strands(counts: np.ndarray, k: int) -> np.ndarray:
-    """Counts of each word on both strands: its own plus its reverse complement's."""
-    return counts + counts[reverse_complement_index(k)]
 
 
 def markov_expectation(codes: np.ndarray, k: int, m: int) -> np.ndarray:
@@ -344,13 +333,9 @@ def contrast_expectation(observed: np.ndarray, background: np.ndarray, k: int) -
 
 
 def strand_counts(codes: np.ndarray, k: int) -> np.ndarray:
-    """Both-strand count of every ``k``-mer of the windows (those holding an N skipped)."""
-    return word_counts(*word_index(codes, k), k)
-
-
-def word_counts(index: np.ndarray, ok: np.ndarray, k: int) -> np.ndarray:
-    """Both-strand count of every ``k``-mer from :func:`word_index`'s ``(index, ok)``."""
-    return both_strands(np.bincount(index[ok], minlength=4**k).astype(np.float64), k)
+    """Both-strand count of every ``k``-mer of the windows (those holding an N skipped;
+    counted blockwise by :func:`kipoi_prism.io.kmers.strand_symmetric_counts`)."""
+    return strand_symmetric_counts([codes], k - 1).ravel()
 
 
 def word_digits(word: int, k: int) -> np.ndarray:
@@ -429,16 +414,18 @@ def scan_matrix(codes: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     table = np.vstack([log_odds.T, np.zeros((1, width))])  # (5, W): code 4 (N) scores 0
     counts = np.full((width, 4), PSEUDOCOUNT)
     found = 0
-    for reverse in (False, True):
-        strand = np.where(codes < 4, 3 - codes, codes)[:, ::-1] if reverse else codes
-        windows = np.lib.stride_tricks.sliding_window_view(strand, width, axis=1)
-        scores = np.zeros(windows.shape[:2])
-        for j in range(width):
-            scores += table[windows[:, :, j].astype(np.intp), j]
-        sites = windows[scores >= threshold]
-        found += len(sites)
-        for base in range(4):
-            counts[:, base] += (sites == base).sum(axis=0)
+    for start in range(0, len(codes), SCAN_ROWS):  # rows in blocks: bounded memory
+        block = codes[start : start + SCAN_ROWS]
+        for reverse in (False, True):
+            strand = reverse_complement_codes(block) if reverse else block
+            windows = np.lib.stride_tricks.sliding_window_view(strand, width, axis=1)
+            scores = np.zeros(windows.shape[:2])
+            for j in range(width):
+                scores += table[windows[:, :, j].astype(np.intp), j]
+            sites = windows[scores >= threshold]
+            found += len(sites)
+            for base in range(4):
+                counts[:, base] += (sites == base).sum(axis=0)
     if not found:
         return matrix
     return counts / counts.sum(axis=1, keepdims=True)
