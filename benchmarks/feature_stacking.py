@@ -1,0 +1,180 @@
+"""The feature network reading gradient boosting's score: does one model keep what the blend gains?
+
+A rank blend of the feature network and tuned gradient boosting beats gradient boosting on
+every held-out TargetFinder cell line (docs/BENCHMARK.md, "Distance x marks products, and a
+blend with gradient boosting"). This script asks whether one network, the energy head kept,
+can read both: gradient boosting's score becomes one more input of the promoter side (its
+last column, the logit of its probability).
+
+For each ``--held-out`` cell line, split as the benchmark's ``--full`` profile splits it
+(leave one cell line out; validation on held-out chromosomes), gradient boosting at the
+setting the benchmark chose for that cell line (``--gbm-results``) scores every pair **out of
+fold**: a training or validation pair of cell line ``c`` by the model fitted on the
+training pairs of the other training cell lines (so the network learns how far to trust the
+score on a cell line it was not fitted on, as the held-out one is), a held-out pair by the
+model fitted on every training pair, the benchmark's own (its AUPR is checked against the
+recorded one). The full row is then trained (``--set`` overrides as the benchmark's, e.g.
+``model.feature_input_norm=true``) and scored, and a paired bootstrap compares it with
+gradient boosting alone on the same pairs.
+
+Writes (``--out``: ``stacking.csv``, ``stacking.md``, ``run.json`` with the command, commit
+and wall time; the fits in ``runs/``) one row per held-out cell line and a mean row.
+
+    python benchmarks/feature_stacking.py --held-out GM12878 HUVEC \\
+        --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \\
+        --set model.feature_input_norm=true --out results/stacking
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from feature_ensemble import compare, refit_gbm  # noqa: E402
+
+from kipoi_prism.benchmark.feature_track import leave_one_out, load_training_tables  # noqa: E402
+from kipoi_prism.benchmark.harness import (  # noqa: E402
+    PROFILES,
+    base_configs,
+    git_commit,
+    stratified_subsample,
+    trainer_settings,
+)
+from kipoi_prism.config import InferenceConfig  # noqa: E402
+from kipoi_prism.config.variants import resolve  # noqa: E402
+from kipoi_prism.io.atomic import write_text  # noqa: E402
+from kipoi_prism.io.feature_inputs import (  # noqa: E402
+    ENHANCER_INPUTS,
+    PROMOTER_INPUTS,
+    feature_matrix,
+)
+
+SCORE_COLUMN = "gbm_logit"
+COLUMNS = (ENHANCER_INPUTS, [*PROMOTER_INPUTS, SCORE_COLUMN])
+
+
+def logit(probabilities: np.ndarray) -> np.ndarray:
+    clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
+    return np.log(clipped / (1 - clipped))
+
+
+def out_of_fold_scores(train: pd.DataFrame, val: pd.DataFrame, test: pd.DataFrame,
+                       setting: pd.Series, ranked: bool):  # fmt: skip
+    """``(train, val, test)`` with :data:`SCORE_COLUMN`: gradient boosting's logit, out of
+    fold by training cell line for ``train`` and ``val``, from the model on every training
+    pair for ``test``; and that model's test probabilities."""
+    parts = {"train": train.copy(), "val": val.copy()}
+    for part in parts.values():
+        part[SCORE_COLUMN] = np.nan
+    for cell in sorted(train["cell_line"].unique()):
+        model = refit_gbm(train[train["cell_line"] != cell], setting, ranked)
+        for part in parts.values():
+            rows = part["cell_line"] == cell
+            if rows.any():
+                probabilities = model.predict_proba(feature_matrix(part[rows], ranked))
+                part.loc[rows, SCORE_COLUMN] = logit(probabilities)
+    for name, part in parts.items():
+        if part[SCORE_COLUMN].isna().any():  # a validation-only cell line has no fold
+            raise SystemExit(f"{name} pairs of a cell line without training pairs")
+    full = refit_gbm(train, setting, ranked)
+    gbm = full.predict_proba(feature_matrix(test, ranked))
+    return parts["train"], parts["val"], test.assign(**{SCORE_COLUMN: logit(gbm)}), gbm
+
+
+def stacked_fit(train, val, config, seed: int, folder: Path):
+    """The full row with the score as the promoter side's last input; its weights bundle."""
+    from kipoi_prism.model.weights import load_weights
+    from kipoi_prism.training.fit import fit
+
+    train = stratified_subsample(train, config.feature_pairs_per_cell_line, seed)  # as the
+    val = stratified_subsample(val, config.feature_pairs_per_cell_line, seed)  # benchmark's
+    model_config, train_config = base_configs(config, seed, backbone="features")
+    (variant,) = resolve(["full"])
+    model_config, train_config = variant.change(model_config, train_config)
+    model_config = dataclasses.replace(
+        model_config, feature_dims=(len(COLUMNS[0]), len(COLUMNS[1]))
+    )
+    result = fit(train, val, None, model_config, train_config, folder,
+                 trainer_config=trainer_settings(config), feature_columns=COLUMNS)  # fmt: skip
+    return load_weights(result.weights_path)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--held-out", nargs="+", required=True, metavar="CELL")
+    parser.add_argument(
+        "--gbm-results",
+        type=Path,
+        required=True,
+        help="a feature run's results.csv (gradient boosting's settings)",
+    )
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                        help="a model or train override, as the benchmark's --set")  # fmt: skip
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--bootstrap", type=int, default=500)
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
+    parser.add_argument("--out", type=Path, required=True)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import torch
+
+    from kipoi_prism.inference import score_frame
+
+    args = parse_args(argv)
+    torch.set_num_threads(args.threads)
+    start, commit = time.time(), git_commit(Path(__file__).resolve().parents[1])
+    config = dataclasses.replace(PROFILES[args.profile], tracks=("features",),
+                                 overrides=tuple(args.set), threads=args.threads)  # fmt: skip
+    frame = load_training_tables(config, args.data_dir)
+    recorded = pd.read_csv(args.gbm_results)
+    recorded = recorded[(recorded["track"] == "features") & (recorded["row"] == "gbm")]
+    rows = []
+    for cell in args.held_out:
+        setting = recorded[recorded["held_out"] == cell].sort_values("seed", kind="stable")
+        if setting.empty:
+            raise SystemExit(f"{args.gbm_results}: no gradient-boosting row for {cell}")
+        print(f"{cell}: gradient boosting out of fold, then the network", flush=True)
+        train, val, test = leave_one_out(frame, cell, config)
+        train, val, test, gbm = out_of_fold_scores(train, val, test, setting.iloc[0],
+                                                   config.normalise == "rank")  # fmt: skip
+        bundle = stacked_fit(train, val, config, args.seed, args.out / "runs" / f"stack-{cell}")
+        scored = score_frame(bundle, test, feature_columns=COLUMNS,
+                             config=InferenceConfig(support_size=32, seed=args.seed),
+                             name="held-out pairs", unique_names=False)  # fmt: skip
+        probabilities = scored["probability"].to_numpy(np.float64)
+        rows.append(compare(cell, test["label"].to_numpy(), [(args.seed, probabilities)], gbm,
+                            setting.iloc[0], args.bootstrap))  # fmt: skip
+    table = pd.DataFrame(rows)
+    mean = table.select_dtypes("number").mean().to_dict()
+    wins = f"{(table['verdict'] == 'win').sum()} win(s) of {len(table)}"
+    table = pd.concat([table, pd.DataFrame([{**mean, "held_out": "mean", "verdict": wins}])],
+                      ignore_index=True)  # fmt: skip
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_text(args.out / "stacking.csv", table.to_csv(index=False, float_format="%.4f"))
+    markdown = table.to_markdown(index=False, floatfmt=".3f")
+    write_text(args.out / "stacking.md", markdown + "\n")
+    command = "python " + shlex.join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
+    write_text(args.out / "run.json", json.dumps({"command": command, "commit": commit,
+               "wall_s": round(time.time() - start, 1)}, indent=2) + "\n")  # fmt: skip
+    print(markdown)
+    print(f"{command}\ncommit {commit}, {time.time() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""benchmarks/feature_stacking.py: gradient boosting's score as a network input, out of fold."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from test_benchmark import benchmark_script
+
+from kipoi_prism.io.feature_inputs import feature_matrix
+from kipoi_prism.io.feature_table import FEATURE_COLUMNS
+
+stacking = benchmark_script("feature_stacking")
+ensemble = benchmark_script("feature_ensemble")
+SETTING = pd.Series({"seed": 0, "gbm_learning_rate": 0.1, "gbm_max_leaf_nodes": 7,
+                     "gbm_trees": 20})  # fmt: skip
+
+
+def _table(rng, cells, n=120) -> pd.DataFrame:
+    rows = []
+    for cell in cells:
+        marks = rng.normal(size=(n, len(FEATURE_COLUMNS))) + (cells.index(cell) * 0.3)
+        label = (marks[:, 0] + rng.normal(size=n) > 1).astype(int)
+        frame = pd.DataFrame(np.abs(marks), columns=FEATURE_COLUMNS)
+        rows.append(frame.assign(label=label, cell_line=cell,
+                                 distance=rng.integers(1_000, 100_000, n)))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+def test_training_scores_come_from_models_without_their_cell_line():
+    rng = np.random.default_rng(0)
+    train = _table(rng, ["A", "B", "C"])
+    val = _table(rng, ["A", "B", "C"], n=40)
+    test = _table(rng, ["D"], n=60)
+    train_s, val_s, test_s, gbm = stacking.out_of_fold_scores(train, val, test, SETTING, False)
+    without_b = ensemble.refit_gbm(train[train["cell_line"] != "B"], SETTING, False)
+    for part, scored in ((train, train_s), (val, val_s)):
+        rows = part["cell_line"] == "B"
+        expected = stacking.logit(without_b.predict_proba(feature_matrix(part[rows])))
+        assert np.allclose(scored.loc[rows, stacking.SCORE_COLUMN], expected)
+    everything = ensemble.refit_gbm(train, SETTING, False)
+    assert np.allclose(gbm, everything.predict_proba(feature_matrix(test)))
+    assert np.allclose(test_s[stacking.SCORE_COLUMN], stacking.logit(gbm))
+    in_fold = stacking.logit(everything.predict_proba(feature_matrix(train)))
+    assert not np.allclose(train_s[stacking.SCORE_COLUMN], in_fold)  # not the in-fold score
+    assert stacking.SCORE_COLUMN not in train  # the caller's frames are not changed
+    with pytest.raises(SystemExit, match="without training pairs"):
+        stacking.out_of_fold_scores(train, _table(rng, ["E"], n=10), test, SETTING, False)
+
+
+def test_the_score_is_the_promoter_sides_last_input():
+    assert stacking.COLUMNS[1][-1] == stacking.SCORE_COLUMN
+    assert np.allclose(
+        stacking.logit(np.array([0.5, 0.0, 1.0])),
+        [0.0, np.log(1e-6 / (1 - 1e-6)), np.log((1 - 1e-6) / 1e-6)],
+    )
