@@ -102,3 +102,25 @@ COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --da
 #       --set model.feature_input_norm=true --set model.feature_embedding=periodic_raw \
 #       --held-out CELL --out runs/periodic-raw-CELL
 # (queue 1: GM12878, HeLa-S3, K562; queue 2: HUVEC, IMR90, NHEK.)
+#
+# H94 result (read at 12:08 UTC): refuted. periodic_raw minus the normalised network over the
+# six: -0.012 +- 0.005 (higher on 1 of 6: GM12878 +0.010; HUVEC, HeLa-S3 and NHEK -0.022,
+# K562 -0.014, IMR90 -0.005). Goal 1 from these fits: 0 wins of 6 outside both intervals,
+# HeLa-S3 now a loss (0.103 against 0.126). Reading the marks both ways in one MLP loses
+# what the plain one reads and gains little of what trees read. Commit c31bfef; fits 95-161 s
+# by their own records, 116-176 s wall a run, two at a time. Runs in periodic-raw-CELL.
+#
+# H95 (written at 12:08 UTC on 2026-12-05, before its runs). Can one network keep what the
+# blend (H93) gains? benchmarks/feature_stacking.py (e78df9b) gives the normalised network
+# gradient boosting's out-of-fold logit as its promoter side's last input (out of fold by
+# training cell line, so the network learns how far the score holds on a cell line it was
+# not fitted on; the held-out pairs scored by the model on every training pair, the
+# benchmark's own). Prediction: the stacked network beats gradient boosting alone by the
+# paired bootstrap interval on at least 4 of the 6 held-out cell lines at seed 0 (the blend
+# did on 6). Refuted if on fewer. Read beside it, not a hypothesis: its mean against the
+# blend's 0.236, and goal 1's count (outside both intervals).
+# Two processes (one thread each), in a fresh clone at e78df9b or later:
+#   python benchmarks/feature_stacking.py --held-out GM12878 HeLa-S3 K562 \
+#       --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \
+#       --set model.feature_input_norm=true --data-dir ../shared/data --out runs/stack-a
+#   (and --held-out HUVEC IMR90 NHEK --out runs/stack-b)
