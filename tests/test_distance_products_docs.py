@@ -134,3 +134,33 @@ def test_the_reading_states_round_35():
         lambda r: r["products"]["aupr"] - r["normalised"]["aupr"], axis=1
     )
     assert f"the six do not ({mean_se(six)}; H92 refuted)" in flat
+
+
+def test_h94_table_and_verdict_are_the_committed_runs():
+    gbm = pd.read_csv(RUNS / "features-distance-matched" / "merged" / "results.csv")
+    gbm = gbm[gbm["row"] == "gbm"].set_index("held_out")
+    rows = []
+    for cell in CELLS:
+        run = PRODUCTS / f"periodic-raw-{cell}"
+        assert "model.feature_embedding=periodic_raw" in (run / "run.json").read_text()
+        normalised = _full(RUNS / "features-input-norm" / f"norm-seed0-{cell}")
+        rows.append({"cell": cell, "raw": _full(run), "gbm": gbm.loc[cell],
+                     "normalised": normalised})  # fmt: skip
+    table = pd.DataFrame(rows)
+
+    def line(r) -> str:
+        p, g = r["raw"], r["gbm"]
+        verdict = _verdict(p["aupr_ci_low"], p["aupr_ci_high"], g["aupr_ci_low"],
+                           g["aupr_ci_high"])  # fmt: skip
+        return (
+            f"| {r['cell']} | {_interval(p)} | {r['normalised']['aupr']:.3f} | "
+            f"{p['aupr'] - r['normalised']['aupr']:+.3f} | {_interval(g)} | {verdict} |"
+        )
+
+    assert_rows_in(table, line)
+    difference = table.apply(lambda r: r["raw"]["aupr"] - r["normalised"]["aupr"], axis=1)
+    flat = flat_text()
+    assert f"**H94 refuted.** {paired(difference)}" in flat.replace(
+        " (higher on 1 of 6, GM12878)", " (higher on 1 of 6)"
+    )
+    assert not difference.mean() > 2 * difference.std(ddof=1) / len(difference) ** 0.5
