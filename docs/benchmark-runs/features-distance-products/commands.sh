@@ -124,3 +124,14 @@ COMMON="benchmark --full --tracks features --seeds 0 --no-bengi --threads 1 --da
 #       --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \
 #       --set model.feature_input_norm=true --data-dir ../shared/data --out runs/stack-a
 #   (and --held-out HUVEC IMR90 NHEK --out runs/stack-b)
+#
+# H95 result (read at 12:17 UTC): refuted. The stacked network beats gradient boosting alone by
+# the paired interval on 3 of 6 (HUVEC +0.017, K562 +0.020, NHEK +0.019), is level on
+# GM12878 and IMR90 and loses HeLa-S3 (0.083 against 0.126); mean 0.216 against the blend's
+# 0.236 and the normalised network's 0.218. Given gradient boosting's score, the network
+# does not keep what averaging the two ranks gains: its learned trust in the score does not
+# carry to the held-out cell line (HeLa-S3 falls 0.042 below the network without it). Goal
+# 1's count: 0 of 6 outside both intervals. Gradient boosting refitted on every training
+# pair reproduces its recorded AUPR on all six. Commit 8aa541e; 406 s and 414 s for three
+# cell lines each by the runs' own records (410 s and 418 s wall), two at a time. Runs in
+# stack-a, stack-b.
