@@ -164,3 +164,39 @@ def test_h94_table_and_verdict_are_the_committed_runs():
         " (higher on 1 of 6, GM12878)", " (higher on 1 of 6)"
     )
     assert not difference.mean() > 2 * difference.std(ddof=1) / len(difference) ** 0.5
+
+
+def test_h95_table_and_verdict_are_the_committed_runs():
+    parts = [pd.read_csv(PRODUCTS / run / "stacking.csv") for run in ("stack-a", "stack-b")]
+    table = pd.concat(parts)
+    table = table[table["held_out"] != "mean"].sort_values("held_out")
+    assert set(table["held_out"]) == set(CELLS)
+    assert (table["gbm_aupr"] - table["gbm_recorded_aupr"]).abs().max() < 1e-4
+    blend = pd.read_csv(PRODUCTS / "blend-norm-seed0" / "ensemble.csv").set_index("held_out")
+
+    def line(r) -> str:
+        return (f"| {r['held_out']} | {r['ensemble_aupr']:.3f} [{r['ensemble_ci_low']:.3f}-"
+                f"{r['ensemble_ci_high']:.3f}] | {blend.loc[r['held_out'], 'ensemble_aupr']:.3f} | "
+                f"{r['gbm_aupr']:.3f} | {r['difference']:+.3f} [{r['difference_low']:+.3f}, "
+                f"{r['difference_high']:+.3f}] | {r['verdict']} |")  # fmt: skip
+
+    assert_rows_in(table, line)
+    wins = int((table["verdict"] == "win").sum())
+    assert wins < 4 and "**H95 refuted.**" in flat_text()
+    assert f"Paired wins on {wins} of 6" in flat_text()
+    assert f"{table['ensemble_aupr'].mean():.3f} against the blend's" in flat_text()
+    for run in ("stack-a", "stack-b"):
+        assert "model.feature_input_norm=true" in (PRODUCTS / run / "run.json").read_text()
+
+
+def test_readme_and_reading_state_h94_and_h95():
+    parts = [pd.read_csv(PRODUCTS / run / "stacking.csv") for run in ("stack-a", "stack-b")]
+    stacked = pd.concat(parts)
+    stacked = stacked[stacked["held_out"] != "mean"]
+    mean = f"{stacked['ensemble_aupr'].mean():.3f}"
+    readme = flat_text(DOCS.parent / "README.md")
+    assert f"loses HeLa-S3 (mean {mean})" in readme
+    wins = int((stacked["verdict"] == "win").sum())
+    assert f"wins by the paired interval on {wins} of 6 and loses HeLa-S3 (mean {mean}; H95" in (
+        flat_text()
+    )
