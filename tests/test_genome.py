@@ -86,3 +86,13 @@ def test_bad_fasta(tmp_path, content, name, message):
     with pytest.raises(PrismInputError, match=message) as error:
         Genome(path)
     assert str(error.value).startswith(str(path))
+
+
+def test_soft_masked_bases_can_be_read_as_n(genome):
+    assert genome.fetch("chr1", 8, 16, soft_masked_as_n=True) == b"ACNNNNNN"
+    assert genome.fetch("chr1", 38, 43, soft_masked_as_n=True) == b"GTNNN"  # padded too
+    windows = genome.fetch_windows(["chr1", "chr1", "chr2"], [8, 36, 9], 6,
+                                   soft_masked_as_n=True)  # fmt: skip
+    assert [bytes(row) for row in windows] == [b"ACNNNN", b"ACGTNN", b"CATNNA"]
+    plain = genome.fetch_windows(["chr1"], [8], 6)
+    assert bytes(plain[0]) == b"ACACGT"  # the default reads every base

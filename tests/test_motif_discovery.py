@@ -462,3 +462,45 @@ def test_discovery_by_contrast_adds_each_cell_lines_own_words_to_the_pooled_list
         assert _matches(motif, next(iter(own))), motif.consensus
     seeds = [encode(m.name) for m in found]
     assert not any(overlaps(a, b) for i, a in enumerate(seeds) for b in seeds[:i])
+
+
+def test_soft_masked_repeats_are_left_out_of_the_search_unless_kept(tmp_path):
+    """A word planted in lower case (a repeat, as UCSC marks them) stands out only when
+    soft-masked bases are searched; the upper-case motif stands out either way."""
+    enhancers = _planted_windows(200, 300, seed=6, words={"TGACTCAG": 0.9})
+    repeats = _planted_windows(200, 300, seed=7, words={"GGTACCAT": 0.95}, per_window=0.9)
+    texts = []
+    for motif_row, repeat_row in zip(enhancers, repeats, strict=True):
+        text = list(_text(motif_row))
+        masked = _text(repeat_row[:150]).lower()  # the repeat copies, soft-masked
+        text[150:] = masked
+        texts.append("".join(text))
+    fasta = write_fasta(tmp_path / "genome.fa", {"chr1": ("N" * 200).join(texts)})
+    table = pd.DataFrame({"enhancer_chrom": "chr1", "enhancer_start": np.arange(200) * 500,
+                          "enhancer_end": np.arange(200) * 500 + 300, "promoter_chrom": "chr1",
+                          "promoter_start": np.arange(200) * 500,
+                          "promoter_end": np.arange(200) * 500 + 300, "cell_line": "A",
+                          "label": 0})  # fmt: skip
+    encoder = PairEncoder(Genome(fasta), 300, 300)
+    masked = discover_in_pairs(table, encoder, DiscoveryConfig(markov_order=2))
+    kept = discover_in_pairs(table, encoder, DiscoveryConfig(markov_order=2,
+                                                             soft_masked_as_n=False))  # fmt: skip
+    assert any(_matches(m, "TGACTCAG") for m in masked)
+    assert not any(_matches(m, "GGTACCAT") for m in masked)
+    assert any(_matches(m, "GGTACCAT") for m in kept)
+    codes = element_codes(table, encoder, "enhancer", soft_masked_as_n=True)
+    assert (codes[:, 150:] == 4).all() and (codes[:, :150] < 4).all()
+    pairs = tmp_path / "pairs.bedpe"
+    table.assign(name=[f"p{i}" for i in range(200)], score=0, s1=".", s2=".").to_csv(
+        pairs, sep="\t", index=False, header=False,
+        columns=["enhancer_chrom", "enhancer_start", "enhancer_end", "promoter_chrom",
+                 "promoter_start", "promoter_end", "name", "score", "s1", "s2", "cell_line",
+                 "label"])  # fmt: skip
+    argv = ["motifs", "--pairs", str(pairs), "--fasta", str(fasta), "--enhancer-length", "300",
+            "--promoter-length", "300"]  # fmt: skip
+    for extra, repeat_found in (([], False), (["--keep-soft-masked"], True)):
+        out = tmp_path / f"found{len(extra)}.meme"
+        assert main([*argv, *extra, "--out", str(out)]) == 0
+        found = read_meme(out)
+        assert any(_matches(m, "TGACTCAG") for m in found)
+        assert any(_matches(m, "GGTACCAT") for m in found) == repeat_found

@@ -9,7 +9,8 @@ Example::
 For a genome or cell types without a motif collection you trust: the words over-represented
 in the distinct enhancer and promoter windows against an order-4 Markov chain of the same
 windows, as frequency matrices (:mod:`kipoi_prism.training.motif_discovery`; labels, if the
-table has them, are not read). Writes MEME, atomically to ``--out`` or to standard output.
+table has them, are not read; lower-case, soft-masked bases are left out unless
+``--keep-soft-masked``). Writes MEME, atomically to ``--out`` or to standard output.
 On the simulated benchmark a first layer frozen at such motifs is measured against one
 frozen at the true motifs (docs/BENCHMARK.md, "Motifs found in the regions").
 """
@@ -93,6 +94,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument(
         "--k", type=int, default=discovery.k, help="word length, 4-10 (default: %(default)s)"
     )
+    parser.add_argument(
+        "--keep-soft-masked",
+        action="store_true",
+        help="search lower-case (soft-masked) bases too; by default they are read as N, "
+        "so repeats that a UCSC or Ensembl FASTA marks in lower case do not stand out",
+    )
     parser.set_defaults(run=run)
     return parser
 
@@ -106,8 +113,9 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         config = DiscoveryConfig(
-            k=args.k, n_motifs=args.n_motifs, merge_similarity=args.merge_similar
-        )
+            k=args.k, n_motifs=args.n_motifs, merge_similarity=args.merge_similar,
+            soft_masked_as_n=not args.keep_soft_masked,
+        )  # fmt: skip
         encoder = PairEncoder(Genome(args.fasta), args.enhancer_length, args.promoter_length)
     except ValueError as error:
         raise PrismInputError(str(error)) from None

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kipoi_prism.errors import PrismInputError
-from kipoi_prism.io.sequence import CANONICAL_TABLE
+from kipoi_prism.io.sequence import CANONICAL_TABLE, SOFT_MASKED_AS_N_TABLE
 
 _NEWLINES = b"\r\n"
 
@@ -162,16 +162,16 @@ class Genome:
         shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
         return f"the FASTA has {len(names)} sequences: {shown}"
 
-    def _raw(self, entry: FaiEntry, start: int, end: int) -> bytes:
+    def _raw(self, entry: FaiEntry, start: int, end: int, table: bytes = CANONICAL_TABLE) -> bytes:
         """Bases ``[start, end)`` of one sequence, canonical, 0 <= start < end <= length."""
         first = entry.offset + (start // entry.line_bases) * entry.line_width
         first += start % entry.line_bases
         last = entry.offset + ((end - 1) // entry.line_bases) * entry.line_width
         last += (end - 1) % entry.line_bases
         # One pass: drop the line ends, then map every byte to upper-case ACGT or N.
-        return self._buffer()[first : last + 1].translate(CANONICAL_TABLE, _NEWLINES)
+        return self._buffer()[first : last + 1].translate(table, _NEWLINES)
 
-    def fetch(self, chrom: str, start: int, end: int) -> bytes:
+    def fetch(self, chrom: str, start: int, end: int, soft_masked_as_n: bool = False) -> bytes:
         """Bases of ``chrom:[start, end)`` as canonical upper-case ACGTN bytes.
 
         Positions before 0 or past the chromosome end come back as ``N``; a window that
@@ -182,6 +182,8 @@ class Genome:
         chrom : str
         start, end : int
             0-based, half-open; ``start < end``.
+        soft_masked_as_n : bool
+            Lower-case (soft-masked) bases come back as ``N`` instead of their upper case.
 
         Returns
         -------
@@ -197,12 +199,14 @@ class Genome:
             raise PrismInputError(
                 f"window {chrom}:{start}-{end} lies entirely off {chrom} (length {entry.length})"
             )
-        bases = self._raw(entry, inside_start, inside_end)
+        table = SOFT_MASKED_AS_N_TABLE if soft_masked_as_n else CANONICAL_TABLE
+        bases = self._raw(entry, inside_start, inside_end, table)
         if inside_start > start or inside_end < end:
             bases = b"N" * (inside_start - start) + bases + b"N" * (end - inside_end)
         return bases
 
-    def fetch_windows(self, chroms: Sequence[str], starts: Sequence[int], width: int) -> np.ndarray:
+    def fetch_windows(self, chroms: Sequence[str], starts: Sequence[int], width: int,
+                      soft_masked_as_n: bool = False) -> np.ndarray:  # fmt: skip
         """Many windows of one width at once: row ``i`` is ``fetch(chroms[i], s, s + width)``.
 
         Parameters
@@ -212,6 +216,8 @@ class Genome:
             0-based window starts.
         width : int
             Window width in bp, > 0.
+        soft_masked_as_n : bool
+            As :meth:`fetch`'s: lower-case bases as ``N``.
 
         Returns
         -------
@@ -227,12 +233,13 @@ class Genome:
                 f"chroms, starts: expected equal lengths, got {len(chroms)} and {len(starts)}"
             )
         entries, raw, pieces = self.entries, self._raw, []
+        table = SOFT_MASKED_AS_N_TABLE if soft_masked_as_n else CANONICAL_TABLE
         for chrom, start in zip(chroms, starts, strict=True):
             entry = entries.get(chrom)
-            if entry is None or start < 0 or start + width > entry.length:
-                pieces.append(self.fetch(chrom, start, start + width))  # pads, or raises
+            if entry is None or start < 0 or start + width > entry.length:  # pads, or raises
+                pieces.append(self.fetch(chrom, start, start + width, soft_masked_as_n))
             else:
-                pieces.append(raw(entry, start, start + width))
+                pieces.append(raw(entry, start, start + width, table))
         return np.frombuffer(bytearray().join(pieces), dtype=np.uint8).reshape(-1, width)
 
     def fetch_codes(self, chrom: str, start: int, end: int) -> np.ndarray:

@@ -43,6 +43,12 @@ _CANONICAL = bytes(ord("ACGTN"[c]) for c in _CODE)
 #: :func:`canonical_bases` applies; readers can fold it into their own ``translate``).
 CANONICAL_TABLE: bytes = _CANONICAL
 
+#: Like :data:`CANONICAL_TABLE`, but lower-case (soft-masked) bases become ``N`` too: for
+#: readers that leave out what a FASTA marks as repeats (UCSC's and Ensembl's lower case).
+SOFT_MASKED_AS_N_TABLE: bytes = bytes(
+    c if chr(b) in ALPHABET else ord("N") for b, c in enumerate(_CANONICAL)
+)
+
 _COMPLEMENT = bytes.maketrans(b"ACGTNacgtn", b"TGCANtgcan")
 
 

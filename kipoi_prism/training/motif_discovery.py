@@ -89,6 +89,11 @@ class DiscoveryConfig:
         kept before it (:func:`kipoi_prism.training.motif_similarity.merge_similar`; mean
         column r, best strand and shift), e.g. a factor found again in another cell line
         (0: keep all).
+    soft_masked_as_n : bool
+        :func:`discover_in_pairs` and :func:`discover_by_contrast` read lower-case
+        (soft-masked) bases as ``N``, so no word spans them: UCSC's and Ensembl's genome
+        FASTAs mark repeats that way, and repeat copies would otherwise stand out as words.
+        The model itself reads every base (:mod:`kipoi_prism.io.sequence`).
     """
 
     k: int = 8
@@ -100,6 +105,7 @@ class DiscoveryConfig:
     refine: int = 0
     em_iterations: int = 0
     merge_similarity: float = 0.0
+    soft_masked_as_n: bool = True
 
     def __post_init__(self) -> None:
         if not 4 <= self.k <= 10:
@@ -211,8 +217,9 @@ def discover_by_contrast(frame: pd.DataFrame, encoder: PairEncoder,
     comes from is the user's own BED file."""
     motifs = discover_in_pairs(frame, encoder, config)
     for cell_line, group in frame.groupby("cell_line", sort=True):
-        own = element_codes(group, encoder, "enhancer")
-        rest = element_codes(frame[frame["cell_line"] != cell_line], encoder, "enhancer")
+        own = element_codes(group, encoder, "enhancer", config.soft_masked_as_n)
+        rest = element_codes(frame[frame["cell_line"] != cell_line], encoder, "enhancer",
+                             config.soft_masked_as_n)  # fmt: skip
         found, _ = discover_motifs(own, config, f"{cell_line}_contrast", background=rest)
         motifs = join_new(motifs, found)
     return motifs
@@ -244,16 +251,18 @@ def discover_in_pairs(frame: pd.DataFrame, encoder: PairEncoder,
 
 def _discover_in_windows(frame: pd.DataFrame, encoder: PairEncoder, config: DiscoveryConfig,
                          prefix: str) -> list[Motif]:  # fmt: skip
-    sets = {f"{prefix}{element}": element_codes(frame, encoder, element)
+    sets = {f"{prefix}{element}": element_codes(frame, encoder, element, config.soft_masked_as_n)
             for element in ("enhancer", "promoter")}  # fmt: skip
     return discover_in_element_sets(sets, config)
 
 
-def element_codes(frame: pd.DataFrame, encoder: PairEncoder, element: str) -> np.ndarray:
+def element_codes(frame: pd.DataFrame, encoder: PairEncoder, element: str,
+                  soft_masked_as_n: bool = False) -> np.ndarray:  # fmt: skip
     """Base codes of one element's windows, each genomic base once: windows that overlap
     (nearby candidates) are merged, and the merged stretches cut into rows of the window
     width (the last row of each N-padded), in chromosome and position order. Windows that
-    do not overlap come out as themselves, one row each."""
+    do not overlap come out as themselves, one row each. With ``soft_masked_as_n``,
+    lower-case bases are N (code 4)."""
     width = encoder.widths[element]
     starts, ends = encoder.windows(frame, element)
     windows = pd.DataFrame({"chrom": frame[f"{element}_chrom"].astype(str).to_numpy(),
@@ -265,7 +274,7 @@ def element_codes(frame: pd.DataFrame, encoder: PairEncoder, element: str) -> np
                 rows_chrom.append(chrom)
                 rows_start.append(piece)
                 rows_end.append(min(piece + width, end))
-    bases = encoder.genome.fetch_windows(rows_chrom, rows_start, width)
+    bases = encoder.genome.fetch_windows(rows_chrom, rows_start, width, soft_masked_as_n)
     codes = encode_codes(bases.ravel()).reshape(bases.shape)
     beyond = np.arange(width)[None, :] >= (np.array(rows_end) - np.array(rows_start))[:, None]
     codes[beyond] = 4
