@@ -56,3 +56,21 @@
 # would count, but the slope is gone. A count of posteriors needs filters that already
 # look like motifs. Commit 561805d; 612 s and 629 s of training, 632 s and 645 s a run,
 # side by side. Runs in random-occupancy-rate05-seed1-<cell>.
+#
+# H96 (round 35; written at 12:20 UTC on 2026-12-05, before its runs). Goal 2's second part
+# (a random first layer at mean AUPR >= 0.10). At four times the pairs the strand-symmetric
+# random stem (ReLU count) sits at chance at seeds 1-2 while its training AUPR climbs (round
+# 26: memorisation by the combine layer); at the benchmark's size the element read leaves
+# it at chance too (H58), but there the stem found nothing to read. Not run till now (it is
+# in "Not run"): the read at four times the pairs, where seed 0's stem did find motifs.
+# Prediction: round 26's four-times-pairs command with --set model.element_read=true, seed
+# 1, held-out K562 and IMR90 (0.047 and 0.053 there without the read, distance alone 0.054
+# and 0.054), rises above distance alone by more than 0.01 on both. Refuted otherwise. Two
+# fits, about 45 minutes each on one CPU thread (no GPU this round), side by side:
+#   kipoi-prism benchmark --full --tracks sequence --rows task_only --baselines '' \
+#       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
+#       --set model.bilinear_rank=16 --set model.count_both_strands=true \
+#       --pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000 \
+#       --set train.reverse_complement=true --set train.max_shift=20 \
+#       --set model.element_read=true --seeds 1 --held-out K562 --out runs/read-4x-seed1-K562
+#   (and --held-out IMR90)
