@@ -106,6 +106,9 @@ def test_discover_is_refused_for_the_feature_backbone_and_with_chosen_ids(tmp_pa
     with pytest.raises(PrismInputError, match="only the sequence backbone"):
         stem.resolve_discovered_stem(pd.DataFrame(), pd.DataFrame(), None, features,
                                      _discovering(), tmp_path)  # fmt: skip
+    with pytest.raises(PrismInputError, match="discover: needs the genome FASTA"):
+        stem.resolve_discovered_stem(pd.DataFrame(), pd.DataFrame(), None, tiny_model(),
+                                     _discovering(), tmp_path)  # fmt: skip
     with pytest.raises(PrismInputError, match="stem_motif_ids: not with train.stem_motifs="):
         TrainConfig(stem_motifs="discover", stem_motif_ids=["enhancer_1"])
     with pytest.raises(PrismInputError, match="a MEME file or discover"):

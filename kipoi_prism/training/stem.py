@@ -84,6 +84,8 @@ def resolve_discovered_stem(train_pairs: pd.DataFrame, val_pairs: pd.DataFrame,
 def _discover(frame: pd.DataFrame, genome: Genome, model_config: ModelConfig) -> list[Motif]:
     from kipoi_prism.training.motif_discovery import DiscoveryConfig, discover_in_pairs
 
+    if genome is None:
+        raise PrismInputError(f"train.stem_motifs: {DISCOVER}: needs the genome FASTA")
     encoder = PairEncoder(genome, model_config.enhancer_length, model_config.promoter_length)
     encoder.validate(frame)
     config = DiscoveryConfig()
