@@ -11,7 +11,7 @@ import torch
 
 from kipoi_prism.config import ModelConfig
 from kipoi_prism.model.network import PrismEnergy
-from kipoi_prism.model.weights import save_weights
+from kipoi_prism.model.weights import load_weights, save_weights
 
 # Small enough to run in milliseconds on a CPU, big enough to exercise every layer.
 TINY = dict(
@@ -78,6 +78,18 @@ def tiny_weights(path: Path, seed: int = 0, threshold: float = 0.5, prototypes=N
         threshold=threshold,
         metadata={"trained_on": "nothing: random initialisation for tests"},
     )
+
+
+def assert_feature_round_trip(model: PrismEnergy, path: Path, feature_dims=(5, 3)):
+    """Save a feature-backbone ``model`` (in eval mode) to ``path``, load it, and check the
+    loaded backbone gives the same ``z_I`` on random inputs; returns the loaded bundle."""
+    model.eval()
+    enhancer, promoter = torch.randn(6, feature_dims[0]), torch.randn(6, feature_dims[1])
+    bundle = load_weights(save_weights(path, model, threshold=0.5))
+    with torch.no_grad():
+        assert torch.equal(model.backbone(enhancer, promoter)[0],
+                           bundle.model.backbone(enhancer, promoter)[0])  # fmt: skip
+    return bundle
 
 
 def make_pairs(
