@@ -20,8 +20,8 @@ With ``--blend-gbm`` the ensemble also takes gradient boosting in: its score is 
 the networks' mean probability and gradient boosting's probability, each as its rank among
 the held-out pairs scaled to 0-1 (:func:`blend_ranks`; the two models' probabilities are on
 different scales), still paired with gradient boosting alone. A blend that beats gradient
-boosting says the networks hold something it does not; one that does not, that on these
-inputs the two read the same signal.
+boosting says the two models err differently (so a model combining both could score better
+than either); one that does not, that on these inputs they read the same signal.
 
 Prints and writes (``--out``: ``ensemble.csv``, ``ensemble.md``, ``run.json`` with the
 command, commit and wall time) one row per held-out cell line (or table) and a mean row.
