@@ -200,3 +200,16 @@ def test_readme_and_reading_state_h94_and_h95():
     assert f"wins by the paired interval on {wins} of 6 and loses HeLa-S3 (mean {mean}; H95" in (
         flat_text()
     )
+
+
+def test_training_guide_states_both_settings_measured():
+    table = _products()
+    six = table[table["seed"] == 0].apply(
+        lambda r: r["products"]["aupr"] - r["normalised"]["aupr"], axis=1
+    )
+    raw = [_full(PRODUCTS / f"periodic-raw-{cell}")["aupr"]
+           - _full(RUNS / "features-input-norm" / f"norm-seed0-{cell}")["aupr"]
+           for cell in CELLS]  # fmt: skip
+    guide = flat_text(DOCS / "TRAINING.md")
+    claim = f"lifts GM12878 only ({mean_se(six)} over six) and the second loses ({mean_se(raw)})"
+    assert claim in guide
