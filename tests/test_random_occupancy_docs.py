@@ -126,3 +126,40 @@ def test_the_default_first_layer_claim_is_the_committed_runs():
     assert f"stays at chance ({mean_se(gain)} over it, paired on three held-out" in readme
     recommended = (DOCS.parent / "configs" / "recommended.yaml").read_text()
     assert "stem_motifs: discover" in recommended and "freeze_stem: true" in recommended
+
+
+def test_h96_table_and_verdict_are_the_committed_runs():
+    import json
+
+    before = pd.read_csv(RUNS / "sequence-strands" / "random-both-4x-gpu-seed1-2" / "results.csv")
+    before = before[before["seed"] == 1].set_index(["row", "held_out"])["aupr"]
+    rows = []
+    for cell in ("K562", "IMR90"):
+        run = RUNS / "random-occupancy" / f"read-4x-seed1-{cell}"
+        command = json.loads((run / "run.json").read_text())["command"]
+        assert "model.element_read=true" in command and "--pairs-per-cell-line 10000" in command
+        (summary,) = run.glob("fits/*/summary.json")
+        rows.append({"cell": cell, "read": task_only_rows(f"random-occupancy/{run.name}").loc[
+            cell, "aupr"], "without": before[("task_only", cell)],
+            "distance": before[("distance", cell)],
+            "train": pd.read_csv(run / "training_history.csv")["train_aupr"].iloc[-1],
+            "val": json.loads(summary.read_text())["element_read"]["val_aupr"]})  # fmt: skip
+    table = pd.DataFrame(rows)
+    assert_rows_in(table, lambda r: (
+        f"| {r['cell']} | {r['read']:.3f} | {r['without']:.3f} | {r['distance']:.3f} | "
+        f"{r['train']:.3f} | {r['val']:.3f} |"))  # fmt: skip
+    above = table["read"] - table["distance"]
+    assert not (above > 0.01).all() and "**H96 refuted.**" in flat_text()
+    imr90, k562 = above[table["cell"] == "IMR90"].iloc[0], above[table["cell"] == "K562"].iloc[0]
+    assert (f"IMR90 leaves chance ({imr90:+.3f} over distance alone), K562 does not "
+            f"({k562:+.3f})") in flat_text()  # fmt: skip
+
+
+def test_readme_and_reading_state_h96():
+    aupr = {cell: task_only_rows(f"random-occupancy/read-4x-seed1-{cell}").loc[cell, "aupr"]
+            for cell in ("K562", "IMR90")}  # fmt: skip
+    readme = flat_text(DOCS.parent / "README.md")
+    assert (f"read lifts seed 1's IMR90 off chance ({aupr['IMR90']:.3f}) but not K562 "
+            f"({aupr['K562']:.3f};") in readme  # fmt: skip
+    assert (f"leaves chance on IMR90 ({aupr['IMR90']:.3f}) but not K562 ({aupr['K562']:.3f}), "
+            "training AUPR still climbing (H96 refuted)") in flat_text()  # fmt: skip

@@ -76,9 +76,9 @@
 #   (and --held-out IMR90)
 #
 # H96 result (read at 13:01 UTC): refuted. With the read, seed 1: K562 0.050 (distance alone
-# 0.054; without the read 0.047), IMR90 0.066 (0.054; 0.053). IMR90 leaves chance (+0.012
-# over distance alone, +0.013 over the fit without the read); K562 does not (-0.004). Both
-# fits kept their last epoch (6 of 6) with training AUPR 0.165 and 0.174 and validation
+# 0.054; without the read 0.047), IMR90 0.066 (0.054; 0.053). IMR90 leaves chance (+0.011
+# over distance alone, first written +0.012 from rounded figures; +0.013 over the fit
+# without the read); K562 does not (-0.004). Both fits kept their last epoch (6 of 6) with training AUPR 0.165 and 0.174 and validation
 # still near 0.06-0.08: the read lifts one cell line but does not stop the memorisation.
 # Commit b4a7501; 2279 s and 2244 s of training by the fits' records, 2344 s and 2308 s
 # wall, side by side on the 2 cores. Runs in read-4x-seed1-K562, read-4x-seed1-IMR90.
