@@ -37,7 +37,8 @@ file. Enhancer and promoter windows differ in composition, so callers run discov
 each set and join the lists (:func:`discover_in_element_sets`); :func:`discover_in_pairs`
 does all of it for a pair table's enhancer and promoter windows, each genomic base counted
 once (overlapping windows of nearby candidates would otherwise count their shared words
-many times over and make any word look over-represented).
+many times over and make any word look over-represented), lower-case (soft-masked) bases
+read as N unless ``DiscoveryConfig.soft_masked_as_n`` is off (a genome FASTA's repeats).
 
 Deterministic: no randomness; ties in ``z`` break by the ``k``-mer's index.
 """
