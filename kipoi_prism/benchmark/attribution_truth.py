@@ -52,7 +52,6 @@ import pandas as pd
 import torch
 
 from kipoi_prism.benchmark.harness import chromosome_split
-from kipoi_prism.benchmark.sequence_track import stem_motif_configs
 from kipoi_prism.config import InferenceConfig, SimulationConfig, TrainerConfig
 from kipoi_prism.config.loading import RECOMMENDED_CONFIG, load_config
 from kipoi_prism.inference.attributions import explain_pairs
@@ -68,7 +67,7 @@ from kipoi_prism.io.vcf import Variant
 from kipoi_prism.metrics import auroc
 from kipoi_prism.model.network import PrismEnergy
 from kipoi_prism.model.weights import load_weights, save_weights
-from kipoi_prism.training.stem import initialise_stem_from_config
+from kipoi_prism.training.stem import initialise_stem_from_config, stem_motif_configs
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +32,7 @@ from kipoi_prism.io.motifs import write_meme
 from kipoi_prism.io.pairs import read_pairs
 from kipoi_prism.metrics import aupr, brier, f1_at
 from kipoi_prism.training.motif_discovery import DiscoveryConfig, discover_in_pairs
+from kipoi_prism.training.stem import stem_motif_configs
 
 log = logging.getLogger(__name__)
 
@@ -102,18 +102,6 @@ def discovered_motifs(config: BenchmarkConfig, frame: pd.DataFrame, encoder: Pai
     log.info("sequence track: %d motifs discovered without %s: %s", len(motifs), held,
              ", ".join(m.name for m in motifs))  # fmt: skip
     return path, [m.id for m in motifs]
-
-
-def stem_motif_configs(model_config, train_config, motifs: Path, vocabulary: list[str],
-                       frozen: bool):  # fmt: skip
-    """The configurations with the first convolution started from ``vocabulary`` (matrix IDs
-    in the MEME file ``motifs``), ``model.channels`` raised to hold both strands of each."""
-    channels = max(model_config.channels, 2 * len(vocabulary))
-    train_config = dataclasses.replace(
-        train_config, stem_motifs=str(motifs), stem_motif_ids=list(vocabulary),
-        freeze_stem=frozen,
-    )  # fmt: skip
-    return dataclasses.replace(model_config, channels=channels), train_config
 
 
 def promoter_key(frame: pd.DataFrame) -> pd.Series:

@@ -35,29 +35,26 @@ DISCOVERED_FILE = "discovered_motifs.meme"
 
 
 def resolve_discovered_stem(train_pairs: pd.DataFrame, val_pairs: pd.DataFrame,
-                            genome: Genome, model_config: ModelConfig,
+                            genome: Genome | None, model_config: ModelConfig,
                             train_config: TrainConfig, run_dir: Path,
                             resuming: bool = False) -> tuple[ModelConfig, TrainConfig]:  # fmt: skip
     """``train.stem_motifs: discover`` made concrete: the motifs found in the windows of
     ``train_pairs`` and ``val_pairs`` (no label read), written to
     ``run_dir/discovered_motifs.meme``; returns the configurations that name that file and
-    its motif ids, ``model.channels`` raised to hold both strands of each motif (the log
-    says so). A resumed run reads the file it wrote instead of searching again (the
-    search is deterministic: the same windows give the same motifs).
+    its motif ids, ``model.channels`` raised to hold both strands of each motif
+    (:func:`stem_motif_configs`; the log says so). A resumed run reads the file it wrote
+    instead of searching again (the search is deterministic: the same windows give the
+    same motifs).
 
     Raises
     ------
     PrismInputError
-        The feature backbone (no first convolution), or no motif stands out in the
-        windows (too few regions, or no motif signal): the message names both ways on,
-        a motif file or a random first layer.
+        The feature backbone (no first convolution), no genome, or no motif stands out in
+        the windows (too few regions, or no motif signal): the message names both ways
+        on, a motif file or a random first layer.
     """
-    if model_config.backbone != "prism":
-        raise PrismInputError(
-            f"train.stem_motifs: {DISCOVER}: only the sequence backbone has a first "
-            f"convolution (model.backbone is {model_config.backbone!r}); set "
-            "train.stem_motifs=null and train.freeze_stem=false"
-        )
+    check_sequence_backbone(model_config, f"train.stem_motifs: {DISCOVER}",
+                            "; set train.stem_motifs=null and train.freeze_stem=false")  # fmt: skip
     path = run_dir / DISCOVERED_FILE
     if resuming and path.exists():
         motifs = read_meme(path)
@@ -71,14 +68,38 @@ def resolve_discovered_stem(train_pairs: pd.DataFrame, val_pairs: pd.DataFrame,
         log.info("first convolution: %d motifs found without labels in the training and "
                  "validation windows: %s; written to %s", len(motifs),
                  ", ".join(m.name for m in motifs), path)  # fmt: skip
-    channels = max(model_config.channels, 2 * len(motifs))
-    if channels != model_config.channels:
+    model, train = stem_motif_configs(model_config, train_config, path, [m.id for m in motifs],
+                                      frozen=train_config.freeze_stem)  # fmt: skip
+    if model.channels != model_config.channels:
         log.info("model.channels: %d -> %d, both strands of %d motifs", model_config.channels,
-                 channels, len(motifs))  # fmt: skip
+                 model.channels, len(motifs))  # fmt: skip
+    return model, train
+
+
+def stem_motif_configs(
+    model_config: ModelConfig,
+    train_config: TrainConfig,
+    motifs: Path,
+    vocabulary: list[str],
+    frozen: bool,
+) -> tuple[ModelConfig, TrainConfig]:
+    """The configurations with the first convolution started from ``vocabulary`` (matrix IDs
+    in the MEME file ``motifs``), ``model.channels`` raised to hold both strands of each."""
+    channels = max(model_config.channels, 2 * len(vocabulary))
     train_config = dataclasses.replace(
-        train_config, stem_motifs=str(path), stem_motif_ids=[m.id for m in motifs]
-    )
+        train_config, stem_motifs=str(motifs), stem_motif_ids=list(vocabulary),
+        freeze_stem=frozen,
+    )  # fmt: skip
     return dataclasses.replace(model_config, channels=channels), train_config
+
+
+def check_sequence_backbone(model_config: ModelConfig, setting: str, advice: str = "") -> None:
+    """Refuse ``setting`` unless the model has the sequence backbone's first convolution."""
+    if model_config.backbone != "prism":
+        raise PrismInputError(
+            f"{setting}: only the sequence backbone has a first convolution (model.backbone "
+            f"is {model_config.backbone!r}){advice}"
+        )
 
 
 def _discover(frame: pd.DataFrame, genome: Genome, model_config: ModelConfig) -> list[Motif]:
@@ -109,11 +130,7 @@ def initialise_stem_from_config(model, model_config: ModelConfig,
     from kipoi_prism.io.motifs import find_motif
     from kipoi_prism.model.backbone import initialise_stem
 
-    if model_config.backbone != "prism":
-        raise PrismInputError(
-            f"train.stem_motifs: only the sequence backbone has a first convolution "
-            f"(model.backbone is {model_config.backbone!r})"
-        )
+    check_sequence_backbone(model_config, "train.stem_motifs")
     path = train_config.stem_motifs
     motifs = read_meme(path)
     if train_config.stem_motif_ids:
