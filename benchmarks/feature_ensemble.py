@@ -299,17 +299,23 @@ def main(argv: list[str] | None = None) -> int:
                   for seed, path in members]  # fmt: skip
         rows.append(compare(name, test["label"].to_numpy(), scores, gbm, setting.iloc[0],
                             args.bootstrap, args.blend_gbm))  # fmt: skip
-    table = pd.DataFrame(rows)
+    markdown = write_comparison(pd.DataFrame(rows), args.out, "ensemble")
+    finish_run(args.out, argv, commit, start, fits, markdown)
+    return 0
+
+
+def write_comparison(table: pd.DataFrame, out: Path, name: str) -> str:
+    """:func:`compare`'s rows with a mean row (the verdict column counting the wins), written
+    as ``out/<name>.csv`` and ``out/<name>.md``; returns the markdown."""
     mean = table.select_dtypes("number").mean().to_dict()
     table = pd.concat([table, pd.DataFrame([{**mean, "held_out": "mean", "verdict":
                        f"{(table['verdict'] == 'win').sum()} win(s) of {len(table)}"}])],
                       ignore_index=True)  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_text(args.out / "ensemble.csv", table.to_csv(index=False, float_format="%.4f"))
+    out.mkdir(parents=True, exist_ok=True)
+    write_text(out / f"{name}.csv", table.to_csv(index=False, float_format="%.4f"))
     markdown = table.to_markdown(index=False, floatfmt=".3f")
-    write_text(args.out / "ensemble.md", markdown + "\n")
-    finish_run(args.out, argv, commit, start, fits, markdown)
-    return 0
+    write_text(out / f"{name}.md", markdown + "\n")
+    return markdown
 
 
 if __name__ == "__main__":

@@ -17,8 +17,8 @@ recorded one). The full row is then trained (``--set`` overrides as the benchmar
 ``model.feature_input_norm=true``) and scored, and a paired bootstrap compares it with
 gradient boosting alone on the same pairs.
 
-Writes (``--out``: ``stacking.csv``, ``stacking.md``, ``run.json`` with the command, commit
-and wall time; the fits in ``runs/``) one row per held-out cell line and a mean row.
+Writes (``--out``: ``stacking.csv``, ``stacking.md``, ``run.json`` with the command, commit,
+wall time and fits; the fits in ``runs/``) one row per held-out cell line and a mean row.
 
     python benchmarks/feature_stacking.py --held-out GM12878 HUVEC \\
         --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \\
@@ -29,8 +29,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import shlex
 import sys
 import time
 from pathlib import Path
@@ -41,7 +39,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from feature_ensemble import compare, refit_gbm  # noqa: E402
+from feature_ensemble import compare, finish_run, refit_gbm, write_comparison  # noqa: E402
 
 from kipoi_prism.benchmark.feature_track import leave_one_out, load_training_tables  # noqa: E402
 from kipoi_prism.benchmark.harness import (  # noqa: E402
@@ -53,7 +51,6 @@ from kipoi_prism.benchmark.harness import (  # noqa: E402
 )
 from kipoi_prism.config import InferenceConfig  # noqa: E402
 from kipoi_prism.config.variants import resolve  # noqa: E402
-from kipoi_prism.io.atomic import write_text  # noqa: E402
 from kipoi_prism.io.feature_inputs import (  # noqa: E402
     ENHANCER_INPUTS,
     PROMOTER_INPUTS,
@@ -65,8 +62,10 @@ COLUMNS = (ENHANCER_INPUTS, [*PROMOTER_INPUTS, SCORE_COLUMN])
 
 
 def logit(probabilities: np.ndarray) -> np.ndarray:
-    clipped = np.clip(probabilities, 1e-6, 1 - 1e-6)
-    return np.log(clipped / (1 - clipped))
+    """``log(p / (1 - p))`` with ``p`` kept within ``[1e-6, 1 - 1e-6]``."""
+    from scipy.special import logit as unclipped
+
+    return unclipped(np.clip(probabilities, 1e-6, 1 - 1e-6))
 
 
 def out_of_fold_scores(train: pd.DataFrame, val: pd.DataFrame, test: pd.DataFrame,
@@ -143,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     frame = load_training_tables(config, args.data_dir)
     recorded = pd.read_csv(args.gbm_results)
     recorded = recorded[(recorded["track"] == "features") & (recorded["row"] == "gbm")]
-    rows = []
+    rows, fits = [], {}
     for cell in args.held_out:
         setting = recorded[recorded["held_out"] == cell].sort_values("seed", kind="stable")
         if setting.empty:
@@ -152,27 +151,17 @@ def main(argv: list[str] | None = None) -> int:
         train, val, test = leave_one_out(frame, cell, config)
         train, val, test, gbm = out_of_fold_scores(train, val, test, setting.iloc[0],
                                                    config.normalise == "rank")  # fmt: skip
-        bundle = stacked_fit(train, val, config, args.seed, args.out / "runs" / f"stack-{cell}")
+        folder = args.out / "runs" / f"stack-{cell}"
+        bundle = stacked_fit(train, val, config, args.seed, folder)
+        fits[cell] = [(args.seed, folder / "weights.pt")]
         scored = score_frame(bundle, test, feature_columns=COLUMNS,
                              config=InferenceConfig(support_size=32, seed=args.seed),
                              name="held-out pairs", unique_names=False)  # fmt: skip
         probabilities = scored["probability"].to_numpy(np.float64)
         rows.append(compare(cell, test["label"].to_numpy(), [(args.seed, probabilities)], gbm,
                             setting.iloc[0], args.bootstrap))  # fmt: skip
-    table = pd.DataFrame(rows)
-    mean = table.select_dtypes("number").mean().to_dict()
-    wins = f"{(table['verdict'] == 'win').sum()} win(s) of {len(table)}"
-    table = pd.concat([table, pd.DataFrame([{**mean, "held_out": "mean", "verdict": wins}])],
-                      ignore_index=True)  # fmt: skip
-    args.out.mkdir(parents=True, exist_ok=True)
-    write_text(args.out / "stacking.csv", table.to_csv(index=False, float_format="%.4f"))
-    markdown = table.to_markdown(index=False, floatfmt=".3f")
-    write_text(args.out / "stacking.md", markdown + "\n")
-    command = "python " + shlex.join([sys.argv[0], *(argv if argv is not None else sys.argv[1:])])
-    write_text(args.out / "run.json", json.dumps({"command": command, "commit": commit,
-               "wall_s": round(time.time() - start, 1)}, indent=2) + "\n")  # fmt: skip
-    print(markdown)
-    print(f"{command}\ncommit {commit}, {time.time() - start:.1f} s")
+    markdown = write_comparison(pd.DataFrame(rows), args.out, "stacking")
+    finish_run(args.out, argv, commit, start, fits, markdown)
     return 0
 
 
