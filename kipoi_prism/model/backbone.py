@@ -151,12 +151,12 @@ class FeatureBackbone(nn.Module):
         hidden = config.element_dim
 
         def element(n_in: int, products: bool = False) -> nn.Module:
-            norm = [nn.BatchNorm1d(n_in)] if config.feature_input_norm else []
+            inputs = [nn.BatchNorm1d(n_in)] if config.feature_input_norm else []
             if products:
-                norm, n_in = [*norm, LastInputProducts()], 2 * n_in - 1
+                inputs, n_in = [*inputs, LastInputProducts()], 2 * n_in - 1
             embedding, width = embedding_layers(config.feature_embedding, n_in)
             return nn.Sequential(
-                *norm, *embedding, nn.Linear(width, hidden), nn.ReLU(),
+                *inputs, *embedding, nn.Linear(width, hidden), nn.ReLU(),
                 nn.Dropout(config.dropout / 3),
                 nn.Linear(hidden, hidden), nn.ReLU(),
             )  # fmt: skip
