@@ -1,10 +1,16 @@
-"""The feature network reading gradient boosting's score: does one model keep what the blend gains?
+"""The feature network taught by gradient boosting's score: does one network keep the blend's gain?
 
 A rank blend of the feature network and tuned gradient boosting beats gradient boosting on
 every held-out TargetFinder cell line (docs/BENCHMARK.md, "Distance x marks products, and a
 blend with gradient boosting"). This script asks whether one network, the energy head kept,
-can read both: gradient boosting's score becomes one more input of the promoter side (its
-last column, the logit of its probability).
+can take up both. Two ways, one score:
+
+- *stacking* (the default): gradient boosting's score becomes one more input of the
+  promoter side (its last column, the logit of its probability), needed again to score;
+- *distillation* (``--distill WEIGHT``): the score is a training target only, each
+  training pair's ``teacher`` probability (``train.distill_weight = WEIGHT``: a
+  cross-entropy to it beside the task loss on the labels); the network reads the marks
+  alone and scores without gradient boosting.
 
 For each ``--held-out`` cell line, split as the benchmark's ``--full`` profile splits it
 (leave one cell line out; validation on held-out chromosomes), gradient boosting at the
@@ -17,12 +23,14 @@ recorded one). The full row is then trained (``--set`` overrides as the benchmar
 ``model.feature_input_norm=true``) and scored, and a paired bootstrap compares it with
 gradient boosting alone on the same pairs.
 
-Writes (``--out``: ``stacking.csv``, ``stacking.md``, ``run.json`` with the command, commit,
-wall time and fits; the fits in ``runs/``) one row per held-out cell line and a mean row.
+Writes (``--out``: ``stacking.csv`` and ``stacking.md``, or ``distillation.*``; ``run.json``
+with the command, commit, wall time and fits; the fits in ``runs/``) one row per held-out
+cell line and a mean row.
 
     python benchmarks/feature_stacking.py --held-out GM12878 HUVEC \\
         --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \\
         --set model.feature_input_norm=true --out results/stacking
+    (the same) --distill 1 --out results/distillation
 """
 
 from __future__ import annotations
@@ -56,9 +64,11 @@ from kipoi_prism.io.feature_inputs import (  # noqa: E402
     PROMOTER_INPUTS,
     feature_matrix,
 )
+from kipoi_prism.training.datasets import TEACHER_COLUMN  # noqa: E402
 
 SCORE_COLUMN = "gbm_logit"
-COLUMNS = (ENHANCER_INPUTS, [*PROMOTER_INPUTS, SCORE_COLUMN])
+COLUMNS = (ENHANCER_INPUTS, [*PROMOTER_INPUTS, SCORE_COLUMN])  # stacking: the score an input
+PLAIN_COLUMNS = (ENHANCER_INPUTS, PROMOTER_INPUTS)  # distillation: the marks alone
 
 
 def logit(probabilities: np.ndarray) -> np.ndarray:
@@ -91,8 +101,16 @@ def out_of_fold_scores(train: pd.DataFrame, val: pd.DataFrame, test: pd.DataFram
     return parts["train"], parts["val"], test.assign(**{SCORE_COLUMN: logit(gbm)}), gbm
 
 
-def stacked_fit(train, val, config, seed: int, folder: Path):
-    """The full row with the score as the promoter side's last input; its weights bundle."""
+def with_teacher(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with :data:`TEACHER_COLUMN`, the probability of its :data:`SCORE_COLUMN`."""
+    from scipy.special import expit
+
+    return frame.assign(**{TEACHER_COLUMN: expit(frame[SCORE_COLUMN].to_numpy(np.float64))})
+
+
+def network_fit(train, val, config, seed: int, folder: Path, columns, distill: float = 0.0):
+    """The full row on ``columns`` (with ``distill`` > 0, taught by :func:`with_teacher`'s
+    column at that weight); its weights bundle."""
     from kipoi_prism.model.weights import load_weights
     from kipoi_prism.training.fit import fit
 
@@ -102,10 +120,13 @@ def stacked_fit(train, val, config, seed: int, folder: Path):
     (variant,) = resolve(["full"])
     model_config, train_config = variant.change(model_config, train_config)
     model_config = dataclasses.replace(
-        model_config, feature_dims=(len(COLUMNS[0]), len(COLUMNS[1]))
+        model_config, feature_dims=(len(columns[0]), len(columns[1]))
     )
+    if distill:
+        train = with_teacher(train)
+        train_config = dataclasses.replace(train_config, distill_weight=distill)
     result = fit(train, val, None, model_config, train_config, folder,
-                 trainer_config=trainer_settings(config), feature_columns=COLUMNS)  # fmt: skip
+                 trainer_config=trainer_settings(config), feature_columns=columns)  # fmt: skip
     return load_weights(result.weights_path)
 
 
@@ -120,6 +141,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
                         help="a model or train override, as the benchmark's --set")  # fmt: skip
+    parser.add_argument(
+        "--distill",
+        type=float,
+        default=0.0,
+        metavar="WEIGHT",
+        help="the score a distillation target of this weight, not an input",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     parser.add_argument("--threads", type=int, default=1)
@@ -135,6 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     from kipoi_prism.inference import score_frame
 
     args = parse_args(argv)
+    if args.distill < 0:
+        raise SystemExit(f"--distill: expected a weight >= 0, got {args.distill}")
+    columns, name = (PLAIN_COLUMNS, "distillation") if args.distill else (COLUMNS, "stacking")
     torch.set_num_threads(args.threads)
     start, commit = time.time(), git_commit(Path(__file__).resolve().parents[1])
     config = dataclasses.replace(PROFILES[args.profile], tracks=("features",),
@@ -151,16 +182,16 @@ def main(argv: list[str] | None = None) -> int:
         train, val, test = leave_one_out(frame, cell, config)
         train, val, test, gbm = out_of_fold_scores(train, val, test, setting.iloc[0],
                                                    config.normalise == "rank")  # fmt: skip
-        folder = args.out / "runs" / f"stack-{cell}"
-        bundle = stacked_fit(train, val, config, args.seed, folder)
+        folder = args.out / "runs" / f"{'distil' if args.distill else 'stack'}-{cell}"
+        bundle = network_fit(train, val, config, args.seed, folder, columns, args.distill)
         fits[cell] = [(args.seed, folder / "weights.pt")]
-        scored = score_frame(bundle, test, feature_columns=COLUMNS,
+        scored = score_frame(bundle, test, feature_columns=columns,
                              config=InferenceConfig(support_size=32, seed=args.seed),
                              name="held-out pairs", unique_names=False)  # fmt: skip
         probabilities = scored["probability"].to_numpy(np.float64)
         rows.append(compare(cell, test["label"].to_numpy(), [(args.seed, probabilities)], gbm,
                             setting.iloc[0], args.bootstrap))  # fmt: skip
-    markdown = write_comparison(pd.DataFrame(rows), args.out, "stacking")
+    markdown = write_comparison(pd.DataFrame(rows), args.out, name)
     finish_run(args.out, argv, commit, start, fits, markdown)
     return 0
 

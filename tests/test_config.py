@@ -155,6 +155,8 @@ def test_train_config_round_trip_and_nested_weights() -> None:
         ({"infonce_tau": -1}, "train.infonce_tau: expected a number > 0, got -1"),
         ({"proto_momentum": 1.0}, "train.proto_momentum: expected 0 <= mu < 1, got 1.0"),
         ({"weight_l2": -0.1}, "train.weight_l2: expected a number >= 0, got -0.1"),
+        ({"distill_weight": -1}, "train.distill_weight: expected a number >= 0, got -1"),
+        ({"distill_weight": "1"}, "train.distill_weight: expected a number >= 0, got '1'"),
         ({"freeze_stem": True},
          r"train.freeze_stem: needs train.stem_motifs \(a MEME file or discover\)"),
         ({"stem_motif_ids": ["GATA1"]}, "train.stem_motif_ids: needs train.stem_motifs"),

@@ -54,3 +54,37 @@ def test_the_score_is_the_promoter_sides_last_input():
         stacking.logit(np.array([0.5, 0.0, 1.0])),
         [0.0, np.log(1e-6 / (1 - 1e-6)), np.log((1 - 1e-6) / 1e-6)],
     )
+
+
+def test_distillation_teaches_with_the_score_and_reads_the_marks_alone(monkeypatch, tmp_path):
+    """``--distill``: the network's inputs are the marks alone; each training pair's teacher
+    is gradient boosting's out-of-fold probability, at the weight given."""
+    import kipoi_prism.model.weights as weights
+    import kipoi_prism.training.fit as fitting
+    from kipoi_prism.benchmark.harness import PROFILES
+    from kipoi_prism.training.datasets import TEACHER_COLUMN
+
+    seen = {}
+
+    def fake_fit(train, val, genome, model_config, train_config, folder, **kwargs):
+        seen.update(train=train, model=model_config, train_config=train_config, **kwargs)
+        return type("Result", (), {"weights_path": folder / "weights.pt"})()
+
+    monkeypatch.setattr(fitting, "fit", fake_fit)
+    monkeypatch.setattr(weights, "load_weights", lambda path: path)
+    rng = np.random.default_rng(1)
+    train = _table(rng, ["A", "B"]).assign(**{stacking.SCORE_COLUMN: rng.normal(size=240)})
+    val = _table(rng, ["A", "B"], n=40).assign(**{stacking.SCORE_COLUMN: 0.0})
+    for distill, columns in ((0.5, stacking.PLAIN_COLUMNS), (0.0, stacking.COLUMNS)):
+        stacking.network_fit(train, val, PROFILES["full"], 0, tmp_path, columns, distill)
+        assert seen["feature_columns"] == columns
+        assert seen["model"].feature_dims == (len(columns[0]), len(columns[1]))
+        assert seen["train_config"].distill_weight == distill
+        assert (TEACHER_COLUMN in seen["train"]) == bool(distill)
+    assert stacking.SCORE_COLUMN not in stacking.PLAIN_COLUMNS[1]
+    taught = stacking.with_teacher(train)
+    assert np.allclose(stacking.logit(taught[TEACHER_COLUMN].to_numpy()),
+                       train[stacking.SCORE_COLUMN])  # fmt: skip
+    with pytest.raises(SystemExit, match="--distill: expected a weight >= 0, got -1.0"):
+        stacking.main(["--held-out", "A", "--gbm-results", "x.csv", "--distill", "-1",
+                       "--out", str(tmp_path)])  # fmt: skip

@@ -100,6 +100,12 @@ class TrainConfig:
         (not biases, norms or scalars), in the loss: unlike AdamW's ``weight_decay``, which
         acts beside Adam's normalised step, it moves the fit's optimum, as a logistic
         regression's ``C`` does (0: off).
+    distill_weight : float
+        Weight of a distillation term: the binary cross-entropy between the network's
+        logit and another model's probability for each training pair, the pair table's
+        ``teacher`` column (:data:`kipoi_prism.training.datasets.TEACHER_COLUMN`), added to
+        the task loss on the labels (0: off; above 0 the training table must have the
+        column, checked when training starts).
     lam_fallback : float
         ``lam`` is reset to this value when a training loss is not finite.
     gradient_clip : float
@@ -171,6 +177,7 @@ class TrainConfig:
     domain_hidden: int = 32
     t_l2: float = 0.0
     weight_l2: float = 0.0
+    distill_weight: float = 0.0
     lam_fallback: float = 0.01
     gradient_clip: float = 0.0
     seed: int = 0
@@ -214,7 +221,9 @@ class TrainConfig:
             check(is_number(value) and value > 0, f"train.{name}", value, "a number > 0")
         mu = self.proto_momentum
         check(0 <= mu < 1, "train.proto_momentum", mu, "0 <= mu < 1")
-        check(self.weight_l2 >= 0, "train.weight_l2", self.weight_l2, "a number >= 0")
+        for name in ("weight_l2", "distill_weight"):
+            value = getattr(self, name)
+            check(is_number(value) and value >= 0, f"train.{name}", value, "a number >= 0")
 
     def check_leaves_warmup(self, source: str | None = None) -> None:
         """Refuse a Lightning run that would end inside the warm-up.

@@ -41,6 +41,10 @@ from kipoi_prism.io.support import select_support
 
 log = logging.getLogger(__name__)
 
+# The pair table's column of another model's probabilities, the distillation target
+# (``train.distill_weight``); training batches carry it as ``teacher``.
+TEACHER_COLUMN = "teacher"
+
 
 # --------------------------------------------------------------------------- splits
 # The split itself is kipoi_prism.training.split.split_pairs (no torch there).
@@ -54,6 +58,28 @@ def check_labelled(frame: pd.DataFrame, what: str, source: str | None = None) ->
         raise PrismInputError(
             f"the {what} split needs labelled pairs of both classes; it has "
             f"{counts[0]} negatives and {counts[1]} positives ({len(frame)} pairs)",
+            source,
+        )
+
+
+def check_teachers(frame: pd.DataFrame, source: str | None = None) -> None:
+    """Raise unless every labelled row of ``frame`` has a teacher probability in ``[0, 1]``."""
+    if TEACHER_COLUMN not in frame.columns:
+        raise PrismInputError(
+            f"train.distill_weight > 0 needs a {TEACHER_COLUMN!r} column (another model's "
+            f"probability for each training pair); the training table has "
+            f"{', '.join(map(str, frame.columns))}",
+            source,
+        )
+    labelled = frame[frame["label"].to_numpy() >= 0]
+    values = pd.to_numeric(labelled[TEACHER_COLUMN], errors="coerce").to_numpy(np.float64)
+    bad = np.flatnonzero(~((values >= 0) & (values <= 1)))  # NaN fails both
+    if len(bad):
+        row = labelled.iloc[bad[0]]
+        where = f"line {int(row['line'])}" if "line" in labelled.columns else f"pair {row['name']}"
+        raise PrismInputError(
+            f"{where}: {TEACHER_COLUMN} {row[TEACHER_COLUMN]} is not a probability in [0, 1] "
+            f"({len(bad)} such training pairs)",
             source,
         )
 
@@ -221,6 +247,7 @@ class BlockBatchDataset(Dataset):
         promoter      float32 (Q + S, 4, L_P)
         n_query       int     Q
         label         float32 (Q,)
+        teacher       float32 (Q,)      only if the frame has :data:`TEACHER_COLUMN`
         cell          int64   (Q,)      cell id of each query
         support_cell  int64   (S,)      cell id of each support row
         row           int64   (Q,)      row position of each query in the split
@@ -238,6 +265,9 @@ class BlockBatchDataset(Dataset):
         self.source = source
         self.augment = augment
         self.labels = source.frame["label"].to_numpy(np.float32)
+        frame = source.frame
+        self.teachers = (frame[TEACHER_COLUMN].to_numpy(np.float32)
+                         if TEACHER_COLUMN in frame.columns else None)  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.source)
@@ -252,7 +282,7 @@ class BlockBatchDataset(Dataset):
             changed = self.augment(enhancer[:q], promoter[:q], plan.epoch, plan.index)
             enhancer = np.concatenate([changed[0], enhancer[q:]])
             promoter = np.concatenate([changed[1], promoter[q:]])
-        return {
+        item = {
             "enhancer": enhancer,
             "promoter": promoter,
             "n_query": len(query),
@@ -261,6 +291,9 @@ class BlockBatchDataset(Dataset):
             "support_cell": np.concatenate([np.full(len(r), c, np.int64) for c, r in plan.support]),
             "row": query,
         }
+        if self.teachers is not None:
+            item["teacher"] = self.teachers[query]
+        return item
 
 
 class ChunkSampler(Sampler[np.ndarray]):

@@ -46,7 +46,7 @@ from kipoi_prism.training.callbacks import (
 )
 from kipoi_prism.training.curriculum import environment_trained
 from kipoi_prism.training.datamodule import PrismDataModule, open_genome
-from kipoi_prism.training.datasets import check_labelled
+from kipoi_prism.training.datasets import check_labelled, check_teachers
 from kipoi_prism.training.element_read import fit_element_read
 from kipoi_prism.training.module import PrismLightning
 from kipoi_prism.training.objective import PrismObjective
@@ -171,6 +171,8 @@ def fit(
     run_dir = Path(out_dir if out_dir is not None else trainer_config.out_dir)
     check_labelled(train_pairs, "training")
     check_labelled(val_pairs, "validation")
+    if train_config.distill_weight:
+        check_teachers(train_pairs)
     cells = sorted(train_pairs["cell_line"].astype(str).unique())
     val_cells = sorted(val_pairs["cell_line"].astype(str).unique())
     if trainer_config.threads:

@@ -10,7 +10,8 @@ for a curriculum phase (:meth:`~PrismObjective.total_loss`), and skips non-finit
 (:mod:`kipoi_prism.integrations.selene.model`) drive the same object.
 
 ``L = L_task + a L_corr + b L_inv + g L_hcont + d L_sparse + h L_proto (+ t_l2 L_T)
-(+ weight_l2 |W|^2 / 2)``, with the weights of :func:`kipoi_prism.training.curriculum.phase_at`.
+(+ weight_l2 |W|^2 / 2) (+ distill_weight BCE(logit, teacher))``, with the weights of
+:func:`kipoi_prism.training.curriculum.phase_at`.
 """
 
 from __future__ import annotations
@@ -180,6 +181,10 @@ class PrismObjective(torch.nn.Module):
             terms["t_l2"] = temperature_l2(temperature.t, T_INIT_RAW, temperature.w_t)
         if config.weight_l2:
             terms["weight_l2"] = weight_matrix_l2(self.model)
+        if config.distill_weight:
+            if "teacher" not in batch:
+                raise ValueError("train.distill_weight > 0 but the batch has no teacher")
+            terms["distill"] = bce_loss(out["logit"], batch["teacher"])
         return terms, monitors
 
     def total_loss(self, terms: dict[str, torch.Tensor], phase: Phase) -> torch.Tensor:
@@ -192,6 +197,8 @@ class PrismObjective(torch.nn.Module):
             loss = loss + self.train_config.t_l2 * terms["t_l2"]
         if "weight_l2" in terms:
             loss = loss + self.train_config.weight_l2 * terms["weight_l2"]
+        if "distill" in terms:
+            loss = loss + self.train_config.distill_weight * terms["distill"]
         return loss
 
     @torch.no_grad()
