@@ -1,0 +1,25 @@
+#!/bin/bash
+# Round 36: one feature network taught by gradient boosting (docs/BENCHMARK.md,
+# "Distillation from gradient boosting"). Each hypothesis was written here before its
+# runs, with the time from `date -u`; the results lines after them.
+#
+# H98 (written at 14:03 UTC on 2026-12-05, before its runs). The rank blend of the
+# normalised network and gradient boosting beats gradient boosting by the paired interval
+# on 6 of 6 held-out cell lines (H93, mean 0.236), while one network given gradient
+# boosting's out-of-fold score as an input learns a trust in it that does not carry to the
+# held-out cell line (H95: 3 of 6, HeLa-S3 0.083). Distillation uses the same score only as
+# a training target: each training pair's teacher is gradient boosting's out-of-fold
+# probability (fitted without the pair's cell line), a cross-entropy to it beside the task
+# loss (train.distill_weight = 1, new), and the network reads the marks alone, so it
+# cannot lean on the score at test time; the teacher is a smoother, transfer-tested view
+# of the labels. Prediction, refuted if either fails: at seed 0 the distilled normalised
+# network (1) beats gradient boosting alone by the paired bootstrap interval on at least 5
+# of 6 held-out cell lines and (2) beats the normalised network alone (round 13's fits,
+# 0.218) by more than two standard errors of the paired per-cell-line difference over
+# six. Read beside it, not a hypothesis: its mean against the blend's 0.236, and goal 1's
+# count (outside both intervals). One process (one thread; the other core runs H97), in
+# a fresh clone at the commit that adds this file:
+#   python benchmarks/feature_stacking.py --held-out GM12878 HUVEC HeLa-S3 IMR90 K562 NHEK \
+#       --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \
+#       --set model.feature_input_norm=true --distill 1 --data-dir ../shared/data \
+#       --out runs/distil-w1
