@@ -3,7 +3,7 @@
 # "Distillation from gradient boosting"). Each hypothesis was written here before its
 # runs, with the time from `date -u`; the results lines after them.
 #
-# H98 (written at 14:03 UTC on 2026-12-05, before its runs). The rank blend of the
+# H98 (written at 14:02 UTC on 2026-12-05, before its runs). The rank blend of the
 # normalised network and gradient boosting beats gradient boosting by the paired interval
 # on 6 of 6 held-out cell lines (H93, mean 0.236), while one network given gradient
 # boosting's out-of-fold score as an input learns a trust in it that does not carry to the
