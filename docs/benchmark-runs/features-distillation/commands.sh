@@ -23,3 +23,16 @@
 #       --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \
 #       --set model.feature_input_norm=true --distill 1 --data-dir ../shared/data \
 #       --out runs/distil-w1
+#
+# H98 result (read at 14:17 UTC): refuted on both counts. The distilled network beats
+# gradient boosting by the paired interval on 3 of 6 (IMR90 +0.021, K562 +0.014, NHEK
+# +0.026), is level on GM12878 and HUVEC and loses HeLa-S3 (0.109 against 0.126); against
+# the normalised network alone +0.005 +- 0.007 over six (higher on 3 of 6: GM12878, IMR90,
+# NHEK), short of two standard errors. Mean 0.224 against the blend's 0.236, the normalised
+# network's 0.218 and the stacked network's 0.216; 0 of 6 outside both intervals. Taught by
+# gradient boosting's out-of-fold view, the network moves towards it where that view holds
+# (NHEK, IMR90) and away from what it read itself on HeLa-S3, the cell line where the
+# stacked network fell too: one network does not take up what averaging the two ranks gains.
+# Gradient boosting refitted on every training pair reproduces its recorded AUPR on all six.
+# Commit c98ae5a; 839 s for the six by the run's record (843 s wall; one thread, beside
+# H97). Run in distil-w1.
