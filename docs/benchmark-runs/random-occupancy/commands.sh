@@ -102,3 +102,12 @@
 #       --pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000 \
 #       --set train.reverse_complement=true --set train.max_shift=20 \
 #       --set model.element_read=true --seeds 1 --held-out IMR90 --out runs/read-10x-seed1-IMR90
+#
+# H99 (written at 14:18 UTC on 2026-12-05, before its run; H97 is running, its result not
+# yet known). K562 is the cell line where four times the pairs did not leave chance, with
+# the read or without (H96: 0.050 and 0.047 against distance alone's 0.054). Question apart
+# from H97's bar: does ten times the pairs lift the random stem there at all? Prediction:
+# H97's command on held-out K562, seed 1, reaches a held-out AUPR above distance alone on
+# the same pairs (the run's own distance baseline) by more than 0.01. Refuted otherwise.
+# One fit, one CPU thread beside H97:
+#   (H97's command) --baselines distance --held-out K562 --out runs/read-10x-seed1-K562
