@@ -103,7 +103,7 @@
 #       --set train.reverse_complement=true --set train.max_shift=20 \
 #       --set model.element_read=true --seeds 1 --held-out IMR90 --out runs/read-10x-seed1-IMR90
 #
-# H99 (written at 14:18 UTC on 2026-12-05, before its run; H97 is running, its result not
+# H99 (written at 14:17 UTC on 2026-12-05, before its run; H97 is running, its result not
 # yet known). K562 is the cell line where four times the pairs did not leave chance, with
 # the read or without (H96: 0.050 and 0.047 against distance alone's 0.054). Question apart
 # from H97's bar: does ten times the pairs lift the random stem there at all? Prediction:
