@@ -1,0 +1,69 @@
+"""docs/BENCHMARK.md's round-36 feature-track section (the normalised network distilled from
+gradient boosting's out-of-fold probabilities, H98) states what the committed run measured."""
+
+from __future__ import annotations
+
+import pandas as pd
+from benchmark_docs import DOCS, assert_rows_in, flat_text, mean_se
+
+RUNS = DOCS / "benchmark-runs"
+RUN = RUNS / "features-distillation" / "distil-w1"
+CELLS = ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK")
+
+
+def _distilled() -> pd.DataFrame:
+    table = pd.read_csv(RUN / "distillation.csv").set_index("held_out").loc[list(CELLS)]
+    normalised = []
+    for cell in CELLS:
+        results = pd.read_csv(RUNS / "features-input-norm" / f"norm-seed0-{cell}" / "results.csv")
+        normalised.append(results[results["row"] == "full"].iloc[0]["aupr"])
+    return table.assign(normalised=normalised, gain=table["ensemble_aupr"] - normalised)
+
+
+def test_h98_table_is_the_committed_run_and_its_command():
+    table = _distilled()
+    blend = pd.read_csv(RUNS / "features-distance-products" / "blend-norm-seed0" / "ensemble.csv")
+    blend = blend.set_index("held_out")["ensemble_aupr"]
+    assert (table["gbm_aupr"] - table["gbm_recorded_aupr"]).abs().max() < 1e-4
+
+    def line(r) -> str:
+        return (f"| {r.name} | {r['ensemble_aupr']:.3f} [{r['ensemble_ci_low']:.3f}-"
+                f"{r['ensemble_ci_high']:.3f}] | {r['normalised']:.3f} | {r['gain']:+.3f} | "
+                f"{blend[r.name]:.3f} | {r['gbm_aupr']:.3f} [{r['gbm_ci_low']:.3f}-"
+                f"{r['gbm_ci_high']:.3f}] | {r['difference']:+.3f} [{r['difference_low']:+.3f}, "
+                f"{r['difference_high']:+.3f}] | {r['verdict']} |")  # fmt: skip
+
+    assert_rows_in(table, line)
+    command = (RUN / "run.json").read_text()
+    assert "--distill 1" in command and "model.feature_input_norm=true" in command
+    for cell in CELLS:  # each fit was taught at weight 1
+        config = (RUN / "fits" / f"distil-{cell}" / "config.yaml").read_text()
+        assert "distill_weight: 1.0" in config
+
+
+def test_h98_verdict_counts_and_means_as_written():
+    table = _distilled()
+    wins = table.index[table["verdict"] == "win"].tolist()
+    losses = table.index[table["verdict"] == "loss"].tolist()
+    gain = table["gain"]
+    refuted = len(wins) < 5 or not gain.mean() > 2 * gain.std(ddof=1) / len(gain) ** 0.5
+    text = flat_text()
+    assert refuted and "**H98 refuted on both counts.**" in text
+    assert f"Paired wins on {len(wins)} of 6 ({', '.join(wins)})" in text
+    assert losses == ["HeLa-S3"]
+    higher = int((gain > 0).sum())
+    assert f"network alone {mean_se(gain)} over six (higher on {higher} of 6)" in text
+    mean = f"{table['ensemble_aupr'].mean():.3f}"
+    assert f"Mean {mean} against the blend's" in text
+    outside = (table["ensemble_ci_low"] > table["gbm_ci_high"]) | (
+        table["ensemble_ci_high"] < table["gbm_ci_low"]
+    )
+    assert not outside.any() and "0 of 6 outside both intervals" in text
+    up = table.index[gain > 0].tolist()
+    assert f"the network gains on {', '.join(up[:-1])} and {up[-1]}" in text
+    reading = (f"paired wins on {len(wins)} of 6, a loss on HeLa-S3, {mean_se(gain)} over the "
+               f"network alone (mean {mean}; H98 refuted)")  # fmt: skip
+    assert reading in text
+    words = {2: "two", 3: "three", 4: "four"}
+    readme = flat_text(DOCS.parent / "README.md")
+    assert f"({words[len(wins)]} wins, a loss on HeLa-S3, mean {mean})" in readme
