@@ -28,19 +28,20 @@ def _with_teachers(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{TEACHER_COLUMN: (np.arange(len(frame)) + 0.5) / len(frame)})
 
 
-def test_batches_carry_each_query_rows_teacher_and_no_column_no_teacher(toy):
+def test_batches_carry_each_query_rows_teacher_only_when_distilling(toy):
     _, genome, train, _ = toy
     train = _with_teachers(train)
-    batch = toy_batch(genome, train, CELLS)
+    batch = toy_batch(genome, train, CELLS, teachers=True)
     expected = train[TEACHER_COLUMN].to_numpy(np.float32)[batch["row"].numpy()]
     np.testing.assert_array_equal(batch["teacher"].numpy(), expected)
     assert len(batch["teacher"]) == int(batch["n_query"])
-    assert "teacher" not in toy_batch(genome, train.drop(columns=TEACHER_COLUMN), CELLS)
+    # Off, a table's own column of that name (here text) is neither read nor carried.
+    assert "teacher" not in toy_batch(genome, train.assign(teacher="high"), CELLS)
 
 
 def test_the_term_is_the_cross_entropy_to_the_teacher_times_its_weight(toy):
     _, genome, train, _ = toy
-    batch = toy_batch(genome, _with_teachers(train), CELLS)
+    batch = toy_batch(genome, _with_teachers(train), CELLS, teachers=True)
     objective = PrismObjective(tiny_model(), tiny_train(distill_weight=0.7), CELLS).train()
     phase = phase_at(objective.train_config, 3)
     out, cells, z_e_cells = objective.encode_batch(batch, use_environment=True)

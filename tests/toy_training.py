@@ -102,8 +102,11 @@ def toy_split_run(
     return folder, genome, train, val
 
 
-def toy_batch(genome: Path, train: pd.DataFrame, cells: list[str]) -> dict[str, torch.Tensor]:
-    """The first training block batch of ``train`` (epoch 0), as tensors."""
+def toy_batch(
+    genome: Path, train: pd.DataFrame, cells: list[str], teachers: bool = False
+) -> dict[str, torch.Tensor]:
+    """The first training block batch of ``train`` (epoch 0), as tensors (with
+    ``teachers``, each query's ``teacher`` column too)."""
     from kipoi_prism.io.genome import Genome
     from kipoi_prism.io.inputs import make_source
     from kipoi_prism.training.datasets import BlockBatchDataset, CellLineBlockSampler
@@ -113,5 +116,5 @@ def toy_batch(genome: Path, train: pd.DataFrame, cells: list[str]) -> dict[str, 
                                    config.support_size, config.seed)  # fmt: skip
     sampler.set_epoch(0)
     source = make_source(train.reset_index(drop=True), tiny_model(), Genome(genome))
-    batch = BlockBatchDataset(source)[next(iter(sampler))]
+    batch = BlockBatchDataset(source, teachers=teachers)[next(iter(sampler))]
     return {k: torch.as_tensor(v) for k, v in batch.items()}

@@ -126,7 +126,8 @@ class PrismDataModule(pl.LightningDataModule):
         )  # fmt: skip
         # Lightning creates the iterator before it calls set_epoch (workers prefetch at once).
         self._sampler.set_epoch(self.trainer.current_epoch if self.trainer is not None else 0)
-        dataset = BlockBatchDataset(self.sources["train"], self.augment)
+        dataset = BlockBatchDataset(self.sources["train"], self.augment,
+                                    teachers=config.distill_weight > 0)  # fmt: skip
         loader = self._loader(dataset, self._sampler, ResumableLoader)
         loader.position, loader.restore = self.position, self._sampler.resume_from
         return loader

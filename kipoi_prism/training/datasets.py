@@ -247,7 +247,7 @@ class BlockBatchDataset(Dataset):
         promoter      float32 (Q + S, 4, L_P)
         n_query       int     Q
         label         float32 (Q,)
-        teacher       float32 (Q,)      only if the frame has :data:`TEACHER_COLUMN`
+        teacher       float32 (Q,)      only with ``teachers``: :data:`TEACHER_COLUMN`
         cell          int64   (Q,)      cell id of each query
         support_cell  int64   (S,)      cell id of each support row
         row           int64   (Q,)      row position of each query in the split
@@ -259,15 +259,18 @@ class BlockBatchDataset(Dataset):
         ``augment(enhancer, promoter, epoch, index) -> (enhancer, promoter)`` changes the
         query rows' windows (a :class:`~kipoi_prism.training.augment.Augmenter`, seeded by
         the plan's epoch and index); support rows are never changed.
+    teachers : bool
+        Carry each query's :data:`TEACHER_COLUMN` (``train.distill_weight`` > 0; the column
+        checked by :func:`check_teachers`).
     """
 
-    def __init__(self, source: WindowSource, augment: Callable | None = None) -> None:
+    def __init__(
+        self, source: WindowSource, augment: Callable | None = None, teachers: bool = False
+    ) -> None:
         self.source = source
         self.augment = augment
         self.labels = source.frame["label"].to_numpy(np.float32)
-        frame = source.frame
-        self.teachers = (frame[TEACHER_COLUMN].to_numpy(np.float32)
-                         if TEACHER_COLUMN in frame.columns else None)  # fmt: skip
+        self.teachers = source.frame[TEACHER_COLUMN].to_numpy(np.float32) if teachers else None
 
     def __len__(self) -> int:
         return len(self.source)
