@@ -111,3 +111,18 @@
 # the same pairs (the run's own distance baseline) by more than 0.01. Refuted otherwise.
 # One fit, one CPU thread beside H97:
 #   (H97's command) --baselines distance --held-out K562 --out runs/read-10x-seed1-K562
+#
+# H100 (written at 14:34 UTC on 2026-12-05, before its runs; H97 and H99 running, at their
+# third and first epochs). Round 12 fitted the random stem at ten times the pairs, seed 1,
+# on all six held-out cell lines with one strand and no read (sequence-counts/
+# random-augment-10x-seed1-<cell>: GM12878 0.066, HUVEC 0.068, HeLa-S3 0.078, IMR90 0.093,
+# K562 0.060, NHEK 0.071; the same simulated world as H97-H99: IMR90's oracle, positives and
+# distance-alone AUPR repeat to the last digit). H97 and H99 add both strands and the
+# element read on IMR90 and K562. Prediction: with both strands and the read, at seed 1,
+# on the cell lines fitted this round (IMR90, K562, and GM12878 and NHEK, the two shortest
+# in round 12), the held-out AUPR is above round 12's one-strand fit on every one, by more
+# than two standard errors of the paired difference, and their mean is at least 0.10.
+# Refuted if any of the three fails. Not the six-cell-line grid (HeLa-S3 and HUVEC need
+# about an hour each on one thread, beyond this session once these are queued). GM12878
+# and NHEK side by side, beside H97 and H99:
+#   (H97's command) --held-out GM12878 --out runs/read-10x-seed1-GM12878   (and NHEK)
