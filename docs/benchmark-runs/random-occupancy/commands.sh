@@ -126,3 +126,14 @@
 # about an hour each on one thread, beyond this session once these are queued). GM12878
 # and NHEK side by side, beside H97 and H99:
 #   (H97's command) --held-out GM12878 --out runs/read-10x-seed1-GM12878   (and NHEK)
+#
+# H97 result (read at 15:10 UTC): supported. Held-out IMR90 0.106 [0.096-0.120] (AUROC
+# 0.698) at ten times the pairs with both strands and the read, seed 1, against 0.10 asked;
+# distance alone on the same pairs 0.055 (a baseline-only run of the same command,
+# --rows '' --baselines distance, distance-10x-seed1-IMR90, 366 s by its record), round 12's one-strand
+# fit without the read 0.093, H96's four-times-pairs fit 0.066. Unlike four times the
+# pairs, the fit does not memorise: training AUPR 0.049, 0.065, 0.087, 0.109, 0.136, 0.153
+# and validation 0.053, 0.070, 0.092, 0.106, 0.107, 0.116 over the six epochs, still rising
+# at the cap (epoch 6 kept); the read chose C 0.01. One cell line of one seed: not goal 2's
+# mean. Commit 549b225; 4180 s by the run's record (4186 s wall), one thread, two to four
+# fits sharing the 2 cores. Run in read-10x-seed1-IMR90.
