@@ -137,3 +137,10 @@
 # at the cap (epoch 6 kept); the read chose C 0.01. One cell line of one seed: not goal 2's
 # mean. Commit 549b225; 4180 s by the run's record (4186 s wall), one thread, two to four
 # fits sharing the 2 cores. Run in read-10x-seed1-IMR90.
+#
+# H100, a change of plan (written at 15:19 UTC, before K562's and GM12878's results; H97's
+# IMR90 was known). Four fits on the 2 cores ran at a quarter speed each, so the GM12878 and
+# NHEK fits were paused at 14:53 (kill -STOP, in their first epoch) and resumed one at a
+# time as cores freed: GM12878 at 15:07; NHEK would not finish before this session ends
+# and was stopped at 15:19. H100 is read on the three cell lines fitted, IMR90, K562 and
+# GM12878, with the same three criteria; GM12878's wall time includes its pause.
