@@ -144,3 +144,14 @@
 # time as cores freed: GM12878 at 15:07; NHEK would not finish before this session ends
 # and was stopped at 15:19. H100 is read on the three cell lines fitted, IMR90, K562 and
 # GM12878, with the same three criteria; GM12878's wall time includes its pause.
+#
+# H99 result (read at 15:48 UTC): supported. Held-out K562 0.077 [0.070-0.087] (AUROC
+# 0.639), distance alone on the same pairs 0.053 (+0.024; the run's own baseline, equal to
+# round 12's to the digit), round 12's one-strand fit 0.060, H96's four-times-pairs fit
+# 0.050. Training AUPR 0.054 -> 0.178 and validation 0.074 -> 0.117 over the six epochs,
+# still rising at the cap (epoch 6 kept). In both this fit and H97's the element read,
+# fitted after training, lowered validation AUPR (K562 0.117 -> 0.099, C 1e-4; IMR90
+# 0.116 -> 0.108, C 0.01): the held-out figures are with the read, as the configuration
+# does; the network without it was not scored. Commit e264ed3; 5310 s by the run's record
+# (5314 s wall), one thread, two to four fits sharing the 2 cores. Run in
+# read-10x-seed1-K562.
