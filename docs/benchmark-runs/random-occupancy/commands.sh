@@ -146,7 +146,7 @@
 # GM12878, with the same three criteria; GM12878's wall time includes its pause.
 #
 # H99 result (read at 15:48 UTC): supported. Held-out K562 0.077 [0.070-0.087] (AUROC
-# 0.639), distance alone on the same pairs 0.053 (+0.024; the run's own baseline, equal to
+# 0.639), distance alone on the same pairs 0.053 (+0.023, first written +0.024 from rounded figures; the run's own baseline, equal to
 # round 12's to the digit), round 12's one-strand fit 0.060, H96's four-times-pairs fit
 # 0.050. Training AUPR 0.054 -> 0.178 and validation 0.074 -> 0.117 over the six epochs,
 # still rising at the cap (epoch 6 kept). In both this fit and H97's the element read,
@@ -155,3 +155,12 @@
 # does; the network without it was not scored. Commit e264ed3; 5310 s by the run's record
 # (5314 s wall), one thread, two to four fits sharing the 2 cores. Run in
 # read-10x-seed1-K562.
+#
+# H100 result (read at 16:29 UTC): refuted on the mean. On IMR90, K562 and GM12878 the
+# held-out AUPR is above round 12's one-strand fits on all three (IMR90 0.106 against
+# 0.093, K562 0.077 against 0.060, GM12878 0.077 against 0.066): +0.013 +- 0.002, 7.1
+# standard errors; but the mean is 0.086, below 0.10. GM12878: validation 0.069 -> 0.122
+# over the six epochs, training 0.050 -> 0.155, epoch 6 kept; the read lowered validation
+# AUPR to 0.102 (C 1e-4), as in the other two. Commit d083ef3; 6825 s by the run's record
+# (6832 s wall), including its pause of about 14 minutes; one thread beside two to three
+# other fits. Run in read-10x-seed1-GM12878.
