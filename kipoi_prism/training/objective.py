@@ -42,6 +42,9 @@ from kipoi_prism.training.losses import (
 
 log = logging.getLogger(__name__)
 
+# Loss terms outside the curriculum, each weighted by a fixed train key: term -> key.
+PENALTY_WEIGHTS = {"t_l2": "t_l2", "weight_l2": "weight_l2", "distill": "distill_weight"}
+
 
 def as_config(cls, value):
     """``value`` as a ``cls`` config: ``None`` gives the defaults, a dict is read."""
@@ -188,17 +191,15 @@ class PrismObjective(torch.nn.Module):
         return terms, monitors
 
     def total_loss(self, terms: dict[str, torch.Tensor], phase: Phase) -> torch.Tensor:
-        """``L_task`` plus each auxiliary term times its weight in ``phase``."""
+        """``L_task`` plus each auxiliary term times its weight in ``phase`` and each
+        penalty (:data:`PENALTY_WEIGHTS`) times its ``train`` key."""
         loss = terms["task"]
         for name in AUXILIARY:
             if name in terms:
                 loss = loss + getattr(phase.weights, name) * terms[name]
-        if "t_l2" in terms:
-            loss = loss + self.train_config.t_l2 * terms["t_l2"]
-        if "weight_l2" in terms:
-            loss = loss + self.train_config.weight_l2 * terms["weight_l2"]
-        if "distill" in terms:
-            loss = loss + self.train_config.distill_weight * terms["distill"]
+        for name, key in PENALTY_WEIGHTS.items():
+            if name in terms:
+                loss = loss + getattr(self.train_config, key) * terms[name]
         return loss
 
     @torch.no_grad()
