@@ -93,11 +93,13 @@ def guard_table(with_read: list[Path], without_read: list[Path]) -> pd.DataFrame
         raise ValueError("no evaluation is present in both --with-read and --without-read")
     mismatch = table[(table["val_never"] - table["val_network"]).abs() > PAIRING_TOLERANCE]
     if not mismatch.empty:
-        raise ValueError("the runs without the read trained differently (validation AUPR "
-                         f"differs): {mismatch[[*KEY, 'val_network', 'val_never']].to_dict('records')}")  # fmt: skip
+        pairs = mismatch[[*KEY, "val_network", "val_never"]].to_dict("records")
+        raise ValueError(f"the runs without the read trained differently (validation AUPR "
+                         f"differs): {pairs}")  # fmt: skip
     table["kept"] = table["val_read"] >= table["val_network"]
     table["held_out_guarded"] = table["held_out_always"].where(
-        table["kept"], table["held_out_never"])
+        table["kept"], table["held_out_never"]
+    )
     return table.drop(columns="val_never").sort_values(KEY).reset_index(drop=True)
 
 

@@ -36,9 +36,14 @@ def make_run(folder: Path, fits: dict[str, tuple[float, float, float | None]]) -
 
 def test_guard_keeps_the_read_only_where_validation_does_not_drop(tmp_path, capsys):
     script = benchmark_script("read_guard")
-    with_read = make_run(tmp_path / "read", {"HeLa-S3": (0.30, 0.20, 0.25),  # kept
-                                             "K562": (0.40, 0.20, 0.15),  # dropped
-                                             "NHEK": (0.10, 0.20, 0.20)})  # tie: kept
+    with_read = make_run(
+        tmp_path / "read",
+        {
+            "HeLa-S3": (0.30, 0.20, 0.25),  # kept
+            "K562": (0.40, 0.20, 0.15),  # dropped
+            "NHEK": (0.10, 0.20, 0.20),  # a tie: kept
+        },
+    )
     without = make_run(tmp_path / "plain", {"HeLa-S3": (0.22, 0.20, None),
                                             "K562": (0.10, 0.20, None),
                                             "NHEK": (0.12, 0.20, None)})  # fmt: skip
@@ -48,7 +53,8 @@ def test_guard_keeps_the_read_only_where_validation_does_not_drop(tmp_path, caps
     table = pd.read_csv(out / "guard.csv").set_index("held_out")
     assert list(table["kept"]) == [True, False, True]
     assert table["held_out_guarded"].to_dict() == pytest.approx(
-        {"HeLa-S3": 0.30, "K562": 0.10, "NHEK": 0.10})
+        {"HeLa-S3": 0.30, "K562": 0.10, "NHEK": 0.10}
+    )
     text = (out / "guard.md").read_text()
     assert "Read kept on 2 of 3 evaluations." in text
     assert "guarded minus always: -0.100 +- 0.100 (higher on 0 of 3)" in text
