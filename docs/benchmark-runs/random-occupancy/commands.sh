@@ -176,3 +176,15 @@
 # either falls at or below round 12's fit; the mean criterion is my expectation, stated so
 # it can be read against the result. Two fits, one CPU thread each, side by side:
 #   (H97's command) --held-out NHEK --out runs/read-10x-seed1-NHEK   (and HUVEC)
+#
+# H103 (written at 17:20 UTC on 2026-12-05, before H101's fits end; their epoch 1 known).
+# In all three of round 36's ten-times fits the element read lowered validation AUPR, and
+# H102 found that on the frozen stem such drops do not say the read hurts held-out pairs.
+# Here the question is asked of the random stem directly: benchmarks/sequence_refit.py's
+# new "network" column scores each fit's network with its read unfitted (g_I(z_I)), beside
+# the fit's own score ("model", with the read). Prediction: on H101's two fits (NHEK,
+# HUVEC), the read lowers held-out AUPR on both (model minus network below zero on both),
+# as it lowered validation AUPR. Refuted if it raises either. Two evaluations only: a
+# direction for the next grid (keep or drop the read with a random first layer), not a
+# verdict. After the fits, one process per run:
+#   python benchmarks/sequence_refit.py runs/read-10x-seed1-CELL --out runs/refit-10x-CELL
