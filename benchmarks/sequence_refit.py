@@ -11,6 +11,9 @@ computed for the training, validation and held-out pairs (eval mode), and
 
 * ``model``: the held-out AUPR of the fit's own ``U_I`` (checked against the AUPR its run
   recorded: a fit that scores differently here is an error);
+* ``network``: the held-out AUPR of the head's own ``g_I(z_I)``, the network as trained: for
+  a fit with a fitted element read the score without it (``model`` minus ``network`` is the
+  read's paired gain on held-out pairs); for any other fit the same as ``model``;
 * ``refit``: an L2 logistic regression on ``z_I`` (standardised on the training pairs,
   balanced classes, C chosen from the reader's grid on validation AUPR: the known-motif
   reader's own fit, ``benchmarks/sequence_learnability.py``);
@@ -77,7 +80,8 @@ SPLIT_SETTINGS = ("cell_lines", "pairs_per_cell_line", "train_pairs_per_cell_lin
 RECORDED_TOLERANCE = 1e-4  # the fit's U_I must rank the held-out pairs as its run did
 NO_SHRINKAGE = (100.0,)
 WIDE_READ_C = tuple(10.0**k for k in range(-6, 3))  # 1e-6 ... 100
-COMPARISONS = [("refit", "model"), ("refit C=100", "model"), ("refit", "refit C=100"),
+COMPARISONS = [("model", "network"), ("refit", "model"), ("refit C=100", "model"),
+               ("refit", "refit C=100"),
                ("reader", "refit"), ("reader", "model"), ("elements", "refit"),
                ("reader", "elements"), ("elements+model", "elements"),
                ("elements+z_I", "elements"), ("elements+model", "reader"),
@@ -110,12 +114,13 @@ def recorded_aupr(run: Path, row: str, cell: str, seed: int) -> float:
 
 
 def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame):
-    """``(z_I, U_I, [v_E, v_P])`` of every pair of ``frame`` (the model in eval mode), in
-    row order: the hidden units, the fit's own score (its fitted element read where it has
-    one, ``model.element_read``) and the element vectors the combine layer reads."""
+    """``(z_I, U_I, g_I(z_I), [v_E, v_P])`` of every pair of ``frame`` (the model in eval
+    mode), in row order: the hidden units, the fit's own score (its fitted element read
+    where it has one, ``model.element_read``), the head's own ``g_I`` score (the network
+    without the read) and the element vectors the combine layer reads."""
     if not hasattr(model.head, "g_i"):
         raise SystemExit(f"the fit's head ({type(model.head).__name__}) has no g_I to refit")
-    hidden, scores, elements = [], [], []
+    hidden, scores, network, elements = [], [], [], []
     with torch.no_grad():
         for start in range(0, len(frame), 256):
             encoded = encoder.encode(frame.iloc[start : start + 256])
@@ -125,8 +130,10 @@ def hidden_units(model, encoder: PairEncoder, frame: pd.DataFrame):
             no_environment = torch.zeros(model.config.d_environment)
             own = model.head_outputs(z_i, no_environment, use_environment=False, features=v_ep)
             scores.append(own["U_I"].numpy())
+            network.append(model.head.g_i(z_i).squeeze(-1).numpy())
             elements.append(v_ep.numpy())
-    return tuple(np.concatenate(part).astype(np.float64) for part in (hidden, scores, elements))
+    parts = (hidden, scores, network, elements)
+    return tuple(np.concatenate(part).astype(np.float64) for part in parts)
 
 
 @functools.cache
@@ -150,7 +157,7 @@ def refit_fit(run: Path, config, fit: Path, readers: Path | None) -> dict:
     model = load_weights(fit / "weights.pt").model.eval()
     encoder = PairEncoder(Genome(simulation / "genome.fa"), config.enhancer_length,
                           config.promoter_length)  # fmt: skip
-    z_i, u_i, elements = hidden_units(model, encoder, pairs)
+    z_i, u_i, g_i, elements = hidden_units(model, encoder, pairs)
     labels = pairs["label"].to_numpy()
     test_rows = frames[2]["row_id"].to_numpy()
     model_aupr = aupr(labels[test_rows], u_i[test_rows])
@@ -167,6 +174,7 @@ def refit_fit(run: Path, config, fit: Path, readers: Path | None) -> dict:
     joint = learnability.fit_and_score(np.column_stack([elements, z_i]), labels, *frames)
     return {"run": run.name, "row": row, "held_out": cell, "seed": seed,
             "model": model_aupr, "model_val": aupr(labels[val_rows], u_i[val_rows]),
+            "network": aupr(labels[test_rows], g_i[test_rows]),
             "refit": shrunk["test_aupr"], "refit_val": shrunk["val_aupr"],
             "refit_C": shrunk["C"], "refit C=100": loose["test_aupr"],
             "elements": linear["test_aupr"], "elements_C": linear["C"],
@@ -207,12 +215,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(refit_fit(run, config, fit, args.readers))
             done = rows[-1]
             print(
-                f"{run.name} {fit.name}: model {done['model']:.3f}, refit {done['refit']:.3f} "
+                f"{run.name} {fit.name}: model {done['model']:.3f}, network "
+                f"{done['network']:.3f}, refit {done['refit']:.3f} "
                 f"(C {done['refit_C']:g}), C=100 {done['refit C=100']:.3f}",
                 flush=True,
             )
     frame = pd.DataFrame(rows)
-    shown = frame[["run", "held_out", "seed", "model", "refit", "refit_C", "refit C=100",
+    shown = frame[["run", "held_out", "seed", "model", "network", "refit", "refit_C",
+                   "refit C=100",
                    "elements", "elements_C", "elements, wide grid", "elements, wide grid_C",
                    "elements+model", "elements+z_I", "reader"]]  # fmt: skip
     shown = shown.astype({c: str for c in shown.columns if c.endswith("_C")})  # 1e-05, not 0.000

@@ -487,7 +487,13 @@ def test_benchmark_doc_ensemble_rows_are_the_committed_ensembles(label):
 def test_sequence_refit_on_an_element_read_fit_repeats_its_read(shared_data, tmp_path):
     """A fit with model.element_read scores by its read (the run's recorded AUPR), and the
     script's own regression on the same fit's element vectors chooses the same C and
-    scores the held-out pairs the same: fit() and the script fit one read."""
+    scores the held-out pairs the same: fit() and the script fit one read. Its "network"
+    column scores the same fit with the read unfitted."""
+    import torch
+
+    from kipoi_prism.metrics import aupr
+    from kipoi_prism.model.weights import load_weights
+
     out = tmp_path / "bench"
     status = main(["--quiet", "benchmark", "--tracks", "sequence", "--rows", "task_only",
                    "--baselines", "", "--data-dir", str(shared_data), "--out", str(out),
@@ -503,6 +509,23 @@ def test_sequence_refit_on_an_element_read_fit_repeats_its_read(shared_data, tmp
         assert row["elements_C"] == read["C"]
         assert row["elements"] == pytest.approx(row["model"], abs=1e-6)
         assert row["model_val"] == pytest.approx(read["read_val_aupr"], abs=1e-6)
+        # "network" is the same fit with its read unfitted: the score the network trained
+        model = load_weights(fit / "weights.pt").model.eval()
+        model.element_read.fitted.fill_(False)
+        pairs = script.simulated_pairs(out / f"sim-seed{row['seed']}")
+        config = script.split_config(out)
+        test = script.evaluation_pairs(pairs, row["held_out"], config, row["seed"])[2]
+        encoder = script.PairEncoder(script.Genome(out / f"sim-seed{row['seed']}" / "genome.fa"),
+                                     config.enhancer_length, config.promoter_length)  # fmt: skip
+        encoded = encoder.encode(test)
+        with torch.no_grad():
+            z_i, v_ep = model.backbone(torch.from_numpy(encoded.enhancer),
+                                       torch.from_numpy(encoded.promoter))  # fmt: skip
+            no_environment = torch.zeros(model.config.d_environment)
+            u_i = model.head_outputs(z_i, no_environment, use_environment=False, features=v_ep)
+        expected = aupr(test["label"].to_numpy(), u_i["U_I"].numpy())
+        assert row["network"] == pytest.approx(expected, abs=1e-6)
+        assert row["network"] != pytest.approx(row["model"], abs=1e-6)
 
 
 def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run, tmp_path):
@@ -525,6 +548,7 @@ def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run
     assert len(table) == len(fits) >= 2
     for _, row in table.iterrows():
         assert row["model"] == pytest.approx(recorded[(row["row"], row["held_out"])], abs=1e-4)
+        assert row["network"] == pytest.approx(row["model"], abs=1e-6)  # no read: g_I is U_I
         assert row["refit_C"] in script.learnability.READER_C
         assert 0 < row["refit"] <= 1 and 0 < row["elements"] <= 1 and np.isnan(row["reader"])
         assert row["elements_C"] in script.learnability.READER_C
@@ -538,8 +562,8 @@ def test_sequence_refit_rescores_each_fit_and_refits_its_scoring_layer(quick_run
     model = load_weights(fits[0]).model.eval()
     encoder = script.PairEncoder(script.Genome(quick_run / "sim-seed0" / "genome.fa"),
                                  config.enhancer_length, config.promoter_length)  # fmt: skip
-    (z_train, _, v_train), (z_test, _, _) = (script.hidden_units(model, encoder, f)
-                                              for f in (train, test))  # fmt: skip
+    (z_train, _, _, v_train), (z_test, _, _, _) = (script.hidden_units(model, encoder, f)
+                                                    for f in (train, test))  # fmt: skip
     assert v_train.shape == (len(train), model.backbone.feature_dim)
     scaler = StandardScaler().fit(z_train)
     regression = LogisticRegression(C=100.0, max_iter=2000, class_weight="balanced")
