@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from run_record import command_line, paired_line, write_run  # noqa: E402
+from select_by_validation import read_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import git_commit  # noqa: E402
 
@@ -65,18 +66,10 @@ def read_validation(folders: list[Path]) -> pd.DataFrame:
 
 
 def read_held_out(folders: list[Path], name: str) -> pd.DataFrame:
-    """Held-out AUPR and best validation AUPR per sequence evaluation of ``folders``."""
-    frames = []
-    for folder in folders:
-        for file in ("results.csv", "training_history.csv"):
-            if not (folder / file).is_file():
-                raise FileNotFoundError(f"{folder}: no {file} (not a finished benchmark run)")
-        results = pd.read_csv(folder / "results.csv")
-        results = results[(results["track"] == "sequence") & results["epochs"].notna()]
-        history = pd.read_csv(folder / "training_history.csv")
-        best = history.groupby(KEY, as_index=False)["val_aupr"].max()
-        frames.append(results[[*KEY, "aupr"]].merge(best, on=KEY, how="left"))
-    frame = pd.concat(frames, ignore_index=True)
+    """Held-out AUPR and best validation AUPR per sequence network evaluation of ``folders``
+    (:func:`select_by_validation.read_run`)."""
+    frame = pd.concat([read_run(folder) for folder in folders], ignore_index=True)
+    frame = frame[frame["track"] == "sequence"].drop(columns="track")
     repeated = frame[frame.duplicated(KEY, keep=False)]
     if not repeated.empty:
         raise ValueError(f"{name}: evaluations present twice: {repeated[KEY].to_dict('records')}")
