@@ -188,3 +188,14 @@
 # direction for the next grid (keep or drop the read with a random first layer), not a
 # verdict. After the fits, one process per run:
 #   python benchmarks/sequence_refit.py runs/read-10x-seed1-CELL --out runs/refit-10x-CELL
+#
+# H104 (written at 17:35 UTC on 2026-12-05, before its run; H101's fits at epoch 3-4, no
+# held-out result known). HeLa-S3, the sixth cell line, with H97's command at seed 1, so
+# that seed 1 has all six held-out cell lines at ten times the pairs with both strands and
+# the read. Round 12's one-strand fit without the read there: 0.078. Prediction: HeLa-S3
+# above round 12's fit (as on every cell line so far), and the six-cell-line mean at seed 1
+# below 0.10 (goal 2's second part not reached at seed 1). Refuted if HeLa-S3 falls at or
+# below 0.078; the mean is read against 0.10 either way. One fit, one CPU thread, started
+# beside H101's two (three fits on 2 cores until they end); if it cannot finish before this
+# session ends it is stopped and recorded as stopped:
+#   (H97's command) --held-out HeLa-S3 --out runs/read-10x-seed1-HeLa-S3
