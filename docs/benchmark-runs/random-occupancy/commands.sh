@@ -199,3 +199,14 @@
 # beside H101's two (three fits on 2 cores until they end); if it cannot finish before this
 # session ends it is stopped and recorded as stopped:
 #   (H97's command) --held-out HeLa-S3 --out runs/read-10x-seed1-HeLa-S3
+#
+# H101 result (read at 18:32 UTC): supported. Held-out NHEK 0.083 [0.076-0.092] (AUROC
+# 0.652) against round 12's one-strand fit 0.071 (distance alone 0.055 there); HUVEC 0.092
+# [0.084-0.103] (AUROC 0.671) against 0.068 (distance alone 0.054). The five-cell-line mean
+# (IMR90, K562, GM12878, NHEK, HUVEC) is 0.087, below 0.10 as expected: for six to average
+# 0.10 HeLa-S3 would need 0.166. NHEK kept epoch 5 (validation 0.138; 0.124 at epoch 6),
+# HUVEC epoch 6 (0.129); training AUPR at epoch 6 0.167 and 0.191. The read again lowered
+# validation AUPR in both (NHEK 0.138 -> 0.100, HUVEC 0.129 -> 0.126; C 1e-4 in both): in
+# 5 of 5 ten-times fits. Commit ed63b99; NHEK 5534 s, HUVEC 4551 s by the runs' records
+# (5538 s and 4555 s wall), one thread each, two to three fits sharing the 2 cores. Runs in
+# read-10x-seed1-NHEK, read-10x-seed1-HUVEC.
