@@ -210,3 +210,15 @@
 # 5 of 5 ten-times fits. Commit ed63b99; NHEK 5534 s, HUVEC 4551 s by the runs' records
 # (5538 s and 4555 s wall), one thread each, two to three fits sharing the 2 cores. Runs in
 # read-10x-seed1-NHEK, read-10x-seed1-HUVEC.
+#
+# H103 result (read at 18:41 UTC): refuted. The read raised held-out AUPR on both fits,
+# though it lowered validation AUPR on both: NHEK 0.083 with it against 0.080 without
+# (+0.003), HUVEC 0.092 against 0.089 (+0.003). As on the frozen stem (H102), a drop in
+# validation AUPR does not carry to the held-out cell line; the read stays in the
+# random-stem recipe. The shrunk refit of z_I (0.079, 0.088) does not beat either. Refits
+# at f2f8fe3 (HUVEC, 326 s) and 19b5342 (NHEK, 217 s; a first NHEK run at a tree with an
+# uncommitted test file recorded 15599c4-dirty and gave the same table), one process
+# each beside H104's fit:
+#   python benchmarks/sequence_refit.py /tmp/r37/clone-HUVEC/runs/read-10x-seed1-HUVEC \
+#       --out /tmp/r37/refit/refit-10x-HUVEC        (NHEK: --out .../refit-10x-NHEK-clean)
+# Outputs in refit-10x-HUVEC and refit-10x-NHEK.
