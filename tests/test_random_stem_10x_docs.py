@@ -76,3 +76,58 @@ def test_h97_h99_and_h100_verdicts_as_written():
     assert f"**H100 {'supported' if h100 else 'refuted'}.**" in text
     assert f"{paired(gain)} over round 12's one-strand fits" in text
     assert f"mean {mean:.3f} over the three" in text
+
+
+ROUND_37 = ("NHEK", "HUVEC", "HeLa-S3")  # H101's two and H104's one
+
+
+def _round_37() -> pd.DataFrame:
+    """Round 37's fits: held-out AUPR with the read (the run), without it (the refit's
+    ``network`` column), round 12's one-strand fit and distance alone, and the epochs."""
+    rows = []
+    for cell in ROUND_37:
+        run = RUNS / "random-occupancy" / f"read-10x-seed1-{cell}"
+        command = json.loads((run / "run.json").read_text())["command"]
+        assert (
+            "model.element_read=true" in command and "--train-pairs-per-cell-line 20000" in command
+        )
+        refit = pd.read_csv(RUNS / "random-occupancy" / f"refit-10x-{cell}" / "refit.csv").iloc[0]
+        fit = task_only_rows(f"random-occupancy/{run.name}").loc[cell]
+        assert abs(refit["model"] - fit["aupr"]) < 1e-4  # the refit scored the committed fit
+        history = pd.read_csv(run / "training_history.csv")
+        summary = json.loads(
+            (run / "fits" / f"seq-task_only-{cell}-seed1" / "summary.json").read_text()
+        )
+        rows.append({"cell": cell, "read": fit["aupr"], "low": fit["aupr_ci_low"],
+                     "high": fit["aupr_ci_high"], "network": refit["network"],
+                     "before": _before(cell)["task_only"], "distance": _before(cell)["distance"],
+                     "best": summary["best_epoch"], "train": history["train_aupr"].iloc[-1],
+                     "val": summary["val_aupr"],
+                     "val_read": summary["element_read"]["val_aupr"]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_round_37_table_is_the_committed_runs():
+    assert_rows_in(_round_37(), lambda r: (
+        f"| {r['cell']} | {r['read']:.3f} [{r['low']:.3f}-{r['high']:.3f}] | {r['network']:.3f} | "
+        f"{r['before']:.3f} | {r['distance']:.3f} | {r['best']} | {r['train']:.3f} | "
+        f"{r['val']:.3f} | {r['val_read']:.3f} |"))  # fmt: skip
+
+
+def test_h101_h103_h104_verdicts_and_the_six_cell_line_mean_as_written():
+    new = _round_37().set_index("cell")
+    text = flat_text()
+    h101 = all(new.loc[c, "read"] > new.loc[c, "before"] for c in ("NHEK", "HUVEC"))
+    assert f"**H101 {'supported' if h101 else 'refuted'}" in text
+    read_gain = new["read"] - new["network"]
+    h103 = (read_gain.loc[["NHEK", "HUVEC"]] < 0).all()
+    assert f"**H103 {'supported' if h103 else 'refuted'}" in text
+    assert f"the read minus the network without it: {paired(read_gain)}" in text
+    h104 = new.loc["HeLa-S3", "read"] > new.loc["HeLa-S3", "before"]
+    assert f"**H104 {'supported' if h104 else 'refuted'}" in text
+    six = pd.concat([_table().set_index("cell")[["read", "before"]], new[["read", "before"]]])
+    assert len(six) == 6
+    assert f"mean over the six held-out cell lines at seed 1: {six['read'].mean():.3f}" in text
+    assert f"{paired(six['read'] - six['before'])} over round 12's one-strand fits" in text
+    readme = flat_text(DOCS.parent / "README.md")
+    assert f"six held-out cell lines at seed 1 average {six['read'].mean():.3f}" in readme
