@@ -87,8 +87,10 @@ def test_quick_benchmark_writes_its_results(quick_run):
     # pairs of one held-out cell line by U_I alone: R_E is one value per cell line).
     trained = history.groupby(["track", "row"])["warmup"].agg(lambda w: int((w == 0).sum()))
     assert (trained >= 2).all(), trained
-    by_row = sequence.set_index("row")["aupr"]
-    assert by_row["full"] != by_row["lam0"]
+    # Their AUPR can tie on the quick run's few positives: compare what each row learned.
+    by_row = sequence.set_index("row")
+    assert by_row.loc["lam0", "lam"] == 0 and by_row.loc["full", "lam"] != 0
+    assert by_row.loc["full", "brier"] != by_row.loc["lam0", "brier"]
 
 
 def _one_track(run: Path, track: str, into: Path) -> Path:
