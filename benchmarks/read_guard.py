@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -42,9 +41,9 @@ from run_record import command_line, paired_line, write_run  # noqa: E402
 from select_by_validation import read_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import git_commit  # noqa: E402
+from kipoi_prism.benchmark.sequence_track import SEQUENCE_FIT  # noqa: E402
 
 KEY = ["row", "held_out", "seed"]
-FIT_NAME = re.compile(r"^seq-(?P<row>[a-z_]+)-(?P<held_out>.+)-seed(?P<seed>\d+)$")
 PAIRING_TOLERANCE = 1e-6
 
 
@@ -53,11 +52,11 @@ def read_validation(folders: list[Path]) -> pd.DataFrame:
     rows = []
     for folder in folders:
         for summary_path in sorted((folder / "fits").glob("*/summary.json")):
-            match = FIT_NAME.match(summary_path.parent.name)
+            match = SEQUENCE_FIT.match(summary_path.parent.name)
             summary = json.loads(summary_path.read_text())
             if match is None or "element_read" not in summary:
                 raise ValueError(f"{summary_path}: not a sequence fit with a fitted element read")
-            rows.append({"row": match["row"], "held_out": match["held_out"],
+            rows.append({"row": match["row"], "held_out": match["cell"],
                          "seed": int(match["seed"]), "val_network": summary["val_aupr"],
                          "val_read": summary["element_read"]["val_aupr"]})  # fmt: skip
     if not rows:

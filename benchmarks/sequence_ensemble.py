@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import filecmp
 import logging
-import re
 import sys
 import time
 from pathlib import Path
@@ -44,11 +43,14 @@ sys.path.insert(0, str(REPOSITORY / "benchmarks"))
 from run_record import command_line, paired_line, write_run  # noqa: E402
 
 from kipoi_prism.benchmark.harness import git_commit, held_out_rows  # noqa: E402
-from kipoi_prism.benchmark.sequence_track import predict_frame, prepare_pairs  # noqa: E402
+from kipoi_prism.benchmark.sequence_track import (  # noqa: E402
+    SEQUENCE_FIT,
+    predict_frame,
+    prepare_pairs,
+)
 from kipoi_prism.io.pairs import read_pairs  # noqa: E402
 from kipoi_prism.metrics import aupr, paired_bootstrap_difference  # noqa: E402
 
-FIT = re.compile(r"^seq-(?P<row>[^-]+)-(?P<cell>.+)-seed(?P<seed>\d+)$")
 SIMULATION = ("pairs.bedpe", "genome.fa")  # what must match between runs of one seed
 RECORDED_TOLERANCE = 1e-6  # a member scored again must give the AUPR its run recorded
 READER = "known-motif scan"
@@ -72,7 +74,7 @@ def find_member_fits(label: str, runs: list[Path], row: str) -> dict[tuple[str, 
         results = results[(results["track"] == "sequence") & (results["row"] == row)]
         recorded = results.set_index(["held_out", "seed"])["aupr"]
         for weights in sorted((run / "runs").glob("seq-*/weights.pt")):
-            match = FIT.match(weights.parent.name)
+            match = SEQUENCE_FIT.match(weights.parent.name)
             if not match or match["row"] != row:
                 continue
             key = (match["cell"], int(match["seed"]))

@@ -48,7 +48,6 @@ import argparse
 import dataclasses
 import functools
 import json
-import re
 import sys
 import time
 from pathlib import Path
@@ -66,14 +65,17 @@ from run_record import command_line, paired_line, write_run  # noqa: E402
 from sequence_ensemble import reader_aupr  # noqa: E402
 
 from kipoi_prism.benchmark.harness import PROFILES, git_commit  # noqa: E402
-from kipoi_prism.benchmark.sequence_track import evaluation_pairs, prepare_pairs  # noqa: E402
+from kipoi_prism.benchmark.sequence_track import (  # noqa: E402
+    SEQUENCE_FIT,
+    evaluation_pairs,
+    prepare_pairs,
+)
 from kipoi_prism.io.encode import PairEncoder  # noqa: E402
 from kipoi_prism.io.genome import Genome  # noqa: E402
 from kipoi_prism.io.pairs import read_pairs  # noqa: E402
 from kipoi_prism.metrics import aupr  # noqa: E402
 from kipoi_prism.model.weights import load_weights  # noqa: E402
 
-FIT = re.compile(r"^seq-(?P<row>[^-]+)-(?P<cell>.+)-seed(?P<seed>\d+)$")
 SPLIT_SETTINGS = ("cell_lines", "pairs_per_cell_line", "train_pairs_per_cell_line",
                   "val_chromosomes", "validate_on", "enhancer_length",
                   "promoter_length")  # fmt: skip
@@ -146,7 +148,7 @@ def simulated_pairs(simulation: Path) -> pd.DataFrame:
 def refit_fit(run: Path, config, fit: Path, readers: Path | None) -> dict:
     """One fit: its own ``U_I``, the refits and the reader, on its evaluation's pairs
     (``config``: the run's split settings, :func:`split_config`)."""
-    parts = FIT.match(fit.name)
+    parts = SEQUENCE_FIT.match(fit.name)
     row, cell, seed = parts["row"], parts["cell"], int(parts["seed"])
     simulation = run / f"sim-seed{seed}"
     train, val, test = evaluation_pairs(simulated_pairs(simulation), cell, config, seed)
@@ -187,7 +189,7 @@ def refit_fit(run: Path, config, fit: Path, readers: Path | None) -> dict:
 def fits_of(run: Path) -> list[Path]:
     """The fits a run holds (``runs/seq-*/weights.pt``); none is an error."""
     fits = sorted(p.parent for p in (run / "runs").glob("seq-*/weights.pt")
-                  if FIT.match(p.parent.name))  # fmt: skip
+                  if SEQUENCE_FIT.match(p.parent.name))  # fmt: skip
     if not fits:
         raise SystemExit(f"{run}: no runs/seq-<row>-<cell>-seed<k>/weights.pt")
     return fits

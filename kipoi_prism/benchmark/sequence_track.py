@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,6 +36,16 @@ from kipoi_prism.training.motif_discovery import DiscoveryConfig, discover_in_pa
 from kipoi_prism.training.stem import stem_motif_configs
 
 log = logging.getLogger(__name__)
+
+# A sequence fit's folder under a run's ``runs/``: ``seq-<row>-<held-out cell>-seed<k>``
+# (:func:`sequence_fit_name`); research scripts read fits back by it.
+SEQUENCE_FIT = re.compile(r"^seq-(?P<row>[^-]+)-(?P<cell>.+)-seed(?P<seed>\d+)$")
+
+
+def sequence_fit_name(row: str, held_out: str, seed: int) -> str:
+    """The folder name of one sequence fit, as :data:`SEQUENCE_FIT` reads it."""
+    return f"seq-{row}-{held_out}-seed{seed}"
+
 
 MOTIFS = Path("motifs") / "jaspar2024_core_vertebrates.meme"  # under the shared data folder
 
@@ -207,7 +218,7 @@ def run_sequence_track(
                 model_config, train_config = with_stem_motifs(
                     config, data_dir, *configs, vocabulary, discovered
                 )
-                folder = run_dir / "runs" / f"seq-{variant.key}-{held}-seed{seed}"
+                folder = run_dir / "runs" / sequence_fit_name(variant.key, held, seed)
                 log.info("sequence track: %s, held out %s, seed %d", variant.label, held, seed)
                 settings = trainer_settings(config)
                 result, seconds = timed(
