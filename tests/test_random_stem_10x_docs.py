@@ -32,17 +32,23 @@ def _distance(cell: str) -> float:
     return float(results.loc[results["row"] == "distance", "aupr"].iloc[0])
 
 
+def _committed_fit(cell: str):
+    """``(run folder, task-loss results row, training history)`` of the ten-times fit held
+    out on ``cell`` at seed 1, after checking its command is the configuration's."""
+    run = RUNS / "random-occupancy" / f"read-10x-seed1-{cell}"
+    command = json.loads((run / "run.json").read_text())["command"]
+    parts = ("model.element_read=true", "model.count_both_strands=true",
+             "--pairs-per-cell-line 25000", "--train-pairs-per-cell-line 20000")  # fmt: skip
+    for part in parts:
+        assert part in command, (cell, part)
+    fit = task_only_rows(f"random-occupancy/{run.name}").loc[cell]
+    return run, fit, pd.read_csv(run / "training_history.csv")
+
+
 def _table() -> pd.DataFrame:
     rows = []
     for cell in CELLS:
-        run = RUNS / "random-occupancy" / f"read-10x-seed1-{cell}"
-        command = json.loads((run / "run.json").read_text())["command"]
-        parts = ("model.element_read=true", "model.count_both_strands=true",
-                 "--pairs-per-cell-line 25000", "--train-pairs-per-cell-line 20000")  # fmt: skip
-        for part in parts:
-            assert part in command, (cell, part)
-        history = pd.read_csv(run / "training_history.csv")
-        fit = task_only_rows(f"random-occupancy/{run.name}").loc[cell]
+        _, fit, history = _committed_fit(cell)
         rows.append({"cell": cell, "read": fit["aupr"], "low": fit["aupr_ci_low"],
                      "high": fit["aupr_ci_high"], "before": _before(cell)["task_only"],
                      "distance": _distance(cell), "train": history["train_aupr"].iloc[-1],
@@ -86,15 +92,9 @@ def _round_37() -> pd.DataFrame:
     ``network`` column), round 12's one-strand fit and distance alone, and the epochs."""
     rows = []
     for cell in ROUND_37:
-        run = RUNS / "random-occupancy" / f"read-10x-seed1-{cell}"
-        command = json.loads((run / "run.json").read_text())["command"]
-        assert (
-            "model.element_read=true" in command and "--train-pairs-per-cell-line 20000" in command
-        )
+        run, fit, history = _committed_fit(cell)
         refit = pd.read_csv(RUNS / "random-occupancy" / f"refit-10x-{cell}" / "refit.csv").iloc[0]
-        fit = task_only_rows(f"random-occupancy/{run.name}").loc[cell]
         assert abs(refit["model"] - fit["aupr"]) < 1e-4  # the refit scored the committed fit
-        history = pd.read_csv(run / "training_history.csv")
         summary = json.loads(
             (run / "fits" / f"seq-task_only-{cell}-seed1" / "summary.json").read_text()
         )
