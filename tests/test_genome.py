@@ -96,3 +96,25 @@ def test_soft_masked_bases_can_be_read_as_n(genome):
     assert [bytes(row) for row in windows] == [b"ACNNNN", b"ACGTNN", b"CATNNA"]
     plain = genome.fetch_windows(["chr1"], [8], 6)
     assert bytes(plain[0]) == b"ACACGT"  # the default reads every base
+
+
+def test_the_index_appears_whole_or_not_at_all(tmp_path, monkeypatch):
+    """Two jobs on one FASTA (a workflow's parallel rules): while one builds the ``.fai``,
+    the other must not find a half-written index under the final name."""
+    import pyfaidx
+
+    fasta = tmp_path / "genome.fa"
+    fasta.write_text(">chr1\nACGTACGTAC\nGT\n>chr2\nNNNN\n")
+    final = tmp_path / "genome.fa.fai"
+    seen_during_build = []
+
+    class Watched(pyfaidx.Faidx):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            seen_during_build.append(final.exists())
+
+    monkeypatch.setattr(pyfaidx, "Faidx", Watched)
+    genome = Genome(fasta)
+    assert seen_during_build == [False]
+    assert genome.index_path == final and set(genome.entries) == {"chr1", "chr2"}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

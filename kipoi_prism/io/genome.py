@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kipoi_prism.errors import PrismInputError
+from kipoi_prism.io.atomic import atomic_path
 from kipoi_prism.io.sequence import CANONICAL_TABLE, SOFT_MASKED_AS_N_TABLE
 
 _NEWLINES = b"\r\n"
@@ -49,10 +50,13 @@ def _index_path(fasta: Path, index_dir: Path | None) -> Path:
 def _build_index(fasta: Path, index: Path) -> None:
     import pyfaidx
 
+    # Built beside and renamed into place: a job started on the same FASTA meanwhile (a
+    # workflow's parallel rules) sees no index or a whole one, never a half-written one.
     try:
-        pyfaidx.Faidx(str(fasta), indexname=str(index), rebuild=True).close()
+        with atomic_path(index) as partial:
+            partial.unlink()  # pyfaidx would take an existing (empty) file for a valid index
+            pyfaidx.Faidx(str(fasta), indexname=str(partial), rebuild=True).close()
     except (pyfaidx.FastaIndexingError, ValueError, UnicodeDecodeError) as error:
-        index.unlink(missing_ok=True)
         raise PrismInputError(f"not a valid FASTA file ({error})", fasta) from None
 
 
