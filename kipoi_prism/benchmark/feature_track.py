@@ -26,6 +26,7 @@ from kipoi_prism.benchmark.harness import (
     chromosome_split,
     held_out_rows,
     history_extra,
+    resume_from,
     simple_baselines,
     stratified_subsample,
     timed,
@@ -100,7 +101,7 @@ def fit_feature_model(train, val, config: BenchmarkConfig, variant, seed: int, f
     model_config, train_config = variant.change(model_config, train_config)
     result, seconds = timed(fit, train, val, None, model_config, train_config, folder,
                             trainer_config=trainer_settings(config),
-                            feature_columns=FEATURE_INPUTS,
+                            resume=resume_from(config), feature_columns=FEATURE_INPUTS,
                             metadata={RECIPE_KEY: feature_recipe(recipe(config))})  # fmt: skip
     bundle = load_weights(result.weights_path)
     extra = {**history_extra(result.history), "train_s": round(seconds, 1),

@@ -229,6 +229,11 @@ def trainer_settings(config: BenchmarkConfig) -> TrainerConfig:
                          threads=config.threads)  # fmt: skip
 
 
+def resume_from(config: BenchmarkConfig) -> str | None:
+    """``fit``'s ``resume``: each fit's own ``last.ckpt`` with ``config.resume``, else none."""
+    return "auto" if config.resume else None
+
+
 def history_extra(history: pd.DataFrame) -> dict:
     """lam/T at the end of training and the epochs run, from the training history."""
     last = history.iloc[-1] if len(history) else pd.Series(dtype=float)

@@ -17,6 +17,7 @@ from kipoi_prism.benchmark.harness import (
     base_configs,
     held_out_rows,
     history_extra,
+    resume_from,
     simple_baselines,
     stratified_subsample,
     timed,
@@ -223,7 +224,7 @@ def run_sequence_track(
                 settings = trainer_settings(config)
                 result, seconds = timed(
                     fit, train, val, fasta, model_config, train_config, folder,
-                    trainer_config=settings,
+                    trainer_config=settings, resume=resume_from(config),
                 )  # fmt: skip
                 probabilities, threshold = predict_frame(result.weights_path, fasta, test, seed)
                 extra = {**context, **history_extra(result.history), "train_s": seconds}

@@ -140,6 +140,13 @@ def add_parser(subparsers) -> None:
         "line and score only the BENGI and --extra-test tables",
     )
     parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue every network fit from its checkpoints/last.ckpt under OUT/runs/ "
+        "where one exists (a stopped run, or a finished one given a higher --max-epochs; "
+        "same --out folder as before)",
+    )
+    parser.add_argument(
         "--threads",
         type=int,
         default=0,
@@ -241,6 +248,7 @@ def build_config(args: argparse.Namespace):
         "normalise": args.normalise, "overrides": tuple(args.overrides) or None,
         "gating_strength": args.gating_strength,
         "environment_swap": True if args.environment_swap else None,
+        "resume": True if args.resume else None,
         "validate_on": args.validate_on, "environment_by": args.environment_by,
         "extra_test": None if args.extra_test is None else tuple(map(str, args.extra_test)),
     }  # fmt: skip

@@ -165,6 +165,12 @@ class BenchmarkConfig:
         support-set size and seed), and record the mean, min and max AUPR over those swaps
         (``swap_aupr``, ``swap_aupr_min``, ``swap_aupr_max``), the mean Brier score and F1
         (``swap_brier``, ``swap_f1``) and the donors (``swap_from``).
+    resume : bool
+        Every network fit continues from ``checkpoints/last.ckpt`` of its folder under the
+        run's ``runs/`` where one exists (a stopped run, or a finished one given a higher
+        ``max_epochs``: the same weights as a run to that cap from the start, the learning
+        rate being constant), else starts afresh. The run must be in the same folder as
+        before: the best checkpoint's record is kept only there.
     """
 
     mode: str = "quick"
@@ -206,6 +212,7 @@ class BenchmarkConfig:
     overrides: tuple[str, ...] = ()
     gating_strength: float | None = None
     environment_swap: bool = False
+    resume: bool = False
 
     def __post_init__(self) -> None:
         unknown = sorted(set(self.tracks) - set(TRACKS))
