@@ -237,3 +237,30 @@
 # 6219628, 204 s): the network without its read 0.087, with it 0.091 (+0.005); over the
 # three, the read minus the network without it: +0.004 +- 0.001, higher on 3 of 3. Output
 # in refit-10x-HeLa-S3.
+#
+# Round 38. No GPU was lent (status: not_drawn). The ten-times fits are too slow to repeat
+# at seeds 0 and 2 in a session on the 2 CPU cores, so this round measures the cheapest
+# lever named in round 37's note, more epochs, on fits that already exist: `kipoi-prism
+# benchmark --resume` (new, 0785acb) continues each fit from its own last.ckpt; with a
+# constant learning rate a 6-epoch fit resumed to 12 epochs ends as a 12-epoch fit from
+# the start (tests/test_benchmark_resume.py checks exactly that on the quick profile).
+#
+# H105 (written at 19:53 UTC on 2026-12-05, before its runs). In round 37's ten-times fits
+# training AUPR was still rising at the 6-epoch cap (NHEK 0.167, HUVEC 0.191) and HUVEC
+# kept its last epoch (validation 0.129, rising), NHEK its fifth (0.138, then 0.124). More
+# epochs let the random first layer sharpen the motifs it has begun to find, which the
+# held-out cell line shares. Prediction, refuted if either fails: at 12 epochs (H97's
+# command with --max-epochs 12, seed 1) held-out AUPR is higher than at 6 epochs by at
+# least 0.005 on both NHEK (0.083) and HUVEC (0.092). Read beside it, not a hypothesis:
+# whether the mean gain reaches +0.012, what goal 2's seed-1 mean (0.088) would need on
+# average to reach 0.10. One process per cell line (one thread each, the two sharing the
+# 2 cores with H106's), resumed in place in round 37's run folders (the best checkpoint's
+# record is kept only in the folder it was written in), at the commit that adds this text:
+#   kipoi-prism benchmark --full --tracks sequence --rows task_only --baselines '' \
+#       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
+#       --set model.bilinear_rank=16 --set model.count_both_strands=true \
+#       --pairs-per-cell-line 25000 --train-pairs-per-cell-line 20000 \
+#       --set train.reverse_complement=true --set train.max_shift=20 \
+#       --set model.element_read=true --seeds 1 --held-out CELL \
+#       --max-epochs 12 --resume --out runs/read-10x-seed1-CELL
+#   (CELL: NHEK, HUVEC; the committed folders are read-10x-12ep-seed1-CELL)
