@@ -10,7 +10,10 @@ can take up both. Two ways, one score:
 - *distillation* (``--distill WEIGHT``): the score is a training target only, each
   training pair's ``teacher`` probability (``train.distill_weight = WEIGHT``: a
   cross-entropy to it beside the task loss on the labels); the network reads the marks
-  alone and scores without gradient boosting.
+  alone and scores without gradient boosting. With ``--teacher blend`` the teacher is the
+  mean of that probability and the network's own (the full row on the marks, fitted
+  without the pair's cell line: five more fits per held-out cell line), the blend of the
+  two as one probability.
 
 For each ``--held-out`` cell line, split as the benchmark's ``--full`` profile splits it
 (leave one cell line out; validation on held-out chromosomes), gradient boosting at the
@@ -31,6 +34,7 @@ cell line and a mean row.
         --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \\
         --set model.feature_input_norm=true --out results/stacking
     (the same) --distill 1 --out results/distillation
+    (the same) --distill 1 --teacher blend --out results/blend-teacher
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ from kipoi_prism.io.feature_inputs import (  # noqa: E402
 from kipoi_prism.training.datasets import TEACHER_COLUMN  # noqa: E402
 
 SCORE_COLUMN = "gbm_logit"
+NETWORK_COLUMN = "network_logit"  # --teacher blend: the network's out-of-fold logit
+TEACHERS = {"gbm": (SCORE_COLUMN,), "blend": (SCORE_COLUMN, NETWORK_COLUMN)}
 COLUMNS = (ENHANCER_INPUTS, [*PROMOTER_INPUTS, SCORE_COLUMN])  # stacking: the score an input
 PLAIN_COLUMNS = (ENHANCER_INPUTS, PROMOTER_INPUTS)  # distillation: the marks alone
 
@@ -78,39 +84,83 @@ def logit(probabilities: np.ndarray) -> np.ndarray:
     return unclipped(np.clip(probabilities, 1e-6, 1 - 1e-6))
 
 
+def by_cell_line_out_of_fold(
+    train: pd.DataFrame, val: pd.DataFrame, column: str, fit_without, score
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(train, val)`` with ``column``: for each training cell line, ``score(model,
+    rows)`` of its training and validation rows by ``model = fit_without(cell)``, a model
+    fitted without that cell line's pairs."""
+    parts = {"train": train.copy(), "val": val.copy()}
+    for part in parts.values():
+        part[column] = np.nan
+    for cell in sorted(train["cell_line"].unique()):
+        model = fit_without(cell)
+        for part in parts.values():
+            rows = part["cell_line"] == cell
+            if rows.any():
+                part.loc[rows, column] = score(model, part[rows])
+    for name, part in parts.items():
+        if part[column].isna().any():  # a validation-only cell line has no fold
+            raise SystemExit(f"{name} pairs of a cell line without training pairs")
+    return parts["train"], parts["val"]
+
+
 def out_of_fold_scores(train: pd.DataFrame, val: pd.DataFrame, test: pd.DataFrame,
                        setting: pd.Series, ranked: bool):  # fmt: skip
     """``(train, val, test)`` with :data:`SCORE_COLUMN`: gradient boosting's logit, out of
     fold by training cell line for ``train`` and ``val``, from the model on every training
     pair for ``test``; and that model's test probabilities."""
-    parts = {"train": train.copy(), "val": val.copy()}
-    for part in parts.values():
-        part[SCORE_COLUMN] = np.nan
-    for cell in sorted(train["cell_line"].unique()):
-        model = refit_gbm(train[train["cell_line"] != cell], setting, ranked)
-        for part in parts.values():
-            rows = part["cell_line"] == cell
-            if rows.any():
-                probabilities = model.predict_proba(feature_matrix(part[rows], ranked))
-                part.loc[rows, SCORE_COLUMN] = logit(probabilities)
-    for name, part in parts.items():
-        if part[SCORE_COLUMN].isna().any():  # a validation-only cell line has no fold
-            raise SystemExit(f"{name} pairs of a cell line without training pairs")
+    scored_train, scored_val = by_cell_line_out_of_fold(
+        train, val, SCORE_COLUMN,
+        lambda cell: refit_gbm(train[train["cell_line"] != cell], setting, ranked),
+        lambda model, rows: logit(model.predict_proba(feature_matrix(rows, ranked))),
+    )  # fmt: skip
     full = refit_gbm(train, setting, ranked)
     gbm = full.predict_proba(feature_matrix(test, ranked))
-    return parts["train"], parts["val"], test.assign(**{SCORE_COLUMN: logit(gbm)}), gbm
+    return scored_train, scored_val, test.assign(**{SCORE_COLUMN: logit(gbm)}), gbm
 
 
-def with_teacher(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with :data:`TEACHER_COLUMN`, the probability of its :data:`SCORE_COLUMN`."""
+def network_out_of_fold(train: pd.DataFrame, val: pd.DataFrame, config, seed: int,
+                        folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """``(train, val)`` with :data:`NETWORK_COLUMN`: the logit of the full row on the marks
+    alone (:func:`network_fit`, in ``folder/without-<cell>``), out of fold by training cell
+    line as :func:`out_of_fold_scores` scores gradient boosting."""
+
+    def fit_without(cell):
+        keep = train["cell_line"] != cell, val["cell_line"] != cell
+        return network_fit(train[keep[0]], val[keep[1]], config, seed,
+                           folder / f"without-{cell}", PLAIN_COLUMNS)  # fmt: skip
+
+    def score(bundle, rows):
+        return logit(network_scores(bundle, rows, PLAIN_COLUMNS, seed))
+
+    return by_cell_line_out_of_fold(train, val, NETWORK_COLUMN, fit_without, score)
+
+
+def network_scores(bundle, frame: pd.DataFrame, columns, seed: int) -> np.ndarray:
+    """The probabilities a network bundle gives ``frame``'s pairs (a support set of 32 of
+    each cell line's own pairs)."""
+    from kipoi_prism.inference import score_frame
+
+    scored = score_frame(bundle, frame, feature_columns=columns,
+                         config=InferenceConfig(support_size=32, seed=seed),
+                         name="pairs", unique_names=False)  # fmt: skip
+    return scored["probability"].to_numpy(np.float64)
+
+
+def with_teacher(frame: pd.DataFrame, columns=(SCORE_COLUMN,)) -> pd.DataFrame:
+    """``frame`` with :data:`TEACHER_COLUMN`: the mean of the probabilities whose logits are
+    ``columns`` (gradient boosting's alone, or with :data:`NETWORK_COLUMN` the blend's)."""
     from scipy.special import expit
 
-    return frame.assign(**{TEACHER_COLUMN: expit(frame[SCORE_COLUMN].to_numpy(np.float64))})
+    probabilities = [expit(frame[c].to_numpy(np.float64)) for c in columns]
+    return frame.assign(**{TEACHER_COLUMN: np.mean(probabilities, axis=0)})
 
 
-def network_fit(train, val, config, seed: int, folder: Path, columns, distill: float = 0.0):
-    """The full row on ``columns`` (with ``distill`` > 0, taught by :func:`with_teacher`'s
-    column at that weight); its weights bundle."""
+def network_fit(train, val, config, seed: int, folder: Path, columns, distill: float = 0.0,
+                teachers=(SCORE_COLUMN,)):  # fmt: skip
+    """The full row on ``columns`` (with ``distill`` > 0, taught at that weight by
+    :func:`with_teacher` of ``teachers``); its weights bundle."""
     from kipoi_prism.model.weights import load_weights
     from kipoi_prism.training.fit import fit
 
@@ -123,7 +173,7 @@ def network_fit(train, val, config, seed: int, folder: Path, columns, distill: f
         model_config, feature_dims=(len(columns[0]), len(columns[1]))
     )
     if distill:
-        train = with_teacher(train)
+        train = with_teacher(train, teachers)
         train_config = dataclasses.replace(train_config, distill_weight=distill)
     result = fit(train, val, None, model_config, train_config, folder,
                  trainer_config=trainer_settings(config), feature_columns=columns)  # fmt: skip
@@ -148,6 +198,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         metavar="WEIGHT",
         help="the score a distillation target of this weight, not an input",
     )
+    parser.add_argument(
+        "--teacher",
+        choices=sorted(TEACHERS),
+        default="gbm",
+        help="with --distill: gradient boosting's out-of-fold probability (default), or "
+        "'blend': its mean with the network's own, out of fold by training cell line too",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/data"))
     parser.add_argument("--threads", type=int, default=1)
@@ -160,11 +217,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     import torch
 
-    from kipoi_prism.inference import score_frame
-
     args = parse_args(argv)
     if args.distill < 0:
         raise SystemExit(f"--distill: expected a weight >= 0, got {args.distill}")
+    if args.teacher != "gbm" and not args.distill:
+        raise SystemExit(f"--teacher {args.teacher}: a teacher needs --distill WEIGHT")
     columns, name = (PLAIN_COLUMNS, "distillation") if args.distill else (COLUMNS, "stacking")
     torch.set_num_threads(args.threads)
     start, commit = time.time(), git_commit(Path(__file__).resolve().parents[1])
@@ -182,13 +239,15 @@ def main(argv: list[str] | None = None) -> int:
         train, val, test = leave_one_out(frame, cell, config)
         train, val, test, gbm = out_of_fold_scores(train, val, test, setting.iloc[0],
                                                    config.normalise == "rank")  # fmt: skip
+        if args.teacher == "blend":
+            print(f"{cell}: the network out of fold", flush=True)
+            teachers = args.out / "runs" / f"teacher-{cell}"
+            train, val = network_out_of_fold(train, val, config, args.seed, teachers)
         folder = args.out / "runs" / f"{'distil' if args.distill else 'stack'}-{cell}"
-        bundle = network_fit(train, val, config, args.seed, folder, columns, args.distill)
+        bundle = network_fit(train, val, config, args.seed, folder, columns, args.distill,
+                             TEACHERS[args.teacher])  # fmt: skip
         fits[cell] = [(args.seed, folder / "weights.pt")]
-        scored = score_frame(bundle, test, feature_columns=columns,
-                             config=InferenceConfig(support_size=32, seed=args.seed),
-                             name="held-out pairs", unique_names=False)  # fmt: skip
-        probabilities = scored["probability"].to_numpy(np.float64)
+        probabilities = network_scores(bundle, test, columns, args.seed)
         rows.append(compare(cell, test["label"].to_numpy(), [(args.seed, probabilities)], gbm,
                             setting.iloc[0], args.bootstrap))  # fmt: skip
     markdown = write_comparison(pd.DataFrame(rows), args.out, name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -87,4 +89,42 @@ def test_distillation_teaches_with_the_score_and_reads_the_marks_alone(monkeypat
                        train[stacking.SCORE_COLUMN])  # fmt: skip
     with pytest.raises(SystemExit, match="--distill: expected a weight >= 0, got -1.0"):
         stacking.main(["--held-out", "A", "--gbm-results", "x.csv", "--distill", "-1",
+                       "--out", str(tmp_path)])  # fmt: skip
+
+
+def test_the_networks_training_scores_come_from_fits_without_their_cell_line(monkeypatch):
+    """``--teacher blend``: each training cell line's pairs are scored by a network fitted
+    on the other training cell lines' pairs (training and validation) alone."""
+    rng = np.random.default_rng(2)
+    train, val = _table(rng, ["A", "B", "C"]), _table(rng, ["A", "B", "C"], n=40)
+    fitted = {}
+
+    def fake_fit(train_part, val_part, config, seed, folder, columns):
+        cells = set(train_part["cell_line"]) | set(val_part["cell_line"])
+        fitted[folder.name] = cells
+        assert columns == stacking.PLAIN_COLUMNS
+        return {"A": 0.1, "B": 0.2, "C": 0.3}[({"A", "B", "C"} - cells).pop()]
+
+    monkeypatch.setattr(stacking, "network_fit", fake_fit)
+    monkeypatch.setattr(stacking, "network_scores",
+                        lambda bundle, rows, columns, seed: np.full(len(rows), bundle))  # fmt: skip
+    scored_train, scored_val = stacking.network_out_of_fold(train, val, None, 0, Path("t"))
+    assert fitted == {"without-A": {"B", "C"}, "without-B": {"A", "C"},
+                      "without-C": {"A", "B"}}  # fmt: skip
+    for part, scored in ((train, scored_train), (val, scored_val)):
+        expected = part["cell_line"].map({"A": 0.1, "B": 0.2, "C": 0.3}).to_numpy()
+        assert np.allclose(scored[stacking.NETWORK_COLUMN], stacking.logit(expected))
+    assert stacking.NETWORK_COLUMN not in train
+
+
+def test_the_blend_teacher_is_the_mean_of_both_probabilities(tmp_path):
+    from kipoi_prism.training.datasets import TEACHER_COLUMN
+
+    gbm, network = stacking.logit(np.array([0.1, 0.8])), stacking.logit(np.array([0.3, 0.4]))
+    frame = pd.DataFrame({stacking.SCORE_COLUMN: gbm, stacking.NETWORK_COLUMN: network})
+    taught = stacking.with_teacher(frame, stacking.TEACHERS["blend"])
+    assert np.allclose(taught[TEACHER_COLUMN], [0.2, 0.6])
+    assert np.allclose(stacking.with_teacher(frame)[TEACHER_COLUMN], [0.1, 0.8])
+    with pytest.raises(SystemExit, match="--teacher blend: a teacher needs --distill"):
+        stacking.main(["--held-out", "A", "--gbm-results", "x.csv", "--teacher", "blend",
                        "--out", str(tmp_path)])  # fmt: skip
