@@ -36,3 +36,23 @@
 # Gradient boosting refitted on every training pair reproduces its recorded AUPR on all six.
 # Commit c98ae5a; 839 s for the six by the run's record (843 s wall; one thread, beside
 # H97). Run in distil-w1.
+#
+# Round 38 (no GPU lent; the other core runs H105's two fits).
+#
+# H106 (written at 20:05 UTC on 2026-12-05, before its runs). H98's teacher was gradient
+# boosting alone: the distilled network moved towards it where it holds and away from
+# what the network read on HeLa-S3, and won 3 of 6. The rank blend of the two models wins
+# 6 of 6 (0.236). A teacher that is the blend itself, as one probability (the mean of
+# gradient boosting's and the normalised network's out-of-fold probabilities, each model
+# fitted without the pair's cell line: `--teacher blend`, new in f120e0d), keeps the
+# network's own view where gradient boosting's does not transfer. Prediction, refuted if
+# either fails: at seed 0 the blend-taught normalised network (1) beats gradient boosting
+# alone by the paired bootstrap interval on at least 5 of 6 held-out cell lines and (2)
+# scores higher than the gradient-boosting-taught network (H98, same seed and settings)
+# on at least 5 of 6. Read beside it, not a hypothesis: its mean against the blend's 0.236
+# and H98's 0.224, and goal 1's count (outside both intervals). One process (one thread,
+# beside H105's two fits), in a fresh clone at the commit that adds this text:
+#   python benchmarks/feature_stacking.py --held-out GM12878 HUVEC HeLa-S3 IMR90 K562 NHEK \
+#       --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \
+#       --set model.feature_input_norm=true --distill 1 --teacher blend \
+#       --data-dir ../shared/data --out runs/blend-teacher
