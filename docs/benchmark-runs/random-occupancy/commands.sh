@@ -264,3 +264,23 @@
 #       --set model.element_read=true --seeds 1 --held-out CELL \
 #       --max-epochs 12 --resume --out runs/read-10x-seed1-CELL
 #   (CELL: NHEK, HUVEC; the committed folders are read-10x-12ep-seed1-CELL)
+#
+# H105 result (read at 20:54 UTC): refuted. Given twelve epochs, both fits stopped early
+# (the full profile's patience of 3 epochs without a better validation AUPR): NHEK after
+# epoch 8, still keeping epoch 5 (validation 0.138; epochs 6-8: 0.124, 0.119, 0.121), so
+# its held-out AUPR is unchanged (0.083, +0.000); HUVEC after epoch 10, keeping epoch 7
+# (validation 0.135 against 0.129 at epoch 6), held-out 0.090 against 0.092 (-0.002).
+# Training AUPR rose on (NHEK 0.167 -> 0.199, HUVEC 0.191 -> 0.248) while validation
+# AUPR fell: past epoch 5-7 the random-stem model memorises rather than learns what the
+# other cell lines share, so more epochs are not the lever for goal 2. Both resumed at
+# commit 9822e24 from round 37's last.ckpt (their first six epochs are round 37's, to the
+# digit); NHEK 2283 s and HUVEC 3445 s for the epochs added by the runs' records (plus
+# round 37's 5534 s and 4551 s for the first six), one thread each beside H106. Runs in
+# read-10x-12ep-seed1-NHEK and read-10x-12ep-seed1-HUVEC.
+#
+# H107 (written at 20:55 UTC, before its run). The third round-37 fit with a checkpoint,
+# HeLa-S3 (epoch 5 kept, validation 0.099; 0.098 at epoch 6), resumed the same way,
+# stops early by epoch 9 at the latest and ends within 0.005 of its six-epoch held-out
+# AUPR (0.091): refuted if it improves by more than 0.005. Same command as H105 with
+# --held-out HeLa-S3, at the commit that adds this text (committed as
+# read-10x-12ep-seed1-HeLa-S3).
