@@ -56,3 +56,23 @@
 #       --gbm-results docs/benchmark-runs/features-distance-matched/merged/results.csv \
 #       --set model.feature_input_norm=true --distill 1 --teacher blend \
 #       --data-dir ../shared/data --out runs/blend-teacher
+#
+# H106 result (read at 21:02 UTC): refuted on its first count, by one cell line; its
+# second holds. The blend-taught network beats gradient boosting by the paired interval on
+# 4 of 6 (HUVEC +0.029, IMR90 +0.019, K562 +0.021, NHEK +0.041), is level on GM12878
+# (+0.009) and HeLa-S3 (+0.006) and loses on none (H98: a loss on HeLa-S3, 0.109; now
+# 0.132). Against the network taught by gradient boosting alone (H98) +0.012 +- 0.004,
+# higher on 5 of 6 (all but IMR90, -0.002). Mean 0.235 against the rank blend's 0.236 and
+# H98's 0.224: one network reading the marks alone now scores what averaging the two
+# models' ranks scores. Goal 1's count: 1 of 6 outside both intervals (K562). Commit
+# 07f11e3; 3266 s by the run's record (3272 s wall; one thread, beside H105's two fits
+# for its first 50 minutes). Run in blend-teacher (the 30 teacher fits' summaries under
+# fits/teacher-<cell>/without-<cell>).
+#
+# H108 (written at 21:03 UTC, before its run). A second network seed (`--seed 1`;
+# gradient boosting and its out-of-fold scores are the same models, their settings
+# recorded at seed 0): the blend-taught network again beats gradient boosting by the
+# paired interval on at least 4 of 6 and loses on none, its mean within 0.010 of seed 0's
+# 0.235. Refuted if fewer than 4 wins or any loss. One process, one thread, beside H107's
+# fit, at the commit that adds this text:
+#   (H106's command) --seed 1 --out runs/blend-teacher-seed1
