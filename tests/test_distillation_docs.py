@@ -4,7 +4,7 @@ gradient boosting's out-of-fold probabilities, H98) states what the committed ru
 from __future__ import annotations
 
 import pandas as pd
-from benchmark_docs import DOCS, assert_rows_in, flat_text, mean_se
+from benchmark_docs import DOCS, assert_rows_in, flat_text, mean_se, paired
 
 RUNS = DOCS / "benchmark-runs"
 RUN = RUNS / "features-distillation" / "distil-w1"
@@ -67,3 +67,67 @@ def test_h98_verdict_counts_and_means_as_written():
     words = {2: "two", 3: "three", 4: "four"}
     readme = flat_text(DOCS.parent / "README.md")
     assert f"({words[len(wins)]} wins, a loss on HeLa-S3, mean {mean})" in readme
+
+
+BLEND_RUN = RUNS / "features-distillation" / "blend-teacher"
+
+
+def _blend_taught() -> pd.DataFrame:
+    """H106: the network taught by the blend, beside H98's (taught by gradient boosting)."""
+    table = pd.read_csv(BLEND_RUN / "distillation.csv").set_index("held_out").loc[list(CELLS)]
+    h98 = pd.read_csv(RUN / "distillation.csv").set_index("held_out").loc[list(CELLS)]
+    assert (table["gbm_aupr"] - h98["gbm_aupr"]).abs().max() < 1e-12  # the same reference
+    gain = table["ensemble_aupr"] - h98["ensemble_aupr"]
+    return table.assign(h98=h98["ensemble_aupr"], gain=gain)
+
+
+def test_h106_table_is_the_committed_run_and_its_command():
+    table = _blend_taught()
+    blend = pd.read_csv(RUNS / "features-distance-products" / "blend-norm-seed0" / "ensemble.csv")
+    blend = blend.set_index("held_out")["ensemble_aupr"]
+
+    def line(r) -> str:
+        return (f"| {r.name} | {r['ensemble_aupr']:.3f} [{r['ensemble_ci_low']:.3f}-"
+                f"{r['ensemble_ci_high']:.3f}] | {r['h98']:.3f} | {r['gain']:+.3f} | "
+                f"{blend[r.name]:.3f} | {r['gbm_aupr']:.3f} [{r['gbm_ci_low']:.3f}-"
+                f"{r['gbm_ci_high']:.3f}] | {r['difference']:+.3f} [{r['difference_low']:+.3f}, "
+                f"{r['difference_high']:+.3f}] | {r['verdict']} |")  # fmt: skip
+
+    assert_rows_in(table, line)
+    command = (BLEND_RUN / "run.json").read_text()
+    assert "--distill 1 --teacher blend" in command and "feature_input_norm=true" in command
+    for cell in CELLS:  # taught at weight 1, by five networks each without one cell line
+        config = (BLEND_RUN / "fits" / f"distil-{cell}" / "config.yaml").read_text()
+        assert "distill_weight: 1.0" in config
+        teachers = sorted(p.name for p in (BLEND_RUN / "fits" / f"teacher-{cell}").iterdir())
+        assert teachers == [f"without-{c}" for c in CELLS if c != cell]
+
+
+def test_h106_verdict_counts_and_means_as_written():
+    table = _blend_taught()
+    wins = table.index[table["verdict"] == "win"].tolist()
+    higher = int((table["gain"] > 0).sum())
+    h106 = len(wins) >= 5 and higher >= 5
+    text = flat_text()
+    assert f"**H106 {'supported' if h106 else 'refuted'}" in text
+    assert f"Paired wins on {len(wins)} of 6" in text
+    assert f"against the network taught by gradient boosting (H98): {paired(table['gain'])}" in text
+    outside = (table["ensemble_ci_low"] > table["gbm_ci_high"]) | (
+        table["ensemble_ci_high"] < table["gbm_ci_low"]
+    )
+    assert f"{int(outside.sum())} of 6 outside both intervals" in text
+    blend = pd.read_csv(RUNS / "features-distance-products" / "blend-norm-seed0" / "ensemble.csv")
+    blend = blend.set_index("held_out").loc[list(CELLS), "ensemble_aupr"].mean()
+    means = f"mean {table['ensemble_aupr'].mean():.3f} against the blend's {blend:.3f}"
+    assert f"{means} and H98's {table['h98'].mean():.3f}" in text
+
+
+def test_readme_states_the_blend_taught_network():
+    table = _blend_taught()
+    wins = int((table["verdict"] == "win").sum())
+    losses = int((table["verdict"] == "loss").sum())
+    words = {0: "none", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
+    readme = flat_text(DOCS.parent / "README.md")
+    claim = (f"averages {table['ensemble_aupr'].mean():.3f}, wins on {words[wins]} cell lines "
+             f"and loses on {words[losses]}")  # fmt: skip
+    assert claim in readme

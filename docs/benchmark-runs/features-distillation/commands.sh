@@ -76,3 +76,5 @@
 # 0.235. Refuted if fewer than 4 wins or any loss. One process, one thread, beside H107's
 # fit, at the commit that adds this text:
 #   (H106's command) --seed 1 --out runs/blend-teacher-seed1
+# (Corrected at 21:10: HeLa-S3's blend-taught AUPR is 0.133 as distillation.csv and
+# docs/BENCHMARK.md round it; the 0.132 first written above was distillation.md's.)
