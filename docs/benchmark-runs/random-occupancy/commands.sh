@@ -284,3 +284,14 @@
 # AUPR (0.091): refuted if it improves by more than 0.005. Same command as H105 with
 # --held-out HeLa-S3, at the commit that adds this text (committed as
 # read-10x-12ep-seed1-HeLa-S3).
+#
+# H107 result (read at 21:47 UTC): refuted. HeLa-S3 stopped early after epoch 10, but
+# keeping epoch 7, whose validation AUPR (0.0987) passed epoch 5's by less than 0.0001;
+# held-out 0.098 against 0.091 at six epochs (+0.007, above the 0.005 allowed). Over the
+# three resumed fits, twelve epochs minus six: +0.002 +- 0.003 (NHEK +0.000, HUVEC -0.002,
+# HeLa-S3 +0.007); with them the seed-1 mean over the six held-out cell lines is 0.089
+# (six epochs: 0.088). Goal 2's second part stays not met at seed 1; which epoch a fit
+# keeps moves a cell line by up to 0.007 either way, and more epochs do not move the mean.
+# Resumed at commit 5d3f231 from round 37's last.ckpt; 3058 s by the run's record for the
+# epochs added (plus round 37's 4663 s), one thread beside H108. Run in
+# read-10x-12ep-seed1-HeLa-S3.
