@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from benchmark_docs import DOCS, assert_rows_in, flat_text, paired, task_only_rows
+from benchmark_docs import DOCS, assert_rows_in, flat_text, mean_se, paired, task_only_rows
 
 RUNS = DOCS / "benchmark-runs"
 CELLS = ("IMR90", "K562", "GM12878")  # H100's three (NHEK stopped for time)
@@ -32,10 +32,11 @@ def _distance(cell: str) -> float:
     return float(results.loc[results["row"] == "distance", "aupr"].iloc[0])
 
 
-def _committed_fit(cell: str):
+def _committed_fit(cell: str, name: str = "read-10x-seed1"):
     """``(run folder, task-loss results row, training history)`` of the ten-times fit held
-    out on ``cell`` at seed 1, after checking its command is the configuration's."""
-    run = RUNS / "random-occupancy" / f"read-10x-seed1-{cell}"
+    out on ``cell`` at seed 1 (``name``: the run's folder less ``-<cell>``), after checking
+    its command is the configuration's."""
+    run = RUNS / "random-occupancy" / f"{name}-{cell}"
     command = json.loads((run / "run.json").read_text())["command"]
     parts = ("model.element_read=true", "model.count_both_strands=true",
              "--pairs-per-cell-line 25000", "--train-pairs-per-cell-line 20000")  # fmt: skip
@@ -131,3 +132,58 @@ def test_h101_h103_h104_verdicts_and_the_six_cell_line_mean_as_written():
     assert f"{paired(six['read'] - six['before'])} over round 12's one-strand fits" in text
     readme = flat_text(DOCS.parent / "README.md")
     assert f"six held-out cell lines at seed 1 average {six['read'].mean():.3f}" in readme
+
+
+ROUND_38 = ("NHEK", "HUVEC", "HeLa-S3")  # round 37's fits resumed to twelve epochs (H105: the
+# first two; H107: HeLa-S3)
+
+
+def _twelve_epochs() -> pd.DataFrame:
+    """H105: each round-37 fit and the same fit resumed to twelve epochs (whose first six
+    epochs must be the committed six-epoch fit's)."""
+    rows = []
+    for cell in ROUND_38:
+        _, six, six_history = _committed_fit(cell)
+        run, twelve, history = _committed_fit(cell, "read-10x-12ep-seed1")
+        assert "--max-epochs 12 --resume" in json.loads((run / "run.json").read_text())["command"]
+        columns = ["train_aupr", "train_loss", "val_aupr"]
+        pd.testing.assert_frame_equal(history[columns].iloc[:6], six_history[columns])
+        summary = json.loads(
+            (run / "fits" / f"seq-task_only-{cell}-seed1" / "summary.json").read_text()
+        )
+        rows.append({"cell": cell, "twelve": twelve["aupr"], "low": twelve["aupr_ci_low"],
+                     "high": twelve["aupr_ci_high"], "six": six["aupr"],
+                     "gain": twelve["aupr"] - six["aupr"], "best": summary["best_epoch"],
+                     "epochs": summary["epochs_run"], "ended_by": summary["ended_by"],
+                     "train": history["train_aupr"].iloc[-1], "val": summary["val_aupr"],
+                     "history": len(history)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_round_38_table_is_the_committed_runs():
+    table = _twelve_epochs()
+    assert (table["epochs"] == table["history"]).all()
+    assert_rows_in(table, lambda r: (
+        f"| {r['cell']} | {r['twelve']:.3f} [{r['low']:.3f}-{r['high']:.3f}] | {r['six']:.3f} | "
+        f"{r['gain']:+.3f} | {r['best']} | {r['epochs']} ({r['ended_by'].replace('_', ' ')}) | "
+        f"{r['train']:.3f} | {r['val']:.3f} |"))  # fmt: skip
+
+
+def test_h105_verdict_and_the_seed_1_mean_as_written():
+    table = _twelve_epochs().set_index("cell")
+    text = flat_text()
+    h105 = (table.loc[["NHEK", "HUVEC"], "gain"] >= 0.005).all()
+    assert f"**H105 {'supported' if h105 else 'refuted'}.**" in text
+    hela = table.loc["HeLa-S3"]
+    h107 = abs(hela["gain"]) <= 0.005 and hela["epochs"] <= 9
+    assert f"**H107 {'supported' if h107 else 'refuted'}.**" in text
+    assert f"twelve epochs minus six: {paired(table['gain'])}" in text
+    six = pd.concat([_table().set_index("cell")["read"], _round_37().set_index("cell")["read"]])
+    with_twelve = six.copy()
+    with_twelve.loc[table.index] = table["twelve"]
+    assert (
+        f"the seed-1 mean would be {with_twelve.mean():.3f} (six epochs: {six.mean():.3f})" in text
+    )
+    readme = flat_text(DOCS.parent / "README.md")
+    assert "twelve epochs do not change that (three fits resumed to a 12-epoch cap" in readme
+    assert f"{mean_se(table['gain'])}, round 38)" in readme

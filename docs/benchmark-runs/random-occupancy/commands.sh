@@ -295,3 +295,7 @@
 # Resumed at commit 5d3f231 from round 37's last.ckpt; 3058 s by the run's record for the
 # epochs added (plus round 37's 4663 s), one thread beside H108. Run in
 # read-10x-12ep-seed1-HeLa-S3.
+# (Corrected at 21:50: from the unrounded AUPRs, HeLa-S3 gains +0.006 (0.0977 against
+# 0.0914), the three +0.001 +- 0.002 (higher on 1 of 3; NHEK level), and the seed-1 mean
+# with the three is 0.088 (0.0884 against 0.0876); the +0.007, +0.002 +- 0.003 and 0.089
+# first written above were differences of rounded values. H107 stays refuted.)
