@@ -78,3 +78,13 @@
 #   (H106's command) --seed 1 --out runs/blend-teacher-seed1
 # (Corrected at 21:10: HeLa-S3's blend-taught AUPR is 0.133 as distillation.csv and
 # docs/BENCHMARK.md round it; the 0.132 first written above was distillation.md's.)
+#
+# H108 result (read at 21:53 UTC): refuted. At network seed 1 the blend-taught network
+# beats gradient boosting by the paired interval on 2 of 6 (K562 +0.013, NHEK +0.025), is
+# level on GM12878, HUVEC and IMR90, and loses HeLa-S3 again (0.114 against 0.126); mean
+# 0.218, 0.017 below seed 0's 0.235 and lower on all six cell lines (-0.008 to -0.025).
+# Seed 0's result was a favourable initialisation: over two seeds the blend-taught
+# network averages 0.227 (H98's network, one seed: 0.224; the normalised network alone at
+# seed 0: 0.218), and one network does not reliably take up the blend's gain. Commit
+# 9d97d5b; 2790 s by the run's record (2794 s wall; one thread, beside H107's fit for its
+# first 40 minutes). Run in blend-teacher-seed1.
