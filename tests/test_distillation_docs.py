@@ -20,20 +20,28 @@ def _distilled() -> pd.DataFrame:
     return table.assign(normalised=normalised, gain=table["ensemble_aupr"] - normalised)
 
 
+def _table_line(blend: pd.Series, compared: str):
+    """A distillation table's markdown line: the taught network with its interval, the
+    network it is compared with (column ``compared``) and the gain, the blend (H93),
+    gradient boosting with its interval, and the paired difference and verdict."""
+
+    def line(r) -> str:
+        return (f"| {r.name} | {r['ensemble_aupr']:.3f} [{r['ensemble_ci_low']:.3f}-"
+                f"{r['ensemble_ci_high']:.3f}] | {r[compared]:.3f} | {r['gain']:+.3f} | "
+                f"{blend[r.name]:.3f} | {r['gbm_aupr']:.3f} [{r['gbm_ci_low']:.3f}-"
+                f"{r['gbm_ci_high']:.3f}] | {r['difference']:+.3f} [{r['difference_low']:+.3f}, "
+                f"{r['difference_high']:+.3f}] | {r['verdict']} |")  # fmt: skip
+
+    return line
+
+
 def test_h98_table_is_the_committed_run_and_its_command():
     table = _distilled()
     blend = pd.read_csv(RUNS / "features-distance-products" / "blend-norm-seed0" / "ensemble.csv")
     blend = blend.set_index("held_out")["ensemble_aupr"]
     assert (table["gbm_aupr"] - table["gbm_recorded_aupr"]).abs().max() < 1e-4
 
-    def line(r) -> str:
-        return (f"| {r.name} | {r['ensemble_aupr']:.3f} [{r['ensemble_ci_low']:.3f}-"
-                f"{r['ensemble_ci_high']:.3f}] | {r['normalised']:.3f} | {r['gain']:+.3f} | "
-                f"{blend[r.name]:.3f} | {r['gbm_aupr']:.3f} [{r['gbm_ci_low']:.3f}-"
-                f"{r['gbm_ci_high']:.3f}] | {r['difference']:+.3f} [{r['difference_low']:+.3f}, "
-                f"{r['difference_high']:+.3f}] | {r['verdict']} |")  # fmt: skip
-
-    assert_rows_in(table, line)
+    assert_rows_in(table, _table_line(blend, "normalised"))
     command = (RUN / "run.json").read_text()
     assert "--distill 1" in command and "model.feature_input_norm=true" in command
     for cell in CELLS:  # each fit was taught at weight 1
@@ -86,14 +94,7 @@ def test_h106_table_is_the_committed_run_and_its_command():
     blend = pd.read_csv(RUNS / "features-distance-products" / "blend-norm-seed0" / "ensemble.csv")
     blend = blend.set_index("held_out")["ensemble_aupr"]
 
-    def line(r) -> str:
-        return (f"| {r.name} | {r['ensemble_aupr']:.3f} [{r['ensemble_ci_low']:.3f}-"
-                f"{r['ensemble_ci_high']:.3f}] | {r['h98']:.3f} | {r['gain']:+.3f} | "
-                f"{blend[r.name]:.3f} | {r['gbm_aupr']:.3f} [{r['gbm_ci_low']:.3f}-"
-                f"{r['gbm_ci_high']:.3f}] | {r['difference']:+.3f} [{r['difference_low']:+.3f}, "
-                f"{r['difference_high']:+.3f}] | {r['verdict']} |")  # fmt: skip
-
-    assert_rows_in(table, line)
+    assert_rows_in(table, _table_line(blend, "h98"))
     command = (BLEND_RUN / "run.json").read_text()
     assert "--distill 1 --teacher blend" in command and "feature_input_norm=true" in command
     for cell in CELLS:  # taught at weight 1, by five networks each without one cell line
