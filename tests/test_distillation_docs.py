@@ -9,6 +9,7 @@ from benchmark_docs import DOCS, assert_rows_in, flat_text, mean_se, paired
 RUNS = DOCS / "benchmark-runs"
 RUN = RUNS / "features-distillation" / "distil-w1"
 CELLS = ("GM12878", "HUVEC", "HeLa-S3", "IMR90", "K562", "NHEK")
+WORDS = {0: "none", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
 
 
 def _distilled() -> pd.DataFrame:
@@ -72,12 +73,12 @@ def test_h98_verdict_counts_and_means_as_written():
     reading = (f"paired wins on {len(wins)} of 6, a loss on HeLa-S3, {mean_se(gain)} over the "
                f"network alone (mean {mean}; H98 refuted)")  # fmt: skip
     assert reading in text
-    words = {2: "two", 3: "three", 4: "four"}
     readme = flat_text(DOCS.parent / "README.md")
-    assert f"({words[len(wins)]} wins, a loss on HeLa-S3, mean {mean})" in readme
+    assert f"({WORDS[len(wins)]} wins, a loss on HeLa-S3, mean {mean})" in readme
 
 
 BLEND_RUN = RUNS / "features-distillation" / "blend-teacher"
+BLEND_RUN_SEED1 = RUNS / "features-distillation" / "blend-teacher-seed1"
 
 
 def _blend_taught() -> pd.DataFrame:
@@ -125,12 +126,9 @@ def test_h106_verdict_counts_and_means_as_written():
 
 def test_h108_second_seed_table_and_verdict_as_written():
     seed0 = _blend_taught()
-    seed1 = pd.read_csv(RUNS / "features-distillation" / "blend-teacher-seed1" / "distillation.csv")
+    seed1 = pd.read_csv(BLEND_RUN_SEED1 / "distillation.csv")
     seed1 = seed1.set_index("held_out").loc[list(CELLS)]
-    assert (
-        "--seed 1"
-        in (RUNS / "features-distillation" / "blend-teacher-seed1" / "run.json").read_text()
-    )
+    assert "--seed 1" in (BLEND_RUN_SEED1 / "run.json").read_text()
     assert (seed1["gbm_aupr"] - seed0["gbm_aupr"]).abs().max() < 1e-12  # the same reference
     change = seed1["ensemble_aupr"] - seed0["ensemble_aupr"]
     assert_rows_in(seed1.assign(seed0=seed0["ensemble_aupr"], change=change), lambda r: (
@@ -147,10 +145,9 @@ def test_h108_second_seed_table_and_verdict_as_written():
     two_seeds = (seed0["ensemble_aupr"] + seed1["ensemble_aupr"]).mean() / 2
     assert f"over the two seeds the blend-taught network averages {two_seeds:.3f}" in text
     readme = flat_text(DOCS.parent / "README.md")
-    words = {0: "none", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
     wins0 = int((seed0["verdict"] == "win").sum())
-    claim = (f"averages {seed0['ensemble_aupr'].mean():.3f} at seed 0, wins on {words[wins0]} "
+    claim = (f"averages {seed0['ensemble_aupr'].mean():.3f} at seed 0, wins on {WORDS[wins0]} "
              f"cell lines and loses on none, but at seed 1 averages "
-             f"{seed1['ensemble_aupr'].mean():.3f} with {words[len(wins)]} wins and a loss on "
+             f"{seed1['ensemble_aupr'].mean():.3f} with {WORDS[len(wins)]} wins and a loss on "
              f"{', '.join(losses)}")  # fmt: skip
     assert claim in readme
