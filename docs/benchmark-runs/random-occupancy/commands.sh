@@ -299,3 +299,30 @@
 # 0.0914), the three +0.001 +- 0.002 (higher on 1 of 3; NHEK level), and the seed-1 mean
 # with the three is 0.088 (0.0884 against 0.0876); the +0.007, +0.002 +- 0.003 and 0.089
 # first written above were differences of rounded values. H107 stays refuted.)
+#
+# Round 39. No GPU was lent (status: not_drawn). Round 38 found that the random stem's
+# ten-times fits memorise past epoch 5-7 (training AUPR climbs to 0.20-0.25, validation
+# falls), so the lever left for goal 2's second part is regularisation aimed at the
+# memorisation. A ten-times fit needs 75-95 minutes on one thread; the cheapest test that
+# can refute a regulariser is at four times the pairs (H96's command, about 38 minutes a
+# fit), where memorisation is strongest (H96: training AUPR 0.165-0.174 at epoch 6,
+# validation 0.06-0.08) and the held-out AUPR sits at or near distance alone (K562 0.050,
+# IMR90 0.066). A regulariser that cannot lift it there is not worth a ten-times grid; one
+# that does earns one.
+#
+# H109 (written at 22:42 UTC on 2026-12-05, before its runs). In the counts model the
+# combine layer reads the element vectors through dropout 0.3 (model.dropout; round 26
+# placed the memorisation there). Raising it to 0.5 makes a region's 48-count fingerprint
+# harder to memorise while a planted motif's count, shared by many regions, still carries.
+# Prediction: H96's command with --set model.dropout=0.5, seed 1, raises the held-out AUPR
+# above H96's fits by more than 0.005 on both K562 (0.050) and IMR90 (0.066). Refuted if
+# either gain is 0.005 or less. Read beside it, not a criterion: training minus validation
+# AUPR at the last epoch (H96: K562 0.165 - 0.063). Two fits, one CPU thread each, side by
+# side:
+#   kipoi-prism benchmark --full --tracks sequence --rows task_only --baselines '' \
+#       --threads 1 --data-dir ../shared/data --set model.encoder=counts \
+#       --set model.bilinear_rank=16 --set model.count_both_strands=true \
+#       --pairs-per-cell-line 10000 --train-pairs-per-cell-line 8000 \
+#       --set train.reverse_complement=true --set train.max_shift=20 \
+#       --set model.element_read=true --set model.dropout=0.5 --seeds 1 \
+#       --held-out K562 --out runs/dropout05-4x-seed1-K562      (and IMR90)
