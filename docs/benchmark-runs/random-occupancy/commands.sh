@@ -326,3 +326,16 @@
 #       --set train.reverse_complement=true --set train.max_shift=20 \
 #       --set model.element_read=true --set model.dropout=0.5 --seeds 1 \
 #       --held-out K562 --out runs/dropout05-4x-seed1-K562      (and IMR90)
+#
+# H110 (written at 23:12 UTC on 2026-12-05, before its runs; H109's fits had ended
+# training, their held-out AUPR not yet known: with dropout 0.5 validation AUPR trailed
+# H96's at every epoch, e.g. IMR90 0.052 against 0.075 at epoch 4). A penalty on the
+# weights rather than noise in them: train.weight_l2 adds 0.001 |W|^2 / 2 over every
+# trainable weight matrix, the random stem's filters included (round 38's ten-times HUVEC
+# fit had |W|^2 / 2 = 144 at its best epoch, so the term starts near half the task loss
+# and grows only as weights do). Prediction: H96's command with --set train.weight_l2=0.001,
+# seed 1, raises the held-out AUPR above H96's fits by more than 0.005 on both K562 (0.050)
+# and IMR90 (0.066). Refuted if either gain is 0.005 or less. Two fits side by side, one
+# CPU thread each:
+#   (H96's command) --set train.weight_l2=0.001 --seeds 1 --held-out K562 \
+#       --out runs/l2-4x-seed1-K562      (and IMR90)
