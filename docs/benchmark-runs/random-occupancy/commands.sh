@@ -327,6 +327,16 @@
 #       --set model.element_read=true --set model.dropout=0.5 --seeds 1 \
 #       --held-out K562 --out runs/dropout05-4x-seed1-K562      (and IMR90)
 #
+# H109 result (read at 23:14 UTC): refuted. Held-out K562 0.047 [0.042-0.055] (AUROC 0.505)
+# against H96's 0.050 (-0.003), IMR90 0.061 [0.054-0.070] (AUROC 0.578) against 0.066
+# (-0.005). Dropout 0.5 slowed learning and memorisation alike: training AUPR at epoch 6
+# 0.112 and 0.097 (H96: 0.165, 0.174), validation AUPR lower than H96's at most epochs (best
+# 0.063 at epoch 5 on K562, 0.062 at epoch 6 on IMR90; H96 0.065 and 0.080). More dropout
+# on the combine layer does not turn the random stem from memorising to finding motifs.
+# Commit 62dce05; K562 1847 s, IMR90 1833 s of training by the runs' records (1899 s and
+# 1888 s wall), one thread each, side by side on the 2 cores. Runs in
+# dropout05-4x-seed1-K562, dropout05-4x-seed1-IMR90.
+#
 # H110 (written at 23:12 UTC on 2026-12-05, before its runs; H109's fits had ended
 # training, their held-out AUPR not yet known: with dropout 0.5 validation AUPR trailed
 # H96's at every epoch, e.g. IMR90 0.052 against 0.075 at epoch 4). A penalty on the
