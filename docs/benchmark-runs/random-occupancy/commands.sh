@@ -349,3 +349,15 @@
 # CPU thread each:
 #   (H96's command) --set train.weight_l2=0.001 --seeds 1 --held-out K562 \
 #       --out runs/l2-4x-seed1-K562      (and IMR90)
+#
+# H111 (written at 23:34 UTC on 2026-12-05, before its runs; H110's fits at epoch 4, their
+# held-out AUPR not known: validation AUPR above H96's on K562 (0.080 against 0.063 at
+# epoch 4), below on IMR90 (0.055 against 0.075)). The third lever round 38's note named:
+# fewer filters. With 24 stem filters (model.channels=24, against 48) a region's count
+# fingerprint has half the coordinates to be memorised by, and each filter takes a larger
+# share of the gradient toward the motifs the positives share. Prediction: H96's command
+# with --set model.channels=24, seed 1, raises the held-out AUPR above H96's fits by more
+# than 0.005 on both K562 (0.050) and IMR90 (0.066). Refuted if either gain is 0.005 or
+# less. Two fits side by side, one CPU thread each:
+#   (H96's command) --set model.channels=24 --seeds 1 --held-out K562 \
+#       --out runs/filters24-4x-seed1-K562      (and IMR90)
