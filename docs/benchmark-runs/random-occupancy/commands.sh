@@ -350,6 +350,17 @@
 #   (H96's command) --set train.weight_l2=0.001 --seeds 1 --held-out K562 \
 #       --out runs/l2-4x-seed1-K562      (and IMR90)
 #
+# H110 result (read at 23:47 UTC): supported. Held-out K562 0.064 [0.055-0.078] (AUROC
+# 0.580) against H96's 0.050 (+0.014), IMR90 0.075 [0.065-0.090] (AUROC 0.606) against
+# 0.066 (+0.010). Not by stopping the memorisation as measured on the training cell lines:
+# K562's training AUPR at epoch 6 is H96's (0.165), IMR90's lower (0.125 against 0.174);
+# validation AUPR rose on K562 (best 0.086 against 0.065) and fell on IMR90 (0.060 against
+# 0.080), yet both held-out cell lines gained. One seed and two cell lines: a direction,
+# not a recipe; it earns a third cell line at this size and then the ten-times fits.
+# Commit 7989916; K562 1865 s, IMR90 1849 s of training by the runs' records (1919 s and
+# 1902 s wall), one thread each, side by side on the 2 cores. Runs in l2-4x-seed1-K562,
+# l2-4x-seed1-IMR90.
+#
 # H111 (written at 23:34 UTC on 2026-12-05, before its runs; H110's fits at epoch 4, their
 # held-out AUPR not known: validation AUPR above H96's on K562 (0.080 against 0.063 at
 # epoch 4), below on IMR90 (0.055 against 0.075)). The third lever round 38's note named:
