@@ -372,3 +372,20 @@
 # less. Two fits side by side, one CPU thread each:
 #   (H96's command) --set model.channels=24 --seeds 1 --held-out K562 \
 #       --out runs/filters24-4x-seed1-K562      (and IMR90)
+#
+# (Corrected at 23:48 UTC on 2026-12-05: H96's result above says both fits kept their last
+# epoch; their summaries say each kept epoch 5 of 6 (validation AUPR K562 0.065, IMR90
+# 0.080). The held-out figures were the kept epoch's and stand.)
+#
+# H112 (written at 23:48 UTC on 2026-12-05, before its runs; H110 supported on K562 and
+# IMR90, H111's fits running, their result not known). H110's gain on two cell lines could
+# be those two fits' luck: the cheapest further test is a third held-out cell line at the
+# same size and seed. GM12878 (the lowest of the seed-1 ten-times fits, 0.077, with K562)
+# has no four-times fit with the read, so both are run: H96's command held out on GM12878,
+# and the same with --set train.weight_l2=0.001. Prediction: the L2 fit's held-out AUPR is
+# above the plain fit's by more than 0.005, and over the three cell lines (K562, IMR90,
+# GM12878) the L2 minus plain differences average more than twice their standard error.
+# Refuted if either fails. Two fits side by side, one CPU thread each, after H111's:
+#   (H96's command) --seeds 1 --held-out GM12878 --out runs/read-4x-seed1-GM12878
+#   (H96's command) --set train.weight_l2=0.001 --seeds 1 --held-out GM12878 \
+#       --out runs/l2-4x-seed1-GM12878
