@@ -373,6 +373,15 @@
 #   (H96's command) --set model.channels=24 --seeds 1 --held-out K562 \
 #       --out runs/filters24-4x-seed1-K562      (and IMR90)
 #
+# H111 result (read at 00:07 UTC on 2026-12-06): refuted. Held-out K562 0.052 [0.046-0.062]
+# (AUROC 0.524) against H96's 0.050 (+0.002), IMR90 0.064 [0.056-0.073] against 0.066
+# (-0.002). Like dropout 0.5, half the filters slow learning and memorisation alike
+# (training AUPR at epoch 6 0.108 and 0.102, validation AUPR at the kept epoch 0.056 and
+# 0.055 against H96's 0.065 and 0.080). Commit 2ddad4d; K562 889 s, IMR90 883 s of
+# training by the runs' records (925 s and 931 s wall: half the filters, half the time),
+# one thread each, side by side on the 2 cores. Runs in filters24-4x-seed1-K562,
+# filters24-4x-seed1-IMR90.
+#
 # (Corrected at 23:48 UTC on 2026-12-05: H96's result above says both fits kept their last
 # epoch; their summaries say each kept epoch 5 of 6 (validation AUPR K562 0.065, IMR90
 # 0.080). The held-out figures were the kept epoch's and stand.)
