@@ -426,3 +426,7 @@
 #       --set train.reverse_complement=true --set train.max_shift=20 \
 #       --set model.element_read=true --set train.weight_l2=0.001 --seeds 1 \
 #       --held-out K562 --out runs/l2-10x-seed1-K562      (and GM12878)
+# (Corrected at 00:38 UTC on 2026-12-06: H112's result was read and H113 written at 00:37
+# UTC, not at 00:38 and 00:39 as stamped above; H113's fits run in /tmp/r39/l2-K562 and
+# /tmp/r39/l2-GM12878 (clones of dfce6ba, the commit that adds H113), not
+# /tmp/r39/l2-10x-<cell>: runs/l2-10x-seed1-<cell> inside each.)
