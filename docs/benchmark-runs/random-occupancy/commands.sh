@@ -430,3 +430,8 @@
 # UTC, not at 00:38 and 00:39 as stamped above; H113's fits run in /tmp/r39/l2-K562 and
 # /tmp/r39/l2-GM12878 (clones of dfce6ba, the commit that adds H113), not
 # /tmp/r39/l2-10x-<cell>: runs/l2-10x-seed1-<cell> inside each.)
+# (Note at 00:49 UTC on 2026-12-06, on H110's reasoning written before its runs: the term
+# did not start near half the task loss. The runs' histories give training loss minus task
+# loss, the penalty itself: 0.034 and 0.034 in epoch 1 (K562, IMR90; task loss 0.384 and
+# 0.383), 0.025 in epoch 6, about a tenth of the task loss throughout; 144 was a trained
+# fit's |W|^2 / 2 without the penalty, not a fresh one's. With it |W|^2 / 2 stays near 25.)
