@@ -3,11 +3,13 @@ docs/BENCHMARK.md states what those runs measured (nothing typed)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from kipoi_prism.benchmark.report import summarise_differences
+from kipoi_prism.benchmark.sequence_track import sequence_fit_name
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -59,6 +61,14 @@ def paired(differences) -> str:
     differences = list(differences)
     higher = sum(d > 0 for d in differences)
     return f"{mean_se(differences)} (higher on {higher} of {len(differences)})"
+
+
+def fit_summary(run: Path, cell: str, seed: int = 1, row: str = "task_only") -> dict:
+    """The ``summary.json`` of one committed sequence fit: the fit held out on ``cell`` at
+    ``seed`` in the run folder ``run`` (its ``fits/`` named as the benchmark names them)."""
+    return json.loads(
+        (run / "fits" / sequence_fit_name(row, cell, seed) / "summary.json").read_text()
+    )
 
 
 def task_only_rows(run: str) -> pd.DataFrame:

@@ -6,7 +6,15 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from benchmark_docs import DOCS, assert_rows_in, flat_text, mean_se, paired, task_only_rows
+from benchmark_docs import (
+    DOCS,
+    assert_rows_in,
+    fit_summary,
+    flat_text,
+    mean_se,
+    paired,
+    task_only_rows,
+)
 
 RUNS = DOCS / "benchmark-runs"
 CELLS = ("IMR90", "K562", "GM12878")  # H100's three (NHEK stopped for time)
@@ -96,9 +104,7 @@ def _round_37() -> pd.DataFrame:
         run, fit, history = _committed_fit(cell)
         refit = pd.read_csv(RUNS / "random-occupancy" / f"refit-10x-{cell}" / "refit.csv").iloc[0]
         assert abs(refit["model"] - fit["aupr"]) < 1e-4  # the refit scored the committed fit
-        summary = json.loads(
-            (run / "fits" / f"seq-task_only-{cell}-seed1" / "summary.json").read_text()
-        )
+        summary = fit_summary(run, cell)
         rows.append({"cell": cell, "read": fit["aupr"], "low": fit["aupr_ci_low"],
                      "high": fit["aupr_ci_high"], "network": refit["network"],
                      "before": _before(cell)["task_only"], "distance": _before(cell)["distance"],
@@ -148,9 +154,7 @@ def _twelve_epochs() -> pd.DataFrame:
         assert "--max-epochs 12 --resume" in json.loads((run / "run.json").read_text())["command"]
         columns = ["train_aupr", "train_loss", "val_aupr"]
         pd.testing.assert_frame_equal(history[columns].iloc[:6], six_history[columns])
-        summary = json.loads(
-            (run / "fits" / f"seq-task_only-{cell}-seed1" / "summary.json").read_text()
-        )
+        summary = fit_summary(run, cell)
         rows.append({"cell": cell, "twelve": twelve["aupr"], "low": twelve["aupr_ci_low"],
                      "high": twelve["aupr_ci_high"], "six": six["aupr"],
                      "gain": twelve["aupr"] - six["aupr"], "best": summary["best_epoch"],

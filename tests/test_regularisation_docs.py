@@ -6,7 +6,15 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from benchmark_docs import DOCS, assert_rows_in, flat_text, mean_se, paired, task_only_rows
+from benchmark_docs import (
+    DOCS,
+    assert_rows_in,
+    fit_summary,
+    flat_text,
+    mean_se,
+    paired,
+    task_only_rows,
+)
 
 RUNS = DOCS / "benchmark-runs" / "random-occupancy"
 CELLS = ("K562", "IMR90")
@@ -31,10 +39,8 @@ def _fit(folder: str, cell: str):
     command = json.loads((run / "run.json").read_text())["command"]
     for part in H96_PARTS:
         assert part in command, (run.name, part)
-    summary = run / "fits" / f"seq-task_only-{cell}-seed1" / "summary.json"
-    summary = json.loads(summary.read_text())
     fit = task_only_rows(f"random-occupancy/{run.name}").loc[cell]
-    return fit, pd.read_csv(run / "training_history.csv"), summary, command
+    return fit, pd.read_csv(run / "training_history.csv"), fit_summary(run, cell), command
 
 
 def _table() -> pd.DataFrame:
