@@ -435,3 +435,9 @@
 # loss, the penalty itself: 0.034 and 0.034 in epoch 1 (K562, IMR90; task loss 0.384 and
 # 0.383), 0.025 in epoch 6, about a tenth of the task loss throughout; 144 was a trained
 # fit's |W|^2 / 2 without the penalty, not a fresh one's. With it |W|^2 / 2 stays near 25.)
+# (Note at 01:20 UTC on 2026-12-06: H113's fits had finished epoch 1 when the last session
+# ended (K562 1283 s, GM12878 1138 s; validation AUPR 0.082 and 0.054 against 0.074 and
+# 0.069 at epoch 1 of round 36's fits without the penalty). Both were continued at 01:18
+# UTC with the command above plus --resume, in the same folders, from checkpoints/last.ckpt
+# (the learning rate is constant, so the continued fit is the fit); run.json's wall time
+# is then the continued part's.)
