@@ -441,3 +441,20 @@
 # UTC with the command above plus --resume, in the same folders, from checkpoints/last.ckpt
 # (the learning rate is constant, so the continued fit is the fit); run.json's wall time
 # is then the continued part's.)
+#
+# H113, K562 (read at 02:21 UTC on 2026-12-06; GM12878's fit still in its sixth epoch):
+# 0.085 [0.077-0.094] (AUROC 0.655; the sixth epoch kept, validation AUPR 0.162 before the
+# read, 0.151 with it) against round 36's 0.077 without the penalty: +0.008, above the
+# 0.005 asked. Training 1283 s (epoch 1, last session) + 3507 s (epochs 2-6, continued),
+# one thread, beside GM12878's fit. Run in l2-10x-seed1-K562 (its run.json is the continued
+# part's: command with --resume, wall time 3635 s). The verdict waits for GM12878.
+#
+# H114 (written at 02:21 UTC on 2026-12-06, before its runs; H113 read on K562, its
+# GM12878 fit in its last epoch). One strength was tried (0.001, a penalty about a tenth of the task loss). Before the penalty
+# is carried to the other cell lines at ten times the pairs, the cheapest test of its
+# strength: H110's four-times command with --set train.weight_l2=0.003 on the same two
+# held-out cell lines (K562, IMR90), seed 1. Prediction: above H110's fits at 0.001 (0.064,
+# 0.075) by more than 0.005 on both. Refuted if either gain is 0.005 or less; then 0.001
+# stays the strength carried on. Two fits side by side, one CPU thread each:
+#   (H96's command) --set train.weight_l2=0.003 --seeds 1 --held-out K562 \
+#       --out runs/l2x3-4x-seed1-K562      (and IMR90)
