@@ -458,3 +458,14 @@
 # stays the strength carried on. Two fits side by side, one CPU thread each:
 #   (H96's command) --set train.weight_l2=0.003 --seeds 1 --held-out K562 \
 #       --out runs/l2x3-4x-seed1-K562      (and IMR90)
+#
+# H113 result (read at 02:30 UTC on 2026-12-06): supported. GM12878: 0.108 [0.098-0.121]
+# (AUROC 0.688; the sixth epoch kept, validation AUPR 0.155 before the read, 0.129 with it)
+# against round 36's 0.077 without the penalty: +0.032; K562 +0.008 (above). Both gains
+# exceed the 0.005 asked; with it minus without: +0.020 +- 0.012 (higher on 2 of 2). As at
+# four times the pairs, not by lowering training AUPR (epoch 6: K562 0.169, GM12878 0.164,
+# against 0.178 and 0.155 without it). Training 1138 s (epoch 1, last session) + 3964 s
+# (epochs 2-6, continued), one thread, beside K562's fit and then H114's. Run in
+# l2-10x-seed1-GM12878 (run.json: the continued part's command and wall time, 4122 s).
+# With the penalty on these two, the seed-1 ten-times mean over the six held-out cell lines
+# would be 0.094; the other four fits with the penalty are not run yet.
