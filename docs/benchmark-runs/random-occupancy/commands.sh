@@ -469,3 +469,16 @@
 # l2-10x-seed1-GM12878 (run.json: the continued part's command and wall time, 4122 s).
 # With the penalty on these two, the seed-1 ten-times mean over the six held-out cell lines
 # would be 0.094; the other four fits with the penalty are not run yet.
+#
+# H115 (written at 02:31 UTC on 2026-12-06, before its runs; H113 read, H114's fits
+# running, their result not known). H113's configuration (H97's ten-times command with
+# --set train.weight_l2=0.001; the strength is kept at 0.001 whatever H114 finds, so the
+# six fits share one configuration) on the other four held-out cell lines at seed 1:
+# IMR90, NHEK, HUVEC, HeLa-S3. Prediction: with the penalty the six held-out cell lines'
+# mean at seed 1 reaches 0.10 (goal 2's bar; 0.094 with it on K562 and GM12878 only), and
+# the penalty is above round 37's fit without it on at least 5 of the 6. Refuted if either
+# fails. About 75-85 minutes a fit on one thread, two side by side: IMR90 and NHEK first,
+# as cores free up from H114, then HUVEC and HeLa-S3; they will not all end in this session
+# and are continued with --resume in a later one (folders /tmp/r40/l2-10x-<cell>,
+# runs/l2-10x-seed1-<cell> inside; if gone, rerun from the start):
+#   (H113's command) --held-out IMR90 --out runs/l2-10x-seed1-IMR90     (and the others)
