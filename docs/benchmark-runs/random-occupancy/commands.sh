@@ -482,3 +482,8 @@
 # and are continued with --resume in a later one (folders /tmp/r40/l2-10x-<cell>,
 # runs/l2-10x-seed1-<cell> inside; if gone, rerun from the start):
 #   (H113's command) --held-out IMR90 --out runs/l2-10x-seed1-IMR90     (and the others)
+#
+# H114, K562 (read at 02:59 UTC on 2026-12-06; IMR90's fit in its last epoch): 0.062
+# [0.053-0.074] (AUROC 0.576; the sixth epoch kept, validation AUPR 0.100) against H110's
+# 0.064 at 0.001: -0.002, so H114 is refuted whatever IMR90 shows. Training 2132 s, one
+# thread, beside IMR90's fit. Run in l2x3-4x-seed1-K562.
