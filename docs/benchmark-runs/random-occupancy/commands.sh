@@ -487,3 +487,10 @@
 # [0.053-0.074] (AUROC 0.576; the sixth epoch kept, validation AUPR 0.100) against H110's
 # 0.064 at 0.001: -0.002, so H114 is refuted whatever IMR90 shows. Training 2132 s, one
 # thread, beside IMR90's fit. Run in l2x3-4x-seed1-K562.
+#
+# H114 result (read at 03:09 UTC on 2026-12-06): refuted. IMR90: 0.066 [0.058-0.076] (AUROC
+# 0.597; epoch 5 kept, validation AUPR 0.071) against H110's 0.075 at 0.001: -0.009; K562
+# -0.002 (above). Three times the strength minus 0.001: -0.006 +- 0.003 (higher on 0 of
+# 2); against H96's plain fits +0.012 (K562) and +0.001 (IMR90). 0.001 stays the strength
+# (H115 keeps it, as written). Training 2170 s, one thread, beside K562's fit and then
+# H115's IMR90 fit. Run in l2x3-4x-seed1-IMR90.
