@@ -1,5 +1,5 @@
-"""docs/BENCHMARK.md's round-40 section on the weight penalty at ten times the pairs (H113)
-states what the committed runs measured."""
+"""docs/BENCHMARK.md's round-40 section on the weight penalty at ten times the pairs (H113) and
+its strength at four times (H114) states what the committed runs measured."""
 
 from __future__ import annotations
 
@@ -23,15 +23,18 @@ PENALTY = "--set train.weight_l2=0.001"
 H97_PARTS = ("model.element_read=true", "model.count_both_strands=true",
              "--pairs-per-cell-line 25000", "--train-pairs-per-cell-line 20000",
              "train.reverse_complement=true", "train.max_shift=20", "--seeds 1")  # fmt: skip
+# four times the pairs (H96's command, H110's with the penalty)
+H96_PARTS = ("model.element_read=true", "--pairs-per-cell-line 10000",
+             "--train-pairs-per-cell-line 8000", "--seeds 1")  # fmt: skip
 
 
-def _fit(folder: str, cell: str):
-    """``(task-loss results row, training history, fit summary, command)`` of one ten-times
-    run at seed 1 (``folder``: the run's folder less ``-<cell>``), after checking its command
-    is H97's."""
+def _fit(folder: str, cell: str, parts=H97_PARTS):
+    """``(task-loss results row, training history, fit summary, command)`` of one run at
+    seed 1 (``folder``: the run's folder less ``-<cell>``), after checking its command has
+    ``parts`` (by default H97's ten-times command)."""
     run = RUNS / f"{folder}-{cell}"
     command = json.loads((run / "run.json").read_text())["command"]
-    for part in H97_PARTS:
+    for part in parts:
         assert part in command, (run.name, part)
     fit = task_only_rows(f"random-occupancy/{run.name}").loc[cell]
     return fit, pd.read_csv(run / "training_history.csv"), fit_summary(run, cell), command
@@ -96,3 +99,36 @@ def test_readme_states_the_ten_times_gain():
     table = _table()
     readme = flat_text(DOCS.parent / "README.md")
     assert f"at ten times the pairs by {mean_se(table['gain'])} on K562 and GM12878" in readme
+
+
+def _strength_table() -> pd.DataFrame:
+    rows = []
+    for cell in ("K562", "IMR90"):
+        fit, history, summary, command = _fit("l2x3-4x-seed1", cell, H96_PARTS)
+        weaker, _, _, weaker_command = _fit("l2-4x-seed1", cell, H96_PARTS)
+        plain, _, _, plain_command = _fit("read-4x-seed1", cell, H96_PARTS)
+        assert "--set train.weight_l2=0.003" in command and PENALTY in weaker_command
+        assert "weight_l2" not in plain_command
+        rows.append({"cell": cell, "aupr": fit["aupr"], "low": fit["aupr_ci_low"],
+                     "high": fit["aupr_ci_high"], "weaker": weaker["aupr"],
+                     "gain": fit["aupr"] - weaker["aupr"], "plain": plain["aupr"],
+                     "train": history["train_aupr"].iloc[-1],
+                     "val": summary["val_aupr"]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_the_strength_table_is_the_committed_runs():
+    assert_rows_in(_strength_table(), lambda r: (
+        f"| {r['cell']} | {r['aupr']:.3f} [{r['low']:.3f}-{r['high']:.3f}] | "
+        f"{r['weaker']:.3f} | {r['gain']:+.3f} | {r['plain']:.3f} | {r['train']:.3f} | "
+        f"{r['val']:.3f} |"))  # fmt: skip
+
+
+def test_h114_verdict_follows_its_criterion():
+    """H114 predicted 0.003 above 0.001 by more than 0.005 on both K562 and IMR90."""
+    table = _strength_table()
+    verdict = "supported" if (table["gain"] > 0.005).all() else "refuted"
+    text = flat_text()
+    assert f"**H114 {verdict}.**" in text
+    assert f"below 0.001 on both ({paired(table['gain'])})" in text
+    assert (table["gain"] < 0).all()  # "below 0.001 on both"
