@@ -71,6 +71,24 @@ def fit_summary(run: Path, cell: str, seed: int = 1, row: str = "task_only") -> 
     )
 
 
+def committed_sequence_fit(run: Path, cell: str, parts=()):
+    """``(task-loss results row, training history, fit summary, command)`` of the committed
+    sequence run folder ``run`` held out on ``cell`` at seed 1, after checking its command
+    has every one of ``parts``."""
+    command = json.loads((run / "run.json").read_text())["command"]
+    for part in parts:
+        assert part in command, (run.name, part)
+    fit = task_only_rows(str(run.relative_to(DOCS / "benchmark-runs"))).loc[cell]
+    return fit, pd.read_csv(run / "training_history.csv"), fit_summary(run, cell), command
+
+
+def fit_metrics(fit: pd.Series, history: pd.DataFrame, summary: dict) -> dict:
+    """One committed fit's numbers as the docs' tables give them: held-out AUPR and its
+    interval, training AUPR at the last epoch, validation AUPR at the epoch kept."""
+    return {"aupr": fit["aupr"], "low": fit["aupr_ci_low"], "high": fit["aupr_ci_high"],
+            "train": history["train_aupr"].iloc[-1], "val": summary["val_aupr"]}  # fmt: skip
+
+
 def task_only_rows(run: str) -> pd.DataFrame:
     """The task-loss rows of a committed run (``run``: its folder under
     docs/benchmark-runs), indexed by held-out cell line."""

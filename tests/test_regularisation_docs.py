@@ -3,17 +3,15 @@ the pairs (H109-H112) states what the committed runs measured."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 from benchmark_docs import (
     DOCS,
     assert_rows_in,
-    fit_summary,
+    committed_sequence_fit,
+    fit_metrics,
     flat_text,
     mean_se,
     paired,
-    task_only_rows,
 )
 
 RUNS = DOCS / "benchmark-runs" / "random-occupancy"
@@ -34,13 +32,9 @@ H96_PARTS = ("model.element_read=true", "model.count_both_strands=true",
 
 
 def _fit(folder: str, cell: str):
-    """``(task-loss results row, training history, fit summary, command)`` of one run."""
-    run = RUNS / f"{folder}-{cell}"
-    command = json.loads((run / "run.json").read_text())["command"]
-    for part in H96_PARTS:
-        assert part in command, (run.name, part)
-    fit = task_only_rows(f"random-occupancy/{run.name}").loc[cell]
-    return fit, pd.read_csv(run / "training_history.csv"), fit_summary(run, cell), command
+    """One committed four-times run at seed 1 (``folder``: the run's folder less
+    ``-<cell>``), after checking its command is H96's."""
+    return committed_sequence_fit(RUNS / f"{folder}-{cell}", cell, H96_PARTS)
 
 
 def _table() -> pd.DataFrame:
@@ -51,12 +45,9 @@ def _table() -> pd.DataFrame:
             before, before_history, before_summary, before_command = _fit(H96, cell)
             assert option in command and option not in before_command
             rows.append({"hypothesis": hypothesis, "name": name, "cell": cell,
-                         "aupr": fit["aupr"], "low": fit["aupr_ci_low"],
-                         "high": fit["aupr_ci_high"], "before": before["aupr"],
+                         **fit_metrics(fit, history, summary), "before": before["aupr"],
                          "gain": fit["aupr"] - before["aupr"],
-                         "train": history["train_aupr"].iloc[-1],
                          "before_train": before_history["train_aupr"].iloc[-1],
-                         "val": summary["val_aupr"],
                          "before_val": before_summary["val_aupr"]})  # fmt: skip
     return pd.DataFrame(rows)
 

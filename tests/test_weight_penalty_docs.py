@@ -3,17 +3,15 @@ its strength at four times (H114) states what the committed runs measured."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 from benchmark_docs import (
     DOCS,
     assert_rows_in,
-    fit_summary,
+    committed_sequence_fit,
+    fit_metrics,
     flat_text,
     mean_se,
     paired,
-    task_only_rows,
 )
 
 RUNS = DOCS / "benchmark-runs" / "random-occupancy"
@@ -29,15 +27,9 @@ H96_PARTS = ("model.element_read=true", "--pairs-per-cell-line 10000",
 
 
 def _fit(folder: str, cell: str, parts=H97_PARTS):
-    """``(task-loss results row, training history, fit summary, command)`` of one run at
-    seed 1 (``folder``: the run's folder less ``-<cell>``), after checking its command has
-    ``parts`` (by default H97's ten-times command)."""
-    run = RUNS / f"{folder}-{cell}"
-    command = json.loads((run / "run.json").read_text())["command"]
-    for part in parts:
-        assert part in command, (run.name, part)
-    fit = task_only_rows(f"random-occupancy/{run.name}").loc[cell]
-    return fit, pd.read_csv(run / "training_history.csv"), fit_summary(run, cell), command
+    """One committed run at seed 1 (``folder``: the run's folder less ``-<cell>``; ``parts``:
+    what its command must have, by default H97's ten-times command)."""
+    return committed_sequence_fit(RUNS / f"{folder}-{cell}", cell, parts)
 
 
 def _table() -> pd.DataFrame:
@@ -46,14 +38,11 @@ def _table() -> pd.DataFrame:
         fit, history, summary, command = _fit("l2-10x-seed1", cell)
         before, before_history, before_summary, before_command = _fit("read-10x-seed1", cell)
         assert PENALTY in command and "weight_l2" not in before_command
-        rows.append({"cell": cell, "aupr": fit["aupr"], "low": fit["aupr_ci_low"],
-                     "high": fit["aupr_ci_high"], "before": before["aupr"],
-                     "gain": fit["aupr"] - before["aupr"], "auroc": fit["auroc"],
-                     "before_auroc": before["auroc"], "epoch": summary["best_epoch"],
-                     "before_epoch": before_summary["best_epoch"],
-                     "train": history["train_aupr"].iloc[-1],
+        rows.append({"cell": cell, **fit_metrics(fit, history, summary),
+                     "before": before["aupr"], "gain": fit["aupr"] - before["aupr"],
+                     "auroc": fit["auroc"], "before_auroc": before["auroc"],
+                     "epoch": summary["best_epoch"], "before_epoch": before_summary["best_epoch"],
                      "before_train": before_history["train_aupr"].iloc[-1],
-                     "val": summary["val_aupr"],
                      "before_val": before_summary["val_aupr"]})  # fmt: skip
     return pd.DataFrame(rows)
 
@@ -109,11 +98,9 @@ def _strength_table() -> pd.DataFrame:
         plain, _, _, plain_command = _fit("read-4x-seed1", cell, H96_PARTS)
         assert "--set train.weight_l2=0.003" in command and PENALTY in weaker_command
         assert "weight_l2" not in plain_command
-        rows.append({"cell": cell, "aupr": fit["aupr"], "low": fit["aupr_ci_low"],
-                     "high": fit["aupr_ci_high"], "weaker": weaker["aupr"],
-                     "gain": fit["aupr"] - weaker["aupr"], "plain": plain["aupr"],
-                     "train": history["train_aupr"].iloc[-1],
-                     "val": summary["val_aupr"]})  # fmt: skip
+        rows.append({"cell": cell, **fit_metrics(fit, history, summary),
+                     "weaker": weaker["aupr"], "gain": fit["aupr"] - weaker["aupr"],
+                     "plain": plain["aupr"]})  # fmt: skip
     return pd.DataFrame(rows)
 
 
