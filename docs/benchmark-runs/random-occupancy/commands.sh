@@ -494,3 +494,7 @@
 # 2); against H96's plain fits +0.012 (K562) and +0.001 (IMR90). 0.001 stays the strength
 # (H115 keeps it, as written). Training 2170 s, one thread, beside K562's fit and then
 # H115's IMR90 fit. Run in l2x3-4x-seed1-IMR90.
+# (Note at 03:24 UTC on 2026-12-06: H115's IMR90 fit started at 02:58 UTC in
+# /tmp/r40/l2-10x-IMR90, a clone of 12fe31a; NHEK at 03:07 UTC in /tmp/r40/l2-10x-NHEK, a
+# clone of c8c62a2; one thread each, niced, side by side; runs/l2-10x-seed1-<cell> inside.
+# Launcher: /tmp/r40/launch10x.sh CELL. Continued with --resume in a later session.)
