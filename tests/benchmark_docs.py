@@ -89,6 +89,23 @@ def fit_metrics(fit: pd.Series, history: pd.DataFrame, summary: dict) -> dict:
             "train": history["train_aupr"].iloc[-1], "val": summary["val_aupr"]}  # fmt: skip
 
 
+def paired_fit_row(fit, before) -> dict:
+    """:func:`fit_metrics` of one committed fit beside the fit it is compared with (each a
+    :func:`committed_sequence_fit` tuple): the other's held-out, training and validation
+    AUPR as ``before``, ``before_train``, ``before_val``, and the difference as ``gain``."""
+    (row, history, summary, _), (before_row, before_history, before_summary, _) = fit, before
+    return {**fit_metrics(row, history, summary), "before": before_row["aupr"],
+            "gain": row["aupr"] - before_row["aupr"],
+            "before_train": before_history["train_aupr"].iloc[-1],
+            "before_val": before_summary["val_aupr"]}  # fmt: skip
+
+
+def verdict(gains, bar: float = 0.005) -> str:
+    """``supported`` where every paired gain is above ``bar`` (the criterion the round-39
+    and round-40 hypotheses were written with), else ``refuted``."""
+    return "supported" if (pd.Series(list(gains)) > bar).all() else "refuted"
+
+
 def task_only_rows(run: str) -> pd.DataFrame:
     """The task-loss rows of a committed run (``run``: its folder under
     docs/benchmark-runs), indexed by held-out cell line."""

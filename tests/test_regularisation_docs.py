@@ -8,10 +8,11 @@ from benchmark_docs import (
     DOCS,
     assert_rows_in,
     committed_sequence_fit,
-    fit_metrics,
     flat_text,
     mean_se,
     paired,
+    paired_fit_row,
+    verdict,
 )
 
 RUNS = DOCS / "benchmark-runs" / "random-occupancy"
@@ -41,14 +42,10 @@ def _table() -> pd.DataFrame:
     rows = []
     for hypothesis, (folder, option, name, cells) in REGULARISERS.items():
         for cell in cells:
-            fit, history, summary, command = _fit(folder, cell)
-            before, before_history, before_summary, before_command = _fit(H96, cell)
-            assert option in command and option not in before_command
+            fit, before = _fit(folder, cell), _fit(H96, cell)
+            assert option in fit[3] and option not in before[3]
             rows.append({"hypothesis": hypothesis, "name": name, "cell": cell,
-                         **fit_metrics(fit, history, summary), "before": before["aupr"],
-                         "gain": fit["aupr"] - before["aupr"],
-                         "before_train": before_history["train_aupr"].iloc[-1],
-                         "before_val": before_summary["val_aupr"]})  # fmt: skip
+                         **paired_fit_row(fit, before)})  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -65,8 +62,7 @@ def test_each_verdict_follows_its_criterion():
     table = _table()
     text = flat_text()
     for hypothesis, rows in table[table["hypothesis"] != "H112"].groupby("hypothesis"):
-        verdict = "supported" if (rows["gain"] > 0.005).all() else "refuted"
-        assert f"**{hypothesis} {verdict}.**" in text, hypothesis
+        assert f"**{hypothesis} {verdict(rows['gain'])}.**" in text, hypothesis
         assert f"with it minus without: {paired(rows['gain'])}" in text, hypothesis
 
 
