@@ -498,3 +498,7 @@
 # /tmp/r40/l2-10x-IMR90, a clone of 12fe31a; NHEK at 03:07 UTC in /tmp/r40/l2-10x-NHEK, a
 # clone of c8c62a2; one thread each, niced, side by side; runs/l2-10x-seed1-<cell> inside.
 # Launcher: /tmp/r40/launch10x.sh CELL. Continued with --resume in a later session.)
+# (Note at 04:24 UTC on 2026-12-06: the session that ran them ended with IMR90's fit after
+# epoch 5 of 6 and NHEK's after epoch 4; both were continued at 04:22 UTC with the same
+# command plus --resume, in the same folders, from checkpoints/last.ckpt. HUVEC and HeLa-S3
+# start, each in a fresh clone of main, as those two end.)
