@@ -502,3 +502,9 @@
 # epoch 5 of 6 and NHEK's after epoch 4; both were continued at 04:22 UTC with the same
 # command plus --resume, in the same folders, from checkpoints/last.ckpt. HUVEC and HeLa-S3
 # start, each in a fresh clone of main, as those two end.)
+#
+# H115, IMR90 (read at 04:44 UTC on 2026-12-06; NHEK in its sixth epoch, HUVEC started at
+# 04:39 UTC): 0.136 (AUROC 0.742; the sixth epoch kept, validation AUPR 0.125 before the
+# read, 0.118 with it) against round 37's 0.106 without the penalty: +0.030. Training 3963 s
+# (epochs 1-5, last session) + 722 s (epoch 6, continued), one thread, beside NHEK's fit.
+# Run in l2-10x-seed1-IMR90 (run.json: the continued part's command and wall time, 1015 s).
