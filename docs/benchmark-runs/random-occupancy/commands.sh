@@ -508,3 +508,10 @@
 # read, 0.118 with it) against round 37's 0.106 without the penalty: +0.030. Training 3963 s
 # (epochs 1-5, last session) + 722 s (epoch 6, continued), one thread, beside NHEK's fit.
 # Run in l2-10x-seed1-IMR90 (run.json: the continued part's command and wall time, 1015 s).
+#
+# H115, NHEK (read at 04:58 UTC on 2026-12-06; HUVEC in its second epoch, HeLa-S3 started at
+# 04:58 UTC): 0.110 (AUROC 0.697; the sixth epoch kept, validation AUPR 0.151 before the
+# read, 0.126 with it) against round 37's 0.083 without the penalty: +0.027. Training
+# 3526 s (epochs 1-4, last session) + 1655 s (epochs 5-6, continued), one thread, beside
+# IMR90's and HUVEC's fits. Run in l2-10x-seed1-NHEK (run.json: the continued part's
+# command and wall time, 2138 s).
