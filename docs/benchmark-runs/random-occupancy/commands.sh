@@ -515,3 +515,19 @@
 # 3526 s (epochs 1-4, last session) + 1655 s (epochs 5-6, continued), one thread, beside
 # IMR90's and HUVEC's fits. Run in l2-10x-seed1-NHEK (run.json: the continued part's
 # command and wall time, 2138 s).
+#
+# H116 (written at 04:59 UTC on 2026-12-06, before its runs; H115 read on four of six: IMR90
+# +0.030, NHEK +0.027, K562 +0.008, GM12878 +0.032; HUVEC and HeLa-S3 running). Goal 2's
+# mean is over three seeds, and seed 1 is one draw: at one strand without the read the
+# ten-times grid's seed 0 averaged 0.100 and seed 1 0.073, so one seed can move the mean by
+# more than the penalty's gain. The cheapest step towards seeds 0 and 2 that could show the
+# seed-1 result is a lucky draw: seed 2 of H115's configuration on K562 and NHEK, the two
+# cell lines with a committed one-strand seed-2 fit (round 16: 0.077 and 0.066).
+# Prediction: their mean at seed 2 is at least 0.09 (seed 1 with the penalty: 0.085 and
+# 0.110, mean 0.097), and each is above its one-strand seed-2 fit. Refuted if either fails;
+# then the rest of seeds 0 and 2 waits for a GPU and the reading says seed 1 may be a
+# favourable draw. Started whatever HUVEC and HeLa-S3 show, as each of their fits ends (a
+# fresh clone of main, one thread, niced; folders /tmp/r41/l2-10x-seed2-<cell>, launcher
+# /tmp/r41/launch_seed.sh CELL SEED); they will not end in this session and are continued
+# with --resume in a later one:
+#   (H113's command with --seeds 2) --held-out K562 --out runs/l2-10x-seed2-K562  (and NHEK)
