@@ -531,3 +531,5 @@
 # /tmp/r41/launch_seed.sh CELL SEED); they will not end in this session and are continued
 # with --resume in a later one:
 #   (H113's command with --seeds 2) --held-out K562 --out runs/l2-10x-seed2-K562  (and NHEK)
+# (Correction at 04:59 UTC on 2026-12-06: NHEK's difference is +0.026 (0.1096 - 0.0834), not
+# +0.027 as written in its result and in H116's preamble above.)
