@@ -533,3 +533,11 @@
 #   (H113's command with --seeds 2) --held-out K562 --out runs/l2-10x-seed2-K562  (and NHEK)
 # (Correction at 04:59 UTC on 2026-12-06: NHEK's difference is +0.026 (0.1096 - 0.0834), not
 # +0.027 as written in its result and in H116's preamble above.)
+#
+# H115, HUVEC (read at 05:59 UTC on 2026-12-06; HeLa-S3 in its sixth epoch): 0.079 [0.073-0.087]
+# (AUROC 0.642; epoch 4 kept, validation AUPR 0.163 before the read, 0.150 with it) against
+# round 37's 0.092 without the penalty: -0.013, the first of the six below its fit without
+# the penalty. Training 4142 s, one thread, beside NHEK's and HeLa-S3's fits, commit
+# 582e50d. Run in l2-10x-seed1-HUVEC (wall time 4474 s). H115 now turns on HeLa-S3: it
+# holds if HeLa-S3 is above its 0.091 without the penalty (5 of 6, and the mean then
+# above 0.10).
