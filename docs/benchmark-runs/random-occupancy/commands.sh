@@ -541,3 +541,12 @@
 # 582e50d. Run in l2-10x-seed1-HUVEC (wall time 4474 s). H115 now turns on HeLa-S3: it
 # holds if HeLa-S3 is above its 0.091 without the penalty (5 of 6, and the mean then
 # above 0.10).
+#
+# H115 result (read at 06:07 UTC on 2026-12-06): supported. HeLa-S3: 0.136 [0.123-0.155]
+# (AUROC 0.743; the sixth epoch kept, validation AUPR 0.136 before the read, 0.125 with it)
+# against round 37's 0.091 without the penalty: +0.045. Training 3564 s, one thread,
+# beside HUVEC's fit and then H116's K562 fit, commit 357db86. Run in l2-10x-seed1-HeLa-S3
+# (wall time 3902 s). The six held-out cell lines at seed 1 with the penalty average 0.109
+# (0.088 without it); with it minus without: +0.021 +- 0.008 (higher on 5 of 6; HUVEC
+# lower). Both parts of the prediction hold. Seed 1 only: goal 2 asks for three seeds
+# (H116 running: seed 2 on K562 since 05:54 UTC and on NHEK since 06:03 UTC).
