@@ -1,5 +1,6 @@
-"""docs/BENCHMARK.md's round-40 section on the weight penalty at ten times the pairs (H113) and
-its strength at four times (H114) states what the committed runs measured."""
+"""docs/BENCHMARK.md's round-40 and round-41 sections on the weight penalty at ten times the
+pairs (H113, H115) and its strength at four times (H114) state what the committed runs
+measured."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from benchmark_docs import (
 
 RUNS = DOCS / "benchmark-runs" / "random-occupancy"
 H113_CELLS = ("K562", "GM12878")
+H115_CELLS = ("IMR90", "NHEK", "HUVEC", "HeLa-S3")
 SIX = ("IMR90", "K562", "GM12878", "NHEK", "HUVEC", "HeLa-S3")
 PENALTY = "--set train.weight_l2=0.001"
 H97_PARTS = ("model.element_read=true", "model.count_both_strands=true",
@@ -34,9 +36,11 @@ def _fit(folder: str, cell: str, parts=H97_PARTS):
     return committed_sequence_fit(RUNS / f"{folder}-{cell}", cell, parts)
 
 
-def _table() -> pd.DataFrame:
+def _table(cells=H113_CELLS) -> pd.DataFrame:
+    """Seed 1 at ten times the pairs, with the penalty against round 36-37's fit without it,
+    one row per held-out cell line in ``cells``."""
     rows = []
-    for cell in H113_CELLS:
+    for cell in cells:
         fit, before = _fit("l2-10x-seed1", cell), _fit("read-10x-seed1", cell)
         assert PENALTY in fit[3] and "weight_l2" not in before[3]
         (row, _, summary, _), (before_row, _, before_summary, _) = fit, before
@@ -47,12 +51,16 @@ def _table() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _table_line(r) -> str:
+    """One row of the ten-times tables (round 40's H113 table, round 41's six)."""
+    return (f"| {r['cell']} | {r['aupr']:.3f} [{r['low']:.3f}-{r['high']:.3f}] | "
+            f"{r['before']:.3f} | {r['gain']:+.3f} | {r['auroc']:.3f} ({r['before_auroc']:.3f}) | "
+            f"{r['epoch']} ({r['before_epoch']}) | {r['train']:.3f} ({r['before_train']:.3f}) | "
+            f"{r['val']:.3f} ({r['before_val']:.3f}) |")  # fmt: skip
+
+
 def test_the_table_is_the_committed_runs():
-    assert_rows_in(_table(), lambda r: (
-        f"| {r['cell']} | {r['aupr']:.3f} [{r['low']:.3f}-{r['high']:.3f}] | "
-        f"{r['before']:.3f} | {r['gain']:+.3f} | {r['auroc']:.3f} ({r['before_auroc']:.3f}) | "
-        f"{r['epoch']} ({r['before_epoch']}) | {r['train']:.3f} ({r['before_train']:.3f}) | "
-        f"{r['val']:.3f} ({r['before_val']:.3f}) |"))  # fmt: skip
+    assert_rows_in(_table(), _table_line)
 
 
 def test_h113_verdict_follows_its_criterion():
@@ -117,3 +125,40 @@ def test_h114_verdict_follows_its_criterion():
     assert f"**H114 {verdict(table['gain'])}.**" in text
     assert f"below 0.001 on both ({paired(table['gain'])})" in text
     assert (table["gain"] < 0).all()  # "below 0.001 on both"
+
+
+def _h115_verdict(table: pd.DataFrame) -> str:
+    """H115 predicted the six cell lines' mean with the penalty at 0.10 or more, with the
+    penalty above the fit without it on at least 5 of the 6."""
+    holds = table["aupr"].mean() >= 0.10 and (table["gain"] > 0).sum() >= 5
+    return "supported" if holds else "refuted"
+
+
+def test_the_six_cell_table_is_the_committed_runs():
+    table = _table(SIX)
+    assert_rows_in(table, _table_line)
+    text = flat_text()
+    assert (f"| mean of six | {table['aupr'].mean():.3f} | {table['before'].mean():.3f} | "
+            f"{table['gain'].mean():+.3f} |") in text  # fmt: skip
+
+
+def test_h115_verdict_follows_its_criterion():
+    table = _table(SIX)
+    text = flat_text()
+    assert f"**H115 {_h115_verdict(table)}.**" in text
+    assert f"over the six, with it minus without: {paired(table['gain'])}" in text
+    assert f"over the four H115 fitted: {paired(_table(H115_CELLS)['gain'])}" in text
+
+
+def test_reading_and_readme_state_the_six_cell_mean():
+    table = _table(SIX)
+    mean, before = f"{table['aupr'].mean():.3f}", f"{table['before'].mean():.3f}"
+    higher = f"higher on {(table['gain'] > 0).sum()} of 6"
+    reached = table["aupr"].mean() >= 0.10
+    text, readme = flat_text(), flat_text(DOCS.parent / "README.md")
+    assert (f"the six held-out cell lines average {mean} against {before} without the penalty "
+            f"({mean_se(table['gain'])}, {higher}") in text  # fmt: skip
+    assert ("**met at seed 1**" in text) == reached
+    assert (f"the penalty brings the mean to {mean} ({before} without it; "
+            f"{mean_se(table['gain'])}, {higher}") in readme  # fmt: skip
+    assert ("**the target is reached at seed 1**" in readme) == reached
