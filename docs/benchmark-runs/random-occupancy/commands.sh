@@ -550,3 +550,9 @@
 # (0.088 without it); with it minus without: +0.021 +- 0.008 (higher on 5 of 6; HUVEC
 # lower). Both parts of the prediction hold. Seed 1 only: goal 2 asks for three seeds
 # (H116 running: seed 2 on K562 since 05:54 UTC and on NHEK since 06:03 UTC).
+# (Note at 07:07 UTC on 2026-12-06: H116's fits run in /tmp/r41/l2-10x-seed2-K562 and
+# /tmp/r41/l2-10x-seed2-NHEK, fresh clones of b626fa4 and 51caf00, one thread each, niced,
+# side by side; runs/l2-10x-seed2-<cell> inside. At this time both had checkpointed epoch
+# 5 of 6 (validation AUPR 0.094 on K562's fit, 0.111 on NHEK's); neither has a held-out
+# number. The session ends before they do: continue them with the same command plus
+# --resume in those folders (if gone, rerun from the start).)
