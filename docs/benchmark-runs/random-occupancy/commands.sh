@@ -556,3 +556,5 @@
 # 5 of 6 (validation AUPR 0.094 on K562's fit, 0.111 on NHEK's); neither has a held-out
 # number. The session ends before they do: continue them with the same command plus
 # --resume in those folders (if gone, rerun from the start).)
+# (Correction at 07:07 UTC on 2026-12-06: the clones are of 51caf00 (K562) and 5a843f9 (NHEK),
+# not b626fa4 and 51caf00 as written just above.)
