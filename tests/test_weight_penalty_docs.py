@@ -4,6 +4,8 @@ measured."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 from benchmark_docs import (
     DOCS,
@@ -22,6 +24,7 @@ H113_CELLS = ("K562", "GM12878")
 H115_CELLS = ("IMR90", "NHEK", "HUVEC", "HeLa-S3")
 SIX = ("IMR90", "K562", "GM12878", "NHEK", "HUVEC", "HeLa-S3")
 PENALTY = "--set train.weight_l2=0.001"
+GOAL2_BAR = 0.10  # goal 2: a random first layer reaches a mean AUPR of 0.10
 H97_PARTS = ("model.element_read=true", "model.count_both_strands=true",
              "--pairs-per-cell-line 25000", "--train-pairs-per-cell-line 20000",
              "train.reverse_complement=true", "train.max_shift=20", "--seeds 1")  # fmt: skip
@@ -36,9 +39,10 @@ def _fit(folder: str, cell: str, parts=H97_PARTS):
     return committed_sequence_fit(RUNS / f"{folder}-{cell}", cell, parts)
 
 
+@cache
 def _table(cells=H113_CELLS) -> pd.DataFrame:
     """Seed 1 at ten times the pairs, with the penalty against round 36-37's fit without it,
-    one row per held-out cell line in ``cells``."""
+    one row per held-out cell line in ``cells`` (read once; callers do not modify it)."""
     rows = []
     for cell in cells:
         fit, before = _fit("l2-10x-seed1", cell), _fit("read-10x-seed1", cell)
@@ -77,11 +81,8 @@ def test_h113_verdict_follows_its_criterion():
 def _seed1_mean(with_penalty) -> float:
     """The seed-1 ten-times mean over the six held-out cell lines, the fits in
     ``with_penalty`` taken with the penalty and the others without it."""
-    scores = []
-    for cell in SIX:
-        folder = "l2-10x-seed1" if cell in with_penalty else "read-10x-seed1"
-        scores.append(_fit(folder, cell)[0]["aupr"])
-    return sum(scores) / len(scores)
+    table = _table(SIX)
+    return table["aupr"].where(table["cell"].isin(with_penalty), table["before"]).mean()
 
 
 def test_the_seed1_mean_with_the_penalty_where_fitted():
@@ -130,7 +131,7 @@ def test_h114_verdict_follows_its_criterion():
 def _h115_verdict(table: pd.DataFrame) -> str:
     """H115 predicted the six cell lines' mean with the penalty at 0.10 or more, with the
     penalty above the fit without it on at least 5 of the 6."""
-    holds = table["aupr"].mean() >= 0.10 and (table["gain"] > 0).sum() >= 5
+    holds = table["aupr"].mean() >= GOAL2_BAR and (table["gain"] > 0).sum() >= 5
     return "supported" if holds else "refuted"
 
 
@@ -154,7 +155,7 @@ def test_reading_and_readme_state_the_six_cell_mean():
     table = _table(SIX)
     mean, before = f"{table['aupr'].mean():.3f}", f"{table['before'].mean():.3f}"
     higher = f"higher on {(table['gain'] > 0).sum()} of 6"
-    reached = table["aupr"].mean() >= 0.10
+    reached = table["aupr"].mean() >= GOAL2_BAR
     text, readme = flat_text(), flat_text(DOCS.parent / "README.md")
     assert (f"the six held-out cell lines average {mean} against {before} without the penalty "
             f"({mean_se(table['gain'])}, {higher}") in text  # fmt: skip
