@@ -558,3 +558,11 @@
 # --resume in those folders (if gone, rerun from the start).)
 # (Correction at 07:07 UTC on 2026-12-06: the clones are of 51caf00 (K562) and 5a843f9 (NHEK),
 # not b626fa4 and 51caf00 as written just above.)
+#
+# H116, K562 (read at 07:20 UTC on 2026-12-06; NHEK's fit fitting its element read after
+# epoch 6): 0.087 [0.078-0.098] (AUROC 0.642; the sixth epoch kept, validation AUPR 0.112
+# before the read, 0.107 with it; training AUPR 0.125 at epoch 6) against its one-strand
+# seed-2 fit's 0.077 (above, as predicted) and seed 1's 0.085 with the penalty. Training
+# 4712 s, one thread, beside HeLa-S3's and NHEK's fits and a CI run, commit 51caf00. Run in
+# l2-10x-seed2-K562 (wall time 5176 s). The verdict waits for NHEK (the mean of the two
+# reaches 0.09 if NHEK reaches 0.093).
